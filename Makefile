@@ -1,0 +1,76 @@
+# Revans: `make run` serves the demo, `make test` runs every check. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
+REVANS_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+export REVANS_TEST_DATABASE_URL
+
+.PHONY: help run test install lint typecheck migrations-check test-sqlite test-postgres test-browser clean
+
+help:
+	@echo "make run    install, migrate, load the demo and serve http://127.0.0.1:8000 with its worker"
+	@echo "make test   install with dev extras and run every check"
+
+# The virtual environment, rebuilt when pyproject.toml changes.
+$(BIN)/.installed: pyproject.toml
+	@python=$$(scripts/find-python) || exit 1; \
+	  if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    rm -rf $(VENV); echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV) || exit 1; \
+	  fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+run: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) createcachetable
+	$(MANAGE) collectstatic --no-input --verbosity 0
+	$(MANAGE) load_demo
+	@echo; echo "Revans is starting on http://127.0.0.1:8000 (web and worker). Ctrl-C stops both."; echo
+	$(BIN)/honcho start --procfile Procfile
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy revans conftest.py
+
+migrations-check: install
+	$(MANAGE) makemigrations --check --dry-run
+
+test-sqlite: install
+	$(BIN)/pytest -m "not browser" -n 2 -q
+
+test-postgres: install
+	@if $(PY) scripts/wait-for-postgres "$$REVANS_TEST_DATABASE_URL"; then \
+	  REVANS_DATABASE_URL="$$REVANS_TEST_DATABASE_URL" $(BIN)/pytest -m "not browser" -n 2 -q; \
+	else \
+	  echo "!!!!! PostgreSQL is not reachable at $$REVANS_TEST_DATABASE_URL: the PostgreSQL run is SKIPPED !!!!!"; \
+	  if [ "$$CI" = "true" ]; then echo "CI=true: a skipped part is a failure."; exit 1; fi; \
+	fi
+
+test-browser: install node_modules/.installed
+	@if [ -n "$(CHROMIUM)" ]; then \
+	  REVANS_CHROMIUM="$(CHROMIUM)" $(BIN)/pytest -m browser -q; \
+	else \
+	  echo "!!!!! Chromium is not installed (apt-get install chromium): the browser tests are SKIPPED !!!!!"; \
+	  if [ "$$CI" = "true" ]; then echo "CI=true: a skipped part is a failure."; exit 1; fi; \
+	fi
+
+test: lint typecheck migrations-check test-sqlite test-postgres test-browser
+	@echo "All checks passed."
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .mypy_cache .ruff_cache

@@ -1,0 +1,87 @@
+"""Shared fixtures: a small world every test speaks in.
+
+Organisation A has an admin, a sponsor, a facilitator and two participants; organisation B has
+an outsider (its own admin) who must never see anything of A.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from revans.accounts.models import Membership, Organisation, Role, User
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class World:
+    org: Organisation
+    other_org: Organisation
+    admin: User
+    sponsor: User
+    facilitator: User
+    participant: User
+    participant2: User
+    outsider: User
+
+    def membership(self, user: User, org: Organisation | None = None) -> Membership:
+        return Membership.objects.get(user=user, organisation=org or self.org)
+
+    @property
+    def actors(self) -> dict[str, User]:
+        """Everyone the access sweep acts as, by role name."""
+        return {
+            "admin": self.admin,
+            "sponsor": self.sponsor,
+            "facilitator": self.facilitator,
+            "participant": self.participant,
+            "outsider": self.outsider,
+        }
+
+
+def make_user(email: str, name: str, password: str = PASSWORD) -> User:
+    user = User.objects.create_user(email, password, name=name)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def make_member(org: Organisation, user: User, *roles: Role) -> Membership:
+    membership = Membership(user=user, organisation=org)
+    membership.set_roles(roles)
+    membership.save()
+    return membership
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_contained(settings):
+    """Fast hashing and tasks run at once (Django already keeps email in memory); production settings stay untouched."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def world(db) -> World:
+    org = Organisation.objects.create(name="Acme Freight", slug="acme", require_mfa=False)
+    other = Organisation.objects.create(name="Bravo Systems", slug="bravo", require_mfa=False)
+    w = World(
+        org=org,
+        other_org=other,
+        admin=make_user("ada@acme.test", "Ada Admin"),
+        sponsor=make_user("sam@acme.test", "Sam Sponsor"),
+        facilitator=make_user("fay@acme.test", "Fay Facilitator"),
+        participant=make_user("pat@acme.test", "Pat Participant"),
+        participant2=make_user("quinn@acme.test", "Quinn Participant"),
+        outsider=make_user("olly@bravo.test", "Olly Outsider"),
+    )
+    make_member(org, w.admin, Role.ADMIN)
+    make_member(org, w.sponsor, Role.SPONSOR)
+    make_member(org, w.facilitator, Role.FACILITATOR)
+    make_member(org, w.participant, Role.PARTICIPANT)
+    make_member(org, w.participant2, Role.PARTICIPANT)
+    make_member(other, w.outsider, Role.ADMIN, Role.PARTICIPANT)
+    return w

@@ -1,0 +1,124 @@
+"""Who may reach what: every organisation-scoped object is fetched through these helpers.
+
+Outsiders get 404, the same answer as for something that does not exist, so they learn nothing.
+Members who lack the role get 403.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import Invitation, Membership, Organisation, Role
+from .services import INVITATION_SALT
+
+
+class OrgRequest(HttpRequest):
+    """A request inside /o/<org>/, resolved once by `org_view`."""
+
+    organisation: Organisation
+    membership: Membership
+
+
+def get_membership(user: Any, org_slug: str) -> Membership:
+    """The person's active membership of the organisation, or 404."""
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        return Membership.objects.select_related("organisation").get(
+            user=user, organisation__slug=org_slug, is_active=True
+        )
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def require_role(membership: Membership, *roles: Role) -> None:
+    if roles and not membership.has_role(*roles):
+        raise PermissionDenied(_("Your role in this organisation does not allow this."))
+
+
+def needs_mfa_setup(membership: Membership) -> bool:
+    """The organisation's policy asks this member for two-factor authentication they lack."""
+    return (
+        membership.organisation.require_mfa
+        and membership.has_role(Role.ADMIN, Role.SPONSOR)
+        and not is_mfa_enabled(membership.user)
+    )
+
+
+type OrgView = Callable[Concatenate[OrgRequest, ...], HttpResponse]
+
+
+def org_view(*roles: Role) -> Callable[[OrgView], Callable[..., HttpResponse]]:
+    """Resolve /o/<org>/ for a view: membership (else 404), role (else 403), MFA policy."""
+
+    def decorator(view: OrgView) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            membership = get_membership(request.user, org)
+            require_role(membership, *roles)
+            if needs_mfa_setup(membership):
+                messages.warning(
+                    request,
+                    _(
+                        "%(org)s asks admins and sponsors to use two-factor authentication. "
+                        "Set it up to continue."
+                    )
+                    % {"org": membership.organisation.name},
+                )
+                return HttpResponseRedirect(reverse("mfa_index"))
+            org_request: OrgRequest = request  # type: ignore[assignment]
+            org_request.membership = membership
+            org_request.organisation = membership.organisation
+            return view(org_request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def get_member_for_admin(request: OrgRequest, membership_id: int) -> Membership:
+    """A membership in the admin's own organisation, active or not, or 404."""
+    require_role(request.membership, Role.ADMIN)
+    try:
+        return Membership.objects.select_related("user").get(
+            pk=membership_id, organisation=request.organisation
+        )
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def get_invitation_for_admin(request: OrgRequest, invitation_id: int) -> Invitation:
+    require_role(request.membership, Role.ADMIN)
+    try:
+        return Invitation.objects.get(pk=invitation_id, organisation=request.organisation)
+    except Invitation.DoesNotExist:
+        raise Http404 from None
+
+
+def get_invitation_by_token(token: str) -> Invitation:
+    """The invitation a signed link names; a clear ValidationError for a forged or stale link."""
+    try:
+        data = signing.loads(
+            token, salt=INVITATION_SALT, max_age=settings.INVITATION_MAX_AGE_DAYS * 86400
+        )
+    except signing.SignatureExpired:
+        raise ValidationError(
+            _("This invitation has expired. Ask your organisation's admin for a new one.")
+        ) from None
+    except signing.BadSignature:
+        raise ValidationError(
+            _("This invitation link is not valid. Check that you copied the whole link.")
+        ) from None
+    try:
+        return Invitation.objects.select_related("organisation").get(pk=data["invitation"])
+    except (Invitation.DoesNotExist, KeyError, TypeError):
+        raise ValidationError(_("This invitation link is not valid.")) from None

@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from .models import Membership
+
+
+def organisations(request: HttpRequest) -> dict[str, Any]:
+    """The organisations a signed-in person may switch between, and the current one."""
+    if not request.user.is_authenticated:
+        return {}
+    return {
+        "my_memberships": Membership.objects.filter(user=request.user, is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name"),
+        # Set by access.org_view on pages inside /o/<org>/.
+        "organisation": getattr(request, "organisation", None),
+        "membership": getattr(request, "membership", None),
+    }

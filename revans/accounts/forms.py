@@ -1,0 +1,100 @@
+import zoneinfo
+from typing import Any
+
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, Role, User
+
+
+class SignupForm(AllauthSignupForm):
+    """Self sign-up exists only for organisations that opened it for their email domain."""
+
+    name = forms.CharField(label=_("Your name"), max_length=150)
+
+    field_order = ["name", "email", "password1", "password2"]
+
+    def clean_email(self) -> str:
+        email: str = super().clean_email()
+        domain = email.rsplit("@", 1)[-1].lower()
+        if not Organisation.objects.filter(open_signup_domain=domain).exists():
+            raise forms.ValidationError(
+                _(
+                    "Sign-up is by invitation. Ask your organisation's admin to invite you, "
+                    "then follow the link in the email."
+                )
+            )
+        return email
+
+    def save(self, request: Any) -> User:
+        user: User = super().save(request)
+        user.name = self.cleaned_data["name"]
+        user.save(update_fields=["name"])
+        return user
+
+
+class RolesField(forms.TypedMultipleChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            choices=Role.choices,
+            coerce=Role,
+            widget=forms.CheckboxSelectMultiple,
+            label=_("Roles"),
+            error_messages={"required": _("Choose at least one role.")},
+            **kwargs,
+        )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    roles = RolesField(initial=[Role.PARTICIPANT])
+
+
+class RolesForm(forms.Form):
+    roles = RolesField()
+
+
+class AcceptWithNewAccountForm(forms.Form):
+    """The invitee's first visit: choose a name and a password."""
+
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif password1:
+            try:
+                password_validation.validate_password(
+                    password1, User(email=self.email, name=cleaned.get("name", ""))
+                )
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class OrganisationSettingsForm(forms.ModelForm[Organisation]):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=[(zone, zone) for zone in sorted(zoneinfo.available_timezones())]
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "time_zone", "min_group_size", "require_mfa", "open_signup_domain"]

@@ -1,0 +1,231 @@
+"""People and organisations: the tenancy every other app hangs from."""
+
+import zoneinfo
+from datetime import datetime, timedelta
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Figures for sponsors are suppressed below this many people; never lower (BRIEF 3.6).
+MIN_GROUP_SIZE_FLOOR = 3
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Email is the identifier; what they may do lives on their memberships."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    is_staff = models.BooleanField(
+        _("operator"), default=False, help_text=_("May use the Django admin.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+class Organisation(models.Model):
+    """A tenant: a client organisation running action learning programmes."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
+    min_group_size = models.PositiveSmallIntegerField(
+        _("smallest group shown to sponsors"),
+        default=5,
+        validators=[MinValueValidator(MIN_GROUP_SIZE_FLOOR)],
+        help_text=_("Figures drawn from fewer people than this are hidden. Never below 3."),
+    )
+    require_mfa = models.BooleanField(
+        _("require two-factor authentication for admins and sponsors"), default=True
+    )
+    open_signup_domain = models.CharField(
+        _("open sign-up for email domain"),
+        max_length=253,
+        blank=True,
+        help_text=_(
+            "People with an address at this domain (for example example.com) may sign up "
+            "without an invitation and join as participants. Leave empty for invitation only."
+        ),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_group_size__gte=MIN_GROUP_SIZE_FLOOR),
+                name="organisation_min_group_size_floor",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.open_signup_domain = self.open_signup_domain.strip().lower().lstrip("@")
+
+    def get_absolute_url(self) -> str:
+        return reverse("org_home", kwargs={"org": self.slug})
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    SPONSOR = "sponsor", _("Sponsor")
+    FACILITATOR = "facilitator", _("Facilitator")
+    PARTICIPANT = "participant", _("Participant")
+
+
+class HasRoles(models.Model):
+    """The four roles as flags: one person may hold several in the same organisation."""
+
+    is_admin = models.BooleanField(_("admin"), default=False)
+    is_sponsor = models.BooleanField(_("sponsor"), default=False)
+    is_facilitator = models.BooleanField(_("facilitator"), default=False)
+    is_participant = models.BooleanField(_("participant"), default=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def roles(self) -> list[Role]:
+        return [role for role in Role if getattr(self, f"is_{role.value}")]
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(getattr(self, f"is_{role.value}") for role in roles)
+
+    def set_roles(self, roles: Iterable[Role]) -> None:
+        chosen = set(roles)
+        for role in Role:
+            setattr(self, f"is_{role.value}", role in chosen)
+
+
+HAS_A_ROLE = (
+    models.Q(is_admin=True)
+    | models.Q(is_sponsor=True)
+    | models.Q(is_facilitator=True)
+    | models.Q(is_participant=True)
+)
+
+
+class Membership(HasRoles):
+    """A person's place in one organisation, with every role they hold there."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    joined_at = models.DateTimeField(default=timezone.now)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "user__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
+            models.CheckConstraint(condition=HAS_A_ROLE, name="membership_has_a_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organisation}"
+
+
+class Invitation(HasRoles):
+    """An admin's invitation to join an organisation; its link is signed, expires and works once."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email address"))
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=HAS_A_ROLE, name="invitation_has_a_role"),
+            # One open invitation per address per organisation.
+            models.UniqueConstraint(
+                Lower("email"),
+                "organisation",
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organisation}"
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.created_at + timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at

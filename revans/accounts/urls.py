@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("o/<slug:org>/", views.org_home, name="org_home"),
+    path("o/<slug:org>/members/", views.member_list, name="member_list"),
+    path("o/<slug:org>/members/invite/", views.member_invite, name="member_invite"),
+    path("o/<slug:org>/members/<int:membership_id>/", views.member_edit, name="member_edit"),
+    path(
+        "o/<slug:org>/members/<int:membership_id>/deactivate/",
+        views.member_deactivate,
+        name="member_deactivate",
+    ),
+    path(
+        "o/<slug:org>/members/<int:membership_id>/reactivate/",
+        views.member_reactivate,
+        name="member_reactivate",
+    ),
+    path(
+        "o/<slug:org>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("o/<slug:org>/settings/", views.org_settings, name="org_settings"),
+]

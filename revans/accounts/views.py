@@ -1,0 +1,218 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from . import services
+from .access import (
+    OrgRequest,
+    get_invitation_by_token,
+    get_invitation_for_admin,
+    get_member_for_admin,
+    org_view,
+)
+from .forms import AcceptWithNewAccountForm, InvitationForm, OrganisationSettingsForm, RolesForm
+from .models import Invitation, Membership, Role, User
+
+ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Where a person lands after signing in: their one organisation, or a choice."""
+    memberships = list(
+        Membership.objects.filter(user=request.user, is_active=True).select_related("organisation")
+    )
+    if len(memberships) == 1:
+        return redirect(memberships[0].organisation)
+    return render(request, "accounts/home.html", {"memberships": memberships})
+
+
+@login_not_required
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@org_view()
+@require_safe
+def org_home(request: OrgRequest) -> HttpResponse:
+    membership = request.membership
+    context: dict[str, object] = {"membership": membership}
+    if membership.has_role(Role.ADMIN, Role.SPONSOR):
+        members = Membership.objects.filter(organisation=request.organisation, is_active=True)
+        context["counts"] = members.aggregate(
+            total=Count("pk"),
+            **{role.value: Count("pk", filter=Q(**{f"is_{role.value}": True})) for role in Role},
+        )
+    if membership.is_admin:
+        context["open_invitations"] = Invitation.objects.filter(
+            organisation=request.organisation, accepted_at=None, revoked_at=None
+        ).count()
+    return render(request, "accounts/org_home.html", context)
+
+
+@org_view(Role.ADMIN)
+@require_safe
+def member_list(request: OrgRequest) -> HttpResponse:
+    members = Membership.objects.filter(organisation=request.organisation).select_related("user")
+    invitations = Invitation.objects.filter(
+        organisation=request.organisation, accepted_at=None, revoked_at=None
+    ).select_related("invited_by")
+    return render(
+        request,
+        "accounts/member_list.html",
+        {
+            "active": [m for m in members if m.is_active],
+            "inactive": [m for m in members if not m.is_active],
+            "invitations": invitations,
+        },
+    )
+
+
+@org_view(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def member_invite(request: OrgRequest) -> HttpResponse:
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                organisation=request.organisation,
+                invited_by=request.user,  # type: ignore[arg-type]
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                roles=form.cleaned_data["roles"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            return redirect("member_list", org=request.organisation.slug)
+    return render(
+        request,
+        "accounts/member_invite.html",
+        {"form": form, "days": settings.INVITATION_MAX_AGE_DAYS},
+    )
+
+
+@org_view(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def member_edit(request: OrgRequest, membership_id: int) -> HttpResponse:
+    member = get_member_for_admin(request, membership_id)
+    form = RolesForm(request.POST or None, initial={"roles": member.roles})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_set_roles(membership=member, roles=form.cleaned_data["roles"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Roles of %(name)s saved.") % {"name": member.user})
+            return redirect("member_list", org=request.organisation.slug)
+    return render(request, "accounts/member_edit.html", {"member": member, "form": form})
+
+
+@org_view(Role.ADMIN)
+@require_POST
+def member_deactivate(request: OrgRequest, membership_id: int) -> HttpResponse:
+    member = get_member_for_admin(request, membership_id)
+    try:
+        services.membership_deactivate(membership=member, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s was deactivated and signed out.") % {"name": member.user})
+    return redirect("member_list", org=request.organisation.slug)
+
+
+@org_view(Role.ADMIN)
+@require_POST
+def member_reactivate(request: OrgRequest, membership_id: int) -> HttpResponse:
+    member = get_member_for_admin(request, membership_id)
+    try:
+        services.membership_reactivate(membership=member)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s is active again.") % {"name": member.user})
+    return redirect("member_list", org=request.organisation.slug)
+
+
+@org_view(Role.ADMIN)
+@require_POST
+def invitation_revoke(request: OrgRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_invitation_for_admin(request, invitation_id)
+    try:
+        services.invitation_revoke(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email})
+    return redirect("member_list", org=request.organisation.slug)
+
+
+@org_view(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def org_settings(request: OrgRequest) -> HttpResponse:
+    form = OrganisationSettingsForm(request.POST or None, instance=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_update(organisation=form.instance)
+        messages.success(request, _("Settings saved."))
+        return redirect("org_settings", org=request.organisation.slug)
+    return render(request, "accounts/org_settings.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an invitation email: create an account, or link the one that exists."""
+    try:
+        invitation = get_invitation_by_token(token)
+        services.check_acceptable(invitation)
+    except ValidationError as error:
+        return render(
+            request, "accounts/invitation_invalid.html", {"errors": error.messages}, status=400
+        )
+    user = request.user
+    context: dict[str, object] = {"invitation": invitation}
+    if user.is_authenticated:
+        if request.method == "POST":
+            try:
+                membership = services.invitation_accept(invitation=invitation, user=user)  # type: ignore[arg-type]
+            except ValidationError as error:
+                context["errors"] = error.messages
+            else:
+                messages.success(request, _("Welcome to %(org)s.") % {"org": invitation.organisation})
+                return redirect(membership.organisation)
+        context["wrong_account"] = user.email.lower() != invitation.email.lower()  # type: ignore[union-attr]
+        return render(request, "accounts/invitation_accept.html", context)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        context["login_url"] = f"{reverse('account_login')}?next={request.path}"
+        return render(request, "accounts/invitation_accept.html", context)
+    form = AcceptWithNewAccountForm(
+        request.POST or None, email=invitation.email, initial={"name": invitation.name}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_user = services.invitation_accept_with_new_account(
+                invitation=invitation,
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, new_user, backend=ALLAUTH_BACKEND)
+            messages.success(request, _("Welcome to %(org)s.") % {"org": invitation.organisation})
+            return redirect(invitation.organisation)
+    context["form"] = form
+    return render(request, "accounts/invitation_accept.html", context)

@@ -1,0 +1,17 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from revans.demo.data import PASSWORD
+from revans.demo.loader import load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisations and people. Running it again changes nothing."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logins = load_demo()
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Sign in at http://127.0.0.1:8000"))
+        self.stdout.write(f"Every demo password is: {PASSWORD}")
+        for organisation, role, email in logins:
+            self.stdout.write(f"  {organisation:<24} {role.label:<12} {email}")
