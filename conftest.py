@@ -4,6 +4,7 @@ Organisation A has an admin, a sponsor, a facilitator and two participants; orga
 an outsider (its own admin) who must never see anything of A.
 """
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -40,6 +41,13 @@ class World:
         }
 
 
+def email_link(message, path: str) -> str:
+    """The site-relative link under `path` in an email, e.g. "/invitations/"."""
+    found = re.search(rf"https?://[^/\s]+({re.escape(path)}\S+)", message.body)
+    assert found is not None, message.body
+    return found.group(1)
+
+
 def make_user(email: str, name: str, password: str = PASSWORD) -> User:
     user = User.objects.create_user(email, password, name=name)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
@@ -55,7 +63,7 @@ def make_member(org: Organisation, user: User, *roles: Role) -> Membership:
 
 @pytest.fixture(autouse=True)
 def _fast_and_contained(settings):
-    """Fast hashing and tasks run at once (Django already keeps email in memory); production settings stay untouched."""
+    """Fast hashing, and tasks run at once (Django's test setup keeps email in memory)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {

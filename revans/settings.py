@@ -185,6 +185,7 @@ LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: email is the identifier; sign-up is by invitation (see accounts.adapters).
 ACCOUNT_ADAPTER = "revans.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "revans.accounts.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -208,21 +209,18 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # Email: the console by default, SMTP when REVANS_EMAIL_HOST is set.
-_email_host = os.environ.get("REVANS_EMAIL_HOST", "")
+_smtp = {
+    "host": os.environ.get("REVANS_EMAIL_HOST", ""),
+    "port": env_int("REVANS_EMAIL_PORT", 587, minimum=1),
+    "username": os.environ.get("REVANS_EMAIL_USER", ""),
+    "password": env_str("REVANS_EMAIL_PASSWORD", ""),
+    "use_tls": env_bool("REVANS_EMAIL_USE_TLS", True),
+    "timeout": 30,
+}
 MAILERS: dict[str, dict[str, Any]] = {
     "default": (
-        {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": _email_host,
-                "port": env_int("REVANS_EMAIL_PORT", 587, minimum=1),
-                "username": os.environ.get("REVANS_EMAIL_USER", ""),
-                "password": env_str("REVANS_EMAIL_PASSWORD", ""),
-                "use_tls": env_bool("REVANS_EMAIL_USE_TLS", True),
-                "timeout": 30,
-            },
-        }
-        if _email_host
+        {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": _smtp}
+        if _smtp["host"]
         else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     )
 }
@@ -241,6 +239,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "revans" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -275,7 +274,7 @@ CSRF_TRUSTED_ORIGINS = [SITE_URL] if HTTPS else []
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = env_int("REVANS_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("REVANS_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -283,9 +282,20 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("REVANS_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, "").strip().upper() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r}: expected one of {', '.join(choices)}")
+    return value
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("REVANS_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("REVANS_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    },
 }

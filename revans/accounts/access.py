@@ -17,11 +17,17 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import Invitation, Membership, Organisation, Role
+from .models import Invitation, Membership, Organisation, Role, User
 from .services import INVITATION_SALT
 
 
-class OrgRequest(HttpRequest):
+class SignedInRequest(HttpRequest):
+    """A request that LoginRequiredMiddleware has let through."""
+
+    user: User
+
+
+class OrgRequest(SignedInRequest):
     """A request inside /o/<org>/, resolved once by `org_view`."""
 
     organisation: Organisation

@@ -92,7 +92,8 @@ class AcceptWithNewAccountForm(forms.Form):
 
 class OrganisationSettingsForm(forms.ModelForm[Organisation]):
     time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=[(zone, zone) for zone in sorted(zoneinfo.available_timezones())]
+        label=_("Time zone"),
+        choices=[(zone, zone) for zone in sorted(zoneinfo.available_timezones())],
     )
 
     class Meta:

@@ -1,8 +1,8 @@
 """People and organisations: the tenancy every other app hangs from."""
 
 import zoneinfo
-from datetime import datetime, timedelta
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -114,11 +114,11 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        self.open_signup_domain = self.open_signup_domain.strip().lower().lstrip("@")
-
     def get_absolute_url(self) -> str:
         return reverse("org_home", kwargs={"org": self.slug})
+
+    def clean(self) -> None:
+        self.open_signup_domain = self.open_signup_domain.strip().lower().lstrip("@")
 
 
 class Role(models.TextChoices):

@@ -25,7 +25,9 @@ def invitation_token(invitation: Invitation) -> str:
 
 
 def invitation_url(invitation: Invitation) -> str:
-    return settings.SITE_URL + reverse("invitation_accept", kwargs={"token": invitation_token(invitation)})
+    return settings.SITE_URL + reverse(
+        "invitation_accept", kwargs={"token": invitation_token(invitation)}
+    )
 
 
 def _send_later(*, template: str, to: str, context: dict[str, object]) -> None:
@@ -33,8 +35,12 @@ def _send_later(*, template: str, to: str, context: dict[str, object]) -> None:
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     body = render_to_string(f"{template}_message.txt", context)
     transaction.on_commit(
-        partial(send_email.enqueue, subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-                body=body, to=[to])
+        partial(
+            send_email.enqueue,
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+            body=body,
+            to=[to],
+        )
     )
 
 
@@ -65,7 +71,9 @@ def invitation_create(
             _("%(email)s already has an open invitation. Revoke it first to send a new one."),
             params={"email": email},
         )
-    invitation = Invitation(organisation=organisation, invited_by=invited_by, email=email, name=name)
+    invitation = Invitation(
+        organisation=organisation, invited_by=invited_by, email=email, name=name
+    )
     invitation.set_roles(chosen)
     invitation.full_clean()
     invitation.save()
@@ -116,7 +124,9 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     )
     if not _created:
         # Rejoining after deactivation, or a member already: the invitation's roles are added.
-        membership.set_roles(set(membership.roles if membership.is_active else []) | set(invitation.roles))
+        membership.set_roles(
+            set(membership.roles if membership.is_active else []) | set(invitation.roles)
+        )
         membership.is_active = True
         membership.deactivated_at = None
         membership.save()
@@ -125,7 +135,9 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     # Following the emailed link proves the address.
     EmailAddress.objects.update_or_create(
-        user=user, email__iexact=user.email, defaults={"email": user.email, "verified": True, "primary": True}
+        user=user,
+        email__iexact=user.email,
+        defaults={"email": user.email, "verified": True, "primary": True},
     )
     return membership
 
@@ -135,9 +147,7 @@ def _roles_of(invitation: Invitation) -> dict[str, bool]:
 
 
 @transaction.atomic
-def invitation_accept_with_new_account(
-    *, invitation: Invitation, name: str, password: str
-) -> User:
+def invitation_accept_with_new_account(*, invitation: Invitation, name: str, password: str) -> User:
     check_acceptable(invitation)
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise ValidationError(
@@ -163,10 +173,14 @@ def _admins_left(organisation: Organisation, without: Membership) -> bool:
 @transaction.atomic
 def membership_set_roles(*, membership: Membership, roles: Iterable[Role]) -> Membership:
     chosen = _check_roles(roles)
-    if membership.is_admin and Role.ADMIN not in chosen and not _admins_left(
-        membership.organisation, membership
+    if (
+        membership.is_admin
+        and Role.ADMIN not in chosen
+        and not _admins_left(membership.organisation, membership)
     ):
-        raise ValidationError(_("An organisation needs at least one admin. Make someone else admin first."))
+        raise ValidationError(
+            _("An organisation needs at least one admin. Make someone else admin first.")
+        )
     membership.set_roles(chosen)
     membership.full_clean()
     membership.save()
@@ -176,7 +190,9 @@ def membership_set_roles(*, membership: Membership, roles: Iterable[Role]) -> Me
 @transaction.atomic
 def membership_deactivate(*, membership: Membership, by: User) -> Membership:
     if not membership.is_active:
-        raise ValidationError(_("%(name)s is already deactivated."), params={"name": membership.user})
+        raise ValidationError(
+            _("%(name)s is already deactivated."), params={"name": membership.user}
+        )
     if membership.user_id == by.pk:
         raise ValidationError(_("You cannot deactivate yourself. Ask another admin."))
     if membership.is_admin and not _admins_left(membership.organisation, membership):
@@ -210,7 +226,7 @@ def organisation_update(*, organisation: Organisation) -> Organisation:
 
 @transaction.atomic
 def join_open_organisations(*, user: User, email: str) -> list[Membership]:
-    """After a self-sign-up address is verified: join, as participant, each organisation open to its domain."""
+    """Once a self-signed-up address is verified, join each organisation open to its domain."""
     domain = email.rsplit("@", 1)[-1].lower()
     joined = []
     for organisation in Organisation.objects.filter(open_signup_domain=domain):

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from . import services
 from .access import (
     OrgRequest,
+    SignedInRequest,
     get_invitation_by_token,
     get_invitation_for_admin,
     get_member_for_admin,
@@ -25,8 +26,13 @@ from .models import Invitation, Membership, Role, User
 ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 
+def posted(request: HttpRequest) -> QueryDict | None:
+    """Form data on POST, even when empty (an empty POST must still show its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
 @require_safe
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     """Where a person lands after signing in: their one organisation, or a choice."""
     memberships = list(
         Membership.objects.filter(user=request.user, is_active=True).select_related("organisation")
@@ -83,12 +89,12 @@ def member_list(request: OrgRequest) -> HttpResponse:
 @org_view(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def member_invite(request: OrgRequest) -> HttpResponse:
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
                 organisation=request.organisation,
-                invited_by=request.user,  # type: ignore[arg-type]
+                invited_by=request.user,
                 email=form.cleaned_data["email"],
                 name=form.cleaned_data["name"],
                 roles=form.cleaned_data["roles"],
@@ -96,7 +102,9 @@ def member_invite(request: OrgRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("member_list", org=request.organisation.slug)
     return render(
         request,
@@ -109,7 +117,7 @@ def member_invite(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_edit(request: OrgRequest, membership_id: int) -> HttpResponse:
     member = get_member_for_admin(request, membership_id)
-    form = RolesForm(request.POST or None, initial={"roles": member.roles})
+    form = RolesForm(posted(request), initial={"roles": member.roles})
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_set_roles(membership=member, roles=form.cleaned_data["roles"])
@@ -126,11 +134,13 @@ def member_edit(request: OrgRequest, membership_id: int) -> HttpResponse:
 def member_deactivate(request: OrgRequest, membership_id: int) -> HttpResponse:
     member = get_member_for_admin(request, membership_id)
     try:
-        services.membership_deactivate(membership=member, by=request.user)  # type: ignore[arg-type]
+        services.membership_deactivate(membership=member, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(name)s was deactivated and signed out.") % {"name": member.user})
+        messages.success(
+            request, _("%(name)s was deactivated and signed out.") % {"name": member.user}
+        )
     return redirect("member_list", org=request.organisation.slug)
 
 
@@ -156,14 +166,16 @@ def invitation_revoke(request: OrgRequest, invitation_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email})
+        messages.success(
+            request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email}
+        )
     return redirect("member_list", org=request.organisation.slug)
 
 
 @org_view(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def org_settings(request: OrgRequest) -> HttpResponse:
-    form = OrganisationSettingsForm(request.POST or None, instance=request.organisation)
+    form = OrganisationSettingsForm(posted(request), instance=request.organisation)
     if request.method == "POST" and form.is_valid():
         services.organisation_update(organisation=form.instance)
         messages.success(request, _("Settings saved."))
@@ -187,19 +199,21 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if user.is_authenticated:
         if request.method == "POST":
             try:
-                membership = services.invitation_accept(invitation=invitation, user=user)  # type: ignore[arg-type]
+                membership = services.invitation_accept(invitation=invitation, user=user)
             except ValidationError as error:
                 context["errors"] = error.messages
             else:
-                messages.success(request, _("Welcome to %(org)s.") % {"org": invitation.organisation})
+                messages.success(
+                    request, _("Welcome to %(org)s.") % {"org": invitation.organisation}
+                )
                 return redirect(membership.organisation)
-        context["wrong_account"] = user.email.lower() != invitation.email.lower()  # type: ignore[union-attr]
+        context["wrong_account"] = user.email.lower() != invitation.email.lower()
         return render(request, "accounts/invitation_accept.html", context)
     if User.objects.filter(email__iexact=invitation.email).exists():
         context["login_url"] = f"{reverse('account_login')}?next={request.path}"
         return render(request, "accounts/invitation_accept.html", context)
     form = AcceptWithNewAccountForm(
-        request.POST or None, email=invitation.email, initial={"name": invitation.name}
+        posted(request), email=invitation.email, initial={"name": invitation.name}
     )
     if request.method == "POST" and form.is_valid():
         try:

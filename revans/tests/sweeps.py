@@ -1,7 +1,7 @@
 """Cross-cutting test helpers that grow with the app: URL discovery, crawling, query budgets."""
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
@@ -33,7 +33,7 @@ class Endpoint:
 def endpoints() -> list[Endpoint]:
     """Every URL pattern the project serves, flattened."""
 
-    def walk(patterns: list[object], parts: tuple[object, ...]) -> Iterator[Endpoint]:
+    def walk(patterns: Sequence[object], parts: tuple[object, ...]) -> Iterator[Endpoint]:
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 yield from walk(entry.url_patterns, (*parts, entry.pattern))

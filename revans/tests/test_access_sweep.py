@@ -1,6 +1,7 @@
 """Every URL pattern x every HTTP method x anonymous, the outsider and each role."""
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -34,7 +35,10 @@ def test_the_sweep_sees_the_organisation_pages():
 def url_values(world):
     """Real objects for each URL parameter: the target is never one of the actors."""
     invitation = Invitation.objects.create(
-        organisation=world.org, email="newcomer@acme.test", invited_by=world.admin, is_participant=True
+        organisation=world.org,
+        email="newcomer@acme.test",
+        invited_by=world.admin,
+        is_participant=True,
     )
     return {
         "org": world.org.slug,
@@ -55,7 +59,7 @@ def _request(client: Client, method: str, url: str):
     return client.generic(method, url)
 
 
-def _is_login_redirect(response) -> bool:
+def _is_login_redirect(response) -> Any:
     return response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 

@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = load_demo()
-        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Sign in at http://127.0.0.1:8000"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is loaded. Sign in at http://127.0.0.1:8000")
+        )
         self.stdout.write(f"Every demo password is: {PASSWORD}")
         for organisation, role, email in logins:
             self.stdout.write(f"  {organisation:<24} {role.label:<12} {email}")

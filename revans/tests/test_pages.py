@@ -1,0 +1,114 @@
+"""Every page a person can reach: no leaks between organisations, strict CSP, steady query cost."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from revans.accounts import services
+from revans.accounts.models import Invitation, Membership, Organisation, Role, User
+
+from .sweeps import assert_canary_absent, assert_query_budget, crawl
+
+CANARY = "zqx-canary-7f3a"
+
+
+@pytest.fixture
+def planted(world):
+    """Organisation B's names, people and invitations all carry the canary."""
+    Organisation.objects.filter(pk=world.other_org.pk).update(name=f"Bravo {CANARY} Systems")
+    User.objects.filter(pk=world.outsider.pk).update(name=f"Olly {CANARY}")
+    services.invitation_create(
+        organisation=Organisation.objects.get(pk=world.other_org.pk),
+        invited_by=world.outsider,
+        email=f"{CANARY}@bravo.test",
+        name=f"Invitee {CANARY}",
+        roles=[Role.PARTICIPANT],
+    )
+    return world
+
+
+START = ["/", "/o/acme/", "/o/acme/members/", "/o/acme/settings/", "/accounts/2fa/"]
+
+
+@pytest.mark.parametrize("actor", ["admin", "sponsor", "facilitator", "participant"])
+def test_organisation_b_never_reaches_organisation_a(client, planted, actor):
+    client.force_login(planted.actors[actor])
+    pages = crawl(client, START)
+    assert len(pages) >= 5
+    assert_canary_absent(pages, CANARY)
+
+
+def test_the_admin_crawl_covers_the_admin_pages(client, planted):
+    client.force_login(planted.admin)
+    member = planted.membership(planted.participant)
+    pages = crawl(client, START)
+    for url in ("/o/acme/members/", "/o/acme/members/invite/", f"/o/acme/members/{member.pk}/"):
+        assert url in pages
+    # The planted string is there to be found where it belongs.
+    client.force_login(planted.outsider)
+    assert CANARY in client.get("/o/bravo/members/").content.decode()
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.I)
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "admin", "participant"])
+def test_pages_carry_a_strict_csp_and_no_inline_code(client, world, actor):
+    if actor != "anonymous":
+        client.force_login(world.actors[actor])
+    start = ["/accounts/login/", "/accounts/password/reset/"] if actor == "anonymous" else START
+    pages = crawl(client, start)
+    for url, body in pages.items():
+        assert not INLINE_SCRIPT.search(body), url
+        assert not INLINE_STYLE.search(body), url
+    response = client.get(start[0])
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    # Pages that carry a script add their nonce to this; nothing else may run.
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def grow_organisation(world, times: int = 9) -> None:
+    """Add `times` as many members and invitations as the world has (10x data)."""
+    count = Membership.objects.filter(organisation=world.org).count()
+    for i in range(count * times):
+        user = User.objects.create_user(f"extra{i}@acme.test", "x", name=f"Extra {i}")
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        membership = Membership(user=user, organisation=world.org, is_participant=True)
+        membership.is_facilitator = i % 3 == 0
+        membership.save()
+        Invitation.objects.create(
+            organisation=world.org,
+            email=f"pending{i}@acme.test",
+            invited_by=world.admin,
+            is_participant=True,
+        )
+        # The person also belongs to other organisations, as facilitators do.
+        other = Organisation.objects.create(name=f"Client {i}", slug=f"client-{i}")
+        Membership.objects.create(user=world.facilitator, organisation=other, is_facilitator=True)
+
+
+@pytest.mark.parametrize(
+    ("actor", "url"),
+    [
+        ("admin", "/o/acme/"),
+        ("sponsor", "/o/acme/"),
+        ("facilitator", "/o/acme/"),
+        ("participant", "/o/acme/"),
+        ("admin", "/o/acme/members/"),
+        ("facilitator", "/"),
+    ],
+)
+def test_query_budget(client, world, actor, url):
+    # A coach working for two clients sees the organisation chooser at "/".
+    Membership.objects.create(
+        user=world.facilitator, organisation=world.other_org, is_facilitator=True
+    )
+    client.force_login(world.actors[actor])
+    queries = assert_query_budget(client, url, lambda: grow_organisation(world))
+    assert queries <= 12

@@ -1,0 +1,75 @@
+"""Settings fail loudly on bad values, and production settings pass Django's deploy check."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION = {
+    "REVANS_SECRET_KEY": "x" * 30 + "-production-secret-with-enough-entropy-1234567890",
+    "REVANS_HTTPS": "true",
+    "REVANS_ALLOWED_HOSTS": "revans.example.org",
+    "REVANS_SITE_URL": "https://revans.example.org",
+    "REVANS_EMAIL_HOST": "smtp.example.org",
+}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("REVANS_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_development_settings_are_flagged_by_the_deploy_check():
+    # The default key is deliberately insecure, so a forgotten setting cannot slip into production.
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env={})
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("REVANS_DEBUG", "maybe"),
+        ("REVANS_HTTPS", "2"),
+        ("REVANS_EMAIL_PORT", "smtp"),
+        ("REVANS_INVITATION_DAYS", "0"),
+        ("REVANS_DATABASE_URL", "mysql-ish://nowhere"),
+        ("REVANS_CACHE_URL", "memcached://127.0.0.1"),
+        ("REVANS_SITE_URL", "revans.example.org"),
+        ("REVANS_LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_a_malformed_variable_stops_start_up_and_is_named(name, value):
+    result = manage("check", env={name: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert name in result.stderr
+
+
+def test_a_secret_can_come_from_a_file(tmp_path):
+    secret = tmp_path / "key"
+    secret.write_text("from-a-file-" + "y" * 50 + "\n")
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        env={"REVANS_SECRET_KEY_FILE": str(secret)},
+    )
+    assert result.stdout.strip().endswith("from-a-file-" + "y" * 50)
