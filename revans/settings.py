@@ -27,7 +27,7 @@ def env_str(name: str, default: str) -> str:
             return Path(path).read_text().strip()
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE={path!r}: cannot read it ({exc})") from exc
-    return os.environ.get(name, default)
+    return os.environ.get(name, "") or default
 
 
 def env_bool(name: str, default: bool) -> bool:
