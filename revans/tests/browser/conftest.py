@@ -20,6 +20,13 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # test itself (reading the outbox, building fixtures) are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+  return result.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`
+  );
+}"""
+
 CSP_LISTENER = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -80,13 +87,7 @@ class AuditedPage:
     def audit(self) -> None:
         page = self.page
         page.wait_for_load_state("load")
-        violations = page.evaluate(
-            """async (tags) => {
-                const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
-                return result.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target).join(", ")})`);
-            }""",
-            WCAG_TAGS,
-        )
+        violations = page.evaluate(AXE_RUN, WCAG_TAGS)
         assert violations == [], f"{page.url}: {violations}"
         csp = page.evaluate("window.__cspViolations")
         assert csp == [], f"{page.url}: {csp}"
