@@ -19,7 +19,7 @@ PRODUCTION = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("REVANS_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("REVANS_", "DJANGO_"))}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -16,10 +16,6 @@ ROOT = Path(__file__).resolve().parents[3]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
-# Playwright's sync API runs an event loop in the test's thread; the ORM calls made by the
-# test itself (reading the outbox, building fixtures) are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 AXE_RUN = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
   return result.violations.map(
@@ -46,6 +42,9 @@ def browser() -> Iterator[Browser]:
     executable = os.environ.get("REVANS_CHROMIUM") or shutil.which("chromium")
     assert executable, "Chromium is missing: apt-get install chromium"
     assert AXE.exists(), "axe-core is missing: npm ci"
+    # Playwright's sync API runs an event loop in the test's thread; the ORM calls made by the
+    # test itself (reading the outbox, building fixtures) are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable,
@@ -62,6 +61,7 @@ def browser() -> Iterator[Browser]:
         )
         yield browser
         browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 class AuditedPage:
