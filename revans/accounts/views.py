@@ -130,9 +130,12 @@ def member_edit(request: OrgRequest, membership_id: int) -> HttpResponse:
 
 
 @org_view(Role.ADMIN)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_deactivate(request: OrgRequest, membership_id: int) -> HttpResponse:
+    """GET asks for confirmation; POST deactivates and signs the person out everywhere."""
     member = get_member_for_admin(request, membership_id)
+    if request.method == "GET":
+        return render(request, "accounts/member_deactivate.html", {"member": member})
     try:
         services.membership_deactivate(membership=member, by=request.user)
     except ValidationError as error:

@@ -43,7 +43,7 @@ REGISTRY: dict[str, Rule] = {
     "member_list": org(Role.ADMIN),
     "member_invite": org(Role.ADMIN, methods=FORM),
     "member_edit": org(Role.ADMIN, methods=FORM),
-    "member_deactivate": org(Role.ADMIN, methods=ACTION),
+    "member_deactivate": org(Role.ADMIN, methods=FORM),
     "member_reactivate": org(Role.ADMIN, methods=ACTION),
     "invitation_revoke": org(Role.ADMIN, methods=ACTION),
     "org_settings": org(Role.ADMIN, methods=FORM),

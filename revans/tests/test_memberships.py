@@ -158,3 +158,12 @@ def test_an_unknown_time_zone_is_refused(client, world):
     assert b"Select a valid choice" in response.content
     world.org.refresh_from_db()
     assert world.org.time_zone == "Europe/London"
+
+
+def test_deactivation_asks_first(client, world):
+    client.force_login(world.admin)
+    member = world.membership(world.participant)
+    page = client.get(f"/o/acme/members/{member.pk}/deactivate/")
+    assert b"Deactivate Pat Participant?" in page.content
+    member.refresh_from_db()
+    assert member.is_active
