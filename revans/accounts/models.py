@@ -146,6 +146,10 @@ class HasRoles(models.Model):
     def has_role(self, *roles: Role) -> bool:
         return any(getattr(self, f"is_{role.value}") for role in roles)
 
+    def role_flags(self) -> dict[str, bool]:
+        """The role fields and their values, to copy roles onto another row."""
+        return {f"is_{role.value}": getattr(self, f"is_{role.value}") for role in Role}
+
     def set_roles(self, roles: Iterable[Role]) -> None:
         chosen = set(roles)
         for role in Role:

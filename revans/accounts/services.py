@@ -119,10 +119,10 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
             _("This invitation is for %(email)s. Sign in with that address to accept it."),
             params={"email": invitation.email},
         )
-    membership, _created = Membership.objects.get_or_create(
-        user=user, organisation=invitation.organisation, defaults=_roles_of(invitation)
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=invitation.organisation, defaults=invitation.role_flags()
     )
-    if not _created:
+    if not created:
         # Rejoining after deactivation, or a member already: the invitation's roles are added.
         membership.set_roles(
             set(membership.roles if membership.is_active else []) | set(invitation.roles)
@@ -140,10 +140,6 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         defaults={"email": user.email, "verified": True, "primary": True},
     )
     return membership
-
-
-def _roles_of(invitation: Invitation) -> dict[str, bool]:
-    return {f"is_{role.value}": role in invitation.roles for role in Role}
 
 
 @transaction.atomic

@@ -1,17 +1,19 @@
+from collections.abc import Callable
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import services
+from . import selectors, services
 from .access import (
     OrgRequest,
     SignedInRequest,
@@ -21,7 +23,7 @@ from .access import (
     org_view,
 )
 from .forms import AcceptWithNewAccountForm, InvitationForm, OrganisationSettingsForm, RolesForm
-from .models import Invitation, Membership, Role, User
+from .models import Membership, Role, User
 
 ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
@@ -56,15 +58,9 @@ def org_home(request: OrgRequest) -> HttpResponse:
     membership = request.membership
     context: dict[str, object] = {"membership": membership}
     if membership.has_role(Role.ADMIN, Role.SPONSOR):
-        members = Membership.objects.filter(organisation=request.organisation, is_active=True)
-        context["counts"] = members.aggregate(
-            total=Count("pk"),
-            **{role.value: Count("pk", filter=Q(**{f"is_{role.value}": True})) for role in Role},
-        )
+        context["counts"] = selectors.member_counts(request.organisation)
     if membership.is_admin:
-        context["open_invitations"] = Invitation.objects.filter(
-            organisation=request.organisation, accepted_at=None, revoked_at=None
-        ).count()
+        context["open_invitations"] = selectors.open_invitations(request.organisation).count()
     return render(request, "accounts/org_home.html", context)
 
 
@@ -72,9 +68,7 @@ def org_home(request: OrgRequest) -> HttpResponse:
 @require_safe
 def member_list(request: OrgRequest) -> HttpResponse:
     members = Membership.objects.filter(organisation=request.organisation).select_related("user")
-    invitations = Invitation.objects.filter(
-        organisation=request.organisation, accepted_at=None, revoked_at=None
-    ).select_related("invited_by")
+    invitations = selectors.open_invitations(request.organisation)
     return render(
         request,
         "accounts/member_list.html",
@@ -129,6 +123,17 @@ def member_edit(request: OrgRequest, membership_id: int) -> HttpResponse:
     return render(request, "accounts/member_edit.html", {"member": member, "form": form})
 
 
+def _member_action(request: OrgRequest, action: Callable[[], object], done: str) -> HttpResponse:
+    """Run one service for a button on the members page; report the outcome there."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("member_list", org=request.organisation.slug)
+
+
 @org_view(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def member_deactivate(request: OrgRequest, membership_id: int) -> HttpResponse:
@@ -136,43 +141,33 @@ def member_deactivate(request: OrgRequest, membership_id: int) -> HttpResponse:
     member = get_member_for_admin(request, membership_id)
     if request.method == "GET":
         return render(request, "accounts/member_deactivate.html", {"member": member})
-    try:
-        services.membership_deactivate(membership=member, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("%(name)s was deactivated and signed out.") % {"name": member.user}
-        )
-    return redirect("member_list", org=request.organisation.slug)
+    return _member_action(
+        request,
+        partial(services.membership_deactivate, membership=member, by=request.user),
+        _("%(name)s was deactivated and signed out.") % {"name": member.user},
+    )
 
 
 @org_view(Role.ADMIN)
 @require_POST
 def member_reactivate(request: OrgRequest, membership_id: int) -> HttpResponse:
     member = get_member_for_admin(request, membership_id)
-    try:
-        services.membership_reactivate(membership=member)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(name)s is active again.") % {"name": member.user})
-    return redirect("member_list", org=request.organisation.slug)
+    return _member_action(
+        request,
+        partial(services.membership_reactivate, membership=member),
+        _("%(name)s is active again.") % {"name": member.user},
+    )
 
 
 @org_view(Role.ADMIN)
 @require_POST
 def invitation_revoke(request: OrgRequest, invitation_id: int) -> HttpResponse:
     invitation = get_invitation_for_admin(request, invitation_id)
-    try:
-        services.invitation_revoke(invitation=invitation)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email}
-        )
-    return redirect("member_list", org=request.organisation.slug)
+    return _member_action(
+        request,
+        partial(services.invitation_revoke, invitation=invitation),
+        _("Invitation to %(email)s withdrawn.") % {"email": invitation.email},
+    )
 
 
 @org_view(Role.ADMIN)
