@@ -6,11 +6,14 @@ an outsider (its own admin) who must never see anything of A.
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from allauth.account.models import EmailAddress
 
 from revans.accounts.models import Membership, Organisation, Role, User
+from revans.programmes import services as programme_services
+from revans.programmes.models import LearningSet, Participant, Programme, SetMembership
 
 PASSWORD = "correct horse battery staple"
 
@@ -25,6 +28,9 @@ class World:
     participant: User
     participant2: User
     outsider: User
+    programme: Programme
+    set_a: LearningSet
+    set_b: LearningSet
 
     def membership(self, user: User, org: Organisation | None = None) -> Membership:
         return Membership.objects.get(user=user, organisation=org or self.org)
@@ -77,6 +83,9 @@ def world(db) -> World:
     org = Organisation.objects.create(name="Acme Freight", slug="acme", require_mfa=False)
     other = Organisation.objects.create(name="Bravo Systems", slug="bravo", require_mfa=False)
     w = World(
+        programme=None,  # type: ignore[arg-type]
+        set_a=None,  # type: ignore[arg-type]
+        set_b=None,  # type: ignore[arg-type]
         org=org,
         other_org=other,
         admin=make_user("ada@acme.test", "Ada Admin"),
@@ -92,4 +101,28 @@ def world(db) -> World:
     make_member(org, w.participant, Role.PARTICIPANT)
     make_member(org, w.participant2, Role.PARTICIPANT)
     make_member(other, w.outsider, Role.ADMIN, Role.PARTICIPANT)
+
+    # A programme with two sets: the facilitator runs A, where both participants are members;
+    # B belongs to another facilitator, so nobody above but the admin and sponsor may see it.
+    other_facilitator = make_user("fern@acme.test", "Fern Facilitator")
+    make_member(org, other_facilitator, Role.FACILITATOR)
+    people = {
+        user.email: Participant.objects.create(organisation=org, email=user.email, name=user.name)
+        for user in (w.participant, w.participant2)
+    }
+    Participant.objects.create(organisation=org, email="rae@acme.test", name="Rae Pool")
+    w.programme = Programme.objects.create(
+        organisation=org,
+        name="Leaders 2026",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+    )
+    w.set_a = programme_services.set_create(
+        programme=w.programme, name="Set A", facilitators=[w.facilitator], by=w.admin
+    )
+    w.set_b = programme_services.set_create(
+        programme=w.programme, name="Set B", facilitators=[other_facilitator], by=w.admin
+    )
+    for person in people.values():
+        SetMembership.objects.create(learning_set=w.set_a, participant=person)
     return w

@@ -74,6 +74,7 @@ SITE_URL = env_url("REVANS_SITE_URL", "http://127.0.0.1:8000", ("http", "https")
 
 INSTALLED_APPS = [
     "revans.accounts",
+    "revans.programmes",
     "revans.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -9,5 +9,7 @@ admin.site.site_header = "Revans operations"
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("revans.dashboard.urls")),
     path("", include("revans.accounts.urls")),
+    path("", include("revans.programmes.urls")),
 ]

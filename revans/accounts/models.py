@@ -2,7 +2,7 @@
 
 import zoneinfo
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -116,6 +116,10 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("org_home", kwargs={"org": self.slug})
+
+    def today(self) -> date:
+        """Today's date where the organisation is."""
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
 
     def clean(self) -> None:
         self.open_signup_domain = self.open_signup_domain.strip().lower().lstrip("@")

@@ -3,10 +3,8 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
-    path("o/<slug:org>/", views.org_home, name="org_home"),
     path("o/<slug:org>/members/", views.member_list, name="member_list"),
     path("o/<slug:org>/members/invite/", views.member_invite, name="member_invite"),
     path("o/<slug:org>/members/<int:membership_id>/", views.member_edit, name="member_edit"),

@@ -7,16 +7,17 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from revans.web import posted
+
 from . import selectors, services
 from .access import (
     OrgRequest,
-    SignedInRequest,
     get_invitation_by_token,
     get_invitation_for_admin,
     get_member_for_admin,
@@ -28,40 +29,12 @@ from .models import Membership, Role, User
 ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 
-def posted(request: HttpRequest) -> QueryDict | None:
-    """Form data on POST, even when empty (an empty POST must still show its errors)."""
-    return request.POST if request.method == "POST" else None
-
-
-@require_safe
-def home(request: SignedInRequest) -> HttpResponse:
-    """Where a person lands after signing in: their one organisation, or a choice."""
-    memberships = list(
-        Membership.objects.filter(user=request.user, is_active=True).select_related("organisation")
-    )
-    if len(memberships) == 1:
-        return redirect(memberships[0].organisation)
-    return render(request, "accounts/home.html", {"memberships": memberships})
-
-
 @login_not_required
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
-
-
-@org_view()
-@require_safe
-def org_home(request: OrgRequest) -> HttpResponse:
-    membership = request.membership
-    context: dict[str, object] = {"membership": membership}
-    if membership.has_role(Role.ADMIN, Role.SPONSOR):
-        context["counts"] = selectors.member_counts(request.organisation)
-    if membership.is_admin:
-        context["open_invitations"] = selectors.open_invitations(request.organisation).count()
-    return render(request, "accounts/org_home.html", context)
 
 
 @org_view(Role.ADMIN)

@@ -34,6 +34,8 @@ def org(*roles: Role, methods: tuple[str, ...] = ("GET", "HEAD")) -> Rule:
 
 FORM = ("GET", "POST")
 ACTION = ("POST",)
+MANAGERS = (Role.ADMIN, Role.SPONSOR)
+SET_MANAGERS = (Role.ADMIN, Role.SPONSOR, Role.FACILITATOR)
 
 REGISTRY: dict[str, Rule] = {
     "home": Rule(Kind.SIGNED_IN),
@@ -47,6 +49,27 @@ REGISTRY: dict[str, Rule] = {
     "member_reactivate": org(Role.ADMIN, methods=ACTION),
     "invitation_revoke": org(Role.ADMIN, methods=ACTION),
     "org_settings": org(Role.ADMIN, methods=FORM),
+    # Programmes and the pool of people: admins and sponsors.
+    "programme_list": org(*MANAGERS),
+    "programme_create": org(*MANAGERS, methods=FORM),
+    "programme_detail": org(*MANAGERS),
+    "programme_edit": org(*MANAGERS, methods=FORM),
+    "set_create": org(*MANAGERS, methods=FORM),
+    "participant_list": org(*MANAGERS),
+    "participant_export": org(*MANAGERS),
+    "participant_import": org(*MANAGERS, methods=FORM),
+    "participant_import_preview": org(*MANAGERS, methods=FORM),
+    # A set: the sweep's target set is the one the facilitator runs and the participant is in.
+    "set_detail": org(),
+    "set_rename": org(*SET_MANAGERS, methods=FORM),
+    "set_member_add": org(*SET_MANAGERS, methods=FORM),
+    "set_member_leave": org(*SET_MANAGERS, methods=FORM),
+    "set_member_move": org(*SET_MANAGERS, methods=FORM),
+    "set_facilitator_add": org(*SET_MANAGERS, methods=FORM),
+    "set_facilitator_end": org(*SET_MANAGERS, methods=ACTION),
+    "set_mode": org(*SET_MANAGERS, methods=FORM),
+    "set_ground_rules": org(*SET_MANAGERS, methods=FORM),
+    "set_ground_rules_accept": org(Role.PARTICIPANT, methods=ACTION),
 }
 
 # Whole URL trees owned by libraries, matched by the start of the route.

@@ -8,6 +8,7 @@ from django.test import Client
 
 from revans.accounts import services
 from revans.accounts.models import Invitation, Role
+from revans.programmes.models import ParticipantImport
 
 from .access_registry import Kind, rule_for
 from .sweeps import HTTP_METHODS, Endpoint, endpoints
@@ -40,7 +41,21 @@ def url_values(world):
         invited_by=world.admin,
         is_participant=True,
     )
+    # An import whose file has an error, so applying it never succeeds and every actor sees it.
+    batch = ParticipantImport.objects.create(
+        organisation=world.org,
+        uploaded_by=world.admin,
+        filename="people.csv",
+        content=b"name,email\nX,not-an-email\n",
+    )
     return {
+        "programme_id": str(world.programme.pk),
+        "set_id": str(world.set_a.pk),
+        "set_membership_id": str(
+            world.set_a.memberships.get(participant__email=world.participant2.email).pk
+        ),
+        "facilitation_id": str(world.set_a.facilitations.get().pk),
+        "import_id": str(batch.pk),
         "org": world.org.slug,
         "membership_id": str(world.membership(world.participant2).pk),
         "invitation_id": str(invitation.pk),

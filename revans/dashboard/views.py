@@ -1,0 +1,41 @@
+"""The pages people land on: they gather what each app has for this person, by role."""
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from revans.accounts import selectors as accounts_selectors
+from revans.accounts.access import OrgRequest, SignedInRequest, org_view
+from revans.accounts.models import Membership, Role
+from revans.programmes import selectors as programme_selectors
+from revans.programmes.models import Programme
+
+
+@require_safe
+def home(request: SignedInRequest) -> HttpResponse:
+    """Where a person lands after signing in: their one organisation, or a choice."""
+    memberships = list(
+        Membership.objects.filter(user=request.user, is_active=True).select_related("organisation")
+    )
+    if len(memberships) == 1:
+        return redirect(memberships[0].organisation)
+    return render(request, "dashboard/home.html", {"memberships": memberships})
+
+
+@org_view()
+@require_safe
+def org_home(request: OrgRequest) -> HttpResponse:
+    membership, organisation = request.membership, request.organisation
+    context: dict[str, object] = {}
+    if membership.has_role(Role.ADMIN, Role.SPONSOR):
+        context["counts"] = accounts_selectors.member_counts(organisation)
+        context["programmes"] = Programme.objects.filter(organisation=organisation).select_related(
+            "organisation"
+        )
+    if membership.is_admin:
+        context["open_invitations"] = accounts_selectors.open_invitations(organisation).count()
+    if membership.is_facilitator:
+        context["facilitated"] = programme_selectors.sets_facilitated_by(request.user, organisation)
+    if membership.is_participant:
+        context["my_sets"] = programme_selectors.sets_of_member(request.user, organisation)
+    return render(request, "dashboard/org_home.html", context)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProgrammesConfig(AppConfig):
+    name = "revans.programmes"
+    verbose_name = "Programmes and sets"

@@ -1,0 +1,146 @@
+"""Reads for the programme and set pages, shaped so each page costs a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from revans.accounts.models import Membership, Organisation, User
+
+from .models import (
+    FacilitationPeriod,
+    GroundRules,
+    LearningSet,
+    Participant,
+    Programme,
+    SetFacilitator,
+    SetMembership,
+)
+
+
+@dataclass
+class SetSummary:
+    learning_set: LearningSet
+    members: list[SetMembership]
+    facilitators: list[SetFacilitator]
+    mode: FacilitationPeriod | None
+    ground_rules: GroundRules | None
+    not_accepted: list[Participant]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _summaries(sets: QuerySet[LearningSet]) -> list[SetSummary]:
+    sets = sets.select_related("programme__organisation").prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=SetMembership.objects.filter(left_on=None).select_related("participant"),
+            to_attr="current_members",
+        ),
+        Prefetch(
+            "facilitations",
+            queryset=SetFacilitator.objects.filter(until=None).select_related("user"),
+            to_attr="current_facilitators",
+        ),
+        Prefetch("periods", to_attr="all_periods"),
+        Prefetch(
+            "ground_rules",
+            queryset=GroundRules.objects.prefetch_related("acceptances"),
+            to_attr="all_ground_rules",
+        ),
+    )
+    summaries = []
+    for learning_set in sets:
+        today = learning_set.programme.organisation.today()
+        members = learning_set.current_members
+        versions = learning_set.all_ground_rules
+        rules = versions[0] if versions else None  # ordered newest first
+        accepted = {a.participant_id for a in rules.acceptances.all()} if rules else set()
+        not_accepted = [m.participant for m in members if m.participant_id not in accepted]
+        periods = learning_set.all_periods
+        started = [p for p in periods if p.starts_on <= today]
+        summary = SetSummary(
+            learning_set=learning_set,
+            members=members,
+            facilitators=learning_set.current_facilitators,
+            mode=(started or periods)[-1] if periods else None,
+            ground_rules=rules,
+            not_accepted=not_accepted,
+        )
+        summary.warnings = set_warnings(summary)
+        summaries.append(summary)
+    return summaries
+
+
+def set_warnings(summary: SetSummary) -> list[str]:
+    programme = summary.learning_set.programme
+    warnings = []
+    if len(summary.members) < programme.min_set_size:
+        warnings.append(
+            _("%(n)s of at least %(min)s members: below this programme's smallest set.")
+            % {"n": len(summary.members), "min": programme.min_set_size}
+        )
+    if not summary.facilitators:
+        warnings.append(_("No facilitator."))
+    if summary.not_accepted:
+        warnings.append(
+            _("%(n)s member(s) have not accepted the current ground rules.")
+            % {"n": len(summary.not_accepted)}
+        )
+    return warnings
+
+
+def programme_sets(programme: Programme) -> list[SetSummary]:
+    return _summaries(programme.sets.all())
+
+
+def set_summary(learning_set: LearningSet) -> SetSummary:
+    return _summaries(LearningSet.objects.filter(pk=learning_set.pk))[0]
+
+
+def sets_facilitated_by(user: User, organisation: Organisation) -> list[SetSummary]:
+    return _summaries(
+        LearningSet.objects.filter(
+            programme__organisation=organisation,
+            facilitations__user=user,
+            facilitations__until=None,
+        ).distinct()
+    )
+
+
+def sets_of_member(user: User, organisation: Organisation) -> list[SetSummary]:
+    return _summaries(
+        LearningSet.objects.filter(
+            programme__organisation=organisation,
+            memberships__participant__email__iexact=user.email,
+            memberships__left_on=None,
+        ).distinct()
+    )
+
+
+def membership_history(learning_set: LearningSet) -> QuerySet[SetMembership]:
+    return learning_set.memberships.select_related("participant").order_by("joined_on", "pk")
+
+
+def facilitator_choices(organisation: Organisation) -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__organisation=organisation,
+        memberships__is_active=True,
+        memberships__is_facilitator=True,
+    ).order_by("name")
+
+
+def unplaced_participants(programme: Programme) -> QuerySet[Participant]:
+    """People in the pool who are in no current set of this programme."""
+    placed = SetMembership.objects.filter(learning_set__programme=programme, left_on=None).values(
+        "participant_id"
+    )
+    return Participant.objects.filter(organisation=programme.organisation).exclude(pk__in=placed)
+
+
+def active_member_emails(organisation: Organisation) -> set[str]:
+    return {
+        email.lower()
+        for email in Membership.objects.filter(
+            organisation=organisation, is_active=True
+        ).values_list("user__email", flat=True)
+    }

@@ -1,0 +1,420 @@
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from revans.accounts.access import OrgRequest, org_view
+from revans.accounts.models import Role
+from revans.domain.roster import RowStatus
+from revans.web import posted
+
+from . import selectors, services
+from .access import (
+    PROGRAMME_MANAGERS,
+    SetAccess,
+    get_facilitation,
+    get_import,
+    get_programme,
+    get_set_membership,
+    set_view,
+)
+from .forms import (
+    FacilitatorAddForm,
+    GroundRulesForm,
+    ImportForm,
+    MemberAddForm,
+    MemberLeaveForm,
+    MemberMoveForm,
+    PeriodForm,
+    ProgrammeForm,
+    SetCreateForm,
+    SetRenameForm,
+)
+from .models import Participant, Programme
+from .spreadsheets import write_csv
+
+FORM_METHODS = ["GET", "POST"]
+PREVIEW_ROWS = 500  # every error is shown; the other rows up to this many
+
+
+def _save(form: BaseForm, action: Callable[[], object]) -> bool:
+    """Run the service for a valid form; its refusal becomes the form's error."""
+    if not form.is_valid():
+        return False
+    try:
+        action()
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
+@org_view(*PROGRAMME_MANAGERS)
+@require_safe
+def programme_list(request: OrgRequest) -> HttpResponse:
+    programmes = Programme.objects.filter(organisation=request.organisation).select_related(
+        "organisation"
+    )
+    return render(request, "programmes/programme_list.html", {"programmes": programmes})
+
+
+@org_view(*PROGRAMME_MANAGERS)
+@require_http_methods(FORM_METHODS)
+def programme_create(request: OrgRequest) -> HttpResponse:
+    form = ProgrammeForm(posted(request), instance=Programme(organisation=request.organisation))
+    if request.method == "POST" and _save(
+        form, lambda: services.programme_save(programme=form.instance)
+    ):
+        messages.success(request, _("Programme created. Now add its sets."))
+        return redirect(form.instance)
+    return render(request, "programmes/programme_form.html", {"form": form})
+
+
+@org_view(*PROGRAMME_MANAGERS)
+@require_safe
+def programme_detail(request: OrgRequest, programme_id: int) -> HttpResponse:
+    programme = get_programme(request, programme_id)
+    summaries = selectors.programme_sets(programme)
+    unplaced = selectors.unplaced_participants(programme).count()
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {"programme": programme, "summaries": summaries, "unplaced": unplaced},
+    )
+
+
+@org_view(*PROGRAMME_MANAGERS)
+@require_http_methods(FORM_METHODS)
+def programme_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
+    programme = get_programme(request, programme_id)
+    form = ProgrammeForm(posted(request), instance=programme)
+    if request.method == "POST" and _save(
+        form, lambda: services.programme_save(programme=form.instance)
+    ):
+        messages.success(request, _("Programme saved."))
+        return redirect(programme)
+    return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
+
+
+@org_view(*PROGRAMME_MANAGERS)
+@require_http_methods(FORM_METHODS)
+def set_create(request: OrgRequest, programme_id: int) -> HttpResponse:
+    programme = get_programme(request, programme_id)
+    form = SetCreateForm(posted(request), organisation=request.organisation)
+    created = []
+
+    def create() -> None:
+        created.append(
+            services.set_create(
+                programme=programme,
+                name=form.cleaned_data["name"],
+                facilitators=form.cleaned_data["facilitators"],
+                by=request.user,
+            )
+        )
+
+    if request.method == "POST" and _save(form, create):
+        messages.success(request, _("Set created. Now add its members."))
+        return redirect(created[0])
+    return render(request, "programmes/set_create.html", {"form": form, "programme": programme})
+
+
+@set_view()
+@require_safe
+def set_detail(request: OrgRequest, access: SetAccess) -> HttpResponse:
+    summary = selectors.set_summary(access.learning_set)
+    context = {"access": access, "summary": summary, "learning_set": access.learning_set}
+    if access.can_manage:
+        context["history"] = selectors.membership_history(access.learning_set)
+        context["periods"] = access.learning_set.periods.select_related("member_facilitator")
+    if access.me is not None and summary.ground_rules is not None:
+        context["i_accepted"] = access.me not in summary.not_accepted
+    return render(request, "programmes/set_detail.html", context)
+
+
+def _set_form_page(
+    request: OrgRequest,
+    access: SetAccess,
+    form: BaseForm,
+    action: Callable[[], object],
+    done: str,
+    title: str,
+) -> HttpResponse:
+    """A small form about one set: on success back to the set, else the form with its errors."""
+    if request.method == "POST" and _save(form, action):
+        messages.success(request, done)
+        return redirect(access.learning_set)
+    return render(
+        request,
+        "programmes/set_form.html",
+        {"form": form, "learning_set": access.learning_set, "title": title},
+    )
+
+
+@set_view(manage=True)
+@require_http_methods(FORM_METHODS)
+def set_rename(request: OrgRequest, access: SetAccess) -> HttpResponse:
+    form = SetRenameForm(posted(request), initial={"name": access.learning_set.name})
+    return _set_form_page(
+        request,
+        access,
+        form,
+        lambda: services.set_rename(
+            learning_set=access.learning_set, name=form.cleaned_data["name"]
+        ),
+        _("Set renamed."),
+        _("Rename the set"),
+    )
+
+
+@set_view(manage=True)
+@require_http_methods(FORM_METHODS)
+def set_member_add(request: OrgRequest, access: SetAccess) -> HttpResponse:
+    form = MemberAddForm(
+        posted(request),
+        programme=access.learning_set.programme,
+        initial={"joined_on": request.organisation.today()},
+    )
+    return _set_form_page(
+        request,
+        access,
+        form,
+        lambda: services.set_member_add(
+            learning_set=access.learning_set,
+            participant=form.cleaned_data["participant"],
+            joined_on=form.cleaned_data["joined_on"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        ),
+        _("Member added. If they are new to Revans, they have been sent an invitation."),
+        _("Add a member"),
+    )
+
+
+@set_view(manage=True)
+@require_http_methods(FORM_METHODS)
+def set_member_leave(
+    request: OrgRequest, access: SetAccess, set_membership_id: int
+) -> HttpResponse:
+    membership = get_set_membership(access, set_membership_id)
+    form = MemberLeaveForm(posted(request), initial={"left_on": request.organisation.today()})
+    return _set_form_page(
+        request,
+        access,
+        form,
+        lambda: services.set_member_leave(
+            membership=membership,
+            left_on=form.cleaned_data["left_on"],
+            reason=form.cleaned_data["reason"],
+        ),
+        _("%(name)s has left the set.") % {"name": membership.participant},
+        _("%(name)s leaves the set") % {"name": membership.participant},
+    )
+
+
+@set_view(manage=True)
+@require_http_methods(FORM_METHODS)
+def set_member_move(request: OrgRequest, access: SetAccess, set_membership_id: int) -> HttpResponse:
+    membership = get_set_membership(access, set_membership_id)
+    form = MemberMoveForm(
+        posted(request),
+        learning_set=access.learning_set,
+        initial={"on": request.organisation.today()},
+    )
+    return _set_form_page(
+        request,
+        access,
+        form,
+        lambda: services.set_member_move(
+            membership=membership,
+            to_set=form.cleaned_data["to_set"],
+            on=form.cleaned_data["on"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        ),
+        _("%(name)s has moved.") % {"name": membership.participant},
+        _("Move %(name)s to another set") % {"name": membership.participant},
+    )
+
+
+@set_view(manage=True)
+@require_http_methods(FORM_METHODS)
+def set_facilitator_add(request: OrgRequest, access: SetAccess) -> HttpResponse:
+    form = FacilitatorAddForm(posted(request), learning_set=access.learning_set)
+    return _set_form_page(
+        request,
+        access,
+        form,
+        lambda: services.set_facilitator_add(
+            learning_set=access.learning_set, user=form.cleaned_data["user"]
+        ),
+        _("Facilitator added."),
+        _("Add a facilitator"),
+    )
+
+
+@set_view(manage=True)
+@require_POST
+def set_facilitator_end(
+    request: OrgRequest, access: SetAccess, facilitation_id: int
+) -> HttpResponse:
+    facilitation = get_facilitation(access, facilitation_id)
+    try:
+        services.set_facilitator_end(facilitation=facilitation, until=request.organisation.today())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("%(name)s no longer facilitates this set.") % {"name": facilitation.user}
+        )
+    return redirect(access.learning_set)
+
+
+@set_view(manage=True)
+@require_http_methods(FORM_METHODS)
+def set_mode(request: OrgRequest, access: SetAccess) -> HttpResponse:
+    form = PeriodForm(
+        posted(request),
+        learning_set=access.learning_set,
+        initial={"starts_on": request.organisation.today()},
+    )
+    return _set_form_page(
+        request,
+        access,
+        form,
+        lambda: services.facilitation_period_add(
+            learning_set=access.learning_set,
+            mode=form.cleaned_data["mode"],
+            starts_on=form.cleaned_data["starts_on"],
+            member_facilitator=form.cleaned_data["member_facilitator"],
+            note=form.cleaned_data["note"],
+        ),
+        _("Facilitation mode recorded."),
+        _("Change how the set is facilitated"),
+    )
+
+
+@set_view(manage=True)
+@require_http_methods(FORM_METHODS)
+def set_ground_rules(request: OrgRequest, access: SetAccess) -> HttpResponse:
+    current = access.learning_set.ground_rules.order_by("-version").first()
+    form = GroundRulesForm(posted(request), initial={"text": current.text if current else ""})
+    return _set_form_page(
+        request,
+        access,
+        form,
+        lambda: services.ground_rules_update(
+            learning_set=access.learning_set, text=form.cleaned_data["text"], by=request.user
+        ),
+        _("New version of the ground rules saved. Members are asked to accept it."),
+        _("Edit the ground rules"),
+    )
+
+
+@set_view(roles=(Role.PARTICIPANT,))
+@require_POST
+def set_ground_rules_accept(request: OrgRequest, access: SetAccess) -> HttpResponse:
+    current = access.learning_set.ground_rules.order_by("-version").first()
+    if access.me is None or current is None:
+        messages.error(request, _("Only members of the set accept its ground rules."))
+        return redirect(access.learning_set)
+    try:
+        services.ground_rules_accept(ground_rules=current, participant=access.me)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You accepted the ground rules."))
+    return redirect(access.learning_set)
+
+
+@org_view(*PROGRAMME_MANAGERS)
+@require_safe
+def participant_list(request: OrgRequest) -> HttpResponse:
+    people = Participant.objects.filter(organisation=request.organisation).select_related("manager")
+    return render(request, "programmes/participant_list.html", {"people": people})
+
+
+@org_view(*PROGRAMME_MANAGERS)
+@require_http_methods(FORM_METHODS)
+def participant_import(request: OrgRequest) -> HttpResponse:
+    form = ImportForm(posted(request), request.FILES or None)
+    uploaded = []
+
+    def upload() -> None:
+        file = form.cleaned_data["file"]
+        uploaded.append(
+            services.import_upload(
+                organisation=request.organisation,
+                by=request.user,
+                filename=file.name,
+                content=file.read(),
+            )
+        )
+
+    if request.method == "POST" and _save(form, upload):
+        return redirect(
+            "participant_import_preview", org=request.organisation.slug, import_id=uploaded[0].pk
+        )
+    return render(request, "programmes/participant_import.html", {"form": form})
+
+
+@org_view(*PROGRAMME_MANAGERS)
+@require_http_methods(FORM_METHODS)
+def participant_import_preview(request: OrgRequest, import_id: int) -> HttpResponse:
+    batch = get_import(request, import_id)
+    if request.method == "POST":
+        try:
+            plan = services.import_apply(batch=batch)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Imported: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.")
+                % {
+                    "new": plan.count(RowStatus.NEW),
+                    "updated": plan.count(RowStatus.UPDATED),
+                    "unchanged": plan.count(RowStatus.UNCHANGED),
+                },
+            )
+            return redirect("participant_list", org=request.organisation.slug)
+    plan = services.import_plan(batch)
+    errors = [row for row in plan.rows if row.status == RowStatus.ERROR]
+    rest = [row for row in plan.rows if row.status != RowStatus.ERROR]
+    context = {
+        "batch": batch,
+        "plan": plan,
+        "counts": {status.value: plan.count(status) for status in RowStatus},
+        "rows": (errors + rest)[: max(PREVIEW_ROWS, len(errors))],
+    }
+    return render(request, "programmes/participant_import_preview.html", context)
+
+
+@org_view(*PROGRAMME_MANAGERS)
+@require_safe
+def participant_export(request: OrgRequest) -> HttpResponse:
+    people = Participant.objects.filter(organisation=request.organisation).select_related("manager")
+    extra = sorted({key for person in people for key in person.attributes})
+    headers = ["name", "email", "department", "site", "job_level", "manager_email", *extra]
+    rows = (
+        [
+            p.name,
+            p.email,
+            p.department,
+            p.site,
+            p.job_level,
+            p.manager.email if p.manager else "",
+            *(str(p.attributes.get(key, "")) for key in extra),
+        ]
+        for p in people
+    )
+    response = HttpResponse(write_csv(headers, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{request.organisation.slug}-people.csv"'
+    )
+    return response

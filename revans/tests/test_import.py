@@ -1,0 +1,294 @@
+"""Importing the participant pool: preview, all-or-nothing apply, idempotence, bad files."""
+
+import csv
+import html
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from revans.domain.roster import RowStatus
+from revans.programmes import services
+from revans.programmes.models import Participant, ParticipantImport
+from revans.programmes.spreadsheets import MAX_BYTES, SpreadsheetError, read_table
+
+HEADER = ["name", "email", "department", "site", "job_level", "manager_email", "Tenure years"]
+ROWS = [
+    ["Maya Boss", "maya@acme.test", "Operations", "Leeds", "5", "", "12"],
+    ["Noor Lead", "noor@acme.test", "Finance", "York", "4", "maya@acme.test", "7"],
+    ["Olu Analyst", "olu@acme.test", "Finance", "York", "2", "noor@acme.test", ""],
+]
+
+
+def csv_bytes(rows, header=HEADER, encoding="utf-8", delimiter=",") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def xlsx_bytes(rows, header=HEADER) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def upload(client, content: bytes, name: str = "people.csv"):
+    return client.post("/o/acme/people/import/", {"file": SimpleUploadedFile(name, content)})
+
+
+def snapshot(org):
+    return sorted(
+        Participant.objects.filter(organisation=org).values_list(
+            "email", "name", "department", "site", "job_level", "manager__email", "attributes"
+        ),
+        key=str,
+    )
+
+
+def test_preview_then_apply(client, world):
+    client.force_login(world.sponsor)
+    response = upload(client, csv_bytes(ROWS))
+    batch = ParticipantImport.objects.get()
+    assert response.url == f"/o/acme/people/import/{batch.pk}/"
+    before = snapshot(world.org)
+    preview = client.get(response.url)
+    assert b"<dt>New</dt><dd>3</dd>" in preview.content
+    assert b"tenure_years" in preview.content  # the extra column is kept as an attribute
+    assert snapshot(world.org) == before  # a preview writes nothing
+    client.post(response.url)
+    noor = Participant.objects.get(email="noor@acme.test")
+    assert noor.manager is not None
+    assert (noor.department, noor.site, noor.job_level, noor.manager.email) == (
+        "Finance",
+        "York",
+        "4",
+        "maya@acme.test",
+    )
+    assert noor.attributes == {"tenure_years": "7"}
+    batch.refresh_from_db()
+    assert batch.applied_at is not None and bytes(batch.content) == b""
+
+
+def test_importing_the_same_file_again_changes_nothing(client, world):
+    client.force_login(world.admin)
+    upload(client, csv_bytes(ROWS))
+    client.post(f"/o/acme/people/import/{ParticipantImport.objects.get().pk}/")
+    first = snapshot(world.org)
+    upload(client, xlsx_bytes(ROWS), "people.xlsx")  # the same people, as XLSX this time
+    batch = ParticipantImport.objects.latest("pk")
+    preview = client.get(f"/o/acme/people/import/{batch.pk}/")
+    assert b"<dt>Unchanged</dt><dd>3</dd>" in preview.content
+    client.post(f"/o/acme/people/import/{batch.pk}/")
+    assert snapshot(world.org) == first
+
+
+def test_updates_are_shown_with_what_changed(world):
+    batch = services.import_upload(
+        organisation=world.org, by=world.admin, filename="a.csv", content=csv_bytes(ROWS)
+    )
+    services.import_apply(batch=batch)
+    changed = [
+        ROWS[0],
+        ["Noor Lead", "noor@acme.test", "Finance", "Leeds", "4", "maya@acme.test", "8"],
+        ROWS[2],
+    ]
+    batch = services.import_upload(
+        organisation=world.org, by=world.admin, filename="b.csv", content=csv_bytes(changed)
+    )
+    plan = services.import_plan(batch)
+    noor = next(row for row in plan.rows if row.email == "noor@acme.test")
+    assert noor.status == RowStatus.UPDATED
+    assert noor.changes == ["site", "tenure_years"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "header", "message"),
+    [
+        ([["", "x@acme.test", "", "", "", "", ""]], HEADER, "The name is empty."),
+        ([["X", "not-an-email", "", "", "", "", ""]], HEADER, "is not a valid email address"),
+        ([ROWS[0], ROWS[0]], HEADER, "also appears on line 2"),
+        (
+            [["X", "x@acme.test", "", "", "", "ghost@acme.test", ""]],
+            HEADER,
+            "is not in this file or among your people",
+        ),
+        (
+            [
+                ["A", "a@acme.test", "", "", "", "b@acme.test", ""],
+                ["B", "b@acme.test", "", "", "", "a@acme.test", ""],
+            ],
+            HEADER,
+            "Managers form a loop",
+        ),
+        (
+            [["X", "x@acme.test", "", "", "", "x@acme.test", ""]],
+            HEADER,
+            "cannot be their own manager",
+        ),
+        ([["X", "x@acme.test"]], ["name", "emial"], 'Did you mean "email"'),
+        ([["X", "Ops"]], ["name", "department"], "The file needs these columns: email."),
+    ],
+)
+def test_bad_rows_are_explained_and_nothing_is_written(client, world, rows, header, message):
+    client.force_login(world.admin)
+    before = snapshot(world.org)
+    upload(client, csv_bytes(rows, header=header))
+    url = f"/o/acme/people/import/{ParticipantImport.objects.get().pk}/"
+    preview = client.get(url)
+    assert message in html.unescape(preview.content.decode())
+    assert b"Nothing can be imported" in preview.content
+    response = client.post(url, follow=True)
+    assert b"Nothing was imported" in response.content
+    assert snapshot(world.org) == before
+
+
+def test_a_row_error_stops_every_other_row(world):
+    rows = [*ROWS, ["", "bad@acme.test", "", "", "", "", ""]]
+    batch = services.import_upload(
+        organisation=world.org, by=world.admin, filename="a.csv", content=csv_bytes(rows)
+    )
+    with pytest.raises(Exception, match="Nothing was imported"):
+        services.import_apply(batch=batch)
+    assert not Participant.objects.filter(email="maya@acme.test").exists()
+
+
+def test_a_manager_cycle_through_people_already_in_the_pool(world):
+    batch = services.import_upload(
+        organisation=world.org, by=world.admin, filename="a.csv", content=csv_bytes(ROWS)
+    )
+    services.import_apply(batch=batch)
+    # Maya would now report to Olu, who reports (through Noor) to Maya.
+    loop = [["Maya Boss", "maya@acme.test", "Operations", "Leeds", "5", "olu@acme.test", "12"]]
+    batch = services.import_upload(
+        organisation=world.org, by=world.admin, filename="b.csv", content=csv_bytes(loop)
+    )
+    plan = services.import_plan(batch)
+    assert (
+        "Managers form a loop: maya@acme.test → olu@acme.test → noor@acme.test → maya@acme.test."
+        in plan.rows[0].errors
+    )
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("latin-1", b""), ("cp1252", b"")],
+)
+def test_text_encodings(world, encoding, bom):
+    name = "Zoë O\u2019Brien" if encoding != "latin-1" else "Zoë Ångström"
+    content = bom + csv_bytes([[name, "zoe@acme.test", "Café", "", "", "", ""]], encoding=encoding)
+    headers, rows = read_table(content, "people.csv")
+    assert headers[0] == "name"  # no BOM left on the first header
+    assert rows[0][0] == name
+    assert rows[0][2] == "Café"
+
+
+def test_semicolon_separated_csv(world):
+    headers, rows = read_table(csv_bytes(ROWS, delimiter=";"), "people.csv")
+    assert headers[:2] == ["name", "email"]
+    assert rows[1][5] == "maya@acme.test"
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"x" * (MAX_BYTES + 1), "big.csv", "the limit is 10 MB"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "photo.png", "is not a CSV or XLSX spreadsheet"),
+        (b"PK\x03\x04 not really a zip", "broken.xlsx", "could not be opened as an XLSX workbook"),
+        (b"   \n", "empty.csv", "The file is empty."),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00",
+            "old.xls",
+            "is not a CSV or XLSX spreadsheet",
+        ),
+    ],
+)
+def test_unreadable_files_are_refused_with_a_reason(client, world, content, name, message):
+    with pytest.raises(SpreadsheetError, match=message):
+        read_table(content, name)
+    client.force_login(world.admin)
+    response = upload(client, content, name)
+    assert message in html.unescape(response.content.decode())
+    assert not ParticipantImport.objects.exists()
+
+
+def test_a_20_mb_upload_is_refused(client, world):
+    client.force_login(world.admin)
+    response = upload(client, b"name,email\n" + b"a" * (20 * 1024 * 1024), "huge.csv")
+    assert b"The file is 20.0 MB; the limit is 10 MB" in response.content
+    assert not ParticipantImport.objects.exists()
+
+
+def test_formula_cells_stay_text_and_are_escaped_on_export(client, world):
+    dangerous = ['=HYPERLINK("http://evil")', "+1+1", "-2", "@SUM(A1)"]
+    rows = [
+        [
+            f"{dangerous[1]} Name",
+            "f@acme.test",
+            dangerous[0],
+            dangerous[1],
+            dangerous[2],
+            "",
+            dangerous[3],
+        ]
+    ]
+    batch = services.import_upload(
+        organisation=world.org, by=world.admin, filename="f.csv", content=csv_bytes(rows)
+    )
+    services.import_apply(batch=batch)
+    person = Participant.objects.get(email="f@acme.test")
+    assert person.department == dangerous[0]  # stored as the text it was
+    client.force_login(world.admin)
+    exported = client.get("/o/acme/people/export.csv").content.decode()
+    cells = [cell for row in csv.reader(io.StringIO(exported)) for cell in row]
+    assert all(not cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    assert '\'=HYPERLINK("http://evil")' in cells
+    assert "'@SUM(A1)" in cells
+
+
+def test_xlsx_formulas_are_read_as_text_not_evaluated(world):
+    _, rows = read_table(xlsx_bytes([["=1+1", "x@acme.test", "", "", "", "", ""]]), "p.xlsx")
+    assert rows[0][0] == "=1+1"
+
+
+emails = st.sampled_from(["a@acme.test", "b@acme.test", "c@acme.test", "d@acme.test", "bad", ""])
+cells = st.text(
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=12
+)
+rows_strategy = st.lists(
+    st.tuples(cells, emails, cells, cells, cells, emails).map(list), min_size=0, max_size=6
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=rows_strategy, header_ok=st.booleans())
+def test_any_file_imports_completely_or_changes_nothing(world, rows, header_ok):
+    header = HEADER[:6] if header_ok else ["name", "emial", *HEADER[2:6]]
+    before = snapshot(world.org)
+    content = csv_bytes(rows, header=header)
+    try:
+        batch = services.import_upload(
+            organisation=world.org, by=world.admin, filename="p.csv", content=content
+        )
+        plan = services.import_plan(batch)
+        services.import_apply(batch=batch)
+    except Exception:
+        assert snapshot(world.org) == before
+        return
+    after = {row[0]: row for row in snapshot(world.org)}
+    for row in plan.rows:
+        assert row.record is not None
+        stored = after[row.record.email]
+        assert stored[1] == row.record.name
+        assert (stored[5] or "") == row.record.manager_email
