@@ -8,6 +8,16 @@ from django.test import Client
 
 from revans.accounts.models import Invitation, Membership, Organisation, Role, User
 from revans.demo.data import ORGANISATIONS, PASSWORD
+from revans.programmes.models import (
+    FacilitationMode,
+    FacilitationPeriod,
+    GroundRules,
+    GroundRulesAcceptance,
+    LearningSet,
+    Participant,
+    SetMembership,
+)
+from revans.programmes.selectors import set_summary
 
 
 def snapshot():
@@ -25,6 +35,18 @@ def snapshot():
             )
         ),
         Invitation.objects.count(),
+        sorted(Participant.objects.values_list("email", "manager__email", "department")),
+        sorted(
+            SetMembership.objects.values_list(
+                "learning_set__programme__name",
+                "learning_set__name",
+                "participant__email",
+                "joined_on",
+            )
+        ),
+        sorted(GroundRules.objects.values_list("learning_set__name", "version")),
+        GroundRulesAcceptance.objects.count(),
+        sorted(FacilitationPeriod.objects.values_list("learning_set__name", "mode", "starts_on")),
     )
 
 
@@ -69,3 +91,31 @@ def test_the_coach_works_for_both_organisations():
         "northbridge",
         "kestrel",
     }
+
+
+@pytest.mark.django_db
+def test_the_logistics_company_runs_three_sets_that_tell_the_story():
+    call_command("load_demo", stdout=StringIO())
+    sets = LearningSet.objects.filter(programme__organisation__slug="northbridge").order_by("name")
+    assert [s.name for s in sets] == ["Compass", "Harbour", "Summit"]
+    for learning_set in sets:
+        summary = set_summary(learning_set)
+        assert len(summary.members) == 5
+        # Nobody shares a set with their manager.
+        emails = {m.participant.email for m in summary.members}
+        assert all(
+            m.participant.manager is None or m.participant.manager.email not in emails
+            for m in summary.members
+        )
+    harbour = set_summary(sets.get(name="Harbour"))
+    assert harbour.ground_rules is not None and harbour.ground_rules.version == 2
+    assert [p.name for p in harbour.not_accepted] == ["Fatima Noor"]
+    assert harbour.mode is not None and harbour.mode.mode == FacilitationMode.SELF_FACILITATING
+    assert harbour.mode.member_facilitator is not None
+    # The sponsor is the Commercial Director's role in the story; she sees the programme.
+    client = Client()
+    client.post(
+        "/accounts/login/", {"login": "margaret.holloway@northbridge.example", "password": PASSWORD}
+    )
+    page = client.get(f"/o/northbridge/programmes/{sets[0].programme_id}/")
+    assert b"Harbour" in page.content and b"Compass" in page.content
