@@ -9,11 +9,12 @@ from allauth.account.models import EmailAddress
 from revans.accounts import services
 from revans.accounts.models import Invitation, Membership, Organisation, Role, User
 from revans.programmes import services as programme_services
-from revans.programmes.models import Participant, Programme, SetMembership
+from revans.programmes.models import FacilitationPeriod, Participant, Programme, SetMembership
 
 from .sweeps import assert_canary_absent, assert_query_budget, crawl
 
 CANARY = "zqx-canary-7f3a"
+SET_CANARY = "zqx-setb-only-91c2"
 
 
 @pytest.fixture
@@ -28,10 +29,45 @@ def planted(world):
         name=f"Invitee {CANARY}",
         roles=[Role.PARTICIPANT],
     )
+    # B's programme, set, people and ground rules.
+    bravo = Organisation.objects.get(pk=world.other_org.pk)
+    programme = Programme.objects.create(
+        organisation=bravo,
+        name=f"Programme {CANARY}",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 1),
+    )
+    person = Participant.objects.create(
+        organisation=bravo,
+        email=f"pool-{CANARY}@bravo.test",
+        name=f"Pool {CANARY}",
+        department=f"Dept {CANARY}",
+        attributes={"note": CANARY},
+    )
+    Membership.objects.filter(user=world.outsider).update(is_facilitator=True)
+    learning_set = programme_services.set_create(
+        programme=programme, name=f"Set {CANARY}", facilitators=[world.outsider], by=world.outsider
+    )
+    SetMembership.objects.create(learning_set=learning_set, participant=person)
+    programme_services.ground_rules_update(
+        learning_set=learning_set, text=f"Rule {CANARY}", by=world.outsider
+    )
+    # In A, set B's own contract is for set B: A's set members and other facilitators never see it.
+    programme_services.ground_rules_update(
+        learning_set=world.set_b, text=f"Rule {SET_CANARY}", by=world.admin
+    )
     return world
 
 
-START = ["/", "/o/acme/", "/o/acme/members/", "/o/acme/settings/", "/accounts/2fa/"]
+START = [
+    "/",
+    "/o/acme/",
+    "/o/acme/members/",
+    "/o/acme/settings/",
+    "/o/acme/programmes/",
+    "/o/acme/people/",
+    "/accounts/2fa/",
+]
 
 
 @pytest.mark.parametrize("actor", ["admin", "sponsor", "facilitator", "participant"])
@@ -40,6 +76,24 @@ def test_organisation_b_never_reaches_organisation_a(client, planted, actor):
     pages = crawl(client, START)
     assert len(pages) >= 5
     assert_canary_absent(pages, CANARY)
+    if actor in ("facilitator", "participant"):
+        assert f"/o/acme/sets/{planted.set_a.pk}/" in pages  # they do reach their own set
+        assert_canary_absent(pages, SET_CANARY)
+
+
+def test_managers_reach_every_set_page(client, planted):
+    client.force_login(planted.admin)
+    pages = crawl(client, START)
+    for url in (
+        f"/o/acme/programmes/{planted.programme.pk}/",
+        f"/o/acme/sets/{planted.set_a.pk}/",
+        f"/o/acme/sets/{planted.set_b.pk}/",
+        f"/o/acme/sets/{planted.set_a.pk}/members/add/",
+        f"/o/acme/sets/{planted.set_a.pk}/ground-rules/",
+        "/o/acme/people/import/",
+    ):
+        assert url in pages
+    assert any(SET_CANARY in body for body in pages.values())  # set B's rules are there for them
 
 
 def test_the_admin_crawl_covers_the_admin_pages(client, planted):
@@ -112,6 +166,21 @@ def grow_organisation(world, times: int = 9) -> None:
             Participant.objects.get(organisation=world.org, email=world.participant.email),
         ):
             SetMembership.objects.create(learning_set=learning_set, participant=member)
+        # The world's programme gains sets, and set A gains history: past members and periods.
+        extra = programme_services.set_create(
+            programme=world.programme,
+            name=f"Extra {i}",
+            facilitators=[world.facilitator],
+            by=world.admin,
+        )
+        SetMembership.objects.create(learning_set=extra, participant=person)
+        SetMembership.objects.create(
+            learning_set=world.set_a,
+            participant=person,
+            left_on=date(2026, 12, 1),
+            leave_reason="Moved",
+        )
+        FacilitationPeriod.objects.create(learning_set=world.set_a, mode="co_facilitated")
 
 
 @pytest.mark.parametrize(
@@ -125,6 +194,10 @@ def grow_organisation(world, times: int = 9) -> None:
         ("facilitator", "/"),
         ("admin", "/o/acme/programmes/"),
         ("sponsor", "/o/acme/people/"),
+        ("sponsor", "/o/acme/programmes/{programme}/"),
+        ("admin", "/o/acme/sets/{set_a}/"),
+        ("facilitator", "/o/acme/sets/{set_a}/"),
+        ("participant", "/o/acme/sets/{set_a}/"),
     ],
 )
 def test_query_budget(client, world, actor, url):
@@ -133,5 +206,6 @@ def test_query_budget(client, world, actor, url):
         user=world.facilitator, organisation=world.other_org, is_facilitator=True
     )
     client.force_login(world.actors[actor])
+    url = url.format(programme=world.programme.pk, set_a=world.set_a.pk)
     queries = assert_query_budget(client, url, lambda: grow_organisation(world))
     assert queries <= 20  # a sanity bound; the real check is "no growth with data"
