@@ -30,7 +30,9 @@ def make_file(rows: int, seed: int = 7) -> bytes:
     rng = random.Random(seed)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["name", "email", "department", "site", "job_level", "manager_email", "Tenure years"])
+    writer.writerow(
+        ["name", "email", "department", "site", "job_level", "manager_email", "Tenure years"]
+    )
     for i in range(rows):
         # Managers come earlier in the file, so the reporting lines form trees, never loops.
         manager = f"person{rng.randrange(i)}@example.org" if i and rng.random() < 0.9 else ""
@@ -97,7 +99,9 @@ def main() -> None:
         _, figures["apply_s"] = timed(lambda: services.import_apply(batch=batch))
         assert Participant.objects.filter(organisation=organisation).count() == args.rows
 
-        again = services.import_upload(organisation=organisation, by=admin, filename="again.csv", content=content)
+        again = services.import_upload(
+            organisation=organisation, by=admin, filename="again.csv", content=content
+        )
         plan, figures["preview_again_s"] = timed(lambda: services.import_plan(again))
         figures["unchanged_again"] = sum(1 for r in plan.rows if r.status == "unchanged")
         _, figures["apply_again_s"] = timed(lambda: services.import_apply(batch=again))

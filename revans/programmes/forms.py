@@ -7,6 +7,7 @@ from revans.accounts.models import Organisation, User
 
 from . import selectors
 from .models import FacilitationMode, LearningSet, Participant, Programme
+from .spreadsheets import SpreadsheetError, check_size
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -127,6 +128,15 @@ class GroundRulesForm(forms.Form):
 
 
 class ImportForm(forms.Form):
+    def clean_file(self) -> Any:
+        """Refuse an oversized file before reading it into memory."""
+        file = self.cleaned_data["file"]
+        try:
+            check_size(file.size)
+        except SpreadsheetError as error:
+            raise forms.ValidationError(str(error)) from error
+        return file
+
     file = forms.FileField(
         label=_("Spreadsheet (CSV or XLSX)"),
         help_text=_(

@@ -16,13 +16,17 @@ class SpreadsheetError(ValueError):
     """The file as a whole cannot be read; the message says why, for the person who sent it."""
 
 
-def read_table(content: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
-    """The header row and the data rows, every cell as text (formulas are not evaluated)."""
-    if len(content) > MAX_BYTES:
+def check_size(size: int) -> None:
+    if size > MAX_BYTES:
         raise SpreadsheetError(
-            f"The file is {len(content) / 1024 / 1024:.1f} MB; the limit is "
+            f"The file is {size / 1024 / 1024:.1f} MB; the limit is "
             f"{MAX_BYTES // 1024 // 1024} MB. Split it, or remove columns you do not need."
         )
+
+
+def read_table(content: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
+    """The header row and the data rows, every cell as text (formulas are not evaluated)."""
+    check_size(len(content))
     if not content.strip():
         raise SpreadsheetError("The file is empty.")
     if content[:4] == b"PK\x03\x04":

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from revans.accounts.models import Invitation
 from revans.domain.roster import RowStatus
 from revans.programmes import services
 from revans.programmes.models import Participant, ParticipantImport
@@ -77,6 +78,8 @@ def test_preview_then_apply(client, world):
     assert noor.attributes == {"tenure_years": "7"}
     batch.refresh_from_db()
     assert batch.applied_at is not None and bytes(batch.content) == b""
+    # Nobody is invited by an import; people are invited when they join a set.
+    assert not Invitation.objects.exists()
 
 
 def test_importing_the_same_file_again_changes_nothing(client, world):

@@ -324,3 +324,31 @@ def test_a_left_member_loses_the_set(client, world):
     services.set_member_leave(membership=membership, left_on=date(2026, 12, 5), reason="Left")
     client.force_login(world.participant)
     assert client.get(f"/o/acme/sets/{world.set_a.pk}/").status_code == 404
+
+
+def test_an_invited_pool_member_finds_their_set_after_accepting(
+    client, world, django_capture_on_commit_callbacks
+):
+    from revans.accounts import services as account_services
+
+    rae = Participant.objects.get(email="rae@acme.test")
+    services.set_member_add(
+        learning_set=world.set_a,
+        participant=rae,
+        joined_on=date(2026, 12, 1),
+        reason="",
+        by=world.admin,
+    )
+    invitation = Invitation.objects.get(email="rae@acme.test")
+    response = client.post(
+        f"/invitations/{account_services.invitation_token(invitation)}/",
+        {
+            "name": "Rae Pool",
+            "password1": "a long passphrase 42",
+            "password2": "a long passphrase 42",
+        },
+    )
+    assert response.url == "/o/acme/"
+    home = client.get("/o/acme/")
+    assert b"Set A" in home.content
+    assert client.get(f"/o/acme/sets/{world.set_a.pk}/").status_code == 200
