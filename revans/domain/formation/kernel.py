@@ -1,0 +1,279 @@
+"""The search kernel, compiled by Numba: state arrays in, improved state out.
+
+The state of a grouping is `assign` (element -> group) with three derived arrays kept in step:
+`size` (weight per group), `gain` (gain[i, g] = sum of d(i, j) over j in group g) and `clash`
+(clash[i, g] = how many of i's keep-apart partners are in g). Moving one element or swapping two
+is then scored in constant time and applied in O(n): the machinery of the best published MDGP
+heuristics (Lai & Hao 2016; Yang et al. 2022), with moves filtered by the hard rules.
+"""
+
+import numpy as np
+from numba import njit
+
+EPS = 1e-9
+
+
+@njit(cache=True)
+def seed(value: int) -> None:
+    np.random.seed(value)
+
+
+@njit(cache=True)
+def rebuild(d, weight, adj_ptr, adj, assign, m, size, gain, clash):
+    n = assign.shape[0]
+    size[:] = 0
+    gain[:, :] = 0.0
+    clash[:, :] = 0
+    for j in range(n):
+        g = assign[j]
+        size[g] += weight[j]
+        for i in range(n):
+            gain[i, g] += d[i, j]
+        for k in range(adj_ptr[j], adj_ptr[j + 1]):
+            clash[adj[k], g] += 1
+
+
+@njit(cache=True)
+def objective(d, assign):
+    n = assign.shape[0]
+    total = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            if assign[i] == assign[j]:
+                total += d[i, j]
+    return total
+
+
+@njit(cache=True)
+def _apart(adj_ptr, adj, x, y):
+    for k in range(adj_ptr[x], adj_ptr[x + 1]):
+        if adj[k] == y:
+            return 1
+    return 0
+
+
+@njit(cache=True)
+def _move(d, weight, adj_ptr, adj, assign, size, gain, clash, i, g):
+    p = assign[i]
+    n = assign.shape[0]
+    for k in range(n):
+        gain[k, p] -= d[k, i]
+        gain[k, g] += d[k, i]
+    for k in range(adj_ptr[i], adj_ptr[i + 1]):
+        clash[adj[k], p] -= 1
+        clash[adj[k], g] += 1
+    size[p] -= weight[i]
+    size[g] += weight[i]
+    assign[i] = g
+
+
+@njit(cache=True)
+def _can_move(weight, movable, lo, hi, assign, size, clash, i, g):
+    p = assign[i]
+    return (
+        p != g
+        and movable[i]
+        and clash[i, g] == 0
+        and size[p] - weight[i] >= lo[p]
+        and size[g] + weight[i] <= hi[g]
+    )
+
+
+@njit(cache=True)
+def _can_swap(weight, movable, lo, hi, adj_ptr, adj, assign, size, clash, x, y):
+    p = assign[x]
+    q = assign[y]
+    if p == q or not movable[x] or not movable[y]:
+        return False
+    if weight[x] != weight[y]:
+        dp = size[p] - weight[x] + weight[y]
+        dq = size[q] - weight[y] + weight[x]
+        if dp < lo[p] or dp > hi[p] or dq < lo[q] or dq > hi[q]:
+            return False
+    if clash[x, q] == 0 and clash[y, p] == 0:
+        return True
+    both = _apart(adj_ptr, adj, x, y)
+    return clash[x, q] - both == 0 and clash[y, p] - both == 0
+
+
+@njit(cache=True)
+def descend(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash):
+    """First-improvement descent over one-moves, then swaps, until neither improves."""
+    n = assign.shape[0]
+    m = lo.shape[0]
+    improved = True
+    total = 0.0
+    while improved:
+        improved = False
+        order = np.random.permutation(n)
+        for a in range(n):
+            i = order[a]
+            p = assign[i]
+            best_g = -1
+            best = EPS
+            for g in range(m):
+                if g != p:
+                    delta = gain[i, g] - gain[i, p]
+                    if delta > best and _can_move(
+                        weight, movable, lo, hi, assign, size, clash, i, g
+                    ):
+                        best = delta
+                        best_g = g
+            if best_g >= 0:
+                _move(d, weight, adj_ptr, adj, assign, size, gain, clash, i, best_g)
+                total += best
+                improved = True
+        for a in range(n):
+            x = order[a]
+            for y in range(n):
+                p = assign[x]
+                q = assign[y]
+                if p == q:
+                    continue
+                delta = gain[x, q] - gain[x, p] + gain[y, p] - gain[y, q] - 2.0 * d[x, y]
+                if delta > EPS and _can_swap(
+                    weight, movable, lo, hi, adj_ptr, adj, assign, size, clash, x, y
+                ):
+                    _move(d, weight, adj_ptr, adj, assign, size, gain, clash, x, q)
+                    _move(d, weight, adj_ptr, adj, assign, size, gain, clash, y, p)
+                    total += delta
+                    improved = True
+    return total
+
+
+@njit(cache=True)
+def perturb(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash, strength):
+    """`strength` random feasible swaps or moves, whatever they cost."""
+    n = assign.shape[0]
+    m = lo.shape[0]
+    done = 0
+    tries = 0
+    total = 0.0
+    while done < strength and tries < strength * 50:
+        tries += 1
+        x = np.random.randint(n)
+        if np.random.random() < 0.5:
+            y = np.random.randint(n)
+            if _can_swap(weight, movable, lo, hi, adj_ptr, adj, assign, size, clash, x, y):
+                p = assign[x]
+                q = assign[y]
+                total += gain[x, q] - gain[x, p] + gain[y, p] - gain[y, q] - 2.0 * d[x, y]
+                _move(d, weight, adj_ptr, adj, assign, size, gain, clash, x, q)
+                _move(d, weight, adj_ptr, adj, assign, size, gain, clash, y, p)
+                done += 1
+        else:
+            g = np.random.randint(m)
+            if _can_move(weight, movable, lo, hi, assign, size, clash, x, g):
+                total += gain[x, g] - gain[x, assign[x]]
+                _move(d, weight, adj_ptr, adj, assign, size, gain, clash, x, g)
+                done += 1
+    return total
+
+
+@njit(cache=True)
+def construct(d, weight, movable, lo, hi, adj_ptr, adj, assign, m, size, gain, clash):
+    """A random feasible grouping: fill every group to its lower bound, then place the rest.
+
+    Elements already placed (assign >= 0, the pinned ones) stay. Returns False when the
+    keep-apart rules left an element with nowhere to go (the caller tries another order).
+    """
+    n = assign.shape[0]
+    size[:] = 0
+    gain[:, :] = 0.0
+    clash[:, :] = 0
+    placed = np.zeros(n, dtype=np.bool_)
+    for j in range(n):
+        if assign[j] >= 0:
+            placed[j] = True
+            g = assign[j]
+            size[g] += weight[j]
+            for i in range(n):
+                gain[i, g] += d[i, j]
+            for k in range(adj_ptr[j], adj_ptr[j + 1]):
+                clash[adj[k], g] += 1
+    # The most constrained first: many keep-apart partners, heavy units; ties at random.
+    key = np.empty(n)
+    for i in range(n):
+        key[i] = -(adj_ptr[i + 1] - adj_ptr[i]) * 10.0 - weight[i] + np.random.random()
+    order = np.argsort(key)
+    for a in range(n):
+        i = order[a]
+        if placed[i]:
+            continue
+        best_g = -1
+        best_score = -1e300
+        for g in range(m):
+            if clash[i, g] != 0 or size[g] + weight[i] > hi[g]:
+                continue
+            # A group below its lower bound comes first; then the one where i adds most diversity.
+            score = gain[i, g] / (size[g] + 1.0)
+            if size[g] < lo[g]:
+                score += 1e12
+            if score > best_score:
+                best_score = score
+                best_g = g
+        if best_g < 0:
+            return False
+        assign[i] = best_g
+        placed[i] = True
+        size[best_g] += weight[i]
+        for k in range(n):
+            gain[k, best_g] += d[k, i]
+        for k in range(adj_ptr[i], adj_ptr[i + 1]):
+            clash[adj[k], best_g] += 1
+    return np.all(size >= lo)
+
+
+@njit(cache=True)
+def iterate(
+    d,
+    weight,
+    movable,
+    lo,
+    hi,
+    adj_ptr,
+    adj,
+    assign,
+    size,
+    gain,
+    clash,
+    best,
+    rounds,
+    strength,
+    slack,
+    patience,
+):
+    """Iterated local search for `rounds` rounds from `assign`; the best grouping seen is kept in
+    `best` and returned with its objective. `assign` ends at the current (accepted) grouping.
+
+    Acceptance is record-to-record travel: a local optimum within `slack` (a fraction) of the best
+    is explored further; after `patience` rounds without a new best the search returns to the best.
+    """
+    m = lo.shape[0]
+    current = objective(d, assign)
+    best_value = objective(d, best)
+    saved = assign.copy()
+    stale = 0
+    for _ in range(rounds):
+        saved[:] = assign
+        value = current
+        value += perturb(
+            d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash, strength
+        )
+        value += descend(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash)
+        stale += 1
+        if value > best_value + EPS:
+            best_value = value
+            best[:] = assign
+            stale = 0
+        if stale >= patience:
+            assign[:] = best
+            rebuild(d, weight, adj_ptr, adj, assign, m, size, gain, clash)
+            current = best_value
+            stale = 0
+        elif value > current + EPS or value >= best_value * (1.0 - slack):
+            current = value
+        else:
+            assign[:] = saved
+            rebuild(d, weight, adj_ptr, adj, assign, m, size, gain, clash)
+    return best_value

@@ -1,0 +1,171 @@
+"""The set-formation solver: hard rules always hold, the objective is honest, optima are found."""
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from revans.domain.formation import Infeasible, Problem, check, objective, solve
+from revans.domain.formation.diversity import (
+    Attribute,
+    Kind,
+    Prefer,
+    breakdown,
+    diversity_matrix,
+    isolated,
+)
+from revans.domain.formation.mdgp import main as mdgp_main
+from revans.domain.formation.mdgp import read_instance
+
+MDGP = Path(__file__).resolve().parents[4] / "shared" / "benchmarks" / "mdgp"
+
+
+@st.composite
+def problems(draw):
+    m = draw(st.integers(1, 5))
+    lower = [draw(st.integers(1, 4)) for _ in range(m)]
+    upper = [a + draw(st.integers(0, 3)) for a in lower]
+    n = draw(st.integers(sum(lower), sum(upper)))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    d = rng.random((n, n)) * 10
+    d = np.triu(d, 1)
+    d = d + d.T
+    pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] != p[1])
+    apart = draw(st.lists(pairs, max_size=n // 2))
+    together = draw(st.lists(pairs, max_size=2))
+    pinned = draw(st.dictionaries(st.integers(0, n - 1), st.integers(0, m - 1), max_size=2))
+    return Problem(
+        diversity=d, lower=lower, upper=upper, apart=apart, together=together, pinned=pinned
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(problem=problems(), seed=st.integers(0, 1000))
+def test_every_solution_keeps_every_rule(problem, seed):
+    try:
+        solution = solve(problem, seconds=5, seed=seed, max_rounds=20)
+    except Infeasible as error:
+        assert error.reasons  # refused with words, never silently
+        return
+    placed = sorted(i for group in solution.groups for i in group)
+    assert placed == list(range(problem.n))  # everyone exactly once
+    where = {i: g for g, group in enumerate(solution.groups) for i in group}
+    for g, group in enumerate(solution.groups):
+        assert problem.lower[g] <= len(group) <= problem.upper[g]
+    for i, j in problem.apart:
+        assert where[i] != where[j]
+    for i, j in problem.together:
+        assert where[i] == where[j]
+    for i, g in problem.pinned.items():
+        assert where[i] == g
+    assert solution.objective == pytest.approx(objective(problem.diversity, solution.groups))
+
+
+def test_the_same_seed_gives_the_same_groups():
+    rng = np.random.default_rng(3)
+    d = rng.random((30, 30))
+    d = np.triu(d, 1) + np.triu(d, 1).T
+    problem = Problem(diversity=d, lower=[4] * 6, upper=[6] * 6, apart=[(0, 1), (2, 3)])
+    first = solve(problem, seconds=30, seed=7, max_rounds=300)
+    again = solve(problem, seconds=30, seed=7, max_rounds=300)
+    assert first.groups == again.groups
+    assert first.rounds == again.rounds == 300
+
+
+@pytest.mark.parametrize(
+    ("problem", "words"),
+    [
+        (Problem(np.zeros((7, 7)), lower=[4, 4], upper=[6, 6]), "7 people cannot fill 2 sets"),
+        (Problem(np.zeros((13, 13)), lower=[4, 4], upper=[6, 6]), "13 people do not fit in 2 sets"),
+        (
+            Problem(
+                np.zeros((8, 8)), lower=[4, 4], upper=[4, 4], apart=[(0, 1)], together=[(0, 1)]
+            ),
+            "person 1 and person 2 must be kept apart, but the keep-together rules",
+        ),
+        (
+            Problem(
+                np.zeros((8, 8)),
+                lower=[4, 4],
+                upper=[4, 4],
+                together=[(0, 1), (1, 2), (2, 3), (3, 4)],
+            ),
+            "must be together, but the largest set holds 4",
+        ),
+        (
+            Problem(
+                np.zeros((8, 8)), lower=[4, 4], upper=[4, 4], apart=[(0, 1)], pinned={0: 1, 1: 1}
+            ),
+            "must be kept apart but are pinned to the same set",
+        ),
+        (
+            Problem(
+                np.zeros((8, 8)), lower=[4, 4], upper=[4, 4], together=[(0, 1)], pinned={0: 0, 1: 1}
+            ),
+            "must be together but are pinned to different sets",
+        ),
+    ],
+)
+def test_impossible_rules_are_explained_before_searching(problem, words):
+    assert any(words in reason for reason in check(problem))
+    with pytest.raises(Infeasible, match=words):
+        solve(problem, seconds=1)
+
+
+def test_a_keep_apart_rule_that_cannot_hold_in_practice_is_explained():
+    # Three people who must all be apart, but only two sets.
+    problem = Problem(np.ones((6, 6)), lower=[3, 3], upper=[3, 3], apart=[(0, 1), (1, 2), (0, 2)])
+    with pytest.raises(
+        Infeasible, match="No arrangement was found that keeps every keep-apart pair"
+    ):
+        solve(problem, seconds=1)
+
+
+def _optima() -> list[dict[str, str]]:
+    with (MDGP / "reference.csv").open() as file:
+        rows = [r for r in csv.DictReader(file) if r["kind"] == "proven_optimum"]
+    return rows[::8]  # a spread of them; the benchmark runs all 80
+
+
+@pytest.mark.parametrize("row", _optima(), ids=lambda r: r["instance"])
+def test_proven_optima_are_reached(row):
+    problem = read_instance(MDGP / "instances" / f"{row['instance']}.txt")
+    solution = solve(problem, seconds=30, seed=1, max_rounds=200)
+    assert solution.objective == pytest.approx(float(row["reference"]), rel=1e-6)
+
+
+def test_the_command_line_prints_json(capsys):
+    instance = MDGP / "instances" / "Geo_n010_ss_01.txt"
+    assert mdgp_main([str(instance), "--seconds", "1", "--seed", "3"]) == 0
+    import json
+
+    result = json.loads(capsys.readouterr().out)
+    assert set(result) >= {"objective", "groups", "seconds"}
+    assert sorted(i for g in result["groups"] for i in g) == list(range(10))
+    assert result["objective"] == pytest.approx(
+        objective(read_instance(instance).diversity, result["groups"])
+    )
+
+
+def test_diversity_from_attributes():
+    department = Attribute("department", ["Ops", "Ops", "IT", None])
+    level = Attribute("level", [1, 3, 5, 5], kind=Kind.NUMERIC, weight=2.0)
+    zone = Attribute("time zone", ["UK", "UK", "US", "UK"], prefer=Prefer.SIMILAR, weight=0.5)
+    d = diversity_matrix(
+        [department, level, zone], n=4, previously_together=[(0, 1)], repeat_penalty=1.0
+    )
+    assert d[0, 1] == pytest.approx(0 + 2.0 * 2 / 4 + 0.5 - 1.0)
+    assert d[0, 2] == pytest.approx(1 + 2.0 * 4 / 4 + 0)
+    assert d[2, 3] == pytest.approx(0 + 0 + 0)  # department unknown for 3: counts as neither
+    assert (d == d.T).all() and (np.diag(d) == 0).all()
+    assert breakdown([department, level], [0, 1, 2]) == pytest.approx(
+        {"department": 2.0, "level": 4.0}
+    )
+
+
+def test_isolated_people_are_found():
+    gender = ["F", "M", "M", "F", "F", "M"]
+    assert isolated(gender, [[0, 1, 2], [3, 4, 5]]) == [(0, 0), (1, 5)]
