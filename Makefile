@@ -24,6 +24,7 @@ $(BIN)/.installed: pyproject.toml
 	  fi
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m revans.domain.formation.warmup
 	@touch $@
 
 install: $(BIN)/.installed

@@ -18,6 +18,7 @@ from revans.accounts.access import OrgRequest, org_view, require_role
 from revans.accounts.models import Role
 
 from .models import (
+    FormationRun,
     LearningSet,
     Participant,
     ParticipantImport,
@@ -27,6 +28,8 @@ from .models import (
 )
 
 PROGRAMME_MANAGERS = (Role.ADMIN, Role.SPONSOR)
+# Forming sets is the facilitator's tool too: they often form the sets they will run.
+FORMERS = (Role.ADMIN, Role.SPONSOR, Role.FACILITATOR)
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,10 @@ class SetAccess:
     me: Participant | None  # the asker, when they are a current member
 
 
-def get_programme(request: OrgRequest, programme_id: int) -> Programme:
-    require_role(request.membership, *PROGRAMME_MANAGERS)
+def get_programme(
+    request: OrgRequest, programme_id: int, roles: tuple[Role, ...] = PROGRAMME_MANAGERS
+) -> Programme:
+    require_role(request.membership, *roles)
     try:
         return Programme.objects.get(pk=programme_id, organisation=request.organisation)
     except Programme.DoesNotExist:
@@ -88,6 +93,14 @@ def set_view(
         return wrapper
 
     return decorator
+
+
+def get_formation_run(request: OrgRequest, programme_id: int, run_id: int) -> FormationRun:
+    programme = get_programme(request, programme_id, FORMERS)
+    try:
+        return programme.formation_runs.select_related("programme__organisation").get(pk=run_id)
+    except FormationRun.DoesNotExist:
+        raise Http404 from None
 
 
 def get_set_membership(access: SetAccess, set_membership_id: int) -> SetMembership:

@@ -318,3 +318,52 @@ class ParticipantImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class FormationRun(models.Model):
+    """One run of the set-formation solver: what it was given, and what it proposed.
+
+    Kept after acceptance, so that how a set was formed can be explained later.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Proposal ready")
+        FAILED = "failed", _("Could not form sets")
+        CANCELLED = "cancelled", _("Cancelled")
+        ACCEPTED = "accepted", _("Accepted")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="formation_runs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Everything the solver was given: people (ids), attributes and weights, bounds and rules.
+    inputs = models.JSONField()
+    seed = models.PositiveIntegerField(default=1)
+    seconds = models.PositiveSmallIntegerField(default=10)
+    solver_version = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    progress = models.FloatField(default=0.0)
+    cancel_requested = models.BooleanField(default=False)
+    # The proposal: groups of participant ids, as solved and then as moved by hand.
+    solved_groups = models.JSONField(null=True, blank=True)
+    groups = models.JSONField(null=True, blank=True)
+    objective = models.FloatField(null=True, blank=True)
+    random_objective = models.FloatField(null=True, blank=True)
+    problems = models.JSONField(default=list, blank=True)  # reasons it failed, in words
+    finished_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Formation run {self.pk} for {self.programme}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

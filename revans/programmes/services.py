@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import date
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +17,7 @@ from revans.domain.roster import PersonRecord, RosterPlan, RowStatus, plan_impor
 from .models import (
     FacilitationMode,
     FacilitationPeriod,
+    FormationRun,
     GroundRules,
     GroundRulesAcceptance,
     LearningSet,
@@ -26,6 +28,7 @@ from .models import (
     SetMembership,
 )
 from .spreadsheets import SpreadsheetError, read_table
+from .tasks import run_formation
 
 
 @transaction.atomic
@@ -375,3 +378,89 @@ def import_apply(*, batch: ParticipantImport) -> RosterPlan:
     batch.content = b""
     batch.save(update_fields=["applied_at", "content"])
     return plan
+
+
+@transaction.atomic
+def formation_run_create(
+    *, programme: Programme, by: User, inputs: dict[str, object], seconds: int, seed: int
+) -> FormationRun:
+    """Keep what the solver is asked, then start it in the worker."""
+    people = inputs["people"]
+    if not isinstance(people, list) or not people:
+        raise ValidationError(_("Nobody matches: choose a wider pool."))
+    run = FormationRun(
+        programme=programme, created_by=by, inputs=inputs, seconds=seconds, seed=seed
+    )
+    run.full_clean()
+    run.save()
+    transaction.on_commit(partial(run_formation.enqueue, run.pk))
+    return run
+
+
+@transaction.atomic
+def formation_run_cancel(*, run: FormationRun) -> FormationRun:
+    run = FormationRun.objects.select_for_update().get(pk=run.pk)
+    if not run.is_active:
+        raise ValidationError(_("This run has already finished."))
+    run.cancel_requested = True
+    if run.status == FormationRun.Status.QUEUED:
+        run.status = FormationRun.Status.CANCELLED
+    run.save(update_fields=["cancel_requested", "status"])
+    return run
+
+
+def _editable(run: FormationRun) -> list[list[int]]:
+    if (
+        run.status not in (FormationRun.Status.DONE, FormationRun.Status.CANCELLED)
+        or not run.groups
+    ):
+        raise ValidationError(_("There is no proposal to change."))
+    return [list(group) for group in run.groups]
+
+
+@transaction.atomic
+def formation_move(*, run: FormationRun, participant_id: int, to_set: int) -> FormationRun:
+    """Move one person to another proposed set (numbered from 1). The scores are recomputed by
+    whoever shows the proposal; a move that breaks a rule is allowed and flagged there."""
+    run = FormationRun.objects.select_for_update().get(pk=run.pk)
+    groups = _editable(run)
+    if not 1 <= to_set <= len(groups):
+        raise ValidationError(_("There is no set %(n)s."), params={"n": to_set})
+    source = next((g for g in groups if participant_id in g), None)
+    if source is None:
+        raise ValidationError(_("That person is not in this proposal."))
+    source.remove(participant_id)
+    groups[to_set - 1].append(participant_id)
+    run.groups = groups
+    run.save(update_fields=["groups"])
+    return run
+
+
+@transaction.atomic
+def formation_accept(
+    *, run: FormationRun, names: list[str], facilitators: list[User], by: User
+) -> list[LearningSet]:
+    """Create the proposed sets in the programme, with their members and a facilitator each."""
+    run = FormationRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
+    groups = _editable(run)
+    if len(names) != len(groups) or len(facilitators) != len(groups):
+        raise ValidationError(_("Give every set a name and a facilitator."))
+    programme = run.programme
+    people = {p.pk: p for p in Participant.objects.filter(organisation=programme.organisation)}
+    created = []
+    today = programme.organisation.today()
+    for name, facilitator, group in zip(names, facilitators, groups, strict=True):
+        learning_set = set_create(programme=programme, name=name, facilitators=[facilitator], by=by)
+        for participant_id in group:
+            set_member_add(
+                learning_set=learning_set,
+                participant=people[participant_id],
+                joined_on=today,
+                reason=_("Formed by formation run %(n)s") % {"n": run.pk},
+                by=by,
+            )
+        created.append(learning_set)
+    run.status = FormationRun.Status.ACCEPTED
+    run.accepted_at = timezone.now()
+    run.save(update_fields=["status", "accepted_at"])
+    return created

@@ -36,6 +36,7 @@ FORM = ("GET", "POST")
 ACTION = ("POST",)
 MANAGERS = (Role.ADMIN, Role.SPONSOR)
 SET_MANAGERS = (Role.ADMIN, Role.SPONSOR, Role.FACILITATOR)
+FORMERS = (Role.ADMIN, Role.SPONSOR, Role.FACILITATOR)
 
 REGISTRY: dict[str, Rule] = {
     "home": Rule(Kind.SIGNED_IN),
@@ -55,6 +56,12 @@ REGISTRY: dict[str, Rule] = {
     "programme_detail": org(*MANAGERS),
     "programme_edit": org(*MANAGERS, methods=FORM),
     "set_create": org(*MANAGERS, methods=FORM),
+    # Forming sets: the facilitator's tool as well as the managers'.
+    "formation_new": org(*FORMERS, methods=FORM),
+    "formation_run": org(*FORMERS),
+    "formation_cancel": org(*FORMERS, methods=ACTION),
+    "formation_move": org(*FORMERS, methods=ACTION),
+    "formation_accept": org(*FORMERS, methods=FORM),
     "participant_list": org(*MANAGERS),
     "participant_export": org(*MANAGERS),
     "participant_import": org(*MANAGERS, methods=FORM),

@@ -8,7 +8,7 @@ from django.test import Client
 
 from revans.accounts import services
 from revans.accounts.models import Invitation, Role
-from revans.programmes.models import ParticipantImport
+from revans.programmes.models import FormationRun, ParticipantImport
 
 from .access_registry import Kind, rule_for
 from .sweeps import HTTP_METHODS, Endpoint, endpoints
@@ -48,7 +48,20 @@ def url_values(world):
         filename="people.csv",
         content=b"name,email\nX,not-an-email\n",
     )
+    # A finished formation run with a proposal of the pool's two unplaced people... and Rae.
+    people = list(world.org.participants.values_list("pk", flat=True))
+    run = FormationRun.objects.create(
+        programme=world.programme,
+        created_by=world.admin,
+        inputs={"people": people, "sets": 1, "lower": 2, "upper": 6, "attributes": []},
+        status=FormationRun.Status.DONE,
+        groups=[people],
+        solved_groups=[people],
+        objective=0.0,
+        random_objective=0.0,
+    )
     return {
+        "run_id": str(run.pk),
         "programme_id": str(world.programme.pk),
         "set_id": str(world.set_a.pk),
         "set_membership_id": str(

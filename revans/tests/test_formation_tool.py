@@ -1,0 +1,193 @@
+"""The facilitator's set-formation tool: ask, get a proposal, move people by hand, accept."""
+
+import pytest
+
+from revans.programmes.models import FormationRun, LearningSet, Participant
+from revans.programmes.tasks import run_formation
+
+DEPARTMENTS = ["Ops", "Finance", "IT", "Sales"]
+SITES = ["Leeds", "York", "Hull"]
+
+
+@pytest.fixture
+def pool(world):
+    """Twelve more people, with a manager and their two reports among them."""
+    people = [
+        Participant.objects.create(
+            organisation=world.org,
+            email=f"p{i}@acme.test",
+            name=f"Person {i:02d}",
+            department=DEPARTMENTS[i % 4],
+            site=SITES[i % 3],
+            job_level=str(1 + i % 4),
+            attributes={"gender": "F" if i % 2 else "M"},
+        )
+        for i in range(12)
+    ]
+    for report in people[1:3]:
+        report.manager = people[0]
+        report.save()
+    return people  # with Rae, 13 people are in no set of the programme
+
+
+def form_data(**overrides):
+    data = {
+        "unplaced_only": "on",
+        "sets": "3",
+        "lower": "4",
+        "upper": "5",
+        "avoid_repeats": "on",
+        "isolation": "",
+        "apart": "",
+        "together": "",
+        "seconds": "1",
+        "seed": "3",
+        "weight_department": "3",
+        "prefer_department": "different",
+        "weight_site": "2",
+        "prefer_site": "different",
+        "weight_job_level": "1",
+        "prefer_job_level": "different",
+        "weight_attr__gender": "1",
+        "prefer_attr__gender": "different",
+    }
+    data.update(overrides)
+    return data
+
+
+def propose(client, world, django_capture_on_commit_callbacks, **overrides) -> FormationRun:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/o/acme/programmes/{world.programme.pk}/formation/", form_data(**overrides)
+        )
+    run = FormationRun.objects.latest("pk")
+    assert response.url == f"/o/acme/programmes/{world.programme.pk}/formation/{run.pk}/"
+    run.refresh_from_db()
+    return run
+
+
+def test_a_facilitator_forms_sets_moves_someone_and_accepts(
+    client, world, pool, django_capture_on_commit_callbacks
+):
+    client.force_login(world.facilitator)
+    run = propose(client, world, django_capture_on_commit_callbacks)
+    assert run.status == FormationRun.Status.DONE
+    assert run.solver_version and run.seed == 3 and run.inputs["sets"] == 3
+    placed = sorted(pk for group in run.groups for pk in group)
+    assert placed == sorted(run.inputs["people"]) and len(placed) == 13
+    assert all(4 <= len(group) <= 5 for group in run.groups)
+    boss = pool[0].pk
+    boss_set = next(g for g in run.groups if boss in g)
+    assert pool[1].pk not in boss_set and pool[2].pk not in boss_set  # manager apart from reports
+    assert run.objective > run.random_objective  # better than chance
+
+    page = client.get(f"/o/acme/programmes/{world.programme.pk}/formation/{run.pk}/")
+    assert b"Gain over chance" in page.content
+    assert b"Department" in page.content  # the breakdown by attribute
+    assert b"Move Person 00 to" in page.content  # the keyboard-usable control
+
+    # Move the manager in with a report: allowed, and flagged.
+    report_set = next(i for i, g in enumerate(run.groups, start=1) if pool[1].pk in g)
+    client.post(
+        f"/o/acme/programmes/{world.programme.pk}/formation/{run.pk}/move/",
+        {"participant": boss, "to_set": report_set},
+    )
+    run.refresh_from_db()
+    assert boss in run.groups[report_set - 1]
+    assert run.solved_groups != run.groups  # what the solver proposed is kept beside the edit
+    page = client.get(f"/o/acme/programmes/{world.programme.pk}/formation/{run.pk}/")
+    assert b"Person 00 and Person 01 should be in different sets." in page.content
+
+    # Move back, then accept: three sets with their members.
+    origin = next(i for i, g in enumerate(run.solved_groups, start=1) if boss in g)
+    client.post(
+        f"/o/acme/programmes/{world.programme.pk}/formation/{run.pk}/move/",
+        {"participant": boss, "to_set": origin},
+    )
+    accept = {f"name_{n}": f"Team {n}" for n in (1, 2, 3)}
+    accept.update({f"facilitator_{n}": str(world.facilitator.pk) for n in (1, 2, 3)})
+    response = client.post(
+        f"/o/acme/programmes/{world.programme.pk}/formation/{run.pk}/accept/", accept
+    )
+    assert response.url == world.programme.get_absolute_url()
+    run.refresh_from_db()
+    assert run.status == FormationRun.Status.ACCEPTED
+    for n, group in enumerate(run.groups, start=1):
+        learning_set = LearningSet.objects.get(programme=world.programme, name=f"Team {n}")
+        members = sorted(learning_set.memberships.values_list("participant_id", flat=True))
+        assert members == sorted(group)
+
+
+def test_sizes_that_cannot_work_are_refused_before_running(client, world, pool):
+    client.force_login(world.sponsor)
+    response = client.post(
+        f"/o/acme/programmes/{world.programme.pk}/formation/", form_data(sets="5")
+    )
+    assert b"13 people do not make 5 sets of 4 to 5." in response.content
+    assert not FormationRun.objects.exists()
+
+
+def test_contradictory_rules_fail_with_a_reason(
+    client, world, pool, django_capture_on_commit_callbacks
+):
+    client.force_login(world.admin)
+    pair = "p3@acme.test, p4@acme.test"
+    run = propose(client, world, django_capture_on_commit_callbacks, apart=pair, together=pair)
+    assert run.status == FormationRun.Status.FAILED
+    page = client.get(f"/o/acme/programmes/{world.programme.pk}/formation/{run.pk}/")
+    assert (
+        b"Person 03 and Person 04 must be kept apart, but the keep-together rules" in page.content
+    )
+
+
+def test_an_unknown_email_in_a_rule_is_refused(client, world, pool):
+    client.force_login(world.admin)
+    response = client.post(
+        f"/o/acme/programmes/{world.programme.pk}/formation/",
+        form_data(apart="p1@acme.test, ghost@acme.test"),
+    )
+    assert b"Line 1: give two emails of people in this pool" in response.content
+    assert not FormationRun.objects.exists()
+
+
+def test_isolation_is_flagged(client, world, pool, django_capture_on_commit_callbacks):
+    client.force_login(world.admin)
+    run = propose(client, world, django_capture_on_commit_callbacks, isolation="site")
+    page = client.get(
+        f"/o/acme/programmes/{world.programme.pk}/formation/{run.pk}/"
+    ).content.decode()
+    lonely = [
+        group
+        for group in run.groups
+        if any(
+            sum(
+                1
+                for q in group
+                if Participant.objects.get(pk=q).site == Participant.objects.get(pk=p).site
+            )
+            == 1
+            for p in group
+        )
+    ]
+    assert ("is the only one with" in page) == bool(lonely)
+
+
+def test_a_run_can_be_stopped_before_it_starts(client, world, pool):
+    run = FormationRun.objects.create(
+        programme=world.programme,
+        created_by=world.admin,
+        inputs={"people": [pool[0].pk]},
+        seconds=1,
+    )
+    client.force_login(world.facilitator)
+    client.post(f"/o/acme/programmes/{world.programme.pk}/formation/{run.pk}/cancel/")
+    run.refresh_from_db()
+    assert run.status == FormationRun.Status.CANCELLED and run.cancel_requested
+    run_formation.call(run.pk)  # the worker picks it up later and leaves it alone
+    run.refresh_from_db()
+    assert run.status == FormationRun.Status.CANCELLED and run.groups is None
+
+
+def test_a_participant_cannot_use_the_tool(client, world):
+    client.force_login(world.participant)
+    assert client.get(f"/o/acme/programmes/{world.programme.pk}/formation/").status_code == 403
