@@ -55,4 +55,7 @@ def test_facilitator_forms_sets_and_accepts(new_page, world, settings):
         page.get_by_label(f"Facilitator of set {n}").select_option(str(world.facilitator.pk))
     page.get_by_role("button", name="Create the sets").click()
     audited.audit()
-    assert LearningSet.objects.filter(programme=world.programme, name__in=["North", "South"]).count() == 2
+    assert (
+        LearningSet.objects.filter(programme=world.programme, name__in=["North", "South"]).count()
+        == 2
+    )
