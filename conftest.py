@@ -83,9 +83,9 @@ def world(db) -> World:
     org = Organisation.objects.create(name="Acme Freight", slug="acme", require_mfa=False)
     other = Organisation.objects.create(name="Bravo Systems", slug="bravo", require_mfa=False)
     w = World(
-        programme=None,  # type: ignore[arg-type]
-        set_a=None,  # type: ignore[arg-type]
-        set_b=None,  # type: ignore[arg-type]
+        programme=None,  # set below, once the people exist
+        set_a=None,
+        set_b=None,
         org=org,
         other_org=other,
         admin=make_user("ada@acme.test", "Ada Admin"),
