@@ -191,3 +191,27 @@ def test_a_run_can_be_stopped_before_it_starts(client, world, pool):
 def test_a_participant_cannot_use_the_tool(client, world):
     client.force_login(world.participant)
     assert client.get(f"/o/acme/programmes/{world.programme.pk}/formation/").status_code == 403
+
+
+def test_accepting_a_proposal_that_breaks_the_size_limit_creates_nothing(
+    client, world, pool, django_capture_on_commit_callbacks
+):
+    client.force_login(world.admin)
+    run = propose(client, world, django_capture_on_commit_callbacks, sets="2", upper="7")
+    full = max(range(2), key=lambda g: len(run.groups[g]))
+    for person in list(run.groups[1 - full])[:1]:  # make one set 8 strong: over the programme's 6
+        client.post(
+            f"/o/acme/programmes/{world.programme.pk}/formation/{run.pk}/move/",
+            {"participant": person, "to_set": full + 1},
+        )
+    accept = {
+        "name_1": "One",
+        "name_2": "Two",
+        "facilitator_1": world.facilitator.pk,
+        "facilitator_2": world.facilitator.pk,
+    }
+    response = client.post(
+        f"/o/acme/programmes/{world.programme.pk}/formation/{run.pk}/accept/", accept
+    )
+    assert b"the most this programme allows" in response.content
+    assert not LearningSet.objects.filter(name__in=["One", "Two"]).exists()
