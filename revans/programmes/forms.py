@@ -168,7 +168,11 @@ class FormationForm(forms.Form):
         label=_("Avoid pairs who were in a set together before"), required=False, initial=True
     )
     isolation = forms.ChoiceField(
-        label=_("Flag anyone who would be the only one of their kind in a set, by"), required=False
+        label=_("Avoid leaving anyone as the only one of their kind in a set, by"),
+        required=False,
+        help_text=_(
+            "For example gender: nobody is the only woman in a set of men, where it can be helped."
+        ),
     )
     apart = forms.CharField(
         label=_("Keep apart (one pair per line: email, email)"),

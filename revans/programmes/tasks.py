@@ -6,9 +6,10 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from revans.domain.formation import Infeasible, solve
+from revans.domain.formation import Infeasible, objective, solve
+from revans.domain.formation.isolation import reduce_isolation
 
-from .formation import build, random_split_objective
+from .formation import build, random_split_objective, value
 from .models import FormationRun
 
 REPORT_EVERY = 0.5  # seconds between progress writes and cancellation checks
@@ -45,14 +46,18 @@ def run_formation(run_id: int) -> None:
             status=FormationRun.Status.FAILED, problems=error.reasons, finished_at=timezone.now()
         )
         return
-    groups = [[built.people[i].pk for i in group] for group in solution.groups]
+    found = solution.groups
+    if run.inputs.get("isolation"):
+        values = [value(p, run.inputs["isolation"]) or None for p in built.people]
+        found = reduce_isolation(built.problem, found, values)
+    groups = [[built.people[i].pk for i in group] for group in found]
     sizes = [len(group) for group in groups]
     FormationRun.objects.filter(pk=run_id).update(
         status=FormationRun.Status.CANCELLED if clock["stop"] else FormationRun.Status.DONE,
         progress=1.0,
         solved_groups=groups,
         groups=groups,
-        objective=solution.objective,
+        objective=objective(built.problem.diversity, found),
         random_objective=random_split_objective(built.problem.diversity, sizes, run.seed),
         solver_version=solution.version,
         finished_at=timezone.now(),

@@ -2,6 +2,7 @@
 
 import pytest
 
+from revans.domain.formation.diversity import isolated
 from revans.programmes.models import FormationRun, LearningSet, Participant
 from revans.programmes.tasks import run_formation
 
@@ -150,26 +151,38 @@ def test_an_unknown_email_in_a_rule_is_refused(client, world, pool):
     assert not FormationRun.objects.exists()
 
 
-def test_isolation_is_flagged(client, world, pool, django_capture_on_commit_callbacks):
+def test_nobody_is_left_alone_where_it_can_be_helped(
+    client, world, pool, django_capture_on_commit_callbacks
+):
     client.force_login(world.admin)
     run = propose(client, world, django_capture_on_commit_callbacks, isolation="site")
-    page = client.get(
-        f"/o/acme/programmes/{world.programme.pk}/formation/{run.pk}/"
-    ).content.decode()
-    lonely = [
-        group
-        for group in run.groups
-        if any(
-            sum(
-                1
-                for q in group
-                if Participant.objects.get(pk=q).site == Participant.objects.get(pk=p).site
-            )
-            == 1
-            for p in group
-        )
-    ]
-    assert ("is the only one with" in page) == bool(lonely)
+    sites = {p.pk: p.site or None for p in Participant.objects.filter(organisation=world.org)}
+    people = [pk for group in run.groups for pk in group]
+    lonely = isolated([sites[pk] for pk in people], _positions(run.groups))
+    # Three sites spread over three sets of four or five: nobody needs to be alone.
+    assert lonely == []
+    page = client.get(f"/o/acme/programmes/{world.programme.pk}/formation/{run.pk}/")
+    assert b"is the only one with" not in page.content
+    # A move that leaves someone alone is flagged.
+    group = run.groups[0]
+    by_site: dict[str | None, list[int]] = {}
+    for pk in group:
+        by_site.setdefault(sites[pk], []).append(pk)
+    pair = next(members for site, members in by_site.items() if site and len(members) == 2)
+    client.post(
+        f"/o/acme/programmes/{world.programme.pk}/formation/{run.pk}/move/",
+        {"participant": pair[0], "to_set": 2},
+    )
+    page = client.get(f"/o/acme/programmes/{world.programme.pk}/formation/{run.pk}/")
+    assert b"is the only one with" in page.content
+
+
+def _positions(groups):
+    positions, k = [], 0
+    for group in groups:
+        positions.append(list(range(k, k + len(group))))
+        k += len(group)
+    return positions
 
 
 def test_a_run_can_be_stopped_before_it_starts(client, world, pool):

@@ -169,3 +169,21 @@ def test_diversity_from_attributes():
 def test_isolated_people_are_found():
     gender = ["F", "M", "M", "F", "F", "M"]
     assert isolated(gender, [[0, 1, 2], [3, 4, 5]]) == [(0, 0), (1, 5)]
+
+
+def test_fewer_people_are_left_alone_and_rules_still_hold():
+    from revans.domain.formation.isolation import reduce_isolation
+
+    rng = np.random.default_rng(5)
+    n = 24
+    gender = ["F" if i % 3 == 0 else "M" for i in range(n)]  # 8 women, 16 men
+    d = rng.random((n, n))
+    d = np.triu(d, 1) + np.triu(d, 1).T
+    problem = Problem(diversity=d, lower=[4] * 6, upper=[4] * 6, apart=[(1, 4), (2, 5), (6, 12)])
+    groups = [list(range(4 * k, 4 * k + 4)) for k in range(6)]  # four women are alone
+    before = isolated(gender, groups)
+    after_groups = reduce_isolation(problem, groups, gender)
+    assert len(isolated(gender, after_groups)) < len(before)
+    where = {i: g for g, group in enumerate(after_groups) for i in group}
+    assert sorted(where) == list(range(n)) and all(len(g) == 4 for g in after_groups)
+    assert all(where[a] != where[b] for a, b in problem.apart)
