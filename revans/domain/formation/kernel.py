@@ -246,8 +246,10 @@ def iterate(
     """Iterated local search for `rounds` rounds from `assign`; the best grouping seen is kept in
     `best` and returned with its objective. `assign` ends at the current (accepted) grouping.
 
-    Acceptance is record-to-record travel: a local optimum within `slack` (a fraction) of the best
-    is explored further; after `patience` rounds without a new best the search returns to the best.
+    Each round kicks the grouping with a random number (1 to 2 x `strength`) of random moves, then
+    descends. Acceptance is record-to-record travel: a local optimum within `slack` (a fraction) of
+    the best is explored further; after `patience` rounds without a new best the search returns to
+    the best.
     """
     m = lo.shape[0]
     current = objective(d, assign)
@@ -257,9 +259,8 @@ def iterate(
     for _ in range(rounds):
         saved[:] = assign
         value = current
-        value += perturb(
-            d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash, strength
-        )
+        kick = 1 + np.random.randint(2 * strength)
+        value += perturb(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash, kick)
         value += descend(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash)
         stale += 1
         if value > best_value + EPS:
