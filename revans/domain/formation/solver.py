@@ -178,17 +178,19 @@ def solve(
         raise Infeasible(reasons)
     units = _units(problem)
     k = len(units.members)
-    index = np.array([u[0] for u in units.members])
     weight = np.array([len(u) for u in units.members], dtype=np.int64)
-    # Diversity between units is the sum over their members; within a unit it is a constant.
-    merge = np.zeros((k, problem.n))
-    for u, members in enumerate(units.members):
-        merge[u, members] = 1.0
-    d = merge @ problem.diversity @ merge.T
-    constant = float(np.trace(d)) / 2.0
-    np.fill_diagonal(d, 0.0)
-    d = np.ascontiguousarray(d)
-    del index
+    if k == problem.n:  # nobody must be together: every person is a unit of one
+        d = np.array(problem.diversity, dtype=np.float64, order="C")
+        np.fill_diagonal(d, 0.0)
+        constant = 0.0
+    else:
+        # Diversity between units is the sum over their members; within a unit it is constant.
+        merge = np.zeros((k, problem.n))
+        for u, members in enumerate(units.members):
+            merge[u, members] = 1.0
+        d = np.ascontiguousarray(merge @ problem.diversity @ merge.T)
+        constant = float(np.trace(d)) / 2.0
+        np.fill_diagonal(d, 0.0)
     lo = np.array(problem.lower, dtype=np.int64)
     hi = np.array(problem.upper, dtype=np.int64)
     movable = np.ones(k, dtype=np.bool_)
