@@ -102,8 +102,10 @@ def build(programme: Programme, inputs: dict[str, Any]) -> Built:
     penalty = sum(a.weight for a in chosen) or 1.0
     d = diversity_matrix(chosen, n=len(people), previously_together=repeats, repeat_penalty=penalty)
     k = int(inputs["sets"])
+    pinned = {index[pk]: int(g) for pk, g in inputs.get("pinned", []) if pk in index}
     problem = Problem(
         diversity=d,
+        pinned=pinned,
         lower=[int(inputs["lower"])] * k,
         upper=[int(inputs["upper"])] * k,
         apart=sorted(apart),

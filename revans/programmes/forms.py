@@ -185,6 +185,11 @@ class FormationForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    pinned = forms.CharField(
+        label=_("Pin to a set (one per line: email, set number)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     seconds = forms.IntegerField(
         label=_("Search time (seconds)"), min_value=1, max_value=600, initial=10
     )
@@ -245,6 +250,28 @@ class FormationForm(forms.Form):
             pairs.append([by_email[emails[0]], by_email[emails[1]]])
         return pairs
 
+    def _pins(self, sets: int | None) -> list[list[int]]:
+        by_email = {p.email.lower(): p.pk for p in self.people}
+        pins = []
+        for number, line in enumerate(self.cleaned_data.get("pinned", "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.replace(";", ",").split(",")]
+            target = parts[1] if len(parts) == 2 else ""
+            known = parts[0].lower() in by_email
+            if not known or not target.isdigit() or not 1 <= int(target) <= (sets or 0):
+                self.add_error(
+                    "pinned",
+                    _(
+                        "Line %(n)s: give the email of someone in this pool "
+                        "and a set number from 1 to %(k)s."
+                    )
+                    % {"n": number, "k": sets or 0},
+                )
+                continue
+            pins.append([by_email[parts[0].lower()], int(target) - 1])
+        return pins
+
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
         lower, upper, sets = cleaned.get("lower"), cleaned.get("upper"), cleaned.get("sets")
@@ -276,6 +303,7 @@ class FormationForm(forms.Form):
             ],
             "apart": self._pairs("apart"),
             "together": self._pairs("together"),
+            "pinned": self._pins(sets),
             "avoid_repeats": bool(cleaned.get("avoid_repeats")),
             "isolation": cleaned.get("isolation") or "",
             "departments": sorted(departments),

@@ -228,3 +228,15 @@ def test_accepting_a_proposal_that_breaks_the_size_limit_creates_nothing(
     )
     assert b"the most this programme allows" in response.content
     assert not LearningSet.objects.filter(name__in=["One", "Two"]).exists()
+
+
+def test_pinned_people_stay_in_their_set(client, world, pool, django_capture_on_commit_callbacks):
+    client.force_login(world.admin)
+    run = propose(
+        client, world, django_capture_on_commit_callbacks, pinned="p5@acme.test, 2\np6@acme.test, 2"
+    )
+    assert pool[5].pk in run.groups[1] and pool[6].pk in run.groups[1]
+    response = client.post(
+        f"/o/acme/programmes/{world.programme.pk}/formation/", form_data(pinned="p5@acme.test, 9")
+    )
+    assert b"a set number from 1 to 3" in response.content
