@@ -19,18 +19,22 @@ def seed(value: int) -> None:
 
 
 @njit(cache=True)
+def _add(d, weight, adj_ptr, adj, size, gain, clash, j, g):
+    """Count element j into group g's size, gains and clashes."""
+    size[g] += weight[j]
+    for i in range(d.shape[0]):
+        gain[i, g] += d[i, j]
+    for k in range(adj_ptr[j], adj_ptr[j + 1]):
+        clash[adj[k], g] += 1
+
+
+@njit(cache=True)
 def rebuild(d, weight, adj_ptr, adj, assign, m, size, gain, clash):
-    n = assign.shape[0]
     size[:] = 0
     gain[:, :] = 0.0
     clash[:, :] = 0
-    for j in range(n):
-        g = assign[j]
-        size[g] += weight[j]
-        for i in range(n):
-            gain[i, g] += d[i, j]
-        for k in range(adj_ptr[j], adj_ptr[j + 1]):
-            clash[adj[k], g] += 1
+    for j in range(assign.shape[0]):
+        _add(d, weight, adj_ptr, adj, size, gain, clash, j, assign[j])
 
 
 @njit(cache=True)
@@ -185,12 +189,7 @@ def construct(d, weight, movable, lo, hi, adj_ptr, adj, assign, m, size, gain, c
     for j in range(n):
         if assign[j] >= 0:
             placed[j] = True
-            g = assign[j]
-            size[g] += weight[j]
-            for i in range(n):
-                gain[i, g] += d[i, j]
-            for k in range(adj_ptr[j], adj_ptr[j + 1]):
-                clash[adj[k], g] += 1
+            _add(d, weight, adj_ptr, adj, size, gain, clash, j, assign[j])
     # The most constrained first: many keep-apart partners, heavy units; ties at random.
     key = np.empty(n)
     for i in range(n):
@@ -216,11 +215,7 @@ def construct(d, weight, movable, lo, hi, adj_ptr, adj, assign, m, size, gain, c
             return False
         assign[i] = best_g
         placed[i] = True
-        size[best_g] += weight[i]
-        for k in range(n):
-            gain[k, best_g] += d[k, i]
-        for k in range(adj_ptr[i], adj_ptr[i + 1]):
-            clash[adj[k], best_g] += 1
+        _add(d, weight, adj_ptr, adj, size, gain, clash, i, best_g)
     return np.all(size >= lo)
 
 
