@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from revans.web import posted
+from revans.web import posted, report, save_form
 
 from . import selectors, services
 from .access import (
@@ -57,22 +57,20 @@ def member_list(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_invite(request: OrgRequest) -> HttpResponse:
     form = InvitationForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.invitation_create(
-                organisation=request.organisation,
-                invited_by=request.user,
-                email=form.cleaned_data["email"],
-                name=form.cleaned_data["name"],
-                roles=form.cleaned_data["roles"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
-            )
-            return redirect("member_list", org=request.organisation.slug)
+    invitation = save_form(
+        request,
+        form,
+        lambda: services.invitation_create(
+            organisation=request.organisation,
+            invited_by=request.user,
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            roles=form.cleaned_data["roles"],
+        ),
+    )
+    if invitation:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+        return redirect("member_list", org=request.organisation.slug)
     return render(
         request,
         "accounts/member_invite.html",
@@ -85,25 +83,19 @@ def member_invite(request: OrgRequest) -> HttpResponse:
 def member_edit(request: OrgRequest, membership_id: int) -> HttpResponse:
     member = get_member_for_admin(request, membership_id)
     form = RolesForm(posted(request), initial={"roles": member.roles})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_set_roles(membership=member, roles=form.cleaned_data["roles"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Roles of %(name)s saved.") % {"name": member.user})
-            return redirect("member_list", org=request.organisation.slug)
+    if save_form(
+        request,
+        form,
+        lambda: services.membership_set_roles(membership=member, roles=form.cleaned_data["roles"]),
+    ):
+        messages.success(request, _("Roles of %(name)s saved.") % {"name": member.user})
+        return redirect("member_list", org=request.organisation.slug)
     return render(request, "accounts/member_edit.html", {"member": member, "form": form})
 
 
 def _member_action(request: OrgRequest, action: Callable[[], object], done: str) -> HttpResponse:
     """Run one service for a button on the members page; report the outcome there."""
-    try:
-        action()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done)
+    report(request, action, done)
     return redirect("member_list", org=request.organisation.slug)
 
 
@@ -147,8 +139,7 @@ def invitation_revoke(request: OrgRequest, invitation_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def org_settings(request: OrgRequest) -> HttpResponse:
     form = OrganisationSettingsForm(posted(request), instance=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        services.organisation_update(organisation=form.instance)
+    if save_form(request, form, lambda: services.organisation_update(organisation=form.instance)):
         messages.success(request, _("Settings saved."))
         return redirect("org_settings", org=request.organisation.slug)
     return render(request, "accounts/org_settings.html", {"form": form})
@@ -186,18 +177,18 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     form = AcceptWithNewAccountForm(
         posted(request), email=invitation.email, initial={"name": invitation.name}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            new_user = services.invitation_accept_with_new_account(
-                invitation=invitation,
-                name=form.cleaned_data["name"],
-                password=form.cleaned_data["password1"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            login(request, new_user, backend=ALLAUTH_BACKEND)
-            messages.success(request, _("Welcome to %(org)s.") % {"org": invitation.organisation})
-            return redirect(invitation.organisation)
+    new_user = save_form(
+        request,
+        form,
+        lambda: services.invitation_accept_with_new_account(
+            invitation=invitation,
+            name=form.cleaned_data["name"],
+            password=form.cleaned_data["password1"],
+        ),
+    )
+    if new_user:
+        login(request, new_user, backend=ALLAUTH_BACKEND)
+        messages.success(request, _("Welcome to %(org)s.") % {"org": invitation.organisation})
+        return redirect(invitation.organisation)
     context["form"] = form
     return render(request, "accounts/invitation_accept.html", context)

@@ -1,19 +1,18 @@
 """The facilitator's set-formation tool: ask, watch the search, adjust by hand, accept."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from revans.accounts.access import OrgRequest, org_view
-from revans.web import posted
+from revans.web import posted, report, save_form
 
 from . import selectors, services
 from .access import FORMERS, get_formation_run, get_programme
 from .formation import build, score
-from .forms import FormationAcceptForm, FormationForm
+from .forms import FormationAcceptForm, FormationForm, MoveForm
 from .models import FormationRun
 
 
@@ -28,24 +27,19 @@ def formation_new(request: OrgRequest, programme_id: int) -> HttpResponse:
         else programme.organisation.participants.all()
     )
     form = FormationForm(posted(request), programme=programme, people=people)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run = services.formation_run_create(
-                programme=programme,
-                by=request.user,
-                inputs=form.cleaned_data["inputs"],
-                seconds=form.cleaned_data["seconds"],
-                seed=form.cleaned_data["seed"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect(
-                "formation_run",
-                org=request.organisation.slug,
-                programme_id=programme.pk,
-                run_id=run.pk,
-            )
+    run = save_form(
+        request,
+        form,
+        lambda: services.formation_run_create(
+            programme=programme,
+            by=request.user,
+            inputs=form.cleaned_data["inputs"],
+            seconds=form.cleaned_data["seconds"],
+            seed=form.cleaned_data["seed"],
+        ),
+    )
+    if run:
+        return _back(request, run)
     runs = programme.formation_runs.all()[:10]
     return render(
         request,
@@ -86,12 +80,11 @@ def _back(request: OrgRequest, run: FormationRun) -> HttpResponse:
 @require_POST
 def formation_cancel(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
     run = get_formation_run(request, programme_id, run_id)
-    try:
-        services.formation_run_cancel(run=run)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Stopping. The best proposal found so far is kept."))
+    report(
+        request,
+        lambda: services.formation_run_cancel(run=run),
+        _("Stopping. The best proposal found so far is kept."),
+    )
     return _back(request, run)
 
 
@@ -99,16 +92,19 @@ def formation_cancel(request: OrgRequest, programme_id: int, run_id: int) -> Htt
 @require_POST
 def formation_move(request: OrgRequest, programme_id: int, run_id: int) -> HttpResponse:
     run = get_formation_run(request, programme_id, run_id)
-    try:
-        services.formation_move(
-            run=run,
-            participant_id=int(request.POST.get("participant", "0")),
-            to_set=int(request.POST.get("to_set", "0")),
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        report(
+            request,
+            lambda: services.formation_move(
+                run=run,
+                participant_id=form.cleaned_data["participant"],
+                to_set=form.cleaned_data["to_set"],
+            ),
+            _("Moved. The scores below are up to date."),
         )
-    except (ValidationError, ValueError) as error:
-        messages.error(
-            request, " ".join(getattr(error, "messages", [_("Choose a person and a set.")]))
-        )
+    else:
+        messages.error(request, _("Choose a person and a set."))
     return _back(request, run)
 
 
@@ -118,18 +114,17 @@ def formation_accept(request: OrgRequest, programme_id: int, run_id: int) -> Htt
     run = get_formation_run(request, programme_id, run_id)
     count = len(run.groups or [])
     form = FormationAcceptForm(posted(request), organisation=request.organisation, count=count)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.formation_accept(
-                run=run, names=form.names(), facilitators=form.facilitators(), by=request.user
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("%(n)s sets created. Their members have been invited.") % {"n": count}
-            )
-            return redirect(run.programme)
+    if save_form(
+        request,
+        form,
+        lambda: services.formation_accept(
+            run=run, names=form.names(), facilitators=form.facilitators(), by=request.user
+        ),
+    ):
+        messages.success(
+            request, _("%(n)s sets created. Their members have been invited.") % {"n": count}
+        )
+        return redirect(run.programme)
     return render(
         request,
         "programmes/formation_accept.html",

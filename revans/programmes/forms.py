@@ -333,3 +333,10 @@ class FormationAcceptForm(forms.Form):
 
     def facilitators(self) -> list[User]:
         return [self.cleaned_data[f"facilitator_{n}"] for n in range(1, self.count + 1)]
+
+
+class MoveForm(forms.Form):
+    """Move one person of a proposal to another proposed set (numbered from 1)."""
+
+    participant = forms.IntegerField(min_value=1)
+    to_set = forms.IntegerField(min_value=1)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from revans.accounts.access import OrgRequest, org_view
 from revans.accounts.models import Role
 from revans.domain.roster import RowStatus
-from revans.web import posted
+from revans.web import posted, report, save_form
 
 from . import selectors, services
 from .access import (
@@ -42,18 +42,6 @@ FORM_METHODS = ["GET", "POST"]
 PREVIEW_ROWS = 500  # every error is shown; the other rows up to this many
 
 
-def _save(form: BaseForm, action: Callable[[], object]) -> bool:
-    """Run the service for a valid form; its refusal becomes the form's error."""
-    if not form.is_valid():
-        return False
-    try:
-        action()
-    except ValidationError as error:
-        form.add_error(None, error)
-        return False
-    return True
-
-
 @org_view(*PROGRAMME_MANAGERS)
 @require_safe
 def programme_list(request: OrgRequest) -> HttpResponse:
@@ -67,9 +55,7 @@ def programme_list(request: OrgRequest) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 def programme_create(request: OrgRequest) -> HttpResponse:
     form = ProgrammeForm(posted(request), instance=Programme(organisation=request.organisation))
-    if request.method == "POST" and _save(
-        form, lambda: services.programme_save(programme=form.instance)
-    ):
+    if save_form(request, form, lambda: services.programme_save(programme=form.instance)):
         messages.success(request, _("Programme created. Now add its sets."))
         return redirect(form.instance)
     return render(request, "programmes/programme_form.html", {"form": form})
@@ -93,9 +79,7 @@ def programme_detail(request: OrgRequest, programme_id: int) -> HttpResponse:
 def programme_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme = get_programme(request, programme_id)
     form = ProgrammeForm(posted(request), instance=programme)
-    if request.method == "POST" and _save(
-        form, lambda: services.programme_save(programme=form.instance)
-    ):
+    if save_form(request, form, lambda: services.programme_save(programme=form.instance)):
         messages.success(request, _("Programme saved."))
         return redirect(programme)
     return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
@@ -106,21 +90,19 @@ def programme_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
 def set_create(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme = get_programme(request, programme_id)
     form = SetCreateForm(posted(request), organisation=request.organisation)
-    created = []
-
-    def create() -> None:
-        created.append(
-            services.set_create(
-                programme=programme,
-                name=form.cleaned_data["name"],
-                facilitators=form.cleaned_data["facilitators"],
-                by=request.user,
-            )
-        )
-
-    if request.method == "POST" and _save(form, create):
+    learning_set = save_form(
+        request,
+        form,
+        lambda: services.set_create(
+            programme=programme,
+            name=form.cleaned_data["name"],
+            facilitators=form.cleaned_data["facilitators"],
+            by=request.user,
+        ),
+    )
+    if learning_set:
         messages.success(request, _("Set created. Now add its members."))
-        return redirect(created[0])
+        return redirect(learning_set)
     return render(request, "programmes/set_create.html", {"form": form, "programme": programme})
 
 
@@ -146,7 +128,7 @@ def _set_form_page(
     title: str,
 ) -> HttpResponse:
     """A small form about one set: on success back to the set, else the form with its errors."""
-    if request.method == "POST" and _save(form, action):
+    if save_form(request, form, action):
         messages.success(request, done)
         return redirect(access.learning_set)
     return render(
@@ -264,14 +246,13 @@ def set_facilitator_end(
     request: OrgRequest, access: SetAccess, facilitation_id: int
 ) -> HttpResponse:
     facilitation = get_facilitation(access, facilitation_id)
-    try:
-        services.set_facilitator_end(facilitation=facilitation, until=request.organisation.today())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("%(name)s no longer facilitates this set.") % {"name": facilitation.user}
-        )
+    report(
+        request,
+        lambda: services.set_facilitator_end(
+            facilitation=facilitation, until=request.organisation.today()
+        ),
+        _("%(name)s no longer facilitates this set.") % {"name": facilitation.user},
+    )
     return redirect(access.learning_set)
 
 
@@ -323,12 +304,12 @@ def set_ground_rules_accept(request: OrgRequest, access: SetAccess) -> HttpRespo
     if access.me is None or current is None:
         messages.error(request, _("Only members of the set accept its ground rules."))
         return redirect(access.learning_set)
-    try:
-        services.ground_rules_accept(ground_rules=current, participant=access.me)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("You accepted the ground rules."))
+    me = access.me
+    report(
+        request,
+        lambda: services.ground_rules_accept(ground_rules=current, participant=me),
+        _("You accepted the ground rules."),
+    )
     return redirect(access.learning_set)
 
 
@@ -343,22 +324,19 @@ def participant_list(request: OrgRequest) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 def participant_import(request: OrgRequest) -> HttpResponse:
     form = ImportForm(posted(request), request.FILES or None)
-    uploaded = []
-
-    def upload() -> None:
-        file = form.cleaned_data["file"]
-        uploaded.append(
-            services.import_upload(
-                organisation=request.organisation,
-                by=request.user,
-                filename=file.name,
-                content=file.read(),
-            )
-        )
-
-    if request.method == "POST" and _save(form, upload):
+    batch = save_form(
+        request,
+        form,
+        lambda: services.import_upload(
+            organisation=request.organisation,
+            by=request.user,
+            filename=form.cleaned_data["file"].name,
+            content=form.cleaned_data["file"].read(),
+        ),
+    )
+    if batch:
         return redirect(
-            "participant_import_preview", org=request.organisation.slug, import_id=uploaded[0].pk
+            "participant_import_preview", org=request.organisation.slug, import_id=batch.pk
         )
     return render(request, "programmes/participant_import.html", {"form": form})
 
