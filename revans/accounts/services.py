@@ -51,22 +51,42 @@ def _check_roles(roles: Iterable[Role]) -> set[Role]:
     return chosen
 
 
+def _is_member(organisation: Organisation, email: str) -> bool:
+    return Membership.objects.filter(
+        organisation=organisation, user__email__iexact=email, is_active=True
+    ).exists()
+
+
+def _is_invited(organisation: Organisation, email: str) -> bool:
+    return Invitation.objects.filter(
+        organisation=organisation, email__iexact=email, accepted_at=None, revoked_at=None
+    ).exists()
+
+
+@transaction.atomic
+def invitation_ensure(
+    *, organisation: Organisation, invited_by: User, email: str, name: str, roles: Iterable[Role]
+) -> Invitation | None:
+    """Invite someone unless they are a member already or have an open invitation."""
+    if _is_member(organisation, email) or _is_invited(organisation, email):
+        return None
+    return invitation_create(
+        organisation=organisation, invited_by=invited_by, email=email, name=name, roles=roles
+    )
+
+
 @transaction.atomic
 def invitation_create(
     *, organisation: Organisation, invited_by: User, email: str, name: str, roles: Iterable[Role]
 ) -> Invitation:
     email = User.objects.normalize_email(email).strip().lower()
     chosen = _check_roles(roles)
-    if Membership.objects.filter(
-        organisation=organisation, user__email__iexact=email, is_active=True
-    ).exists():
+    if _is_member(organisation, email):
         raise ValidationError(
             _("%(email)s is already a member of %(org)s."),
             params={"email": email, "org": organisation.name},
         )
-    if Invitation.objects.filter(
-        organisation=organisation, email__iexact=email, accepted_at=None, revoked_at=None
-    ).exists():
+    if _is_invited(organisation, email):
         raise ValidationError(
             _("%(email)s already has an open invitation. Revoke it first to send a new one."),
             params={"email": email},

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from revans.accounts import services as accounts_services
-from revans.accounts.models import Invitation, Membership, Organisation, Role, User
+from revans.accounts.models import Membership, Organisation, Role, User
 from revans.domain.roster import PersonRecord, RosterPlan, RowStatus, plan_import
 
 from .models import (
@@ -110,30 +110,6 @@ def _check_room(learning_set: LearningSet) -> None:
         )
 
 
-def _ensure_invited(participant: Participant, by: User) -> None:
-    """People join Revans when they join a set: invite them unless they are in already."""
-    organisation = participant.organisation
-    already = (
-        Membership.objects.filter(
-            organisation=organisation, user__email__iexact=participant.email, is_active=True
-        ).exists()
-        or Invitation.objects.filter(
-            organisation=organisation,
-            email__iexact=participant.email,
-            accepted_at=None,
-            revoked_at=None,
-        ).exists()
-    )
-    if not already:
-        accounts_services.invitation_create(
-            organisation=organisation,
-            invited_by=by,
-            email=participant.email,
-            name=participant.name,
-            roles=[Role.PARTICIPANT],
-        )
-
-
 @transaction.atomic
 def set_member_add(
     *, learning_set: LearningSet, participant: Participant, joined_on: date, reason: str, by: User
@@ -160,7 +136,14 @@ def set_member_add(
     )
     membership.full_clean()
     membership.save()
-    _ensure_invited(participant, by)
+    # People join Revans when they first join a set.
+    accounts_services.invitation_ensure(
+        organisation=participant.organisation,
+        invited_by=by,
+        email=participant.email,
+        name=participant.name,
+        roles=[Role.PARTICIPANT],
+    )
     return membership
 
 
