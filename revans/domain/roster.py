@@ -74,7 +74,6 @@ class RowPlan:
 
 @dataclass
 class RosterPlan:
-    columns: dict[int, str] = field(default_factory=dict)  # file column index -> field name
     extra_columns: list[str] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     rows: list[RowPlan] = field(default_factory=list)
@@ -131,7 +130,7 @@ def plan_import(
 ) -> RosterPlan:
     """Compare the file's rows with the people the organisation already has (by email)."""
     columns, extras, file_errors = match_columns(headers)
-    plan = RosterPlan(columns=columns, extra_columns=extras, file_errors=file_errors)
+    plan = RosterPlan(extra_columns=extras, file_errors=file_errors)
     if not rows:
         plan.file_errors.append("The file has a header but no rows.")
     if len(rows) > MAX_ROWS:

@@ -119,14 +119,6 @@ def get_facilitation(access: SetAccess, facilitation_id: int) -> SetFacilitator:
         raise Http404 from None
 
 
-def get_participant(request: OrgRequest, participant_id: int) -> Participant:
-    require_role(request.membership, *PROGRAMME_MANAGERS)
-    try:
-        return Participant.objects.get(pk=participant_id, organisation=request.organisation)
-    except Participant.DoesNotExist:
-        raise Http404 from None
-
-
 def get_import(request: OrgRequest, import_id: int) -> ParticipantImport:
     require_role(request.membership, *PROGRAMME_MANAGERS)
     try:

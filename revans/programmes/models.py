@@ -254,10 +254,6 @@ class SetMembership(models.Model):
     def __str__(self) -> str:
         return f"{self.participant} in {self.learning_set}"
 
-    @property
-    def is_current(self) -> bool:
-        return self.left_on is None
-
 
 class GroundRules(models.Model):
     """One version of a set's contract. Changes make a new version; old ones stay."""

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from revans.accounts.models import Membership, Organisation, User
+from revans.accounts.models import Organisation, User
+from revans.domain.roster import KNOWN_COLUMNS
 
 from .models import (
     FacilitationPeriod,
@@ -137,10 +138,24 @@ def unplaced_participants(programme: Programme) -> QuerySet[Participant]:
     return Participant.objects.filter(organisation=programme.organisation).exclude(pk__in=placed)
 
 
-def active_member_emails(organisation: Organisation) -> set[str]:
-    return {
-        email.lower()
-        for email in Membership.objects.filter(
-            organisation=organisation, is_active=True
-        ).values_list("user__email", flat=True)
-    }
+def pool(organisation: Organisation) -> QuerySet[Participant]:
+    return Participant.objects.filter(organisation=organisation).select_related("manager")
+
+
+def pool_table(organisation: Organisation) -> tuple[list[str], list[list[str]]]:
+    """The pool as a table with the import's own columns, so an export can be imported again."""
+    people = list(pool(organisation))
+    extra = sorted({key for person in people for key in person.attributes})
+    rows = [
+        [
+            p.name,
+            p.email,
+            p.department,
+            p.site,
+            p.job_level,
+            p.manager.email if p.manager else "",
+            *(str(p.attributes.get(key, "")) for key in extra),
+        ]
+        for p in people
+    ]
+    return [*KNOWN_COLUMNS, *extra], rows

@@ -35,7 +35,7 @@ from .forms import (
     SetCreateForm,
     SetRenameForm,
 )
-from .models import Participant, Programme
+from .models import Programme
 from .spreadsheets import write_csv
 
 FORM_METHODS = ["GET", "POST"]
@@ -316,7 +316,7 @@ def set_ground_rules_accept(request: OrgRequest, access: SetAccess) -> HttpRespo
 @org_view(*PROGRAMME_MANAGERS)
 @require_safe
 def participant_list(request: OrgRequest) -> HttpResponse:
-    people = Participant.objects.filter(organisation=request.organisation).select_related("manager")
+    people = selectors.pool(request.organisation)
     return render(request, "programmes/participant_list.html", {"people": people})
 
 
@@ -376,21 +376,7 @@ def participant_import_preview(request: OrgRequest, import_id: int) -> HttpRespo
 @org_view(*PROGRAMME_MANAGERS)
 @require_safe
 def participant_export(request: OrgRequest) -> HttpResponse:
-    people = Participant.objects.filter(organisation=request.organisation).select_related("manager")
-    extra = sorted({key for person in people for key in person.attributes})
-    headers = ["name", "email", "department", "site", "job_level", "manager_email", *extra]
-    rows = (
-        [
-            p.name,
-            p.email,
-            p.department,
-            p.site,
-            p.job_level,
-            p.manager.email if p.manager else "",
-            *(str(p.attributes.get(key, "")) for key in extra),
-        ]
-        for p in people
-    )
+    headers, rows = selectors.pool_table(request.organisation)
     response = HttpResponse(write_csv(headers, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{request.organisation.slug}-people.csv"'

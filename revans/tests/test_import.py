@@ -295,3 +295,19 @@ def test_any_file_imports_completely_or_changes_nothing(world, rows, header_ok):
         stored = after[row.record.email]
         assert stored[1] == row.record.name
         assert (stored[5] or "") == row.record.manager_email
+
+
+def test_an_export_imports_again_unchanged(client, world):
+    services.import_apply(
+        batch=services.import_upload(
+            organisation=world.org, by=world.admin, filename="a.csv", content=csv_bytes(ROWS)
+        )
+    )
+    client.force_login(world.admin)
+    exported = client.get("/o/acme/people/export.csv").content
+    batch = services.import_upload(
+        organisation=world.org, by=world.admin, filename="export.csv", content=exported
+    )
+    plan = services.import_plan(batch)
+    assert plan.ok
+    assert {row.status for row in plan.rows} == {RowStatus.UNCHANGED}
