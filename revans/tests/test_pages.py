@@ -9,7 +9,13 @@ from allauth.account.models import EmailAddress
 from revans.accounts import services
 from revans.accounts.models import Invitation, Membership, Organisation, Role, User
 from revans.programmes import services as programme_services
-from revans.programmes.models import FacilitationPeriod, Participant, Programme, SetMembership
+from revans.programmes.models import (
+    FacilitationPeriod,
+    FormationRun,
+    Participant,
+    Programme,
+    SetMembership,
+)
 
 from .sweeps import assert_canary_absent, assert_query_budget, crawl
 
@@ -56,7 +62,32 @@ def planted(world):
     programme_services.ground_rules_update(
         learning_set=world.set_b, text=f"Rule {SET_CANARY}", by=world.admin
     )
+    # A finished formation run in each organisation: A's proposal page is crawled, B's never.
+    proposal(world.programme)
+    proposal(programme)
     return world
+
+
+def proposal(programme: Programme) -> FormationRun:
+    """A finished formation run over the whole pool of the programme's organisation, in one set."""
+    people = list(programme.organisation.participants.values_list("pk", flat=True))
+    return FormationRun.objects.create(
+        programme=programme,
+        inputs={
+            "people": people,
+            "sets": 1,
+            "lower": 1,
+            "upper": len(people),
+            "attributes": [
+                {"field": "department", "label": "Department", "weight": 1, "prefer": "different"}
+            ],
+        },
+        status=FormationRun.Status.DONE,
+        groups=[people],
+        solved_groups=[people],
+        objective=0.0,
+        random_objective=0.0,
+    )
 
 
 START = [
@@ -91,8 +122,11 @@ def test_managers_reach_every_set_page(client, planted):
         f"/o/acme/sets/{planted.set_a.pk}/members/add/",
         f"/o/acme/sets/{planted.set_a.pk}/ground-rules/",
         "/o/acme/people/import/",
+        f"/o/acme/programmes/{planted.programme.pk}/formation/",
     ):
         assert url in pages
+    run = FormationRun.objects.get(programme=planted.programme)
+    assert f"/o/acme/programmes/{planted.programme.pk}/formation/{run.pk}/" in pages
     assert any(SET_CANARY in body for body in pages.values())  # set B's rules are there for them
 
 
@@ -209,3 +243,19 @@ def test_query_budget(client, world, actor, url):
     url = url.format(programme=world.programme.pk, set_a=world.set_a.pk)
     queries = assert_query_budget(client, url, lambda: grow_organisation(world))
     assert queries <= 20  # a sanity bound; the real check is "no growth with data"
+
+
+def test_query_budget_of_a_proposal(client, world):
+    """The proposal page reads the run's people once, however many there are."""
+    client.force_login(world.facilitator)
+    run = proposal(world.programme)
+    url = f"/o/acme/programmes/{world.programme.pk}/formation/{run.pk}/"
+
+    def grow() -> None:
+        grow_organisation(world)
+        people = list(world.org.participants.values_list("pk", flat=True))
+        run.inputs = {**run.inputs, "people": people, "upper": len(people)}
+        run.groups = run.solved_groups = [people]
+        run.save()
+
+    assert_query_budget(client, url, grow)
