@@ -4,7 +4,8 @@ The state of a grouping is `assign` (element -> group) with three derived arrays
 `size` (weight per group), `gain` (gain[i, g] = sum of d(i, j) over j in group g) and `clash`
 (clash[i, g] = how many of i's keep-apart partners are in g). Moving one element or swapping two
 is then scored in constant time and applied in O(n): the machinery of the best published MDGP
-heuristics (Lai & Hao 2016; Yang et al. 2022), with moves filtered by the hard rules.
+heuristics (iterated tabu search, Lai & Hao 2016; Yang et al. 2022), with moves filtered by the
+hard rules.
 """
 
 import numpy as np
@@ -102,7 +103,8 @@ def _can_swap(weight, movable, lo, hi, adj_ptr, adj, assign, size, clash, x, y):
 
 @njit(cache=True)
 def descend(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash):
-    """First-improvement descent over one-moves, then swaps, until neither improves."""
+    """First-improvement descent over one-moves, then swaps, until neither improves: a quick
+    first local optimum, where a tabu search from a random grouping would take many slow steps."""
     n = assign.shape[0]
     m = lo.shape[0]
     improved = True
@@ -143,6 +145,118 @@ def descend(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash)
                     total += delta
                     improved = True
     return total
+
+
+@njit(cache=True)
+def _index(assign, m, start, members):
+    """Members of each group g as members[start[g]:start[g + 1]] (a counting sort)."""
+    start[:] = 0
+    for i in range(assign.shape[0]):
+        start[assign[i] + 1] += 1
+    for g in range(m):
+        start[g + 1] += start[g]
+    fill = start[:m].copy()
+    for i in range(assign.shape[0]):
+        members[fill[assign[i]]] = i
+        fill[assign[i]] += 1
+
+
+@njit(cache=True)
+def tabu(
+    d, floor, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash,
+    depth, tenure, until, clock, stop, value,
+):  # fmt: skip
+    """Tabu search from `assign` (worth `value`) until `depth` steps bring no new best, or the
+    clock (counting steps) reaches `stop`; `assign` ends at the best grouping seen, which is a local
+    optimum for moves and swaps unless the search was stopped. Returns (its value, clock).
+
+    Each step takes the best feasible move or swap, even a worsening one; an element that left a
+    group may not return to it for about `tenure` steps (`until[i, g]` holds the step it may),
+    unless that makes a new best. `floor` is the smallest diversity between two people: with it,
+    a bound skips every swap between x and a group that cannot beat the best step found so far,
+    which makes a step several times cheaper than scanning all pairs.
+    """
+    n = assign.shape[0]
+    m = lo.shape[0]
+    own = np.empty(n)
+    top = np.empty((m, m))  # top[q, p]: the most any movable y in q gains by going to p
+    start = np.empty(m + 1, dtype=np.int64)
+    members = np.empty(n, dtype=np.int64)
+    best_value = value
+    best = assign.copy()
+    since = 0
+    while since < depth and clock < stop:
+        clock += 1
+        _index(assign, m, start, members)
+        for i in range(n):
+            own[i] = gain[i, assign[i]]
+        top[:, :] = -np.inf
+        for y in range(n):
+            if movable[y]:
+                q = assign[y]
+                for p in range(m):
+                    top[q, p] = max(top[q, p], gain[y, p] - own[y])
+        step = -np.inf
+        bx = -1
+        by = -1
+        bg = -1
+        for i in range(n):
+            p = assign[i]
+            if not movable[i] or size[p] - weight[i] < lo[p]:
+                continue
+            for g in range(m):
+                delta = gain[i, g] - own[i]
+                if (
+                    g != p
+                    and delta > step
+                    and size[g] + weight[i] <= hi[g]
+                    and clash[i, g] == 0
+                    and (until[i, g] <= clock or value + delta > best_value + EPS)
+                ):
+                    step = delta
+                    bx, by, bg = i, -1, g
+        for x in range(n):
+            if not movable[x]:
+                continue
+            p = assign[x]
+            for q in range(p + 1, m):
+                base = gain[x, q] - own[x]
+                if base + top[q, p] - 2.0 * floor <= step:
+                    continue
+                for k in range(start[q], start[q + 1]):
+                    y = members[k]
+                    delta = base + gain[y, p] - own[y] - 2.0 * d[x, y]
+                    if (
+                        delta > step
+                        and _can_swap(
+                            weight, movable, lo, hi, adj_ptr, adj, assign, size, clash, x, y
+                        )
+                        and (
+                            (until[x, q] <= clock and until[y, p] <= clock)
+                            or value + delta > best_value + EPS
+                        )
+                    ):
+                        step = delta
+                        bx, by, bg = x, y, q
+        if bx < 0:
+            break  # nothing can move
+        p = assign[bx]
+        hold = tenure // 2 + np.random.randint(tenure + 1)
+        _move(d, weight, adj_ptr, adj, assign, size, gain, clash, bx, bg)
+        until[bx, p] = clock + hold
+        if by >= 0:
+            _move(d, weight, adj_ptr, adj, assign, size, gain, clash, by, p)
+            until[by, bg] = clock + hold
+        value += step
+        if value > best_value + EPS:
+            best_value = value
+            best[:] = assign
+            since = 0
+        else:
+            since += 1
+    assign[:] = best
+    rebuild(d, weight, adj_ptr, adj, assign, m, size, gain, clash)
+    return best_value, clock
 
 
 @njit(cache=True)
@@ -221,42 +335,34 @@ def construct(d, weight, movable, lo, hi, adj_ptr, adj, assign, m, size, gain, c
 
 @njit(cache=True)
 def iterate(
-    d,
-    weight,
-    movable,
-    lo,
-    hi,
-    adj_ptr,
-    adj,
-    assign,
-    size,
-    gain,
-    clash,
-    best,
-    rounds,
-    strength,
-    slack,
-    patience,
-):
-    """Iterated local search for `rounds` rounds from `assign`; the best grouping seen is kept in
-    `best` and returned with its objective. `assign` ends at the current (accepted) grouping.
+    d, floor, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash, best,
+    rounds, strength, slack, patience, depth, tenure, until, clock, stale, stop,
+):  # fmt: skip
+    """Iterated tabu search from `assign` for `rounds` rounds or until the clock
+    (counting tabu steps) reaches `stop`; the best grouping seen is kept in `best`. Returns (its
+    objective, the clock, `stale` (rounds since a new best) and the rounds done). `assign` ends at
+    the current (accepted) grouping.
 
     Each round kicks the grouping with a random number (1 to 2 x `strength`) of random moves, then
-    descends. Acceptance is record-to-record travel: a local optimum within `slack` (a fraction) of
-    the best is explored further; after `patience` rounds without a new best the search returns to
-    the best.
+    runs a tabu search from it. Acceptance is record-to-record travel: a result within `slack` (a
+    fraction) of the best is explored further; after `patience` rounds without a new best the search
+    returns to the best.
     """
     m = lo.shape[0]
     current = objective(d, assign)
     best_value = objective(d, best)
     saved = assign.copy()
-    stale = 0
-    for _ in range(rounds):
+    done = 0
+    while done < rounds and clock < stop:
+        done += 1
         saved[:] = assign
-        value = current
         kick = 1 + np.random.randint(2 * strength)
+        value = current
         value += perturb(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash, kick)
-        value += descend(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash)
+        value, clock = tabu(
+            d, floor, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash,
+            depth, tenure, until, clock, stop, value,
+        )  # fmt: skip
         stale += 1
         if value > best_value + EPS:
             best_value = value
@@ -272,4 +378,4 @@ def iterate(
         else:
             assign[:] = saved
             rebuild(d, weight, adj_ptr, adj, assign, m, size, gain, clash)
-    return best_value
+    return best_value, clock, stale, done

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import kernel
 
-VERSION = "ils-2"
+VERSION = "its-1"
 
 
 class Infeasible(ValueError):
@@ -224,13 +224,21 @@ def solve(
                 "within the size limits. Remove some keep-apart rules, or add sets."
             ]
         )
-    kernel.descend(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash)
+    # The search's fixed inputs, then its state: the grouping and the tabu list with its clock.
+    # The mean set size (in units) sets both the tabu tenure and the size of a kick.
+    floor = float(d.min()) if k else 0.0
+    common = (d, floor, weight, movable, lo, hi, adj_ptr, adj)
+    until = np.zeros((k, m), dtype=np.int64)
+    mean_size = max(2, round(k / m))
+    value = kernel.objective(d, assign)
+    value += kernel.descend(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash)
     best = assign.copy()
-    value = kernel.objective(d, best)
-    strength = max(2, round(k / m))
-    rounds = 0
-    chunk = 1
-    per_round = 0.0
+    # The search runs in calls of `chunk` rounds (with max_rounds, so that the result depends only
+    # on the seed) or of `chunk` tabu steps (with a time limit: a round on thousands of people can
+    # take seconds). Between calls we check the clock, report progress and ask whether to stop.
+    clock = rounds = stale = 0
+    chunk = 1 if max_rounds is not None else 100
+    per_step = 0.0
     deadline = started + seconds
     while True:
         now = time.perf_counter()
@@ -238,41 +246,29 @@ def solve(
             break
         if should_stop is not None and should_stop():
             break
-        todo = chunk if max_rounds is None else min(chunk, max_rounds - rounds)
-        if per_round:  # never plan past the deadline
-            todo = max(1, min(todo, int((deadline - now) / per_round)))
-        tick = time.perf_counter()
-        value = kernel.iterate(
-            d,
-            weight,
-            movable,
-            lo,
-            hi,
-            adj_ptr,
-            adj,
-            assign,
-            size,
-            gain,
-            clash,
-            best,
-            todo,
-            strength,
-            SLACK,
-            PATIENCE,
-        )
-        rounds += todo
+        if max_rounds is not None:
+            todo, stop = min(chunk, max_rounds - rounds), NEVER
+        else:  # never plan past the deadline
+            steps = chunk if not per_step else int((deadline - now) / per_step)
+            todo, stop = NEVER, clock + max(1, min(chunk, steps))
+        tick, before = time.perf_counter(), clock
+        value, clock, stale, done = kernel.iterate(
+            *common, assign, size, gain, clash, best,
+            todo, mean_size, SLACK, PATIENCE, DEPTH, mean_size, until, clock, stale, stop,
+        )  # fmt: skip
+        rounds += done
         spent = time.perf_counter() - tick
-        per_round = spent / todo
-        # Aim for about 20 checks of the clock a second, never past the deadline by much.
-        if spent < 0.05 and chunk < 1_000_000:
+        per_step = spent / max(1, clock - before)
+        # Aim for a few checks of the clock a second.
+        if spent < 0.1 and chunk < NEVER // 4:
             chunk *= 2
-        elif spent > 0.2 and chunk > 1:
+        elif spent > 0.4 and chunk > 1:
             chunk //= 2
         if progress is not None:
-            done = (time.perf_counter() - started) / seconds
+            fraction = (time.perf_counter() - started) / seconds
             if max_rounds:
-                done = max(done, rounds / max_rounds)
-            progress(min(1.0, done), value + constant)
+                fraction = max(fraction, rounds / max_rounds)
+            progress(min(1.0, fraction), value + constant)
     groups: list[list[int]] = [[] for _ in range(m)]
     for u, group_index in enumerate(best.tolist()):
         groups[group_index].extend(units.members[u])
@@ -287,8 +283,11 @@ def solve(
     )
 
 
-# Tuned on the RanReal n = 120 instances (benchmarks/README.md): explore local optima within
-# 0.8 % of the best, and go back to the best after 1,000 rounds without a new one.
+# Chosen on MDGPLIB's RanReal instances (benchmarks/README.md): each tabu search stops after 100
+# steps without a new best; explore results within 0.8 % of the best, and go back to the best
+# after 1,000 rounds without a new one.
+DEPTH = 100
+NEVER = 1 << 60
 SLACK = 0.008
 PATIENCE = 1000
 
