@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from revans.domain.formation import Infeasible, Problem, check, objective, solve
+from revans.domain.formation import Infeasible, Problem, check, kernel, objective, solve
 from revans.domain.formation.diversity import (
     Attribute,
     Kind,
@@ -30,7 +30,8 @@ def problems(draw):
     upper = [a + draw(st.integers(0, 3)) for a in lower]
     n = draw(st.integers(sum(lower), sum(upper)))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    d = rng.random((n, n)) * 10
+    # "Similar" attributes and repeat penalties make some diversities negative.
+    d = rng.random((n, n)) * 10 - draw(st.sampled_from([0.0, 4.0]))
     d = np.triu(d, 1)
     d = d + d.T
     pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] != p[1])
@@ -62,6 +63,64 @@ def test_every_solution_keeps_every_rule(problem, seed):
     for i, g in problem.pinned.items():
         assert where[i] == g
     assert solution.objective == pytest.approx(objective(problem.diversity, solution.groups))
+
+
+@settings(max_examples=40, deadline=None)
+@given(problem=problems(), seed=st.integers(0, 1000))
+def test_a_search_stopped_by_the_clock_keeps_every_rule(problem, seed):
+    # With a time limit the search is cut between tabu steps, mid-round; what it returns then
+    # must be as sound as a finished search.
+    try:
+        solution = solve(problem, seconds=0.02, seed=seed)
+    except Infeasible:
+        return
+    where = {i: g for g, group in enumerate(solution.groups) for i in group}
+    assert sorted(where) == list(range(problem.n))
+    for g, group in enumerate(solution.groups):
+        assert problem.lower[g] <= len(group) <= problem.upper[g]
+    assert all(where[i] != where[j] for i, j in problem.apart)
+    assert all(where[i] == where[j] for i, j in problem.together)
+    assert all(where[i] == g for i, g in problem.pinned.items())
+    assert solution.objective == pytest.approx(objective(problem.diversity, solution.groups))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_tabu_step_takes_the_best_move_or_swap(seed):
+    # The bound that skips swaps unscored must never skip the best one (negative diversities too).
+    rng = np.random.default_rng(seed)
+    n, m = 14, 4
+    d = np.triu(rng.random((n, n)) * 10 - 4, 1)
+    d = d + d.T
+    lo, hi = np.full(m, 2, dtype=np.int64), np.full(m, 5, dtype=np.int64)
+    assign = rng.permutation(np.arange(n) % m).astype(np.int64)
+    weight, movable = np.ones(n, dtype=np.int64), np.ones(n, dtype=np.bool_)
+    adj_ptr, adj = np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    size, gain = np.zeros(m, dtype=np.int64), np.zeros((n, m))
+    clash, until = np.zeros((n, m), dtype=np.int32), np.zeros((n, m), dtype=np.int64)
+    kernel.rebuild(d, weight, adj_ptr, adj, assign, m, size, gain, clash)
+    before = kernel.objective(d, assign)
+
+    def worth(grouping):
+        sizes = np.bincount(grouping, minlength=m)
+        return kernel.objective(d, grouping) if np.all((lo <= sizes) & (sizes <= hi)) else -np.inf
+
+    neighbours = []
+    for i in range(n):
+        for g in range(m):
+            moved = assign.copy()
+            moved[i] = g
+            neighbours.append(worth(moved))
+        for j in range(n):
+            swapped = assign.copy()
+            swapped[i], swapped[j] = assign[j], assign[i]
+            neighbours.append(worth(swapped))
+    expected = max(before, max(neighbours))
+    value, _ = kernel.tabu(
+        d, float(d.min()), weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash,
+        1, 2, until, 0, 1, before,
+    )  # fmt: skip
+    assert value == pytest.approx(expected)
+    assert kernel.objective(d, assign) == pytest.approx(expected)
 
 
 def test_the_same_seed_gives_the_same_groups():
