@@ -289,6 +289,32 @@ def perturb(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash,
 
 
 @njit(cache=True)
+def shift(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash):
+    """Move a random number of people from one set that has room to spare to one that has room to
+    grow. Single moves rarely change which sets end up full, as each one costs a lot; this kick
+    lets the search try another arrangement of sizes."""
+    n = assign.shape[0]
+    m = lo.shape[0]
+    total = 0.0
+    for _ in range(20):  # look for two such sets
+        p = np.random.randint(m)
+        q = np.random.randint(m)
+        if p == q or size[p] <= lo[p] or size[q] >= hi[q]:
+            continue
+        count = 1 + np.random.randint(min(size[p] - lo[p], hi[q] - size[q]))
+        for _ in range(20 * count):
+            i = np.random.randint(n)
+            if assign[i] == p and _can_move(weight, movable, lo, hi, assign, size, clash, i, q):
+                total += gain[i, q] - gain[i, p]
+                _move(d, weight, adj_ptr, adj, assign, size, gain, clash, i, q)
+                count -= 1
+                if count == 0:
+                    break
+        break
+    return total
+
+
+@njit(cache=True)
 def construct(d, weight, movable, lo, hi, adj_ptr, adj, assign, m, size, gain, clash):
     """A random feasible grouping: fill every group to its lower bound, then place the rest.
 
@@ -336,19 +362,21 @@ def construct(d, weight, movable, lo, hi, adj_ptr, adj, assign, m, size, gain, c
 @njit(cache=True)
 def iterate(
     d, floor, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash, best,
-    rounds, strength, slack, patience, depth, tenure, until, clock, stale, stop,
+    rounds, strength, shifts, slack, patience, depth, tenure, until, clock, stale, stop,
 ):  # fmt: skip
     """Iterated tabu search from `assign` for `rounds` rounds or until the clock
     (counting tabu steps) reaches `stop`; the best grouping seen is kept in `best`. Returns (its
     objective, the clock, `stale` (rounds since a new best) and the rounds done). `assign` ends at
     the current (accepted) grouping.
 
-    Each round kicks the grouping with a random number (1 to 2 x `strength`) of random moves, then
-    runs a tabu search from it. Acceptance is record-to-record travel: a result within `slack` (a
+    Each round kicks the grouping with a random number (1 to 2 x `strength`) of random moves (or,
+    in a share `shifts` of rounds where set sizes may vary, with a `shift`), then runs a tabu
+    search from it. Acceptance is record-to-record travel: a result within `slack` (a
     fraction) of the best is explored further; after `patience` rounds without a new best the search
     returns to the best.
     """
     m = lo.shape[0]
+    flexible = np.any(lo < hi)
     current = objective(d, assign)
     best_value = objective(d, best)
     saved = assign.copy()
@@ -358,7 +386,12 @@ def iterate(
         saved[:] = assign
         kick = 1 + np.random.randint(2 * strength)
         value = current
-        value += perturb(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash, kick)
+        if flexible and np.random.random() < shifts:
+            value += shift(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash)
+        else:
+            value += perturb(
+                d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash, kick
+            )
         value, clock = tabu(
             d, floor, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash,
             depth, tenure, until, clock, stop, value,
