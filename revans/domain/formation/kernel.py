@@ -364,16 +364,16 @@ def iterate(
     d, floor, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash, best,
     rounds, strength, shifts, slack, patience, depth, tenure, until, clock, stale, stop,
 ):  # fmt: skip
-    """Iterated tabu search from `assign` for `rounds` rounds or until the clock
-    (counting tabu steps) reaches `stop`; the best grouping seen is kept in `best`. Returns (its
-    objective, the clock, `stale` (rounds since a new best) and the rounds done). `assign` ends at
-    the current (accepted) grouping.
+    """Iterated tabu search from `assign` for `rounds` rounds or until the clock (counting tabu
+    steps) reaches `stop`; the best grouping seen is kept in `best`. Returns (its objective, the
+    clock, `stale` (rounds since a new best) and the rounds done). `assign` ends at the current
+    (accepted) grouping.
 
     Each round kicks the grouping with a random number (1 to 2 x `strength`) of random moves (or,
     in a share `shifts` of rounds where set sizes may vary, with a `shift`), then runs a tabu
-    search from it. Acceptance is record-to-record travel: a result within `slack` (a
-    fraction) of the best is explored further; after `patience` rounds without a new best the search
-    returns to the best.
+    search from it. Acceptance is record-to-record travel: a result within `slack` (a fraction) of
+    the best is explored further; after `patience` rounds without a new best the search returns
+    to the best.
     """
     m = lo.shape[0]
     flexible = np.any(lo < hi)
