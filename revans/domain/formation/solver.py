@@ -13,6 +13,7 @@ import numpy as np
 from . import kernel
 
 VERSION = "its-2"
+NEVER = 1 << 60  # no limit, for the kernel's counts of rounds and steps
 
 
 class Infeasible(ValueError):
@@ -230,8 +231,7 @@ def solve(
     common = (d, floor, weight, movable, lo, hi, adj_ptr, adj)
     until = np.zeros((k, m), dtype=np.int64)
     mean_size = max(2, round(k / m))
-    value = kernel.objective(d, assign)
-    value += kernel.descend(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash)
+    kernel.descend(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash)
     best = assign.copy()
     # The search runs in calls of `chunk` rounds (with max_rounds, so that the result depends only
     # on the seed) or of `chunk` tabu steps (with a time limit: a round on thousands of people can
@@ -289,7 +289,6 @@ def solve(
 # without a new one.
 DEPTH = 100
 SHIFTS = 0.1
-NEVER = 1 << 60
 SLACK = 0.008
 PATIENCE = 1000
 
