@@ -1,7 +1,8 @@
 """Shared fixtures: a small world every test speaks in.
 
-Organisation A has an admin, a sponsor, a facilitator and two participants; organisation B has
-an outsider (its own admin) who must never see anything of A.
+Organisation A has an admin, a sponsor, a facilitator (of set A, and named by the programme to
+form its sets), another facilitator (of set B only) and two participants; organisation B has an
+outsider (its own admin) who must never see anything of A.
 """
 
 import re
@@ -12,8 +13,11 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from revans.accounts.models import Membership, Organisation, Role, User
+from revans.formation.inputs import RunInputs, Weighting
+from revans.formation.models import FormationRun
 from revans.programmes import services as programme_services
 from revans.programmes.models import LearningSet, Participant, Programme, SetMembership
+from revans.tests.dns_server import DNSServer
 
 PASSWORD = "correct horse battery staple"
 
@@ -28,6 +32,7 @@ class World:
     participant: User
     participant2: User
     outsider: User
+    other_facilitator: User
     programme: Programme
     set_a: LearningSet
     set_b: LearningSet
@@ -60,6 +65,29 @@ def make_user(email: str, name: str, password: str = PASSWORD) -> User:
     return user
 
 
+def finished_run(programme: Programme, groups: list[list[int]], **fields) -> FormationRun:
+    """A run that has proposed these groups of participant ids, as the worker leaves it."""
+    people = tuple(pk for group in groups for pk in group)
+    inputs = RunInputs(
+        people=people,
+        sets=len(groups),
+        lower=min(len(g) for g in groups),
+        upper=max(len(g) for g in groups),
+        attributes=(Weighting(field="department", label="Department", weight=1),),
+    )
+    values = {
+        "programme": programme,
+        "inputs": inputs.to_json(),
+        "status": FormationRun.Status.DONE,
+        "groups": groups,
+        "solved_groups": groups,
+        "objective": 0.0,
+        "random_objective": 0.0,
+        **fields,
+    }
+    return FormationRun.objects.create(**values)
+
+
 def make_member(org: Organisation, user: User, *roles: Role) -> Membership:
     membership = Membership(user=user, organisation=org)
     membership.set_roles(roles)
@@ -67,9 +95,25 @@ def make_member(org: Organisation, user: User, *roles: Role) -> Membership:
     return membership
 
 
+@pytest.fixture(scope="session")
+def _dns_server():
+    server = DNSServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def dns_server(_dns_server):
+    """The tests' own DNS server: publish TXT records on it; it is empty again after each test."""
+    yield _dns_server
+    _dns_server.clear()
+
+
 @pytest.fixture(autouse=True)
-def _fast_and_contained(settings):
-    """Fast hashing, and tasks run at once (Django's test setup keeps email in memory)."""
+def _fast_and_contained(settings, _dns_server):
+    """Fast hashing, tasks run at once (Django's test setup keeps email in memory), and DNS
+    lookups go to the tests' own server, never out to the network."""
+    settings.DNS_NAMESERVERS = [("127.0.0.1", _dns_server.port)]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {
@@ -94,6 +138,7 @@ def world(db) -> World:
         participant=make_user("pat@acme.test", "Pat Participant"),
         participant2=make_user("quinn@acme.test", "Quinn Participant"),
         outsider=make_user("olly@bravo.test", "Olly Outsider"),
+        other_facilitator=make_user("fern@acme.test", "Fern Facilitator"),
     )
     make_member(org, w.admin, Role.ADMIN)
     make_member(org, w.sponsor, Role.SPONSOR)
@@ -104,10 +149,11 @@ def world(db) -> World:
 
     # A programme with two sets: the facilitator runs A, where both participants are members;
     # B belongs to another facilitator, so nobody above but the admin and sponsor may see it.
-    other_facilitator = make_user("fern@acme.test", "Fern Facilitator")
-    make_member(org, other_facilitator, Role.FACILITATOR)
+    make_member(org, w.other_facilitator, Role.FACILITATOR)
     people = {
-        user.email: Participant.objects.create(organisation=org, email=user.email, name=user.name)
+        user.email: Participant.objects.create(
+            organisation=org, email=user.email, name=user.name, user=user
+        )
         for user in (w.participant, w.participant2)
     }
     Participant.objects.create(organisation=org, email="rae@acme.test", name="Rae Pool")
@@ -120,8 +166,9 @@ def world(db) -> World:
     w.set_a = programme_services.set_create(
         programme=w.programme, name="Set A", facilitators=[w.facilitator], by=w.admin
     )
+    w.programme.facilitators.add(w.facilitator)
     w.set_b = programme_services.set_create(
-        programme=w.programme, name="Set B", facilitators=[other_facilitator], by=w.admin
+        programme=w.programme, name="Set B", facilitators=[w.other_facilitator], by=w.admin
     )
     for person in people.values():
         SetMembership.objects.create(learning_set=w.set_a, participant=person)

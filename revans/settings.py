@@ -68,13 +68,21 @@ def env_url(name: str, default: str, schemes: tuple[str, ...]) -> str:
 DEBUG = env_bool("REVANS_DEBUG", False)
 # HTTPS turns on every transport protection (secure cookies, redirect, HSTS). Off only on a laptop.
 HTTPS = env_bool("REVANS_HTTPS", False)
-SECRET_KEY = env_str("REVANS_SECRET_KEY", "django-insecure-revans-development-key-do-not-deploy")
+DEVELOPMENT_KEY = "django-insecure-revans-development-key-do-not-deploy"
+SECRET_KEY = env_str("REVANS_SECRET_KEY", DEVELOPMENT_KEY)
+if HTTPS and SECRET_KEY == DEVELOPMENT_KEY:
+    # Sessions, password resets and invitation links are signed with it: never deploy the default.
+    raise ImproperlyConfigured(
+        "REVANS_SECRET_KEY (or REVANS_SECRET_KEY_FILE) must be set to a long random string "
+        "when REVANS_HTTPS=true; the development key is public."
+    )
 ALLOWED_HOSTS = env_list("REVANS_ALLOWED_HOSTS", "localhost,127.0.0.1")
 SITE_URL = env_url("REVANS_SITE_URL", "http://127.0.0.1:8000", ("http", "https")).rstrip("/")
 
 INSTALLED_APPS = [
     "revans.accounts",
     "revans.programmes",
+    "revans.formation",
     "revans.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -182,7 +190,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "dashboard:home"
 
 # django-allauth: email is the identifier; sign-up is by invitation (see accounts.adapters).
 ACCOUNT_ADAPTER = "revans.accounts.adapters.AccountAdapter"
@@ -227,6 +235,23 @@ MAILERS: dict[str, dict[str, Any]] = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("REVANS_FROM_EMAIL", "Revans <revans@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+
+def env_nameservers(name: str) -> list[tuple[str, int]]:
+    servers = []
+    for entry in env_list(name, ""):
+        host, _colon, port = entry.rpartition(":") if entry.count(":") == 1 else (entry, "", "53")
+        if not host or not port.isdigit():
+            raise ImproperlyConfigured(f"{name}={entry!r}: expected host or host:port")
+        servers.append((host, int(port)))
+    if len({port for _host, port in servers}) > 1:
+        raise ImproperlyConfigured(f"{name}: every server must use the same port")
+    return servers
+
+
+# DNS, to prove a sign-up domain: the system's resolver unless servers are named ("host[:port]").
+DNS_NAMESERVERS = env_nameservers("REVANS_DNS_NAMESERVERS")
+DNS_TIMEOUT = 5.0
 
 # Invitations are valid for this many days.
 INVITATION_MAX_AGE_DAYS = env_int("REVANS_INVITATION_DAYS", 14, minimum=1)
@@ -274,8 +299,15 @@ CSRF_COOKIE_SECURE = HTTPS
 CSRF_TRUSTED_ORIGINS = [SITE_URL] if HTTPS else []
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = env_int("REVANS_HSTS_SECONDS", 31536000) if HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS and env_bool("REVANS_HSTS_PRELOAD", True)
+# Opt-in: both reach beyond this app (every subdomain of the customer's domain; browsers' built-in
+# lists) and take months to undo, so they are the operator's decision, not a default.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("REVANS_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("REVANS_HSTS_PRELOAD", False)
+# The deploy check asks for both; leaving them off is a decision recorded above, not an oversight.
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

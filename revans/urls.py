@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("revans.dashboard.urls")),
     path("", include("revans.accounts.urls")),
     path("", include("revans.programmes.urls")),
+    path("", include("revans.formation.urls")),
 ]

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import Invitation, Membership, Organisation, Role, User
+from .models import Invitation, Membership, Organisation, Role, SignupDomain, User
 from .services import INVITATION_SALT
 
 
@@ -107,6 +107,14 @@ def get_invitation_for_admin(request: OrgRequest, invitation_id: int) -> Invitat
     try:
         return Invitation.objects.get(pk=invitation_id, organisation=request.organisation)
     except Invitation.DoesNotExist:
+        raise Http404 from None
+
+
+def get_signup_domain_for_admin(request: OrgRequest, domain_id: int) -> SignupDomain:
+    require_role(request.membership, Role.ADMIN)
+    try:
+        return SignupDomain.objects.get(pk=domain_id, organisation=request.organisation)
+    except SignupDomain.DoesNotExist:
         raise Http404 from None
 
 

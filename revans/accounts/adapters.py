@@ -9,7 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.http import HttpRequest
 
-from .models import Organisation
+from .models import SignupDomain
 from .services import join_open_organisations
 from .tasks import send_email
 
@@ -17,7 +17,7 @@ from .tasks import send_email
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Sign-up is by invitation, unless some organisation opened it for its email domain.
-        return Organisation.objects.exclude(open_signup_domain="").exists()
+        return SignupDomain.objects.filter(verified_at__isnull=False).exists()
 
     def confirm_email(self, request: HttpRequest, email_address: Any) -> bool:
         confirmed = bool(super().confirm_email(request, email_address))

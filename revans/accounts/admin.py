@@ -1,7 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from .models import Invitation, Membership, Organisation, User
+from . import services
+from .models import Invitation, Membership, Organisation, SignupDomain, User
 
 
 @admin.register(User)
@@ -42,3 +46,25 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
     list_filter = ["organisation"]
     search_fields = ["email"]
     raw_id_fields = ["invited_by", "accepted_by"]
+
+
+@admin.register(SignupDomain)
+class SignupDomainAdmin(admin.ModelAdmin[SignupDomain]):
+    """Operators approve a domain for an organisation that cannot publish a DNS record."""
+
+    list_display = ["domain", "organisation", "verified_at", "verified_by", "checked_at"]
+    list_filter = ["verified_by"]
+    search_fields = ["domain", "organisation__name"]
+    readonly_fields = ["token", "verified_at", "verified_by", "approved_by", "checked_at"]
+    raw_id_fields = ["created_by"]
+    actions = ["approve"]
+
+    @admin.action(description="Approve the selected domains (I have checked they are theirs)")
+    def approve(self, request: HttpRequest, queryset: QuerySet[SignupDomain]) -> None:
+        for row in queryset:
+            try:
+                services.signup_domain_approve(signup_domain=row, operator=request.user)  # type: ignore[arg-type]
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, f"{row.domain} approved for {row.organisation}.")

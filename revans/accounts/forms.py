@@ -7,6 +7,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, Role, User
+from .services import open_organisations
 
 
 class SignupForm(AllauthSignupForm):
@@ -18,8 +19,7 @@ class SignupForm(AllauthSignupForm):
 
     def clean_email(self) -> str:
         email: str = super().clean_email()
-        domain = email.rsplit("@", 1)[-1].lower()
-        if not Organisation.objects.filter(open_signup_domain=domain).exists():
+        if not open_organisations(email).exists():
             raise forms.ValidationError(
                 _(
                     "Sign-up is by invitation. Ask your organisation's admin to invite you, "
@@ -98,4 +98,12 @@ class OrganisationSettingsForm(forms.ModelForm[Organisation]):
 
     class Meta:
         model = Organisation
-        fields = ["name", "time_zone", "min_group_size", "require_mfa", "open_signup_domain"]
+        fields = ["name", "time_zone", "min_group_size", "require_mfa"]
+
+
+class SignupDomainForm(forms.Form):
+    domain = forms.CharField(
+        label=_("Email domain"),
+        max_length=253,
+        help_text=_("For example example.com: people with an address there may sign up."),
+    )

@@ -1,5 +1,6 @@
 """People and organisations: the tenancy every other app hangs from."""
 
+import secrets
 import zoneinfo
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -91,15 +92,6 @@ class Organisation(models.Model):
     require_mfa = models.BooleanField(
         _("require two-factor authentication for admins and sponsors"), default=True
     )
-    open_signup_domain = models.CharField(
-        _("open sign-up for email domain"),
-        max_length=253,
-        blank=True,
-        help_text=_(
-            "People with an address at this domain (for example example.com) may sign up "
-            "without an invitation and join as participants. Leave empty for invitation only."
-        ),
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -115,14 +107,80 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("org_home", kwargs={"org": self.slug})
+        return reverse("dashboard:org_home", kwargs={"org": self.slug})
 
     def today(self) -> date:
         """Today's date where the organisation is."""
         return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
 
-    def clean(self) -> None:
-        self.open_signup_domain = self.open_signup_domain.strip().lower().lstrip("@")
+
+# Where the organisation puts its proof: a TXT record at _revans-challenge.<domain>.
+CHALLENGE_LABEL = "_revans-challenge"
+
+
+def new_domain_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class SignupDomain(models.Model):
+    """An email domain whose people may sign up without an invitation and join as participants.
+
+    It opens sign-up only once proven to be the organisation's: by a DNS TXT record holding
+    `token` at `_revans-challenge.<domain>` (checked with dnspython), or by an operator's approval
+    in the Django admin. Public mail domains are refused, and a proven domain belongs to one
+    organisation only; claims by others stay unproven.
+    """
+
+    class Proof(models.TextChoices):
+        DNS = "dns", _("DNS record")
+        OPERATOR = "operator", _("approved by an operator")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="signup_domains"
+    )
+    domain = models.CharField(_("email domain"), max_length=253)
+    token = models.CharField(max_length=64, default=new_domain_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.CharField(max_length=10, choices=Proof.choices, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The operator who approved the domain, when it was not proven by DNS."),
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+    check_result = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(
+                "organisation", Lower("domain"), name="signup_domain_once_per_organisation"
+            ),
+            # A proven domain belongs to one organisation.
+            models.UniqueConstraint(
+                Lower("domain"),
+                condition=models.Q(verified_at__isnull=False),
+                name="signup_domain_proven_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def record_name(self) -> str:
+        return f"{CHALLENGE_LABEL}.{self.domain}"
 
 
 class Role(models.TextChoices):

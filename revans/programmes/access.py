@@ -18,7 +18,6 @@ from revans.accounts.access import OrgRequest, org_view, require_role
 from revans.accounts.models import Role
 
 from .models import (
-    FormationRun,
     LearningSet,
     Participant,
     ParticipantImport,
@@ -28,8 +27,6 @@ from .models import (
 )
 
 PROGRAMME_MANAGERS = (Role.ADMIN, Role.SPONSOR)
-# Forming sets is the facilitator's tool too: they often form the sets they will run.
-FORMERS = (Role.ADMIN, Role.SPONSOR, Role.FACILITATOR)
 
 
 @dataclass(frozen=True)
@@ -65,7 +62,7 @@ def get_set(request: OrgRequest, set_id: int, *, manage: bool = False) -> SetAcc
     me = None
     if membership.is_participant:
         current = learning_set.memberships.filter(
-            left_on=None, participant__email__iexact=request.user.email
+            left_on=None, participant__user=request.user
         ).select_related("participant")
         me = next((m.participant for m in current), None)
     if not can_manage and me is None:
@@ -93,14 +90,6 @@ def set_view(
         return wrapper
 
     return decorator
-
-
-def get_formation_run(request: OrgRequest, programme_id: int, run_id: int) -> FormationRun:
-    programme = get_programme(request, programme_id, FORMERS)
-    try:
-        return programme.formation_runs.select_related("programme__organisation").get(pk=run_id)
-    except FormationRun.DoesNotExist:
-        raise Http404 from None
 
 
 def get_set_membership(access: SetAccess, set_membership_id: int) -> SetMembership:

@@ -33,7 +33,9 @@ DEFAULT_GROUND_RULES = "\n".join(
 class Participant(models.Model):
     """A person in the organisation's pool: imported or added before they have an account.
 
-    The account, once they accept an invitation, is the User with the same email address.
+    `user` links the entry to the person's account once they accept their invitation or first
+    sign in with the address (see `services.participants_link`); from then on the key, not the
+    address, says who they are, so a changed sign-in address keeps their sets.
     """
 
     organisation = models.ForeignKey(
@@ -48,6 +50,14 @@ class Participant(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
     )
     attributes = models.JSONField(_("other attributes"), default=dict, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participants",
+        verbose_name=_("account"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -56,7 +66,12 @@ class Participant(models.Model):
         constraints = [
             models.UniqueConstraint(
                 "organisation", Lower("email"), name="participant_unique_email_per_organisation"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=models.Q(user__isnull=False),
+                name="participant_one_per_account_per_organisation",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -104,6 +119,16 @@ class Programme(models.Model):
         default="GBP",
         help_text=_("ISO 4217 code, e.g. GBP, EUR, USD."),
     )
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="facilitated_programmes",
+        verbose_name=_("facilitators"),
+        help_text=_(
+            "They may form this programme's sets, and so see its pool of people. "
+            "A set's own facilitators are chosen with the set."
+        ),
+    )
     ground_rules = models.TextField(
         _("default ground rules"),
         default=DEFAULT_GROUND_RULES,
@@ -133,7 +158,8 @@ class Programme(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse(
-            "programme_detail", kwargs={"org": self.organisation.slug, "programme_id": self.pk}
+            "programmes:programme_detail",
+            kwargs={"org": self.organisation.slug, "programme_id": self.pk},
         )
 
     def clean(self) -> None:
@@ -167,7 +193,8 @@ class LearningSet(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse(
-            "set_detail", kwargs={"org": self.programme.organisation.slug, "set_id": self.pk}
+            "programmes:set_detail",
+            kwargs={"org": self.programme.organisation.slug, "set_id": self.pk},
         )
 
 
@@ -314,52 +341,3 @@ class ParticipantImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
-
-
-class FormationRun(models.Model):
-    """One run of the set-formation solver: what it was given, and what it proposed.
-
-    Kept after acceptance, so that how a set was formed can be explained later.
-    """
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting to start")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Proposal ready")
-        FAILED = "failed", _("Could not form sets")
-        CANCELLED = "cancelled", _("Cancelled")
-        ACCEPTED = "accepted", _("Accepted")
-
-    programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="formation_runs"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    # Everything the solver was given: people (ids), attributes and weights, bounds and rules.
-    inputs = models.JSONField()
-    seed = models.PositiveIntegerField(default=1)
-    seconds = models.PositiveSmallIntegerField(default=10)
-    solver_version = models.CharField(max_length=40, blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
-    progress = models.FloatField(default=0.0)
-    cancel_requested = models.BooleanField(default=False)
-    # The proposal: groups of participant ids, as solved and then as moved by hand.
-    solved_groups = models.JSONField(null=True, blank=True)
-    groups = models.JSONField(null=True, blank=True)
-    objective = models.FloatField(null=True, blank=True)
-    random_objective = models.FloatField(null=True, blank=True)
-    problems = models.JSONField(default=list, blank=True)  # reasons it failed, in words
-    finished_at = models.DateTimeField(null=True, blank=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"Formation run {self.pk} for {self.programme}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

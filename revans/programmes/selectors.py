@@ -112,7 +112,7 @@ def sets_of_member(user: User, organisation: Organisation) -> list[SetSummary]:
     return _summaries(
         LearningSet.objects.filter(
             programme__organisation=organisation,
-            memberships__participant__email__iexact=user.email,
+            memberships__participant__user=user,
             memberships__left_on=None,
         ).distinct()
     )
@@ -120,6 +120,13 @@ def sets_of_member(user: User, organisation: Organisation) -> list[SetSummary]:
 
 def membership_history(learning_set: LearningSet) -> QuerySet[SetMembership]:
     return learning_set.memberships.select_related("participant").order_by("joined_on", "pk")
+
+
+def programmes_formed_by(user: User, organisation: Organisation) -> QuerySet[Programme]:
+    """The programmes whose sets this facilitator may form."""
+    return Programme.objects.filter(organisation=organisation, facilitators=user).select_related(
+        "organisation"
+    )
 
 
 def facilitator_choices(organisation: Organisation) -> QuerySet[User]:

@@ -2,8 +2,8 @@
 
 from collections.abc import Iterable
 from datetime import date
-from functools import partial
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -17,7 +17,6 @@ from revans.domain.roster import PersonRecord, RosterPlan, RowStatus, plan_impor
 from .models import (
     FacilitationMode,
     FacilitationPeriod,
-    FormationRun,
     GroundRules,
     GroundRulesAcceptance,
     LearningSet,
@@ -28,12 +27,14 @@ from .models import (
     SetMembership,
 )
 from .spreadsheets import SpreadsheetError, read_table
-from .tasks import run_formation
 
 
 @transaction.atomic
-def programme_save(*, programme: Programme) -> Programme:
-    """Create or update a programme whose fields a form has set."""
+def programme_save(
+    *, programme: Programme, facilitators: Iterable[User] | None = None
+) -> Programme:
+    """Create or update a programme whose fields a form has set; `facilitators`, when given,
+    become the people who may form its sets."""
     if programme.pk:
         smallest_allowed = _largest_current_set(programme)
         if programme.max_set_size < smallest_allowed:
@@ -43,6 +44,11 @@ def programme_save(*, programme: Programme) -> Programme:
             )
     programme.full_clean()
     programme.save()
+    if facilitators is not None:
+        chosen = list(facilitators)
+        if chosen:
+            _check_facilitators(programme.organisation, chosen)
+        programme.facilitators.set(chosen)
     return programme
 
 
@@ -136,7 +142,7 @@ def set_member_add(
     )
     membership.full_clean()
     membership.save()
-    # People join Revans when they first join a set.
+    # People join Revans when they first join a set; a member already is linked now.
     accounts_services.invitation_ensure(
         organisation=participant.organisation,
         invited_by=by,
@@ -144,6 +150,10 @@ def set_member_add(
         name=participant.name,
         roles=[Role.PARTICIPANT],
     )
+    if participant.user_id is None:
+        account = User.objects.filter(email__iexact=participant.email).first()
+        if account is not None:
+            participants_link(user=account)
     return membership
 
 
@@ -364,86 +374,29 @@ def import_apply(*, batch: ParticipantImport) -> RosterPlan:
 
 
 @transaction.atomic
-def formation_run_create(
-    *, programme: Programme, by: User, inputs: dict[str, object], seconds: int, seed: int
-) -> FormationRun:
-    """Keep what the solver is asked, then start it in the worker."""
-    people = inputs["people"]
-    if not isinstance(people, list) or not people:
-        raise ValidationError(_("Nobody matches: choose a wider pool."))
-    run = FormationRun(
-        programme=programme, created_by=by, inputs=inputs, seconds=seconds, seed=seed
+def participants_link(*, user: User) -> int:
+    """Link the person's pool entries to their account, once: in each organisation they are an
+    active member of, the entry at one of their verified addresses. Called when they join an
+    organisation, sign in, or are added to a set; from then on the key says who they are."""
+    verified = {
+        e.lower()
+        for e in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    }
+    if not verified:
+        return 0
+    member_of = Membership.objects.filter(user=user, is_active=True).values("organisation_id")
+    already = set(Participant.objects.filter(user=user).values_list("organisation_id", flat=True))
+    linked = 0
+    candidates = Participant.objects.filter(organisation__in=member_of, user__isnull=True).exclude(
+        organisation__in=already
     )
-    run.full_clean()
-    run.save()
-    transaction.on_commit(partial(run_formation.enqueue, run.pk))
-    return run
-
-
-@transaction.atomic
-def formation_run_cancel(*, run: FormationRun) -> FormationRun:
-    run = FormationRun.objects.select_for_update().get(pk=run.pk)
-    if not run.is_active:
-        raise ValidationError(_("This run has already finished."))
-    run.cancel_requested = True
-    if run.status == FormationRun.Status.QUEUED:
-        run.status = FormationRun.Status.CANCELLED
-    run.save(update_fields=["cancel_requested", "status"])
-    return run
-
-
-def _editable(run: FormationRun) -> list[list[int]]:
-    if (
-        run.status not in (FormationRun.Status.DONE, FormationRun.Status.CANCELLED)
-        or not run.groups
-    ):
-        raise ValidationError(_("There is no proposal to change."))
-    return [list(group) for group in run.groups]
-
-
-@transaction.atomic
-def formation_move(*, run: FormationRun, participant_id: int, to_set: int) -> FormationRun:
-    """Move one person to another proposed set (numbered from 1). The scores are recomputed by
-    whoever shows the proposal; a move that breaks a rule is allowed and flagged there."""
-    run = FormationRun.objects.select_for_update().get(pk=run.pk)
-    groups = _editable(run)
-    if not 1 <= to_set <= len(groups):
-        raise ValidationError(_("There is no set %(n)s."), params={"n": to_set})
-    source = next((g for g in groups if participant_id in g), None)
-    if source is None:
-        raise ValidationError(_("That person is not in this proposal."))
-    source.remove(participant_id)
-    groups[to_set - 1].append(participant_id)
-    run.groups = groups
-    run.save(update_fields=["groups"])
-    return run
-
-
-@transaction.atomic
-def formation_accept(
-    *, run: FormationRun, names: list[str], facilitators: list[User], by: User
-) -> list[LearningSet]:
-    """Create the proposed sets in the programme, with their members and a facilitator each."""
-    run = FormationRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
-    groups = _editable(run)
-    if len(names) != len(groups) or len(facilitators) != len(groups):
-        raise ValidationError(_("Give every set a name and a facilitator."))
-    programme = run.programme
-    people = {p.pk: p for p in Participant.objects.filter(organisation=programme.organisation)}
-    created = []
-    today = programme.organisation.today()
-    for name, facilitator, group in zip(names, facilitators, groups, strict=True):
-        learning_set = set_create(programme=programme, name=name, facilitators=[facilitator], by=by)
-        for participant_id in group:
-            set_member_add(
-                learning_set=learning_set,
-                participant=people[participant_id],
-                joined_on=today,
-                reason=_("Formed by formation run %(n)s") % {"n": run.pk},
-                by=by,
-            )
-        created.append(learning_set)
-    run.status = FormationRun.Status.ACCEPTED
-    run.accepted_at = timezone.now()
-    run.save(update_fields=["status", "accepted_at"])
-    return created
+    for entry in candidates.filter(email__in=verified).order_by("pk"):
+        if entry.organisation_id in already:
+            continue  # one entry per account per organisation
+        entry.user = user
+        entry.save(update_fields=["user"])
+        already.add(entry.organisation_id)
+        linked += 1
+    return linked

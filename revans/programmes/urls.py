@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import formation_views, views
+from . import views
+
+app_name = "programmes"
 
 P = "o/<slug:org>/programmes/"
 S = "o/<slug:org>/sets/<int:set_id>/"
 PEOPLE = "o/<slug:org>/people/"
-F = P + "<int:programme_id>/formation/<int:run_id>/"
 
 urlpatterns = [
     path(P, views.programme_list, name="programme_list"),
@@ -13,11 +14,6 @@ urlpatterns = [
     path(P + "<int:programme_id>/", views.programme_detail, name="programme_detail"),
     path(P + "<int:programme_id>/edit/", views.programme_edit, name="programme_edit"),
     path(P + "<int:programme_id>/sets/new/", views.set_create, name="set_create"),
-    path(P + "<int:programme_id>/formation/", formation_views.formation_new, name="formation_new"),
-    path(F, formation_views.formation_run, name="formation_run"),
-    path(F + "cancel/", formation_views.formation_cancel, name="formation_cancel"),
-    path(F + "move/", formation_views.formation_move, name="formation_move"),
-    path(F + "accept/", formation_views.formation_accept, name="formation_accept"),
     path(S, views.set_detail, name="set_detail"),
     path(S + "rename/", views.set_rename, name="set_rename"),
     path(S + "members/add/", views.set_member_add, name="set_member_add"),

@@ -55,10 +55,16 @@ def programme_list(request: OrgRequest) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 def programme_create(request: OrgRequest) -> HttpResponse:
     form = ProgrammeForm(posted(request), instance=Programme(organisation=request.organisation))
-    if save_form(request, form, lambda: services.programme_save(programme=form.instance)):
+    if save_form(request, form, lambda: _save_programme(form)):
         messages.success(request, _("Programme created. Now add its sets."))
         return redirect(form.instance)
     return render(request, "programmes/programme_form.html", {"form": form})
+
+
+def _save_programme(form: ProgrammeForm) -> Programme:
+    return services.programme_save(
+        programme=form.instance, facilitators=form.cleaned_data["facilitators"]
+    )
 
 
 @org_view(*PROGRAMME_MANAGERS)
@@ -79,7 +85,7 @@ def programme_detail(request: OrgRequest, programme_id: int) -> HttpResponse:
 def programme_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme = get_programme(request, programme_id)
     form = ProgrammeForm(posted(request), instance=programme)
-    if save_form(request, form, lambda: services.programme_save(programme=form.instance)):
+    if save_form(request, form, lambda: _save_programme(form)):
         messages.success(request, _("Programme saved."))
         return redirect(programme)
     return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
@@ -336,7 +342,9 @@ def participant_import(request: OrgRequest) -> HttpResponse:
     )
     if batch:
         return redirect(
-            "participant_import_preview", org=request.organisation.slug, import_id=batch.pk
+            "programmes:participant_import_preview",
+            org=request.organisation.slug,
+            import_id=batch.pk,
         )
     return render(request, "programmes/participant_import.html", {"form": form})
 
@@ -360,7 +368,7 @@ def participant_import_preview(request: OrgRequest, import_id: int) -> HttpRespo
                     "unchanged": plan.count(RowStatus.UNCHANGED),
                 },
             )
-            return redirect("participant_list", org=request.organisation.slug)
+            return redirect("programmes:participant_list", org=request.organisation.slug)
     plan = services.import_plan(batch)
     errors = [row for row in plan.rows if row.status == RowStatus.ERROR]
     rest = [row for row in plan.rows if row.status != RowStatus.ERROR]

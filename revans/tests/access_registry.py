@@ -26,10 +26,15 @@ class Rule:
     kind: Kind
     methods: frozenset[str] = frozenset({"GET", "HEAD"})
     roles: frozenset[Role] = field(default=ANY_ROLE)
+    # The answer for a member whose role is allowed but who is not attached to the object in the
+    # URL (a set they are not in, a programme that does not name them); None: not scoped.
+    others: int | None = None
 
 
-def org(*roles: Role, methods: tuple[str, ...] = ("GET", "HEAD")) -> Rule:
-    return Rule(Kind.ORG, frozenset(methods), frozenset(roles) or ANY_ROLE)
+def org(
+    *roles: Role, methods: tuple[str, ...] = ("GET", "HEAD"), others: int | None = None
+) -> Rule:
+    return Rule(Kind.ORG, frozenset(methods), frozenset(roles) or ANY_ROLE, others)
 
 
 FORM = ("GET", "POST")
@@ -38,45 +43,53 @@ MANAGERS = (Role.ADMIN, Role.SPONSOR)
 SET_MANAGERS = (Role.ADMIN, Role.SPONSOR, Role.FACILITATOR)
 FORMERS = (Role.ADMIN, Role.SPONSOR, Role.FACILITATOR)
 
+# Members with an allowed role who are not attached to the target (the set's other
+# facilitator, a facilitator the programme does not name) get the 404 of a missing id.
+SCOPED = 404
+
 REGISTRY: dict[str, Rule] = {
-    "home": Rule(Kind.SIGNED_IN),
-    "healthz": Rule(Kind.PUBLIC),
-    "invitation_accept": Rule(Kind.PUBLIC, frozenset(FORM)),
-    "org_home": org(),
-    "member_list": org(Role.ADMIN),
-    "member_invite": org(Role.ADMIN, methods=FORM),
-    "member_edit": org(Role.ADMIN, methods=FORM),
-    "member_deactivate": org(Role.ADMIN, methods=FORM),
-    "member_reactivate": org(Role.ADMIN, methods=ACTION),
-    "invitation_revoke": org(Role.ADMIN, methods=ACTION),
-    "org_settings": org(Role.ADMIN, methods=FORM),
+    "dashboard:home": Rule(Kind.SIGNED_IN),
+    "accounts:healthz": Rule(Kind.PUBLIC),
+    "accounts:invitation_accept": Rule(Kind.PUBLIC, frozenset(FORM)),
+    "dashboard:org_home": org(),
+    "accounts:member_list": org(Role.ADMIN),
+    "accounts:member_invite": org(Role.ADMIN, methods=FORM),
+    "accounts:member_edit": org(Role.ADMIN, methods=FORM),
+    "accounts:member_deactivate": org(Role.ADMIN, methods=FORM),
+    "accounts:member_reactivate": org(Role.ADMIN, methods=ACTION),
+    "accounts:invitation_revoke": org(Role.ADMIN, methods=ACTION),
+    "accounts:org_settings": org(Role.ADMIN, methods=FORM),
+    "accounts:signup_domain_add": org(Role.ADMIN, methods=ACTION),
+    "accounts:signup_domain_check": org(Role.ADMIN, methods=ACTION),
+    "accounts:signup_domain_remove": org(Role.ADMIN, methods=ACTION),
     # Programmes and the pool of people: admins and sponsors.
-    "programme_list": org(*MANAGERS),
-    "programme_create": org(*MANAGERS, methods=FORM),
-    "programme_detail": org(*MANAGERS),
-    "programme_edit": org(*MANAGERS, methods=FORM),
-    "set_create": org(*MANAGERS, methods=FORM),
-    # Forming sets: the facilitator's tool as well as the managers'.
-    "formation_new": org(*FORMERS, methods=FORM),
-    "formation_run": org(*FORMERS),
-    "formation_cancel": org(*FORMERS, methods=ACTION),
-    "formation_move": org(*FORMERS, methods=ACTION),
-    "formation_accept": org(*FORMERS, methods=FORM),
-    "participant_list": org(*MANAGERS),
-    "participant_export": org(*MANAGERS),
-    "participant_import": org(*MANAGERS, methods=FORM),
-    "participant_import_preview": org(*MANAGERS, methods=FORM),
+    "programmes:programme_list": org(*MANAGERS),
+    "programmes:programme_create": org(*MANAGERS, methods=FORM),
+    "programmes:programme_detail": org(*MANAGERS),
+    "programmes:programme_edit": org(*MANAGERS, methods=FORM),
+    "programmes:set_create": org(*MANAGERS, methods=FORM),
+    "programmes:participant_list": org(*MANAGERS),
+    "programmes:participant_export": org(*MANAGERS),
+    "programmes:participant_import": org(*MANAGERS, methods=FORM),
+    "programmes:participant_import_preview": org(*MANAGERS, methods=FORM),
     # A set: the sweep's target set is the one the facilitator runs and the participant is in.
-    "set_detail": org(),
-    "set_rename": org(*SET_MANAGERS, methods=FORM),
-    "set_member_add": org(*SET_MANAGERS, methods=FORM),
-    "set_member_leave": org(*SET_MANAGERS, methods=FORM),
-    "set_member_move": org(*SET_MANAGERS, methods=FORM),
-    "set_facilitator_add": org(*SET_MANAGERS, methods=FORM),
-    "set_facilitator_end": org(*SET_MANAGERS, methods=ACTION),
-    "set_mode": org(*SET_MANAGERS, methods=FORM),
-    "set_ground_rules": org(*SET_MANAGERS, methods=FORM),
-    "set_ground_rules_accept": org(Role.PARTICIPANT, methods=ACTION),
+    "programmes:set_detail": org(others=SCOPED),
+    "programmes:set_rename": org(*SET_MANAGERS, methods=FORM, others=SCOPED),
+    "programmes:set_member_add": org(*SET_MANAGERS, methods=FORM, others=SCOPED),
+    "programmes:set_member_leave": org(*SET_MANAGERS, methods=FORM, others=SCOPED),
+    "programmes:set_member_move": org(*SET_MANAGERS, methods=FORM, others=SCOPED),
+    "programmes:set_facilitator_add": org(*SET_MANAGERS, methods=FORM, others=SCOPED),
+    "programmes:set_facilitator_end": org(*SET_MANAGERS, methods=ACTION, others=SCOPED),
+    "programmes:set_mode": org(*SET_MANAGERS, methods=FORM, others=SCOPED),
+    "programmes:set_ground_rules": org(*SET_MANAGERS, methods=FORM, others=SCOPED),
+    "programmes:set_ground_rules_accept": org(Role.PARTICIPANT, methods=ACTION, others=SCOPED),
+    # Forming sets: admins, sponsors and the facilitators the programme names.
+    "formation:new": org(*FORMERS, methods=FORM, others=SCOPED),
+    "formation:run": org(*FORMERS, others=SCOPED),
+    "formation:cancel": org(*FORMERS, methods=ACTION, others=SCOPED),
+    "formation:again": org(*FORMERS, methods=ACTION, others=SCOPED),
+    "formation:move": org(*FORMERS, methods=ACTION, others=SCOPED),
+    "formation:accept": org(*FORMERS, methods=FORM, others=SCOPED),
 }
 
 # Whole URL trees owned by libraries, matched by the start of the route.

@@ -33,16 +33,20 @@ class Endpoint:
 def endpoints() -> list[Endpoint]:
     """Every URL pattern the project serves, flattened."""
 
-    def walk(patterns: Sequence[object], parts: tuple[object, ...]) -> Iterator[Endpoint]:
+    def walk(
+        patterns: Sequence[object], parts: tuple[object, ...], namespace: str
+    ) -> Iterator[Endpoint]:
         for entry in patterns:
             if isinstance(entry, URLResolver):
-                yield from walk(entry.url_patterns, (*parts, entry.pattern))
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                yield from walk(entry.url_patterns, (*parts, entry.pattern), inner)
             elif isinstance(entry, URLPattern):
                 chain = (*parts, entry.pattern)
                 route = "".join(str(p) for p in chain)
-                yield Endpoint(route=route, name=entry.name, parts=chain)
+                name = f"{namespace}{entry.name}" if entry.name else None
+                yield Endpoint(route=route, name=name, parts=chain)
 
-    return list(walk(get_resolver().url_patterns, ()))
+    return list(walk(get_resolver().url_patterns, (), ""))
 
 
 _CANDIDATES = ("1", "x", "accounts", "user")

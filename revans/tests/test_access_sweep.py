@@ -6,9 +6,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from conftest import finished_run, make_member, make_user
 from revans.accounts import services
-from revans.accounts.models import Invitation, Role
-from revans.programmes.models import FormationRun, ParticipantImport
+from revans.accounts.models import Invitation, Role, SignupDomain
+from revans.programmes.models import ParticipantImport
 
 from .access_registry import Kind, rule_for
 from .sweeps import HTTP_METHODS, Endpoint, endpoints
@@ -18,6 +19,7 @@ ROLE_OF_ACTOR = {
     "admin": Role.ADMIN,
     "sponsor": Role.SPONSOR,
     "facilitator": Role.FACILITATOR,
+    "other_facilitator": Role.FACILITATOR,  # of set B only, and not named by the programme
     "participant": Role.PARTICIPANT,
 }
 
@@ -29,7 +31,12 @@ def test_every_url_has_a_registry_entry():
 
 def test_the_sweep_sees_the_organisation_pages():
     names = {e.name for e in ENDPOINTS}
-    assert {"org_home", "member_list", "member_invite", "org_settings"} <= names
+    assert {
+        "dashboard:org_home",
+        "accounts:member_list",
+        "accounts:member_invite",
+        "accounts:org_settings",
+    } <= names
 
 
 @pytest.fixture
@@ -50,16 +57,8 @@ def url_values(world):
     )
     # A finished formation run with a proposal of the pool's two unplaced people... and Rae.
     people = list(world.org.participants.values_list("pk", flat=True))
-    run = FormationRun.objects.create(
-        programme=world.programme,
-        created_by=world.admin,
-        inputs={"people": people, "sets": 1, "lower": 2, "upper": 6, "attributes": []},
-        status=FormationRun.Status.DONE,
-        groups=[people],
-        solved_groups=[people],
-        objective=0.0,
-        random_objective=0.0,
-    )
+    run = finished_run(world.programme, [people], created_by=world.admin)
+    domain = SignupDomain.objects.create(organisation=world.org, domain="acme-freight.example")
     return {
         "run_id": str(run.pk),
         "programme_id": str(world.programme.pk),
@@ -72,6 +71,7 @@ def url_values(world):
         "org": world.org.slug,
         "membership_id": str(world.membership(world.participant2).pk),
         "invitation_id": str(invitation.pk),
+        "domain_id": str(domain.pk),
         "token": services.invitation_token(invitation),
     }
 
@@ -96,7 +96,7 @@ def test_access(endpoint: Endpoint, world, url_values):
     rule = rule_for(endpoint.route, endpoint.name)
     assert rule is not None
     url = endpoint.url(url_values)
-    actors = {"anonymous": None, **world.actors}
+    actors = {"anonymous": None, **world.actors, "other_facilitator": world.other_facilitator}
     problems = []
     for actor, user in actors.items():
         client = _client(user)
@@ -126,9 +126,11 @@ def _expectation(rule, actor: str, method: str):
             return _is_login_redirect
         if actor == "outsider":
             return lambda r: r.status_code == 404
-        if ROLE_OF_ACTOR[actor] in rule.roles:
-            return answered
-        return lambda r: r.status_code == 403
+        if ROLE_OF_ACTOR[actor] not in rule.roles:
+            return lambda r: r.status_code == 403
+        if actor == "other_facilitator" and rule.others is not None:
+            return lambda r: r.status_code == rule.others
+        return answered
     if rule.kind is Kind.OPERATOR:
         # No actor is staff: the admin refuses or sends them to sign in, never shows a page.
         return lambda r: r.status_code in (302, 403, 404, 405)
@@ -165,3 +167,53 @@ def test_an_admin_of_b_cannot_reach_a_member_of_a_through_b(world):
     assert client.post(f"{base}/deactivate/").status_code == 404
     target.refresh_from_db()
     assert target.is_active
+
+
+# Ids that name an object: with another organisation's slug in front, each must be unknown.
+OBJECT_IDS = {name for e in ENDPOINTS for name in re.findall(r"<int:(\w+)>", e.route)}
+WITH_IDS = [e for e in ENDPOINTS if "<slug:org>" in e.route and "<int:" in e.route]
+
+
+@pytest.fixture
+def members_of_b(world):
+    """A member of organisation B in each role, and one holding all four."""
+    people = {}
+    for role in Role:
+        user = make_user(f"{role.value}@bravo.test", f"Bravo {role.label}")
+        make_member(world.other_org, user, role)
+        people[role.value] = user
+    people["every role"] = make_user("all@bravo.test", "Bravo Everything")
+    make_member(world.other_org, people["every role"], *Role)
+    return people
+
+
+def test_the_sweep_tries_every_id_under_another_organisation():
+    assert {"programme_id", "set_id", "run_id", "membership_id", "import_id"} <= OBJECT_IDS
+    assert len(WITH_IDS) >= 15
+
+
+@pytest.mark.parametrize("endpoint", WITH_IDS, ids=lambda e: e.key)
+def test_a_member_of_b_cannot_reach_a_s_objects_under_b_s_slug(
+    endpoint: Endpoint, world, url_values, members_of_b
+):
+    """The likeliest leak: B's own slug passes the organisation check, then A's ids are looked
+    up. Every method must answer exactly as it does for an id that does not exist."""
+    ours = {**url_values, "org": world.other_org.slug}
+    missing = {**ours, **dict.fromkeys(OBJECT_IDS, "987654321")}
+    problems = []
+    for who, user in members_of_b.items():
+        client = _client(user)
+        for method in HTTP_METHODS:
+            real = _request(client, method, endpoint.url(ours))
+            absent = _request(client, method, endpoint.url(missing))
+            if real.status_code not in (403, 404, 405):
+                problems.append(f"{who} {method} {endpoint.url(ours)} -> {real.status_code}")
+            elif (real.status_code, _without_csrf(real.content)) != (
+                absent.status_code,
+                _without_csrf(absent.content),
+            ):
+                problems.append(
+                    f"{who} {method}: A's id -> {real.status_code}, a missing id -> "
+                    f"{absent.status_code} (or a different page)"
+                )
+    assert not problems, "\n".join(problems)

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
+from django.utils.timezone import now
 
 from conftest import PASSWORD, email_link
-from revans.accounts.models import Membership, Organisation, Role, User
+from revans.accounts.models import Membership, Organisation, Role, SignupDomain, User
 
 
 @pytest.fixture(autouse=True)
@@ -90,7 +91,7 @@ def test_sign_up_is_closed_without_an_open_domain(client, world):
 def test_open_sign_up_for_a_domain_joins_after_verification(
     client, world, django_capture_on_commit_callbacks
 ):
-    Organisation.objects.filter(pk=world.org.pk).update(open_signup_domain="acme.test")
+    SignupDomain.objects.create(organisation=world.org, domain="acme.test", verified_at=now())
     # Another domain is still refused.
     response = client.post(
         "/accounts/signup/",

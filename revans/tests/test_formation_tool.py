@@ -3,8 +3,9 @@
 import pytest
 
 from revans.domain.formation.diversity import isolated
-from revans.programmes.models import FormationRun, LearningSet, Participant
-from revans.programmes.tasks import run_formation
+from revans.formation.models import FormationRun
+from revans.formation.tasks import run_formation
+from revans.programmes.models import LearningSet, Participant
 
 DEPARTMENTS = ["Ops", "Finance", "IT", "Sales"]
 SITES = ["Leeds", "York", "Hull"]
@@ -110,7 +111,7 @@ def test_a_facilitator_forms_sets_moves_someone_and_accepts(
     response = client.post(
         f"/o/acme/programmes/{world.programme.pk}/formation/{run.pk}/accept/", accept
     )
-    assert response.url == world.programme.get_absolute_url()
+    assert response.url == "/o/acme/"  # a facilitator has no programme page: home, with the sets
     run.refresh_from_db()
     assert run.status == FormationRun.Status.ACCEPTED
     for n, group in enumerate(run.groups, start=1):

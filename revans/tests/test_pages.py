@@ -6,12 +6,13 @@ from datetime import date
 import pytest
 from allauth.account.models import EmailAddress
 
+from conftest import finished_run
 from revans.accounts import services
 from revans.accounts.models import Invitation, Membership, Organisation, Role, User
+from revans.formation.models import FormationRun
 from revans.programmes import services as programme_services
 from revans.programmes.models import (
     FacilitationPeriod,
-    FormationRun,
     Participant,
     Programme,
     SetMembership,
@@ -71,23 +72,7 @@ def planted(world):
 def proposal(programme: Programme) -> FormationRun:
     """A finished formation run over the whole pool of the programme's organisation, in one set."""
     people = list(programme.organisation.participants.values_list("pk", flat=True))
-    return FormationRun.objects.create(
-        programme=programme,
-        inputs={
-            "people": people,
-            "sets": 1,
-            "lower": 1,
-            "upper": len(people),
-            "attributes": [
-                {"field": "department", "label": "Department", "weight": 1, "prefer": "different"}
-            ],
-        },
-        status=FormationRun.Status.DONE,
-        groups=[people],
-        solved_groups=[people],
-        objective=0.0,
-        random_objective=0.0,
-    )
+    return finished_run(programme, [people])
 
 
 START = [

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from revans.programmes.models import FormationRun, LearningSet, Participant
+from revans.formation.models import FormationRun
+from revans.programmes.models import LearningSet, Participant
 
 from .test_journey import sign_in
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FormationConfig(AppConfig):
+    name = "revans.formation"
+    verbose_name = "Set formation"

@@ -1,0 +1,20 @@
+"""Link pool entries to accounts when people join an organisation or sign in."""
+
+from typing import Any
+
+from allauth.account.signals import user_logged_in
+from django.dispatch import receiver
+
+from revans.accounts.signals import membership_joined
+
+from .services import participants_link
+
+
+@receiver(membership_joined)
+def link_on_join(sender: Any, user: Any, **kwargs: Any) -> None:
+    participants_link(user=user)
+
+
+@receiver(user_logged_in)
+def link_on_sign_in(sender: Any, user: Any, **kwargs: Any) -> None:
+    participants_link(user=user)
