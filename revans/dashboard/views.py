@@ -36,6 +36,7 @@ def org_home(request: OrgRequest) -> HttpResponse:
         context["open_invitations"] = accounts_selectors.open_invitations(organisation).count()
     if membership.is_facilitator:
         context["facilitated"] = programme_selectors.sets_facilitated_by(request.user, organisation)
+        context["forming"] = programme_selectors.programmes_formed_by(request.user, organisation)
     if membership.is_participant:
         context["my_sets"] = programme_selectors.sets_of_member(request.user, organisation)
     return render(request, "dashboard/org_home.html", context)

@@ -392,7 +392,10 @@ def participants_link(*, user: User) -> int:
     candidates = Participant.objects.filter(organisation__in=member_of, user__isnull=True).exclude(
         organisation__in=already
     )
-    for entry in candidates.filter(email__in=verified).order_by("pk"):
+    at_verified = Q()
+    for address in verified:
+        at_verified |= Q(email__iexact=address)
+    for entry in candidates.filter(at_verified).order_by("pk"):
         if entry.organisation_id in already:
             continue  # one entry per account per organisation
         entry.user = user

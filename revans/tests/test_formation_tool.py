@@ -1,10 +1,13 @@
 """The facilitator's set-formation tool: ask, get a proposal, move people by hand, accept."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from conftest import finished_run
 from revans.domain.formation.diversity import isolated
 from revans.formation.models import FormationRun
 from revans.formation.tasks import run_formation
+from revans.programmes import services as programme_services
 from revans.programmes.models import LearningSet, Participant
 
 DEPARTMENTS = ["Ops", "Finance", "IT", "Sales"]
@@ -241,3 +244,46 @@ def test_pinned_people_stay_in_their_set(client, world, pool, django_capture_on_
         f"/o/acme/programmes/{world.programme.pk}/formation/", form_data(pinned="p5@acme.test, 9")
     )
     assert b"a set number from 1 to 3" in response.content
+
+
+def test_only_the_facilitators_the_programme_names_may_form_its_sets(client, world, pool):
+    run = finished_run(world.programme, [[p.pk for p in pool[:6]], [p.pk for p in pool[6:]]])
+    tool = f"/o/acme/programmes/{world.programme.pk}/formation/"
+    client.force_login(world.other_facilitator)  # facilitates set B, not named by the programme
+    assert client.get(tool).status_code == 404
+    assert client.get(run.get_absolute_url()).status_code == 404
+    assert b"Form sets for" not in client.get("/o/acme/").content
+
+    client.force_login(world.facilitator)  # named
+    assert client.get(tool).status_code == 200
+    home = client.get("/o/acme/").content.decode()
+    assert f'href="{tool}"' in home
+
+
+def test_admins_and_sponsors_name_the_programme_s_facilitators(client, world):
+    client.force_login(world.sponsor)
+    edit = f"/o/acme/programmes/{world.programme.pk}/edit/"
+    data = {
+        "name": "Leaders 2026",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31",
+        "cadence_weeks": "4",
+        "meeting_minutes": "240",
+        "min_set_size": "2",
+        "max_set_size": "6",
+        "currency": "GBP",
+        "ground_rules": "Be kind.",
+        "facilitators": [str(world.other_facilitator.pk)],
+    }
+    assert client.post(edit, data).status_code == 302
+    assert list(world.programme.facilitators.all()) == [world.other_facilitator]
+    # Only active members with the facilitator role can be chosen.
+    response = client.post(edit, {**data, "facilitators": [str(world.participant.pk)]})
+    assert response.status_code == 200 and b"Select a valid choice" in response.content
+    assert list(world.programme.facilitators.all()) == [world.other_facilitator]
+
+
+def test_the_service_refuses_a_facilitator_from_elsewhere(world):
+    with pytest.raises(ValidationError):
+        programme_services.programme_save(programme=world.programme, facilitators=[world.outsider])
+    assert list(world.programme.facilitators.all()) == [world.facilitator]
