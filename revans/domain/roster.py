@@ -1,11 +1,13 @@
 """Plan a participant import: which rows are new, updated, unchanged or in error, and why.
 
-Pure: rows of text in, a plan out. The caller reads the file and applies the plan (all or nothing).
+Pure: rows of text in, a plan out. The caller reads the file, passes `check` (the limits and
+validators its models have, so a row the database would refuse is an error here, in words) and
+applies the plan, all or nothing.
 """
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -25,10 +27,18 @@ ALIASES = {
     "line_manager_email": "manager_email",
 }
 MAX_ROWS = 50_000
-MAX_CELL = 500
+LABELS = {
+    "name": "The name",
+    "email": "The email",
+    "department": "The department",
+    "site": "The site",
+    "job_level": "The job level",
+    "manager_email": "The manager email",
+}
 
-# Deliberately simple: one @, something on each side, a dot in the domain, no spaces.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# check(field, value) -> what is wrong with the value, [] when it can be stored. `field` is a
+# known column, or "attribute" for the value of an extra column.
+type Check = Callable[[str, str], list[str]]
 
 
 class RowStatus(StrEnum):
@@ -127,6 +137,7 @@ def plan_import(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
     existing: Mapping[str, PersonRecord],
+    check: Check,
 ) -> RosterPlan:
     """Compare the file's rows with the people the organisation already has (by email)."""
     columns, extras, file_errors = match_columns(headers)
@@ -159,20 +170,24 @@ def plan_import(
             row.errors.append("The name is empty.")
         if not email:
             row.errors.append("The email is empty.")
-        elif not _EMAIL.match(email):
-            row.errors.append(f'"{values["email"]}" is not a valid email address.')
-        elif email in first_line:
-            row.errors.append(f"{email} also appears on line {first_line[email]}.")
-        else:
-            first_line[email] = line
-        if manager and not _EMAIL.match(manager):
-            row.errors.append(f'The manager email "{values["manager_email"]}" is not valid.')
-        elif manager and manager == email:
+        values.update(email=email, manager_email=manager)
+        refused = set()
+        for name, value in values.items():
+            problems = check(name, value) if value else []
+            if problems:
+                refused.add(name)
+                row.errors.append(f'{LABELS[name]} "{_shown(value)}": {" ".join(problems)}')
+        for key, value in attributes:
+            problems = check("attribute", value)
+            if problems:
+                row.errors.append(f'The {key} "{_shown(value)}": {" ".join(problems)}')
+        if email and "email" not in refused:
+            if email in first_line:
+                row.errors.append(f"{email} also appears on line {first_line[email]}.")
+            else:
+                first_line[email] = line
+        if manager and "manager_email" not in refused and manager == email:
             row.errors.append("A person cannot be their own manager.")
-        too_long = [k for k, v in values.items() if len(v) > MAX_CELL]
-        too_long += [k for k, v in attributes if len(v) > MAX_CELL]
-        if too_long:
-            row.errors.append(f"Too long (over {MAX_CELL} characters): {', '.join(too_long)}.")
         row.record = PersonRecord(
             email=email,
             name=values["name"],
@@ -207,6 +222,12 @@ def plan_import(
             row.changes = row.record.differences(existing[row.email])
             row.status = RowStatus.UPDATED if row.changes else RowStatus.UNCHANGED
     return plan
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """A value quoted in a message: shortened, and with invisible characters made visible."""
+    visible = value.replace("\x00", "\\0")
+    return visible if len(visible) <= limit else visible[: limit - 1] + "…"
 
 
 def _manager_cycle(start: str, managers: Mapping[str, str]) -> list[str]:

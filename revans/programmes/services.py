@@ -1,11 +1,13 @@
 """Writes about programmes, sets, their people and ground rules: one transaction each."""
 
+import logging
 from collections.abc import Iterable
 from datetime import date
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +29,8 @@ from .models import (
     SetMembership,
 )
 from .spreadsheets import SpreadsheetError, read_table
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -284,17 +288,42 @@ def existing_people(organisation: Organisation) -> dict[str, PersonRecord]:
     """The pool as the import planner sees it, keyed by email."""
     people = Participant.objects.filter(organisation=organisation).select_related("manager")
     return {
-        p.email: PersonRecord(
-            email=p.email,
+        p.email.lower(): PersonRecord(
+            email=p.email.lower(),
             name=p.name,
             department=p.department,
             site=p.site,
             job_level=p.job_level,
-            manager_email=p.manager.email if p.manager else "",
+            manager_email=p.manager.email.lower() if p.manager else "",
             attributes=tuple(sorted((str(k), str(v)) for k, v in p.attributes.items())),
         )
         for p in people
     }
+
+
+# The Participant field each imported column is stored in; extra columns go to `attributes`.
+STORED_IN = {"manager_email": "email", "attribute": None}
+ATTRIBUTE_LIMIT = 500
+_no_nul = ProhibitNullCharactersValidator()
+_attribute_length = MaxLengthValidator(ATTRIBUTE_LIMIT)
+
+
+def stored_value_problems(column: str, value: str) -> list[str]:
+    """What the database or the model would refuse in this value: the Participant field's own
+    validators (length, Django's email validator), and NUL, which PostgreSQL cannot store."""
+    name = STORED_IN.get(column, column)
+    validators = (
+        [_no_nul, _attribute_length]
+        if name is None
+        else [_no_nul, *Participant._meta.get_field(name).validators]
+    )
+    problems = []
+    for validator in validators:
+        try:
+            validator(value)
+        except ValidationError as error:
+            problems += error.messages
+    return problems
 
 
 def import_plan(batch: ParticipantImport) -> RosterPlan:
@@ -302,7 +331,9 @@ def import_plan(batch: ParticipantImport) -> RosterPlan:
         headers, rows = read_table(bytes(batch.content), batch.filename)
     except SpreadsheetError as error:
         return RosterPlan(file_errors=[str(error)])
-    return plan_import(headers, rows, existing_people(batch.organisation))
+    return plan_import(
+        headers, rows, existing_people(batch.organisation), check=stored_value_problems
+    )
 
 
 @transaction.atomic
@@ -314,8 +345,9 @@ def import_upload(
         read_table(content, filename)
     except SpreadsheetError as error:
         raise ValidationError(str(error)) from error
+    name = filename.replace("\x00", "")[:255] or "upload"
     return ParticipantImport.objects.create(
-        organisation=organisation, uploaded_by=by, filename=filename[:255], content=content
+        organisation=organisation, uploaded_by=by, filename=name, content=content
     )
 
 
@@ -330,8 +362,28 @@ def import_apply(*, batch: ParticipantImport) -> RosterPlan:
         raise ValidationError(
             _("Nothing was imported: fix the errors shown and upload the file again.")
         )
-    organisation = batch.organisation
-    by_email = {p.email: p for p in Participant.objects.filter(organisation=organisation)}
+    try:
+        with transaction.atomic():
+            _write_plan(batch.organisation, plan)
+    except (DataError, IntegrityError):
+        # The plan checks every value as the database would; reaching here is a bug, not bad data.
+        logger.exception("Import %s: the database refused a planned row", batch.pk)
+        raise ValidationError(
+            _(
+                "Nothing was imported: the database refused a value in this file. Tell your "
+                "administrator (import %(n)s)."
+            )
+            % {"n": batch.pk}
+        ) from None
+    # The file held personal data only to be previewed; once applied it is not kept.
+    batch.applied_at = timezone.now()
+    batch.content = b""
+    batch.save(update_fields=["applied_at", "content"])
+    return plan
+
+
+def _write_plan(organisation: Organisation, plan: RosterPlan) -> None:
+    by_email = {p.email.lower(): p for p in Participant.objects.filter(organisation=organisation)}
     new: list[Participant] = []
     changed: list[Participant] = []
     for row in plan.rows:
@@ -355,7 +407,7 @@ def import_apply(*, batch: ParticipantImport) -> RosterPlan:
     Participant.objects.bulk_update(changed, fields, batch_size=1000)
 
     # Managers second, once everyone in the file exists.
-    by_email = {p.email: p for p in Participant.objects.filter(organisation=organisation)}
+    by_email = {p.email.lower(): p for p in Participant.objects.filter(organisation=organisation)}
     with_new_manager = []
     for row in plan.rows:
         if row.record is None or row.status == RowStatus.UNCHANGED:
@@ -366,11 +418,6 @@ def import_apply(*, batch: ParticipantImport) -> RosterPlan:
             person.manager = manager
             with_new_manager.append(person)
     Participant.objects.bulk_update(with_new_manager, ["manager"], batch_size=1000)
-    # The file held personal data only to be previewed; once applied it is not kept.
-    batch.applied_at = timezone.now()
-    batch.content = b""
-    batch.save(update_fields=["applied_at", "content"])
-    return plan
 
 
 @transaction.atomic

@@ -73,3 +73,36 @@ def test_a_secret_can_come_from_a_file(tmp_path):
         env={"REVANS_SECRET_KEY_FILE": str(secret)},
     )
     assert result.stdout.strip().endswith("from-a-file-" + "y" * 50)
+
+
+@pytest.mark.parametrize("key", ["", "django-insecure-revans-development-key-do-not-deploy"])
+def test_https_without_a_real_secret_key_is_a_startup_error_naming_it(key):
+    env = {**PRODUCTION, "REVANS_SECRET_KEY": key}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "REVANS_SECRET_KEY" in result.stderr
+
+
+def setting(name: str, env: dict[str, str]) -> str:
+    result = manage(
+        "shell", "-c", f"from django.conf import settings; print(settings.{name})", env=env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_hsts_preload_and_subdomains_are_opt_in():
+    assert setting("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION) == "False"
+    assert setting("SECURE_HSTS_PRELOAD", PRODUCTION) == "False"
+    opted = {**PRODUCTION, "REVANS_HSTS_INCLUDE_SUBDOMAINS": "true", "REVANS_HSTS_PRELOAD": "true"}
+    assert setting("SECURE_HSTS_INCLUDE_SUBDOMAINS", opted) == "True"
+    assert setting("SECURE_HSTS_PRELOAD", opted) == "True"
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=opted)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("servers", ["127.0.0.1:x", "10.0.0.1:53,10.0.0.2:5353"])
+def test_malformed_dns_servers_stop_start_up(servers):
+    result = manage("check", env={"REVANS_DNS_NAMESERVERS": servers})
+    assert result.returncode != 0 and "REVANS_DNS_NAMESERVERS" in result.stderr

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from revans.domain.formation import Infeasible, Problem, check, kernel, objective, solve
 from revans.domain.formation.diversity import (
     Attribute,
+    GroupScorer,
     Kind,
     Prefer,
     breakdown,
@@ -239,3 +240,30 @@ def test_fewer_people_are_left_alone_and_rules_still_hold():
     where = {i: g for g, group in enumerate(after_groups) for i in group}
     assert sorted(where) == list(range(n)) and all(len(g) == 4 for g in after_groups)
     assert all(where[a] != where[b] for a, b in problem.apart)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_a_group_scores_the_same_without_the_whole_matrix(data):
+    """GroupScorer works in the group's size; its totals are the objective's terms exactly."""
+    n = data.draw(st.integers(2, 14))
+    values = st.one_of(st.none(), st.sampled_from(["a", "b", "c"]))
+    numbers = st.one_of(st.none(), st.integers(0, 9).map(float))
+    attributes = [
+        Attribute("cat", data.draw(st.lists(values, min_size=n, max_size=n)), weight=2.0),
+        Attribute(
+            "num",
+            data.draw(st.lists(numbers, min_size=n, max_size=n)),
+            kind=Kind.NUMERIC,
+            prefer=data.draw(st.sampled_from(list(Prefer))),
+        ),
+    ]
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))))
+    repeats = sorted({(min(a, b), max(a, b)) for a, b in pairs if a != b})
+    d = diversity_matrix(attributes, n=n, previously_together=repeats, repeat_penalty=1.5)
+    group = data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=n, unique=True))
+    scored = GroupScorer(attributes, previously_together=repeats, repeat_penalty=1.5).score(group)
+    assert scored.total == pytest.approx(objective(d, [group]))
+    assert sum(scored.by_attribute.values()) == pytest.approx(
+        objective(diversity_matrix(attributes, n=n), [group])
+    )
