@@ -1,14 +1,14 @@
 """Writes about programmes, sets, their people and ground rules: one transaction each."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import DataError, IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Field, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -304,19 +304,22 @@ def existing_people(organisation: Organisation) -> dict[str, PersonRecord]:
 # The Participant field each imported column is stored in; extra columns go to `attributes`.
 STORED_IN = {"manager_email": "email", "attribute": None}
 ATTRIBUTE_LIMIT = 500
-_no_nul = ProhibitNullCharactersValidator()
-_attribute_length = MaxLengthValidator(ATTRIBUTE_LIMIT)
+type Validator = Callable[[str], None]
+_NO_NUL: Validator = ProhibitNullCharactersValidator()
+
+
+def _validators(column: str) -> list[Validator]:
+    name = STORED_IN.get(column, column)
+    if name is None:
+        return [_NO_NUL, MaxLengthValidator(ATTRIBUTE_LIMIT)]
+    field = Participant._meta.get_field(name)
+    return [_NO_NUL, *(field.validators if isinstance(field, Field) else [])]
 
 
 def stored_value_problems(column: str, value: str) -> list[str]:
     """What the database or the model would refuse in this value: the Participant field's own
     validators (length, Django's email validator), and NUL, which PostgreSQL cannot store."""
-    name = STORED_IN.get(column, column)
-    validators = (
-        [_no_nul, _attribute_length]
-        if name is None
-        else [_no_nul, *Participant._meta.get_field(name).validators]
-    )
+    validators = _validators(column)
     problems = []
     for validator in validators:
         try:

@@ -43,7 +43,7 @@ def queued(world, people, **fields) -> FormationRun:
 
 
 def page(client, run: FormationRun) -> str:
-    return client.get(run.get_absolute_url()).content.decode()
+    return str(client.get(run.get_absolute_url()).content.decode())
 
 
 def test_an_unforeseen_error_ends_the_run_with_a_reason_and_the_page_stops_polling(
