@@ -34,9 +34,22 @@ class DemoSet:
 class DemoProgramme:
     name: str
     purpose: str
-    started_days_ago: int
+    started_days_ago: int  # negative: it starts in that many days
     months: int
-    sets: tuple[DemoSet, ...]
+    sets: tuple[DemoSet, ...] = ()
+    facilitators: tuple[str, ...] = ()  # emails of those who form its sets
+
+
+@dataclass(frozen=True)
+class PoolPerson:
+    """Someone in the pool with no account yet: invited when a set is formed with them."""
+
+    name: str
+    department: str
+    site: str
+    job_level: str
+    manager: str = ""  # the manager's name, in the pool or among the people
+    years: int = 0  # an imported extra attribute
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,8 @@ class DemoOrganisation:
     time_zone: str
     people: tuple[DemoPerson, ...]
     programmes: tuple[DemoProgramme, ...] = field(default=())
+    pool: tuple[PoolPerson, ...] = field(default=())
+    email_domain: str = ""
 
 
 # An external coach who works for both clients, as facilitators often do.
@@ -102,12 +117,59 @@ KESTREL_PEOPLE = (
     ks("Arjun Mehta", "Product", "London", "Senior product manager", "Grace Kim"),
 )
 
+# The next cohort: 40 managers not yet in any set, for the facilitator to form sets from.
+_COHORT = (
+    ("Amelia Clarke", "Warehousing", "Doncaster", "Senior manager", "", 14),
+    ("Ben Ashworth", "Warehousing", "Doncaster", "Team leader", "Amelia Clarke", 3),
+    ("Carla Mendes", "Warehousing", "Daventry", "Manager", "Amelia Clarke", 8),
+    ("Dev Raman", "Warehousing", "Daventry", "Team leader", "Carla Mendes", 2),
+    ("Eilidh Fraser", "Warehousing", "Doncaster", "Manager", "Amelia Clarke", 11),
+    ("Femi Adeyemi", "Transport", "Felixstowe", "Senior manager", "", 17),
+    ("Grace O'Brien", "Transport", "Felixstowe", "Manager", "Femi Adeyemi", 6),
+    ("Harry Nolan", "Transport", "Doncaster", "Team leader", "Grace O'Brien", 1),
+    ("Imran Qureshi", "Transport", "Daventry", "Manager", "Femi Adeyemi", 9),
+    ("Jess Whitfield", "Transport", "Felixstowe", "Team leader", "Imran Qureshi", 4),
+    ("Karim Haddad", "Finance", "Leeds", "Senior manager", "", 12),
+    ("Laura Pike", "Finance", "Leeds", "Manager", "Karim Haddad", 7),
+    ("Mohammed Ali", "Finance", "Leeds", "Team leader", "Laura Pike", 2),
+    ("Nina Kowalski", "Finance", "Doncaster", "Manager", "Karim Haddad", 5),
+    ("Oscar Reid", "IT", "Leeds", "Senior manager", "", 15),
+    ("Parveen Kaur", "IT", "Leeds", "Manager", "Oscar Reid", 6),
+    ("Quentin Hale", "IT", "Daventry", "Team leader", "Parveen Kaur", 3),
+    ("Rosa Lindqvist", "IT", "Leeds", "Manager", "Oscar Reid", 10),
+    ("Sean Gallagher", "Customer Service", "Leeds", "Senior manager", "", 13),
+    ("Tara Singh", "Customer Service", "Daventry", "Manager", "Sean Gallagher", 5),
+    ("Umar Farouk", "Customer Service", "Leeds", "Team leader", "Tara Singh", 1),
+    ("Vicky Lam", "Customer Service", "Daventry", "Team leader", "Tara Singh", 2),
+    ("Will Thornton", "Customer Service", "Leeds", "Manager", "Sean Gallagher", 8),
+    ("Xenia Petrova", "Procurement", "Leeds", "Manager", "", 9),
+    ("Yusuf Demir", "Procurement", "Felixstowe", "Team leader", "Xenia Petrova", 3),
+    ("Zoe Marshall", "Procurement", "Leeds", "Team leader", "Xenia Petrova", 4),
+    ("Aidan Murphy", "HR", "Leeds", "Manager", "", 7),
+    ("Bella Osei", "HR", "Doncaster", "Team leader", "Aidan Murphy", 2),
+    ("Callum Ross", "HR", "Daventry", "Team leader", "Aidan Murphy", 5),
+    ("Deepa Iyer", "Commercial", "Leeds", "Senior manager", "", 16),
+    ("Ethan Cole", "Commercial", "Felixstowe", "Manager", "Deepa Iyer", 6),
+    ("Farah Aziz", "Commercial", "Leeds", "Manager", "Deepa Iyer", 4),
+    ("George Byrne", "Commercial", "Doncaster", "Team leader", "Ethan Cole", 1),
+    ("Hollie Price", "Warehousing", "Daventry", "Team leader", "Eilidh Fraser", 2),
+    ("Isaac Boateng", "Transport", "Doncaster", "Manager", "Femi Adeyemi", 11),
+    ("Jade Watson", "Finance", "Doncaster", "Team leader", "Nina Kowalski", 3),
+    ("Kieran Doyle", "IT", "Daventry", "Team leader", "Rosa Lindqvist", 2),
+    ("Leah Fischer", "Customer Service", "Daventry", "Manager", "Sean Gallagher", 7),
+    ("Marek Zielinski", "Procurement", "Doncaster", "Manager", "Xenia Petrova", 10),
+    ("Niamh Kelly", "Commercial", "Leeds", "Team leader", "Farah Aziz", 1),
+)
+NORTHBRIDGE_COHORT = tuple(PoolPerson(*row) for row in _COHORT)
+
 ORGANISATIONS = (
     DemoOrganisation(
         name="Northbridge Logistics",
         slug="northbridge",
         time_zone="Europe/London",
         people=NORTHBRIDGE_PEOPLE,
+        pool=NORTHBRIDGE_COHORT,
+        email_domain="northbridge.example",
         programmes=(
             DemoProgramme(
                 name="Leading Across Functions 2026",
@@ -117,6 +179,7 @@ ORGANISATIONS = (
                 ),
                 started_days_ago=180,
                 months=10,
+                facilitators=("tom.okafor@coaching.example",),
                 sets=(
                     DemoSet(
                         "Harbour",
@@ -167,6 +230,16 @@ ORGANISATIONS = (
                         ),
                     ),
                 ),
+            ),
+            DemoProgramme(
+                name="Leading Across Functions 2027",
+                purpose=(
+                    "The second cohort: forty more managers, from every function and site. "
+                    "Sets are to be formed before the launch day."
+                ),
+                started_days_ago=-14,
+                months=10,
+                facilitators=("elena.marsh@northbridge.example", "tom.okafor@coaching.example"),
             ),
         ),
     ),

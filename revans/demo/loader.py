@@ -16,7 +16,14 @@ from revans.programmes.models import (
     SetFacilitator,
 )
 
-from .data import ORGANISATIONS, PASSWORD, DemoOrganisation, DemoProgramme, DemoSet
+from .data import (
+    ORGANISATIONS,
+    PASSWORD,
+    DemoOrganisation,
+    DemoProgramme,
+    DemoSet,
+    PoolPerson,
+)
 
 
 @transaction.atomic
@@ -30,6 +37,7 @@ def load_demo() -> list[tuple[str, Role, str]]:
             defaults={"name": demo_org.name, "time_zone": demo_org.time_zone, "require_mfa": False},
         )
         logins += _load_people(organisation, demo_org)
+        _load_pool(organisation, demo_org)
         for demo_programme in demo_org.programmes:
             _load_programme(organisation, demo_programme)
     return logins
@@ -74,6 +82,42 @@ def _load_people(
     return logins
 
 
+def forming() -> list[tuple[str, str]]:
+    """(programme, facilitator email) for each demo programme that has not started yet."""
+    found = []
+    for demo_org in ORGANISATIONS:
+        for demo in demo_org.programmes:
+            if demo.started_days_ago < 0 and demo.facilitators:
+                found.append((demo.name, demo.facilitators[0]))
+    return found
+
+
+def pool_email(person: PoolPerson, domain: str) -> str:
+    return person.name.lower().replace("'", "").replace(" ", ".") + "@" + domain
+
+
+def _load_pool(organisation: Organisation, demo_org: DemoOrganisation) -> None:
+    """People in the pool without accounts yet, as an import would leave them."""
+    for person in demo_org.pool:
+        Participant.objects.get_or_create(
+            organisation=organisation,
+            email=pool_email(person, demo_org.email_domain),
+            defaults={
+                "name": person.name,
+                "department": person.department,
+                "site": person.site,
+                "job_level": person.job_level,
+                "attributes": {"years_at_company": str(person.years)},
+            },
+        )
+    by_name = {p.name: p for p in Participant.objects.filter(organisation=organisation)}
+    for person in demo_org.pool:
+        entry = by_name[person.name]
+        if person.manager and entry.manager_id is None:
+            entry.manager = by_name[person.manager]
+            entry.save(update_fields=["manager"])
+
+
 def _load_programme(organisation: Organisation, demo: DemoProgramme) -> None:
     if Programme.objects.filter(organisation=organisation, name=demo.name).exists():
         return
@@ -85,7 +129,8 @@ def _load_programme(organisation: Organisation, demo: DemoProgramme) -> None:
             purpose=demo.purpose,
             starts_on=starts,
             ends_on=starts + timedelta(days=demo.months * 30),
-        )
+        ),
+        facilitators=User.objects.filter(email__in=demo.facilitators),
     )
     for demo_set in demo.sets:
         _load_set(programme, demo_set, starts)

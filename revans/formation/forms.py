@@ -14,14 +14,41 @@ from revans.programmes.models import Participant, Programme
 from .inputs import RunInputs, Weighting
 from .proposal import attribute_fields
 
+FREE, UNPLACED, EVERYONE = "free", "unplaced", "everyone"
+POOLS = [
+    (FREE, _("People in no current set of this or another running programme")),
+    (UNPLACED, _("People not yet in a set of this programme")),
+    (EVERYONE, _("Everyone in the pool")),
+]
+
+
+def people_to_form(programme: Programme, choice: str) -> list[Participant]:
+    """The people a run is about, by the facilitator's choice of pool (unknown: the default)."""
+    if choice == EVERYONE:
+        people = selectors.pool(programme.organisation)
+    elif choice == UNPLACED:
+        people = selectors.unplaced_participants(programme)
+    else:
+        people = selectors.free_participants(programme)
+    return list(people)
+
+
 WEIGHTS = [(0, _("ignore")), (1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5")]
+
+
+def _or_one(weight: int | None) -> int:
+    return 1 if weight is None else weight
 
 
 class FormationForm(forms.Form):
     """What the facilitator asks of the solver: who, how many sets, what counts, which rules."""
 
-    unplaced_only = forms.BooleanField(
-        label=_("Only people not yet in a set of this programme"), required=False, initial=True
+    pool = forms.ChoiceField(
+        label=_("From"),
+        choices=POOLS,
+        initial=FREE,
+        widget=forms.RadioSelect,
+        help_text=_("Choosing another group shows its size and attributes when you propose."),
     )
     departments = forms.MultipleChoiceField(
         label=_("Departments (none chosen: all)"),
@@ -76,13 +103,21 @@ class FormationForm(forms.Form):
         self.fields["isolation"].choices = isolation  # type: ignore[attr-defined]
         for name, label in self.attribute_labels.items():
             key = name.replace(":", "__")
+            # Not required: an attribute the page did not show (another pool was chosen)
+            # counts with weight 1, "different", as the page would have offered.
             self.fields[f"weight_{key}"] = forms.TypedChoiceField(
-                label=_("Weight of %(a)s") % {"a": label}, choices=WEIGHTS, coerce=int, initial=1
+                label=_("Weight of %(a)s") % {"a": label},
+                choices=WEIGHTS,
+                coerce=int,
+                initial=1,
+                required=False,
+                empty_value=None,
             )
             self.fields[f"prefer_{key}"] = forms.ChoiceField(
                 label=_("%(a)s: people should be") % {"a": label},
                 choices=[("different", _("different")), ("similar", _("similar"))],
                 initial="different",
+                required=False,
             )
         average = (programme.min_set_size + programme.max_set_size) / 2
         self.initial.setdefault("lower", programme.min_set_size)
@@ -154,8 +189,8 @@ class FormationForm(forms.Form):
                 Weighting(
                     field=name,
                     label=str(label),
-                    weight=cleaned.get(f"weight_{name.replace(':', '__')}", 0),
-                    prefer=Prefer(cleaned.get(f"prefer_{name.replace(':', '__')}", "different")),
+                    weight=_or_one(cleaned.get(f"weight_{name.replace(':', '__')}")),
+                    prefer=Prefer(cleaned.get(f"prefer_{name.replace(':', '__')}") or "different"),
                 )
                 for name, label in self.attribute_labels.items()
             ),

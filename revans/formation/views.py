@@ -9,24 +9,18 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from revans.accounts.access import OrgRequest
 from revans.accounts.models import Organisation, Role
-from revans.programmes import selectors as programme_selectors
 from revans.programmes.models import Programme
 from revans.web import posted, report, save_form
 
 from . import selectors, services
 from .access import forming_view, get_formation_run
-from .forms import FormationAcceptForm, FormationForm, MoveForm
+from .forms import FormationAcceptForm, FormationForm, MoveForm, people_to_form
 
 
 @forming_view
 @require_http_methods(["GET", "POST"])
 def new(request: OrgRequest, programme: Programme) -> HttpResponse:
-    unplaced_only = request.method == "GET" or bool(request.POST.get("unplaced_only"))
-    people = list(
-        programme_selectors.unplaced_participants(programme)
-        if unplaced_only
-        else programme_selectors.pool(programme.organisation)
-    )
+    people = people_to_form(programme, request.POST.get("pool", ""))
     form = FormationForm(posted(request), programme=programme, people=people)
     run = save_form(
         request,

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from revans.accounts.models import Organisation, User
@@ -143,6 +143,22 @@ def unplaced_participants(programme: Programme) -> QuerySet[Participant]:
         "participant_id"
     )
     return Participant.objects.filter(organisation=programme.organisation).exclude(pk__in=placed)
+
+
+def free_participants(programme: Programme) -> QuerySet[Participant]:
+    """People in no current set of this programme, nor of another that has not ended yet:
+    the next cohort, without the people still busy in the last one."""
+    today = programme.organisation.today()
+    busy = SetMembership.objects.filter(left_on=None).filter(
+        Q(learning_set__programme=programme)
+        | Q(
+            learning_set__programme__organisation=programme.organisation,
+            learning_set__programme__ends_on__gte=today,
+        )
+    )
+    return Participant.objects.filter(organisation=programme.organisation).exclude(
+        pk__in=busy.values("participant_id")
+    )
 
 
 def pool(organisation: Organisation) -> QuerySet[Participant]:

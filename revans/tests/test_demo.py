@@ -8,6 +8,7 @@ from django.test import Client
 
 from revans.accounts.models import Invitation, Membership, Organisation, Role, User
 from revans.demo.data import ORGANISATIONS, PASSWORD
+from revans.formation.models import FormationRun
 from revans.programmes.models import (
     FacilitationMode,
     FacilitationPeriod,
@@ -15,9 +16,10 @@ from revans.programmes.models import (
     GroundRulesAcceptance,
     LearningSet,
     Participant,
+    Programme,
     SetMembership,
 )
-from revans.programmes.selectors import set_summary
+from revans.programmes.selectors import free_participants, set_summary
 
 
 def snapshot():
@@ -119,3 +121,51 @@ def test_the_logistics_company_runs_three_sets_that_tell_the_story():
     )
     page = client.get(f"/o/northbridge/programmes/{sets[0].programme_id}/")
     assert b"Harbour" in page.content and b"Compass" in page.content
+
+
+@pytest.mark.django_db
+def test_a_newcomer_can_form_the_next_cohort_s_sets_as_its_facilitator(
+    django_capture_on_commit_callbacks,
+):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    email = "elena.marsh@northbridge.example"
+    assert f"To form the sets of Leading Across Functions 2027, sign in as {email}." in (
+        out.getvalue()
+    )
+    programme = Programme.objects.get(name="Leading Across Functions 2027")
+    assert programme.starts_on > programme.organisation.today()  # about to start
+    free = list(free_participants(programme))
+    assert len(free) == 40
+    assert {p.department for p in free} >= {"Warehousing", "Finance", "IT", "HR"}
+    assert len({p.site for p in free}) == 4 and len({p.job_level for p in free}) == 3
+    assert sum(1 for p in free if p.manager_id) >= 25  # managers and reports among them
+
+    client = Client()
+    client.post("/accounts/login/", {"login": email, "password": PASSWORD})
+    home = client.get("/o/northbridge/").content.decode()
+    tool = f"/o/northbridge/programmes/{programme.pk}/formation/"
+    assert f'href="{tool}"' in home
+    assert "40 people in the pool" in client.get(tool).content.decode()
+    data = {"pool": "free", "sets": 8, "lower": 4, "upper": 6, "seconds": 1, "seed": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(tool, {**data, "avoid_repeats": "on", "isolation": "site"})
+    run = FormationRun.objects.get(programme=programme)
+    assert response["Location"] == run.get_absolute_url() and run.status == FormationRun.Status.DONE
+    where = {pk: g for g, group in enumerate(run.groups) for pk in group}
+    assert all(where[p.pk] != where[p.manager_id] for p in free if p.manager_id in where)
+
+    source = next(g for g, group in enumerate(run.groups) if len(group) > 4)
+    target = next(g for g, group in enumerate(run.groups) if len(group) < 6 and g != source)
+    person = run.groups[source][0]
+    client.post(f"{run.get_absolute_url()}move/", {"participant": person, "to_set": target + 1})
+    run.refresh_from_db()
+    assert person in run.groups[target]
+    accept = {f"name_{n}": f"Cohort {n}" for n in range(1, 9)}
+    elena = User.objects.get(email=email)
+    accept.update({f"facilitator_{n}": str(elena.pk) for n in range(1, 9)})
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(f"{run.get_absolute_url()}accept/", accept)
+    assert page.status_code == 302
+    assert programme.sets.count() == 8
+    assert not free_participants(programme).exists()

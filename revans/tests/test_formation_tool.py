@@ -37,7 +37,7 @@ def pool(world):
 
 def form_data(**overrides):
     data = {
-        "unplaced_only": "on",
+        "pool": "unplaced",
         "sets": "3",
         "lower": "4",
         "upper": "5",

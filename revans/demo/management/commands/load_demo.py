@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from revans.demo.data import PASSWORD
-from revans.demo.loader import load_demo
+from revans.demo.loader import forming, load_demo
 
 
 class Command(BaseCommand):
@@ -17,3 +17,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Every demo password is: {PASSWORD}")
         for organisation, role, email in logins:
             self.stdout.write(f"  {organisation:<24} {role.label:<12} {email}")
+        for programme, email in forming():
+            self.stdout.write(f"To form the sets of {programme}, sign in as {email}.")
