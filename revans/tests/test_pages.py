@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 
 from conftest import finished_run
 from revans.accounts import services
-from revans.accounts.models import Invitation, Membership, Organisation, Role, User
+from revans.accounts.models import Invitation, Membership, Organisation, Role, SignupDomain, User
 from revans.formation.models import FormationRun
 from revans.programmes import services as programme_services
 from revans.programmes.models import (
@@ -36,8 +36,9 @@ def planted(world):
         name=f"Invitee {CANARY}",
         roles=[Role.PARTICIPANT],
     )
-    # B's programme, set, people and ground rules.
+    # B's programme, set, people, ground rules and sign-up domain.
     bravo = Organisation.objects.get(pk=world.other_org.pk)
+    services.signup_domain_add(organisation=bravo, domain=f"{CANARY}.example", by=world.outsider)
     programme = Programme.objects.create(
         organisation=bravo,
         name=f"Programme {CANARY}",
@@ -174,12 +175,14 @@ def grow_organisation(world, times: int = 9) -> None:
             starts_on=date(2026, 1, 1),
             ends_on=date(2026, 6, 1),
         )
+        programme.facilitators.add(world.facilitator)
         learning_set = programme_services.set_create(
             programme=programme, name=f"Set {i}", facilitators=[world.facilitator], by=world.admin
         )
         person = Participant.objects.create(
-            organisation=world.org, email=user.email, name=user.name
+            organisation=world.org, email=user.email, name=user.name, user=user
         )
+        SignupDomain.objects.create(organisation=world.org, domain=f"site{i}.acme.example")
         for member in (
             person,
             Participant.objects.get(organisation=world.org, email=world.participant.email),
@@ -210,6 +213,8 @@ def grow_organisation(world, times: int = 9) -> None:
         ("facilitator", "/o/acme/"),
         ("participant", "/o/acme/"),
         ("admin", "/o/acme/members/"),
+        ("admin", "/o/acme/settings/"),
+        ("facilitator", "/o/acme/programmes/{programme}/formation/"),
         ("facilitator", "/"),
         ("admin", "/o/acme/programmes/"),
         ("sponsor", "/o/acme/people/"),
