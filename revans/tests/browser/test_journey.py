@@ -113,3 +113,24 @@ def test_every_role_home_page_passes_axe_and_csp(new_page, world):
         for url in ("/", "/o/acme/members/", "/o/acme/settings/", "/accounts/2fa/"):
             audited.page.goto(url)
             audited.audit()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_claims_a_domain_and_is_told_how_to_prove_it(new_page, world):
+    audited = new_page()
+    page = audited.page
+    sign_in(audited, world.admin.email, PASSWORD)
+    audited.audit()
+    page.goto("/o/acme/settings/")
+    audited.audit()
+    page.get_by_label("Email domain").fill("gmail.com")
+    page.get_by_role("button", name="Add domain").click()
+    audited.audit()
+    assert page.get_by_text("is a public email service").is_visible()
+    page.get_by_label("Email domain").fill("acme-freight.example")
+    page.get_by_role("button", name="Add domain").click()
+    audited.audit()
+    assert page.get_by_text("_revans-challenge.acme-freight.example").is_visible()
+    page.get_by_role("button", name="Check acme-freight.example now").click()
+    audited.audit()
+    assert page.get_by_text("No TXT record with the code was found").first.is_visible()
