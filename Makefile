@@ -13,7 +13,7 @@ export REVANS_TEST_DATABASE_URL
 .PHONY: help run test install lint typecheck migrations-check test-sqlite test-postgres test-browser clean
 
 help:
-	@echo "make run    install, migrate, load the demo and serve http://127.0.0.1:8000 with its worker"
+	@echo "make run    install, migrate, load the demo and serve http://127.0.0.1:8000 with its worker and sweep"
 	@echo "make test   install with dev extras and run every check"
 
 # The virtual environment, rebuilt when pyproject.toml changes.
@@ -38,7 +38,7 @@ run: install
 	$(MANAGE) createcachetable
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	$(MANAGE) load_demo
-	@echo; echo "Revans is starting on http://127.0.0.1:8000 (web and worker). Ctrl-C stops both."; echo
+	@echo; echo "Revans is starting on http://127.0.0.1:8000 (web, worker and the sweep). Ctrl-C stops them all."; echo
 	$(BIN)/honcho start --procfile Procfile
 
 lint: install

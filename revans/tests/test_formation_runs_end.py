@@ -5,7 +5,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -124,7 +124,7 @@ def test_a_run_no_worker_started_fails_after_a_while(world, people):
         created_at=timezone.now() - sweeps.QUEUE_PATIENCE - timedelta(minutes=1)
     )
     fresh = queued(world, people)
-    sweep_once()
+    assert sweep_once()[1] == []
     stuck.refresh_from_db()
     fresh.refresh_from_db()
     assert stuck.status == Status.FAILED and "No worker started" in stuck.problems[0]
@@ -178,3 +178,18 @@ def test_two_sweeps_at_once_end_each_run_once(world, people):
         thread.join()
     assert sum(ended) == len(runs)
     assert FormationRun.objects.filter(status=Status.FAILED).count() == len(runs)
+
+
+def test_one_failing_sweep_is_reported_and_the_others_still_run(world, people, monkeypatch):
+    def broken(now):
+        raise RuntimeError("a broken app sweep")
+
+    margin = sweeps.SILENCE.total_seconds()
+    run = running(world, people, started_ago=10 + margin + 5, silent_for=margin + 5)
+    monkeypatch.setattr(
+        "revans.accounts.management.commands.sweep.app_sweeps", lambda: [broken, sweeps.sweep]
+    )
+    with pytest.raises(CommandError, match="These sweeps failed"):
+        call_command("sweep")
+    run.refresh_from_db()
+    assert run.status == Status.FAILED

@@ -12,7 +12,7 @@ from importlib import import_module
 from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
@@ -33,15 +33,18 @@ def app_sweeps() -> list[Any]:
     return found
 
 
-def sweep_once() -> dict[str, int]:
+def sweep_once() -> tuple[dict[str, int], list[str]]:
+    """What each app's sweep did, and the apps whose sweep failed (logged with the error)."""
     done: dict[str, int] = {}
+    failed = []
     for sweep in app_sweeps():
         try:
             done.update(sweep(timezone.now()))
         except Exception:
             # One app's failure must not stop the others' reminders and clean-ups.
-            logger.exception("Sweep %s.%s failed", sweep.__module__, sweep.__name__)
-    return done
+            logger.exception("Sweep %s failed", sweep.__module__)
+            failed.append(sweep.__module__)
+    return done, failed
 
 
 class Command(BaseCommand):
@@ -58,12 +61,20 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         every = options["every"]
+        if every:
+            self.stdout.write(
+                f"Sweeping every {every} s: "
+                + ", ".join(sweep.__module__.removesuffix(".sweeps") for sweep in app_sweeps())
+                + "."
+            )
         while True:
-            done = sweep_once()
+            done, failed = sweep_once()
             did = ", ".join(f"{what}: {n}" for what, n in done.items() if n)
             if did or not every:
                 self.stdout.write(f"Sweep: {did or 'nothing was due'}.")
             if not every:
+                if failed:  # so that cron reports it
+                    raise CommandError(f"These sweeps failed (see the log): {', '.join(failed)}")
                 return
             time.sleep(every)
             close_old_connections()  # a long-lived loop must not hold a broken connection
