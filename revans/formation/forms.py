@@ -22,6 +22,17 @@ POOLS = [
 ]
 
 
+class PoolForm(forms.Form):
+    """Which people the tool shows; a GET, so the attributes below match the people chosen."""
+
+    pool = forms.ChoiceField(
+        label=_("Form sets from"), choices=POOLS, initial=FREE, widget=forms.RadioSelect
+    )
+
+    def choice(self) -> str:
+        return str(self.cleaned_data["pool"]) if self.is_valid() else FREE
+
+
 def people_to_form(programme: Programme, choice: str) -> list[Participant]:
     """The people a run is about, by the facilitator's choice of pool (unknown: the default)."""
     if choice == EVERYONE:
@@ -43,13 +54,7 @@ def _or_one(weight: int | None) -> int:
 class FormationForm(forms.Form):
     """What the facilitator asks of the solver: who, how many sets, what counts, which rules."""
 
-    pool = forms.ChoiceField(
-        label=_("From"),
-        choices=POOLS,
-        initial=FREE,
-        widget=forms.RadioSelect,
-        help_text=_("Choosing another group shows its size and attributes when you propose."),
-    )
+    pool = forms.ChoiceField(choices=POOLS, initial=FREE, widget=forms.HiddenInput)
     departments = forms.MultipleChoiceField(
         label=_("Departments (none chosen: all)"),
         required=False,

@@ -14,14 +14,18 @@ from revans.web import posted, report, save_form
 
 from . import selectors, services
 from .access import forming_view, get_formation_run
-from .forms import FormationAcceptForm, FormationForm, MoveForm, people_to_form
+from .forms import FormationAcceptForm, FormationForm, MoveForm, PoolForm, people_to_form
 
 
 @forming_view
 @require_http_methods(["GET", "POST"])
 def new(request: OrgRequest, programme: Programme) -> HttpResponse:
-    people = people_to_form(programme, request.POST.get("pool", ""))
-    form = FormationForm(posted(request), programme=programme, people=people)
+    pool = PoolForm(request.GET or None)
+    choice = request.POST.get("pool") or pool.choice()
+    people = people_to_form(programme, choice)
+    form = FormationForm(
+        posted(request), programme=programme, people=people, initial={"pool": choice}
+    )
     run = save_form(
         request,
         form,
@@ -39,7 +43,13 @@ def new(request: OrgRequest, programme: Programme) -> HttpResponse:
     return render(
         request,
         "formation/new.html",
-        {"programme": programme, "form": form, "pool_size": len(people), "runs": runs},
+        {
+            "programme": programme,
+            "pool": pool,
+            "form": form,
+            "pool_size": len(people),
+            "runs": runs,
+        },
     )
 
 

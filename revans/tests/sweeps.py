@@ -92,8 +92,11 @@ class _Links(HTMLParser):
 _NOT_CRAWLED = ("/accounts/logout/", "/admin/")
 
 
-def crawl(client: Client, start: list[str], limit: int = 300) -> dict[str, str]:
-    """GET every same-site page reachable by links from `start`; return {url: body}."""
+def crawl(
+    client: Client, start: list[str], limit: int = 300, statuses: dict[str, int] | None = None
+) -> dict[str, str]:
+    """GET every same-site page reachable by links from `start`; return {url: body}, and fill
+    `statuses` with {url: final status code} when given."""
     seen: dict[str, str] = {}
     queue = list(start)
     while queue and len(seen) < limit:
@@ -103,6 +106,8 @@ def crawl(client: Client, start: list[str], limit: int = 300) -> dict[str, str]:
         response = client.get(url, follow=True)
         body = response.content.decode(errors="replace")
         seen[url] = body
+        if statuses is not None:
+            statuses[url] = response.status_code
         if "text/html" not in response.get("Content-Type", ""):
             continue
         parser = _Links()

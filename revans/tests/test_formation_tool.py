@@ -287,3 +287,15 @@ def test_the_service_refuses_a_facilitator_from_elsewhere(world):
     with pytest.raises(ValidationError):
         programme_services.programme_save(programme=world.programme, facilitators=[world.outsider])
     assert list(world.programme.facilitators.all()) == [world.facilitator]
+
+
+def test_the_pool_to_form_from_is_chosen_before_the_settings(client, world, pool):
+    tool = f"/o/acme/programmes/{world.programme.pk}/formation/"
+    client.force_login(world.facilitator)
+    # Set A's two members are busy in this running programme; Rae and the twelve are free.
+    assert b"13 people in the pool." in client.get(tool).content
+    assert b"13 people in the pool." in client.get(f"{tool}?pool=unplaced").content
+    everyone = client.get(f"{tool}?pool=everyone").content
+    assert b"15 people in the pool." in everyone
+    assert b'name="pool" value="everyone"' in everyone  # the proposal asks for the same people
+    assert b"13 people in the pool." in client.get(f"{tool}?pool=nonsense").content

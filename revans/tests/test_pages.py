@@ -87,6 +87,19 @@ START = [
 ]
 
 
+@pytest.mark.parametrize(
+    "actor", ["admin", "sponsor", "facilitator", "participant", "other_facilitator"]
+)
+def test_no_link_a_person_is_shown_leads_to_a_refusal(client, planted, actor):
+    user = planted.other_facilitator if actor == "other_facilitator" else planted.actors[actor]
+    client.force_login(user)
+    statuses: dict[str, int] = {}
+    pages = crawl(client, ["/", "/o/acme/"], statuses=statuses)
+    assert len(pages) >= 3
+    refused = {url: code for url, code in statuses.items() if code >= 400}
+    assert not refused
+
+
 @pytest.mark.parametrize("actor", ["admin", "sponsor", "facilitator", "participant"])
 def test_organisation_b_never_reaches_organisation_a(client, planted, actor):
     client.force_login(planted.actors[actor])
