@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from allauth.account.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from revans.accounts.signals import membership_joined
