@@ -7,14 +7,16 @@ outsider (its own admin) who must never see anything of A.
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from revans.accounts.models import Membership, Organisation, Role, User
 from revans.formation.inputs import RunInputs, Weighting
 from revans.formation.models import FormationRun
+from revans.meetings.models import Meeting
 from revans.programmes import services as programme_services
 from revans.programmes.models import LearningSet, Participant, Programme, SetMembership
 from revans.tests.dns_server import DNSServer
@@ -86,6 +88,21 @@ def finished_run(programme: Programme, groups: list[list[int]], **fields) -> For
         **fields,
     }
     return FormationRun.objects.create(**values)
+
+
+def future_meeting(learning_set: LearningSet, days: int = 10, **fields) -> Meeting:
+    """A scheduled meeting of the set `days` from now, 09:30 to 13:30 UTC, in London's zone."""
+    start = (timezone.now() + timedelta(days=days)).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    )
+    values = {
+        "learning_set": learning_set,
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=4),
+        "time_zone": "Europe/London",
+        **fields,
+    }
+    return Meeting.objects.create(**values)
 
 
 def make_member(org: Organisation, user: User, *roles: Role) -> Membership:

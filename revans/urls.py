@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("revans.accounts.urls")),
     path("", include("revans.programmes.urls")),
     path("", include("revans.formation.urls")),
+    path("", include("revans.meetings.urls")),
 ]

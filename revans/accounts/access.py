@@ -4,6 +4,7 @@ Outsiders get 404, the same answer as for something that does not exist, so they
 Members who lack the role get 403.
 """
 
+import zoneinfo
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, Concatenate
@@ -15,6 +16,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Invitation, Membership, Organisation, Role, SignupDomain, User
@@ -82,6 +84,8 @@ def org_view(*roles: Role) -> Callable[[OrgView], Callable[..., HttpResponse]]:
                 )
                 return HttpResponseRedirect(reverse("mfa_index"))
             org_request: OrgRequest = request  # type: ignore[assignment]
+            if not membership.user.time_zone:  # inside an organisation, its zone by default
+                timezone.activate(zoneinfo.ZoneInfo(membership.organisation.time_zone))
             org_request.membership = membership
             org_request.organisation = membership.organisation
             return view(org_request, *args, **kwargs)

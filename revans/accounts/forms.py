@@ -107,3 +107,17 @@ class SignupDomainForm(forms.Form):
         max_length=253,
         help_text=_("For example example.com: people with an address there may sign up."),
     )
+
+
+class ProfileForm(forms.ModelForm[User]):
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone"),
+        required=False,
+        choices=[("", _("My organisation's"))]
+        + [(zone, zone) for zone in sorted(zoneinfo.available_timezones())],
+        help_text=_("Every page and email shows times in it, with the zone named."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["name", "time_zone"]

@@ -20,6 +20,11 @@ from django.utils.translation import gettext_lazy as _
 MIN_GROUP_SIZE_FLOOR = 3
 
 
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -46,6 +51,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    time_zone = models.CharField(
+        _("your time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Times are shown in it everywhere. Empty: your organisation's."),
+    )
 
     objects = UserManager()
 
@@ -68,11 +80,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
 
 
 class Organisation(models.Model):

@@ -239,6 +239,14 @@ def membership_reactivate(*, membership: Membership) -> Membership:
 
 
 @transaction.atomic
+def profile_update(*, user: User) -> User:
+    """Save a person's own name and time zone (the form has set the fields)."""
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["name", "time_zone"])
+    return user
+
+
+@transaction.atomic
 def organisation_update(*, organisation: Organisation) -> Organisation:
     """Save settings an admin edited (the form has set the fields)."""
     organisation.full_clean()

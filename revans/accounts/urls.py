@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("profile/", views.profile, name="profile"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("o/<slug:org>/members/", views.member_list, name="member_list"),
     path("o/<slug:org>/members/invite/", views.member_invite, name="member_invite"),

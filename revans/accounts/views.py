@@ -18,6 +18,7 @@ from revans.web import posted, report, save_form
 from . import selectors, services
 from .access import (
     OrgRequest,
+    SignedInRequest,
     get_invitation_by_token,
     get_invitation_for_admin,
     get_member_for_admin,
@@ -28,6 +29,7 @@ from .forms import (
     AcceptWithNewAccountForm,
     InvitationForm,
     OrganisationSettingsForm,
+    ProfileForm,
     RolesForm,
     SignupDomainForm,
 )
@@ -214,6 +216,15 @@ def signup_domain_remove(request: OrgRequest, domain_id: int) -> HttpResponse:
         _("Sign-up for %(domain)s is closed.") % {"domain": row.domain},
     )
     return redirect("accounts:org_settings", org=request.organisation.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request: SignedInRequest) -> HttpResponse:
+    form = ProfileForm(posted(request), instance=request.user)
+    if save_form(request, form, lambda: services.profile_update(user=form.instance)):
+        messages.success(request, _("Saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
 
 
 @login_not_required

@@ -37,6 +37,8 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             "meeting_minutes",
             "min_set_size",
             "max_set_size",
+            "reminder_days",
+            "quorum_percent",
             "currency",
             "facilitators",
             "ground_rules",

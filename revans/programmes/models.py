@@ -113,6 +113,17 @@ class Programme(models.Model):
         default=6,
         validators=[MinValueValidator(SET_SIZE_LIMITS[0]), MaxValueValidator(SET_SIZE_LIMITS[1])],
     )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("reminders before each meeting (days)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
+    )
+    quorum_percent = models.PositiveSmallIntegerField(
+        _("quorum (% of members)"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("A meeting is flagged when fewer members than this have said they will come."),
+    )
     currency = models.CharField(
         _("currency"),
         max_length=3,

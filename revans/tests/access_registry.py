@@ -16,6 +16,7 @@ class Kind(Enum):
     ORG = "members of the organisation in the URL, with one of the roles"
     THIRD_PARTY = "pages of a library (allauth), checked for crashes and leaks only"
     OPERATOR = "Django admin: operators (is_staff) only"
+    SECRET_LINK = "anyone holding the secret in the URL (a calendar feed, an RSVP link)"
 
 
 ANY_ROLE = frozenset(Role)
@@ -90,6 +91,23 @@ REGISTRY: dict[str, Rule] = {
     "formation:again": org(*FORMERS, methods=ACTION, others=SCOPED),
     "formation:move": org(*FORMERS, methods=ACTION, others=SCOPED),
     "formation:accept": org(*FORMERS, methods=FORM, others=SCOPED),
+    # Meetings: a set's people read, its managers schedule; the target meeting is set A's.
+    "meetings:set_meetings": org(others=SCOPED),
+    "meetings:schedule": org(*SET_MANAGERS, methods=FORM, others=SCOPED),
+    "meetings:add": org(*SET_MANAGERS, methods=FORM, others=SCOPED),
+    "meetings:meeting": org(others=SCOPED),
+    "meetings:edit": org(*SET_MANAGERS, methods=FORM, others=SCOPED),
+    "meetings:cancel": org(*SET_MANAGERS, methods=FORM, others=SCOPED),
+    "meetings:rsvp": org(methods=ACTION, others=SCOPED),
+    "meetings:attendance": org(*SET_MANAGERS, methods=ACTION, others=SCOPED),
+    # Every facilitator of the programme (named, or of any of its sets) reads its calendar.
+    "meetings:programme_calendar": org(*FORMERS),
+    "meetings:mine": Rule(Kind.SIGNED_IN),
+    "meetings:feed": Rule(Kind.SIGNED_IN, frozenset(FORM)),
+    "accounts:profile": Rule(Kind.SIGNED_IN, frozenset(FORM)),
+    # Secret links: anyone holding one (checked for crashes and leaks; bad links are a 400/404).
+    "meetings:feed_ics": Rule(Kind.SECRET_LINK),
+    "meetings:rsvp_link": Rule(Kind.SECRET_LINK, frozenset(FORM)),
 }
 
 # Whole URL trees owned by libraries, matched by the start of the route.

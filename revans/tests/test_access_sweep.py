@@ -6,9 +6,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from conftest import finished_run, make_member, make_user
+from conftest import finished_run, future_meeting, make_member, make_user
 from revans.accounts import services
 from revans.accounts.models import Invitation, Role, SignupDomain
+from revans.meetings import services as meetings_services
+from revans.meetings.links import rsvp_token
 from revans.programmes.models import ParticipantImport
 
 from .access_registry import Kind, rule_for
@@ -59,6 +61,8 @@ def url_values(world):
     people = list(world.org.participants.values_list("pk", flat=True))
     run = finished_run(world.programme, [people], created_by=world.admin)
     domain = SignupDomain.objects.create(organisation=world.org, domain="acme-freight.example")
+    meeting = future_meeting(world.set_a)
+    pat = world.org.participants.get(user=world.participant)
     return {
         "run_id": str(run.pk),
         "programme_id": str(world.programme.pk),
@@ -72,6 +76,9 @@ def url_values(world):
         "membership_id": str(world.membership(world.participant2).pk),
         "invitation_id": str(invitation.pk),
         "domain_id": str(domain.pk),
+        "meeting_id": str(meeting.pk),
+        "rsvp_token": rsvp_token(meeting, pat, nonce="sweep"),
+        "feed_token": meetings_services.feed_renew(user=world.participant),
         "token": services.invitation_token(invitation),
     }
 
@@ -117,7 +124,7 @@ def _expectation(rule, actor: str, method: str):
         # Allowed: a page or a redirect after an action, never a refusal or a crash.
         return response.status_code in (200, 302) if allowed_method else response.status_code == 405
 
-    if rule.kind is Kind.PUBLIC:
+    if rule.kind in (Kind.PUBLIC, Kind.SECRET_LINK):
         return answered
     if rule.kind is Kind.SIGNED_IN:
         return _is_login_redirect if anonymous else answered

@@ -272,6 +272,8 @@ def test_admins_and_sponsors_name_the_programme_s_facilitators(client, world):
         "min_set_size": "2",
         "max_set_size": "6",
         "currency": "GBP",
+        "reminder_days": "2",
+        "quorum_percent": "50",
         "ground_rules": "Be kind.",
         "facilitators": [str(world.other_facilitator.pk)],
     }

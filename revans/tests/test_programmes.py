@@ -39,6 +39,8 @@ PROGRAMME_FORM = {
     "min_set_size": 4,
     "max_set_size": 6,
     "currency": "eur",
+    "reminder_days": "2",
+    "quorum_percent": "50",
     "ground_rules": "Confidentiality first.\nQuestions, not advice.",
 }
 

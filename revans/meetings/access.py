@@ -1,0 +1,86 @@
+"""Who may see and run a set's meetings: the set's own people (programmes.access.get_set
+decides), and for the programme calendar its admins, sponsors and facilitators."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, Concatenate
+
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+
+from revans.accounts.access import OrgRequest, org_view, require_role
+from revans.accounts.models import Role
+from revans.programmes.access import SetAccess, get_set
+from revans.programmes.models import Programme
+
+from .models import Meeting
+
+CALENDAR_READERS = (Role.ADMIN, Role.SPONSOR, Role.FACILITATOR)
+
+
+@dataclass(frozen=True)
+class MeetingAccess:
+    meeting: Meeting
+    set: SetAccess
+
+
+def get_meeting(request: OrgRequest, meeting_id: int, *, manage: bool = False) -> MeetingAccess:
+    try:
+        meeting = Meeting.objects.select_related("learning_set__programme__organisation").get(
+            pk=meeting_id, learning_set__programme__organisation=request.organisation
+        )
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+    return MeetingAccess(
+        meeting=meeting, set=get_set(request, meeting.learning_set_id, manage=manage)
+    )
+
+
+type MeetingView = Callable[Concatenate[OrgRequest, MeetingAccess, ...], HttpResponse]
+
+
+def meeting_view(
+    *, manage: bool = False, roles: tuple[Role, ...] = ()
+) -> Callable[[MeetingView], Callable[..., HttpResponse]]:
+    """Resolve /o/<org>/meetings/<meeting_id>/ before the method check, as set_view does."""
+
+    def decorator(view: MeetingView) -> Callable[..., HttpResponse]:
+        @org_view(*roles)
+        @wraps(view)
+        def wrapper(
+            request: OrgRequest, meeting_id: int, *args: Any, **kwargs: Any
+        ) -> HttpResponse:
+            return view(request, get_meeting(request, meeting_id, manage=manage), *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def get_programme_for_calendar(request: OrgRequest, programme_id: int) -> Programme:
+    """Admins and sponsors; facilitators of the programme (named, or of one of its sets)."""
+    membership = request.membership
+    require_role(membership, *CALENDAR_READERS)
+    programmes = Programme.objects.filter(organisation=request.organisation)
+    if not membership.has_role(Role.ADMIN, Role.SPONSOR):
+        programmes = programmes.filter(
+            Q(facilitators=request.user)
+            | Q(sets__facilitations__user=request.user, sets__facilitations__until=None)
+        ).distinct()
+    try:
+        return programmes.get(pk=programme_id)
+    except Programme.DoesNotExist:
+        raise Http404 from None
+
+
+type CalendarView = Callable[Concatenate[OrgRequest, Programme, ...], HttpResponse]
+
+
+def calendar_view(view: CalendarView) -> Callable[..., HttpResponse]:
+    @org_view(*CALENDAR_READERS)
+    @wraps(view)
+    def wrapper(request: OrgRequest, programme_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        return view(request, get_programme_for_calendar(request, programme_id), *args, **kwargs)
+
+    return wrapper

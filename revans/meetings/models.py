@@ -1,0 +1,201 @@
+"""Meetings of a set: series, single meetings, RSVPs, attendance, calendar feeds, and the
+outbox through which every meeting email leaves exactly once."""
+
+import uuid
+import zoneinfo
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from revans.accounts.models import validate_time_zone
+from revans.domain.cadence import Cadence
+from revans.programmes.models import LearningSet, Participant
+
+
+def new_uid() -> str:
+    return f"{uuid.uuid4()}@revans"
+
+
+class MeetingSeries(models.Model):
+    """How a set's meetings were scheduled; each meeting is its own row from then on."""
+
+    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="series")
+    cadence = models.CharField(max_length=10, choices=[(c.value, c.value) for c in Cadence])
+    weekday = models.PositiveSmallIntegerField(default=0)
+    every_weeks = models.PositiveSmallIntegerField(default=4)
+    nth = models.SmallIntegerField(default=1)
+    first_on = models.DateField()
+    until = models.DateField()
+    start_time = models.TimeField()
+    minutes = models.PositiveSmallIntegerField()
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.get_cadence_display()} series of {self.learning_set}"
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="meetings")
+    series = models.ForeignKey(
+        MeetingSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
+    )
+    # One UID for the meeting's whole life, so every calendar updates the same event.
+    uid = models.CharField(max_length=80, unique=True, default=new_uid, editable=False)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    video_url = models.URLField(_("video link"), max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    # Raised on every change calendars must see (start, end, place, status): RFC 5545 3.8.7.4.
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_it_starts",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.learning_set} on {self.local_start:%d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "meetings:meeting",
+            kwargs={"org": self.learning_set.programme.organisation.slug, "meeting_id": self.pk},
+        )
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(self.zone)
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+
+class Rsvp(models.Model):
+    class Answer(models.TextChoices):
+        YES = "yes", _("Coming")
+        NO = "no", _("Sending apologies")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    answer = models.CharField(max_length=3, choices=Answer.choices)
+    note = models.CharField(_("note for the facilitator"), max_length=500, blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+    # The emailed link that gave this answer (its hash): a link works once.
+    link_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "participant"], name="one_rsvp_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.get_answer_display()}"
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    present = models.BooleanField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "participant"], name="attendance_once_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} {'present' if self.present else 'absent'}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret feed of all their meetings. Only the token's hash is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_live_feed_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"
+
+
+class Notice(models.Model):
+    """One email about one meeting to one person, sent exactly once.
+
+    Written in the transaction that makes it due (so a rolled-back request leaves none), unique
+    by `key`, claimed by a conditional update before sending, and sent with a Message-ID that
+    stays the same if it ever has to be sent again.
+    """
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Invitation")
+        UPDATE = "update", _("Change")
+        CANCELLATION = "cancellation", _("Cancellation")
+        REMINDER = "reminder", _("Reminder")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notices")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # The meeting as it was when the notice became due: a notice about a version that has since
+    # changed is skipped (a newer notice says what is true now).
+    sequence = models.PositiveIntegerField()
+    for_start = models.DateTimeField()
+    key = models.CharField(max_length=200, unique=True)
+    message_id = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(db_default=Now())
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skipped = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "claimed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.meeting} to {self.user}"

@@ -1,0 +1,227 @@
+"""Meeting emails, exactly once: which notices are due, and sending them.
+
+A notice is a row unique by its key (meeting, kind, person, and the version or start time it is
+about); `send_due` claims each by a conditional update before sending, so two workers or sweeps
+never send one twice, and releases the claim if sending fails so a later sweep tries again. A
+notice about a version of the meeting that has since changed is skipped: a newer one says what is
+true now. Each is rendered when it is sent, in the recipient's time zone.
+"""
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from revans.accounts.models import User
+from revans.programmes.models import LearningSet, Participant
+
+from . import calendar
+from .links import rsvp_token
+from .models import Meeting, Notice
+
+Kind = Notice.Kind
+INVITE_AHEAD = timedelta(days=70)  # invitations go out for meetings this close
+RECLAIM_AFTER = timedelta(minutes=10)  # a claim this old belongs to a sender that died
+logger = logging.getLogger(__name__)
+
+
+def recipients(learning_set: LearningSet) -> list[User]:
+    """Who is told about the set's meetings: its current facilitators and the current members
+    whose pool entry is linked to an active account in the organisation."""
+    organisation = learning_set.programme.organisation_id
+    members = User.objects.filter(
+        participants__set_memberships__learning_set=learning_set,
+        participants__set_memberships__left_on=None,
+        memberships__organisation_id=organisation,
+        memberships__is_active=True,
+    )
+    facilitators = User.objects.filter(
+        facilitations__learning_set=learning_set,
+        facilitations__until=None,
+        memberships__organisation_id=organisation,
+        memberships__is_active=True,
+    )
+    return list((members | facilitators).distinct().order_by("pk"))
+
+
+def number(meeting: Meeting) -> int:
+    """The meeting's place among its set's meetings, for its title ("meeting 3")."""
+    earlier = Meeting.objects.filter(
+        learning_set_id=meeting.learning_set_id,
+        status=Meeting.Status.SCHEDULED,
+        starts_at__lt=meeting.starts_at,
+    )
+    return earlier.count() + 1
+
+
+def _notice(meeting: Meeting, user: User, kind: str, about: str) -> Notice:
+    return Notice(
+        meeting=meeting,
+        user=user,
+        kind=kind,
+        sequence=meeting.sequence,
+        for_start=meeting.starts_at,
+        key=f"{meeting.uid}:{kind}:{user.pk}:{about}",
+        message_id=f"<{kind}.{about}.{user.pk}.{meeting.uid}>",
+    )
+
+
+def invite_due(*, now: datetime, meetings: Sequence[Meeting] | None = None) -> int:
+    """An invitation for every upcoming meeting within INVITE_AHEAD to everyone who should have
+    one and has none yet (people who joined the set later included)."""
+    due = (
+        meetings
+        if meetings is not None
+        else Meeting.objects.filter(
+            status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + INVITE_AHEAD
+        ).select_related("learning_set__programme")
+    )
+    due = [m for m in due if now < m.starts_at <= now + INVITE_AHEAD and not m.is_cancelled]
+    people: dict[int, list[User]] = {}
+    rows = []
+    for meeting in due:
+        if meeting.learning_set_id not in people:
+            people[meeting.learning_set_id] = recipients(meeting.learning_set)
+        rows += [_notice(meeting, u, Kind.INVITATION, "0") for u in people[meeting.learning_set_id]]
+    return len(Notice.objects.bulk_create(rows, ignore_conflicts=True)) if rows else 0
+
+
+def announce(meeting: Meeting, *, kind: str) -> None:
+    """A change or cancellation, to everyone whose invitation has gone out (an invitation still
+    waiting will carry the meeting as it is when it is sent)."""
+    invited = User.objects.filter(
+        pk__in=Notice.objects.filter(
+            meeting=meeting, kind=Kind.INVITATION, sent_at__isnull=False
+        ).values("user_id")
+    )
+    rows = [_notice(meeting, user, kind, str(meeting.sequence)) for user in invited]
+    Notice.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def remind_due(*, now: datetime) -> int:
+    """A reminder for each meeting that starts within its programme's reminder days."""
+    soon = Meeting.objects.filter(
+        status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + timedelta(days=14)
+    ).select_related("learning_set__programme")
+    rows = []
+    for meeting in soon:
+        if meeting.starts_at - timedelta(days=meeting.learning_set.programme.reminder_days) > now:
+            continue
+        about = f"{meeting.starts_at:%Y%m%dT%H%MZ}"
+        people = recipients(meeting.learning_set)
+        rows += [_notice(meeting, user, Kind.REMINDER, about) for user in people]
+    return len(Notice.objects.bulk_create(rows, ignore_conflicts=True)) if rows else 0
+
+
+def _unclaimed(now: datetime) -> Q:
+    return Q(sent_at=None, skipped="") & (
+        Q(claimed_at=None) | Q(claimed_at__lt=now - RECLAIM_AFTER)
+    )
+
+
+def send_due(*, now: datetime) -> int:
+    """Send every notice that is due and not yet sent; returns how many this call sent."""
+    sent = 0
+    for pk in Notice.objects.filter(_unclaimed(now)).order_by("pk").values_list("pk", flat=True):
+        if not Notice.objects.filter(_unclaimed(now), pk=pk).update(claimed_at=now):
+            continue  # another sender has it
+        notice = Notice.objects.select_related(
+            "user", "meeting__learning_set__programme__organisation"
+        ).get(pk=pk)
+        reason = _obsolete(notice, now)
+        if reason:
+            Notice.objects.filter(pk=pk).update(skipped=reason)
+            continue
+        try:
+            message(notice).send()
+        except Exception:
+            logger.exception("Notice %s could not be sent; the next sweep tries again", pk)
+            Notice.objects.filter(pk=pk).update(claimed_at=None)
+            continue
+        Notice.objects.filter(pk=pk).update(sent_at=now)
+        sent += 1
+    return sent
+
+
+def _obsolete(notice: Notice, now: datetime) -> str:
+    meeting = notice.meeting
+    if notice.kind != Kind.CANCELLATION and meeting.is_cancelled:
+        return "cancelled"
+    if notice.kind != Kind.CANCELLATION and meeting.starts_at <= now:
+        return "too late"
+    if notice.kind == Kind.UPDATE and notice.sequence < meeting.sequence:
+        return "superseded"
+    if notice.kind == Kind.REMINDER and notice.for_start != meeting.starts_at:
+        return "moved"
+    if notice.kind != Kind.CANCELLATION and notice.user not in recipients(meeting.learning_set):
+        return "no longer in the set"
+    return ""
+
+
+def zone_for(user: User | None, meeting: Meeting) -> ZoneInfo:
+    """The reader's own zone, else their organisation's."""
+    own = user.time_zone if user is not None else ""
+    return ZoneInfo(own or meeting.learning_set.programme.organisation.time_zone)
+
+
+def when(meeting: Meeting, zone: ZoneInfo) -> str:
+    """ "Tuesday 8 December 2026, 09:30 to 13:30 (Europe/London)", in the reader's zone."""
+    start, end = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
+    return f"{start:%A} {start.day} {start:%B %Y}, {start:%H:%M} to {end:%H:%M} ({zone.key})"
+
+
+def _rsvp_url(notice: Notice) -> str:
+    meeting = notice.meeting
+    person = Participant.objects.filter(
+        user=notice.user,
+        organisation_id=meeting.learning_set.programme.organisation_id,
+        set_memberships__learning_set=meeting.learning_set,
+        set_memberships__left_on=None,
+    ).first()
+    if person is None or notice.kind == Kind.CANCELLATION:
+        return ""
+    token = rsvp_token(meeting, person, nonce=str(notice.pk))
+    return settings.SITE_URL + reverse("meetings:rsvp_link", kwargs={"rsvp_token": token})
+
+
+def apologies_rule(learning_set: LearningSet) -> str:
+    """The set's own rule about apologies (its notice period), if its ground rules have one."""
+    current = learning_set.ground_rules.order_by("-version").first()
+    rules = current.rules if current else []
+    return next((rule for rule in rules if rule.lower().startswith("apolog")), "")
+
+
+def message(notice: Notice) -> EmailMultiAlternatives:
+    meeting, user = notice.meeting, notice.user
+    n = number(meeting)
+    context = {
+        "kind": notice.kind,
+        "user": user,
+        "title": calendar.title(meeting, n),
+        "when": when(meeting, zone_for(user, meeting)),
+        "meeting": meeting,
+        "meeting_url": settings.SITE_URL + meeting.get_absolute_url(),
+        "rsvp_url": _rsvp_url(notice),
+        "apologies": apologies_rule(meeting.learning_set),
+    }
+    subject = " ".join(render_to_string("meetings/email/notice_subject.txt", context).split())
+    email = EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body=render_to_string("meetings/email/notice_message.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        headers={"Message-ID": notice.message_id},
+    )
+    email.attach_alternative(
+        render_to_string("meetings/email/notice_message.html", context), "text/html"
+    )
+    if notice.kind != Kind.REMINDER:
+        method, ics = calendar.invitation(meeting, n, user)
+        email.attach_alternative(ics.decode(), f"text/calendar; method={method}; charset=UTF-8")
+    return email
