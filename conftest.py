@@ -90,11 +90,9 @@ def finished_run(programme: Programme, groups: list[list[int]], **fields) -> For
     return FormationRun.objects.create(**values)
 
 
-def future_meeting(learning_set: LearningSet, days: int = 10, **fields) -> Meeting:
-    """A scheduled meeting of the set `days` from now, 09:30 to 13:30 UTC, in London's zone."""
-    start = (timezone.now() + timedelta(days=days)).replace(
-        hour=9, minute=30, second=0, microsecond=0
-    )
+def future_meeting(learning_set: LearningSet, days: float = 10, **fields) -> Meeting:
+    """A scheduled four-hour meeting of the set, `days` from now, in London's zone."""
+    start = (timezone.now() + timedelta(days=days)).replace(second=0, microsecond=0)
     values = {
         "learning_set": learning_set,
         "starts_at": start,
