@@ -35,7 +35,7 @@ def calendars(message) -> list[tuple[str, icalendar.Calendar]]:
     return parts
 
 
-def the_event(message) -> icalendar.Event:
+def the_event(message):
     [(_type, calendar)] = calendars(message)
     [event] = calendar.walk("VEVENT")
     return event
