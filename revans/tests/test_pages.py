@@ -6,10 +6,11 @@ from datetime import date
 import pytest
 from allauth.account.models import EmailAddress
 
-from conftest import finished_run
+from conftest import finished_run, future_meeting
 from revans.accounts import services
 from revans.accounts.models import Invitation, Membership, Organisation, Role, SignupDomain, User
 from revans.formation.models import FormationRun
+from revans.meetings.models import Attendance, Rsvp
 from revans.programmes import services as programme_services
 from revans.programmes.models import (
     FacilitationPeriod,
@@ -64,6 +65,10 @@ def planted(world):
     programme_services.ground_rules_update(
         learning_set=world.set_b, text=f"Rule {SET_CANARY}", by=world.admin
     )
+    # Meetings: B's carry the canary in their place; in A, set B's meeting is set B's business.
+    future_meeting(learning_set, place=f"Room {CANARY}")
+    future_meeting(world.set_b, place=f"Room {SET_CANARY}")
+    future_meeting(world.set_a, place="Room A")
     # A finished formation run in each organisation: A's proposal page is crawled, B's never.
     proposal(world.programme)
     proposal(programme)
@@ -78,6 +83,7 @@ def proposal(programme: Programme) -> FormationRun:
 
 START = [
     "/",
+    "/meetings/",
     "/o/acme/",
     "/o/acme/members/",
     "/o/acme/settings/",
@@ -262,3 +268,47 @@ def test_query_budget_of_a_proposal(client, world):
         run.save()
 
     assert_query_budget(client, url, grow)
+
+
+def grow_meetings(world, meetings: int) -> None:
+    """`meetings` more meetings in each of set A and set B, with answers and attendance."""
+    pat = Participant.objects.get(user=world.participant)
+    for i in range(meetings):
+        for learning_set in (world.set_a, world.set_b):
+            meeting = future_meeting(learning_set, days=1 + i)
+            if learning_set == world.set_a:
+                Rsvp.objects.create(meeting=meeting, participant=pat, answer="yes")
+                Attendance.objects.create(meeting=meeting, participant=pat, present=True)
+
+
+@pytest.mark.parametrize(
+    ("actor", "url"),
+    [
+        ("participant", "/meetings/"),
+        ("facilitator", "/meetings/"),
+        ("sponsor", "/o/acme/programmes/{programme}/calendar/"),
+        ("facilitator", "/o/acme/sets/{set_a}/meetings/"),
+    ],
+)
+def test_query_budget_of_the_meeting_lists(client, world, actor, url):
+    """The same number of queries with 5 meetings a set as with 50."""
+    grow_meetings(world, 5)
+    client.force_login(world.actors[actor])
+    url = url.format(programme=world.programme.pk, set_a=world.set_a.pk)
+    assert_query_budget(client, url, lambda: grow_meetings(world, 45))
+
+
+def test_query_budget_of_a_meeting_page(client, world):
+    meeting = future_meeting(world.set_a)
+    client.force_login(world.facilitator)
+
+    def grow() -> None:
+        for i in range(9):
+            user = User.objects.create_user(f"member{i}@acme.test", "x", name=f"Member {i}")
+            person = Participant.objects.create(
+                organisation=world.org, email=user.email, name=user.name, user=user
+            )
+            SetMembership.objects.create(learning_set=world.set_a, participant=person)
+            Rsvp.objects.create(meeting=meeting, participant=person, answer="no", note="Away")
+
+    assert_query_budget(client, meeting.get_absolute_url(), grow)
