@@ -4,13 +4,18 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
 from revans.accounts.models import Membership, Organisation, Role, User
+from revans.domain.cadence import Cadence, exact_start
+from revans.meetings import notices
+from revans.meetings.models import Attendance, Meeting, MeetingSeries, Notice, Rsvp
 from revans.programmes import services as programme_services
 from revans.programmes.models import (
     FacilitationPeriod,
     GroundRules,
     GroundRulesAcceptance,
+    LearningSet,
     Participant,
     Programme,
     SetFacilitator,
@@ -183,6 +188,84 @@ def _load_set(programme: Programme, demo: DemoSet, starts: date) -> None:
                 participant=member,
                 accepted_at=_at(starts + timedelta(days=35)),
             )
+    _load_meetings(learning_set, members, f"Head office, the {demo.name} room")
+
+
+MEETING_TIME = time(9, 30)
+NEXT_MEETING_IN = 3  # days: the next meeting is close, so reminders and "my meetings" show it
+
+
+def _load_meetings(learning_set: LearningSet, members: list[Participant], place: str) -> None:
+    """A meeting every `cadence` weeks over the programme's life, the next one days away: past
+    ones with answers and attendance, invitations already sent, as if Revans had run all along."""
+    programme = learning_set.programme
+    zone = programme.organisation.time_zone
+    today = programme.organisation.today()
+    step = timedelta(weeks=programme.cadence_weeks)
+    first = today + timedelta(days=NEXT_MEETING_IN)
+    while first - step >= programme.starts_on + timedelta(days=7):
+        first -= step
+    days = []
+    day = first
+    while day <= programme.ends_on:
+        days.append(day)
+        day += step
+    series = MeetingSeries.objects.create(
+        learning_set=learning_set,
+        cadence=Cadence.WEEKLY,
+        weekday=first.weekday(),
+        every_weeks=programme.cadence_weeks,
+        first_on=first,
+        until=programme.ends_on,
+        start_time=MEETING_TIME,
+        minutes=programme.meeting_minutes,
+        time_zone=zone,
+    )
+    now = timezone.now()
+    people = notices.recipients(learning_set)
+    answered_next = False
+    for number, day in enumerate(days):
+        start = exact_start(day, MEETING_TIME, zone)
+        meeting = Meeting.objects.create(
+            learning_set=learning_set,
+            series=series,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=programme.meeting_minutes),
+            time_zone=zone,
+            place=place,
+        )
+        if start - notices.INVITE_AHEAD <= now:
+            Notice.objects.bulk_create(
+                [
+                    Notice(
+                        meeting=meeting,
+                        user=user,
+                        kind=Notice.Kind.INVITATION,
+                        sequence=0,
+                        for_start=start,
+                        key=f"{meeting.uid}:invitation:{user.pk}:0",
+                        message_id=f"<invitation.0.{user.pk}.{meeting.uid}>",
+                        sent_at=min(now, start - timedelta(days=60)),
+                    )
+                    for user in people
+                ]
+            )
+        away = members[number % len(members)]  # one apology a meeting, in turn
+        if start < now:
+            for person in members:
+                here = person != away
+                Rsvp.objects.create(
+                    meeting=meeting,
+                    participant=person,
+                    answer=Rsvp.Answer.YES if here else Rsvp.Answer.NO,
+                    note="" if here else "Site visit that day, sorry.",
+                    answered_at=start - timedelta(days=5),
+                )
+                Attendance.objects.create(meeting=meeting, participant=person, present=here)
+        elif not answered_next:  # the next meeting: most have answered already
+            answered_next = True
+            for person in members[:-2]:
+                Rsvp.objects.create(meeting=meeting, participant=person, answer=Rsvp.Answer.YES)
 
 
 def _at(day: date) -> datetime:

@@ -1,14 +1,17 @@
 """The demo world loads once, loads again without change, and every printed login works."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from revans.accounts.models import Invitation, Membership, Organisation, Role, User
 from revans.demo.data import ORGANISATIONS, PASSWORD
 from revans.formation.models import FormationRun
+from revans.meetings.models import Meeting, Notice
 from revans.programmes.models import (
     FacilitationMode,
     FacilitationPeriod,
@@ -169,3 +172,29 @@ def test_a_newcomer_can_form_the_next_cohort_s_sets_as_its_facilitator(
     assert page.status_code == 302
     assert programme.sets.count() == 8
     assert not free_participants(programme).exists()
+
+
+@pytest.mark.django_db
+def test_every_set_has_meetings_past_and_next_with_real_answers():
+    call_command("load_demo", stdout=StringIO())
+    now = timezone.now()
+    for learning_set in LearningSet.objects.exclude(programme__name__endswith="2027"):
+        meetings = list(learning_set.meetings.all())
+        past = [m for m in meetings if m.starts_at < now]
+        upcoming = [m for m in meetings if m.starts_at > now]
+        assert len(past) >= 4, learning_set
+        assert all(m.attendance.count() == 5 and m.rsvps.count() == 5 for m in past)
+        assert all(m.attendance.filter(present=False).count() == 1 for m in past)
+        assert upcoming[0].starts_at - now < timedelta(days=4)  # the next is days away
+        assert upcoming[0].rsvps.count() == 3
+        assert upcoming[0].local_start.strftime("%H:%M") == "09:30"
+    # Invitations count as sent already, so the first sweep does not flood anyone's inbox.
+    before = Notice.objects.count()
+    call_command("sweep", stdout=StringIO())
+    assert Notice.objects.filter(sent_at__gte=now).count() == 0
+    assert Notice.objects.count() == before
+    snapshot_meetings = sorted(Meeting.objects.values_list("learning_set__name", "starts_at"))
+    call_command("load_demo", stdout=StringIO())
+    assert sorted(Meeting.objects.values_list("learning_set__name", "starts_at")) == (
+        snapshot_meetings
+    )
