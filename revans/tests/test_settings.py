@@ -106,3 +106,25 @@ def test_hsts_preload_and_subdomains_are_opt_in():
 def test_malformed_dns_servers_stop_start_up(servers):
     result = manage("check", env={"REVANS_DNS_NAMESERVERS": servers})
     assert result.returncode != 0 and "REVANS_DNS_NAMESERVERS" in result.stderr
+
+
+def test_the_access_log_keeps_no_secret_from_a_url():
+    from datetime import timedelta
+
+    from gunicorn.config import Config
+
+    from revans.gunicorn_logging import ScrubbingLogger
+
+    class Response:
+        status, sent, headers = "200 OK", 10, []
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/calendar/s3cr3t-token.ics",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "PATH_INFO": "/calendar/s3cr3t-token.ics",
+        "HTTP_REFERER": "https://x.example/rsvp/another.s3cr3t/",
+    }
+    atoms = ScrubbingLogger(Config()).atoms(Response(), {}, environ, timedelta(seconds=1))
+    assert "s3cr3t" not in " ".join(str(v) for v in atoms.values())
+    assert atoms["U"] == "/calendar/[secret]"
