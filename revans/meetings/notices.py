@@ -72,6 +72,17 @@ def _notice(meeting: Meeting, user: User, kind: str, about: str) -> Notice:
     )
 
 
+def _add(rows: list[Notice]) -> int:
+    """Write the notices that do not exist yet; returns how many that was. (ignore_conflicts
+    covers a sweep that writes the same rows at the same moment.)"""
+    existing = set(
+        Notice.objects.filter(key__in=[row.key for row in rows]).values_list("key", flat=True)
+    )
+    new = [row for row in rows if row.key not in existing]
+    Notice.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
 def invite_due(*, now: datetime, meetings: Sequence[Meeting] | None = None) -> int:
     """An invitation for every upcoming meeting within INVITE_AHEAD to everyone who should have
     one and has none yet (people who joined the set later included)."""
@@ -89,7 +100,7 @@ def invite_due(*, now: datetime, meetings: Sequence[Meeting] | None = None) -> i
         if meeting.learning_set_id not in people:
             people[meeting.learning_set_id] = recipients(meeting.learning_set)
         rows += [_notice(meeting, u, Kind.INVITATION, "0") for u in people[meeting.learning_set_id]]
-    return len(Notice.objects.bulk_create(rows, ignore_conflicts=True)) if rows else 0
+    return _add(rows)
 
 
 def announce(meeting: Meeting, *, kind: str) -> None:
@@ -100,8 +111,7 @@ def announce(meeting: Meeting, *, kind: str) -> None:
             meeting=meeting, kind=Kind.INVITATION, sent_at__isnull=False
         ).values("user_id")
     )
-    rows = [_notice(meeting, user, kind, str(meeting.sequence)) for user in invited]
-    Notice.objects.bulk_create(rows, ignore_conflicts=True)
+    _add([_notice(meeting, user, kind, str(meeting.sequence)) for user in invited])
 
 
 def remind_due(*, now: datetime) -> int:
@@ -116,7 +126,7 @@ def remind_due(*, now: datetime) -> int:
         about = f"{meeting.starts_at:%Y%m%dT%H%MZ}"
         people = recipients(meeting.learning_set)
         rows += [_notice(meeting, user, Kind.REMINDER, about) for user in people]
-    return len(Notice.objects.bulk_create(rows, ignore_conflicts=True)) if rows else 0
+    return _add(rows)
 
 
 def _unclaimed(now: datetime) -> Q:

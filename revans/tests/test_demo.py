@@ -190,9 +190,11 @@ def test_every_set_has_meetings_past_and_next_with_real_answers():
         assert upcoming[0].local_start.strftime("%H:%M") == "09:30"
     # Invitations count as sent already, so the first sweep does not flood anyone's inbox.
     before = Notice.objects.count()
-    call_command("sweep", stdout=StringIO())
+    out = StringIO()
+    call_command("sweep", stdout=out)
     assert Notice.objects.filter(sent_at__gte=now).count() == 0
     assert Notice.objects.count() == before
+    assert "nothing was due" in out.getvalue()
     snapshot_meetings = sorted(Meeting.objects.values_list("learning_set__name", "starts_at"))
     call_command("load_demo", stdout=StringIO())
     assert sorted(Meeting.objects.values_list("learning_set__name", "starts_at")) == (
