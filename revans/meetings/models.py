@@ -3,7 +3,7 @@ outbox through which every meeting email leaves exactly once."""
 
 import uuid
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -99,6 +99,19 @@ class Meeting(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def can_change(self) -> bool:
+        """Still ahead and not cancelled: it may be moved or cancelled."""
+        return not self.is_cancelled and self.starts_at > timezone.now()
+
+    @property
+    def takes_attendance(self) -> bool:
+        """Attendance is taken from an hour before the start (people arrive early) onwards."""
+        return not self.is_cancelled and self.starts_at <= timezone.now() + ATTENDANCE_FROM
+
+
+ATTENDANCE_FROM = timedelta(hours=1)
 
 
 class Rsvp(models.Model):

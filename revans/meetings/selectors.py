@@ -14,6 +14,7 @@ from revans.programmes.models import LearningSet, Participant, Programme, SetMem
 from .models import Attendance, Meeting, Rsvp
 
 FEED_PAST = timedelta(days=120)  # how far back a calendar feed reaches
+QUORUM_WARNING_WITHIN = timedelta(days=7)  # further ahead, few have answered yet, rightly
 
 
 def numbers(meetings: Iterable[Meeting]) -> dict[int, int]:
@@ -65,7 +66,8 @@ def _rows(meetings: list[Meeting], now: datetime, members: dict[int, int]) -> li
         )
         size = members.get(meeting.learning_set_id, 0)
         quorum = math.ceil(size * meeting.learning_set.programme.quorum_percent / 100)
-        if not meeting.is_cancelled and meeting.starts_at > now and size and row.coming < quorum:
+        soon = now < meeting.starts_at <= now + QUORUM_WARNING_WITHIN
+        if not meeting.is_cancelled and soon and size and row.coming < quorum:
             row.warnings.append(
                 _("%(yes)s of %(n)s members said they are coming; the quorum is %(q)s.")
                 % {"yes": row.coming, "n": size, "q": quorum}

@@ -248,7 +248,7 @@ def attendance_record(*, meeting: Meeting, present: set[int], by: User) -> list[
     """Who was there, for every current member (ids in `present` were; the rest were not)."""
     if meeting.is_cancelled:
         raise ValidationError(_("A cancelled meeting has no attendance."))
-    if meeting.starts_at > timezone.now() + timedelta(hours=1):
+    if not meeting.takes_attendance:
         raise ValidationError(_("Attendance is taken when the meeting happens."))
     members = [
         m.participant
