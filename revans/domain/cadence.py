@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import rrule
 
@@ -80,11 +80,18 @@ def meeting_dates(rule: Rule) -> list[date]:
 def exact_start(day: date, at: time, zone: str) -> datetime:
     """The moment `at` o'clock on `day` in `zone`, in UTC; CadenceError for a time the clocks
     skip (spring forward) or pass twice (fall back) there."""
-    tz = ZoneInfo(zone)
+    try:
+        tz = ZoneInfo(zone)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise CadenceError(f"{zone} is not a known time zone.") from None
     naive = datetime.combine(day, at)
     first = naive.replace(tzinfo=tz, fold=0)
     second = naive.replace(tzinfo=tz, fold=1)
-    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+    try:
+        round_trip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    except OverflowError:
+        raise CadenceError(f"{day:%d %B %Y} is out of range.") from None
+    if round_trip != naive:
         raise CadenceError(
             f"{at:%H:%M} on {day:%d %B %Y} does not exist in {zone}: the clocks go forward "
             "then. Choose another time."

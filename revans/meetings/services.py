@@ -35,9 +35,11 @@ class When:
     def span(self) -> tuple[datetime, datetime]:
         try:
             start = exact_start(self.day, self.at, self.time_zone)
+            return start, start + timedelta(minutes=self.minutes)
         except CadenceError as error:
             raise ValidationError(str(error)) from None
-        return start, start + timedelta(minutes=self.minutes)
+        except OverflowError:
+            raise ValidationError(_("That date is out of range.")) from None
 
 
 def _check_future(start: datetime) -> None:

@@ -207,6 +207,17 @@ def test_a_change_to_this_and_every_later_meeting_keeps_each_one_s_week(
         ({"minutes": "0"}, "greater than or equal to 15"),
         ({"cadence": "dates", "dates": "next tuesday"}, "is not a date"),
         ({"time_zone": "Mars/Olympus"}, "Select a valid choice"),
+        (
+            {
+                "cadence": "dates",
+                "dates": "9999-12-31",
+                "first_on": "9999-12-31",
+                "until": "9999-12-31",
+                "at": "23:30",
+                "time_zone": "Etc/GMT+12",
+            },
+            "out of range",
+        ),
     ],
 )
 def test_bad_schedules_are_refused_and_change_nothing(

@@ -105,3 +105,16 @@ def test_an_ordinary_time_is_exact():
     assert exact_start(date(2027, 1, 12), time(9, 30), "Europe/London") == datetime(
         2027, 1, 12, 9, 30, tzinfo=UTC
     )
+
+
+@pytest.mark.parametrize(
+    ("day", "zone", "words"),
+    [
+        (date(9999, 12, 31), "Etc/GMT+12", "out of range"),
+        (date(2027, 1, 1), "Mars/Olympus_Mons", "not a known time zone"),
+        (date(2027, 1, 1), "../etc/passwd", "not a known time zone"),
+    ],
+)
+def test_hostile_dates_and_zones_are_refused_in_words(day, zone, words):
+    with pytest.raises(CadenceError, match=words):
+        exact_start(day, time(23, 30), zone)
