@@ -1,0 +1,107 @@
+"""Who may read each kind of private content that a set produces. One table, asked by every
+page, fragment, export, email, PDF and endpoint (through each app's access helpers, which work
+out the reader's relation to the set and ask `may_read`); nothing else decides.
+
+Pure: a kind of content, the reader's relation to the set (with dates), the day it was written.
+
+The rules (docs/architecture.md repeats them in words):
+- The author always reads what they wrote.
+- Set content (a challenge, an action, a report-back, a shared reflection, a meeting record) is
+  read by the set's current members and current facilitators; a former member or facilitator
+  reads only what was written while they were in the set (from the day they joined to the day
+  they left), so moving to another set does not take the old set's later talk along.
+- A private reflection is the author's alone.
+- A process note is for the set's facilitators, current and past, and nobody else.
+- Sponsors and admins, as such, read none of it: they see figures, never text.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    CHALLENGE = "challenge"
+    ACTION = "action"
+    REPORT_BACK = "report_back"
+    REFLECTION = "reflection"
+    SHARED_REFLECTION = "shared_reflection"
+    PROCESS_NOTE = "process_note"
+    MEETING_RECORD = "meeting_record"
+
+
+class Access(StrEnum):
+    NONE = "none"
+    WHILE_IN_SET = "while in the set"  # current: everything; former: what was written meanwhile
+    ALWAYS = "always"  # current and former alike, whenever it was written
+
+
+@dataclass(frozen=True)
+class Rule:
+    members: Access
+    facilitators: Access
+
+
+RULES: dict[Kind, Rule] = {
+    Kind.CHALLENGE: Rule(members=Access.WHILE_IN_SET, facilitators=Access.WHILE_IN_SET),
+    Kind.ACTION: Rule(members=Access.WHILE_IN_SET, facilitators=Access.WHILE_IN_SET),
+    Kind.REPORT_BACK: Rule(members=Access.WHILE_IN_SET, facilitators=Access.WHILE_IN_SET),
+    Kind.SHARED_REFLECTION: Rule(members=Access.WHILE_IN_SET, facilitators=Access.WHILE_IN_SET),
+    Kind.MEETING_RECORD: Rule(members=Access.WHILE_IN_SET, facilitators=Access.WHILE_IN_SET),
+    Kind.REFLECTION: Rule(members=Access.NONE, facilitators=Access.NONE),
+    Kind.PROCESS_NOTE: Rule(members=Access.NONE, facilitators=Access.ALWAYS),
+}
+
+type Period = tuple[date, date | None]  # from, until (None: still there)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Someone's relation to one set: their times in it as a member and as a facilitator."""
+
+    is_author: bool = False
+    as_member: Sequence[Period] = field(default=())
+    as_facilitator: Sequence[Period] = field(default=())
+
+    @property
+    def is_member(self) -> bool:
+        return any(until is None for _from, until in self.as_member)
+
+    @property
+    def is_facilitator(self) -> bool:
+        return any(until is None for _from, until in self.as_facilitator)
+
+
+def _allows(access: Access, periods: Sequence[Period], written_on: date) -> bool:
+    if access == Access.NONE or not periods:
+        return False
+    if access == Access.ALWAYS:
+        return True
+    return any(until is None or start <= written_on <= until for start, until in periods)
+
+
+def may_read(kind: Kind, reader: Reader, written_on: date) -> bool:
+    if reader.is_author:
+        return True
+    rule = RULES[kind]
+    return _allows(rule.members, reader.as_member, written_on) or _allows(
+        rule.facilitators, reader.as_facilitator, written_on
+    )
+
+
+def readable_since(kind: Kind, reader: Reader) -> list[Period]:
+    """The periods whose writing this reader may read (for filtering a query), [] for none;
+    a period (date.min, None) means everything."""
+    rule = RULES[kind]
+    found: list[Period] = []
+    for access, periods in (
+        (rule.members, reader.as_member),
+        (rule.facilitators, reader.as_facilitator),
+    ):
+        if access == Access.NONE or not periods:
+            continue
+        if access == Access.ALWAYS or any(until is None for _start, until in periods):
+            return [(date.min, None)]
+        found += list(periods)
+    return found
