@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "revans.programmes",
     "revans.formation",
     "revans.meetings",
+    "revans.learning",
     "revans.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("revans.programmes.urls")),
     path("", include("revans.formation.urls")),
     path("", include("revans.meetings.urls")),
+    path("", include("revans.learning.urls")),
 ]

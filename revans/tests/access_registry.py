@@ -43,6 +43,7 @@ ACTION = ("POST",)
 MANAGERS = (Role.ADMIN, Role.SPONSOR)
 SET_MANAGERS = (Role.ADMIN, Role.SPONSOR, Role.FACILITATOR)
 FORMERS = (Role.ADMIN, Role.SPONSOR, Role.FACILITATOR)
+CYCLE = (Role.FACILITATOR, Role.PARTICIPANT)
 
 # Members with an allowed role who are not attached to the target (the set's other
 # facilitator, a facilitator the programme does not name) get the 404 of a missing id.
@@ -108,6 +109,20 @@ REGISTRY: dict[str, Rule] = {
     # Secret links: anyone holding one (checked for crashes and leaks; bad links are a 400/404).
     "meetings:feed_ics": Rule(Kind.SECRET_LINK),
     "meetings:rsvp_link": Rule(Kind.SECRET_LINK, frozenset(FORM)),
+    # The cycle: the set's members and facilitators; admins and sponsors never read its text (403),
+    # others find nothing (404). The target challenge, action and reflection are the participant's.
+    "learning:set_cycle": org(*CYCLE, others=SCOPED),
+    "learning:challenge_new": org(Role.PARTICIPANT, methods=FORM, others=SCOPED),
+    "learning:log": org(*CYCLE, others=SCOPED),
+    "learning:log_write": org(Role.PARTICIPANT, methods=ACTION, others=SCOPED),
+    "learning:challenge": org(*CYCLE, others=SCOPED),
+    "learning:challenge_edit": org(Role.PARTICIPANT, methods=ACTION, others=SCOPED),
+    "learning:action_new": org(*CYCLE, methods=ACTION, others=SCOPED),
+    "learning:action": org(*CYCLE, others=SCOPED),
+    "learning:action_progress": org(Role.PARTICIPANT, methods=ACTION, others=SCOPED),
+    "learning:report_back": org(*CYCLE, methods=ACTION, others=SCOPED),
+    "learning:reflection_share": org(Role.PARTICIPANT, methods=ACTION, others=SCOPED),
+    "learning:process_notes": org(Role.FACILITATOR, methods=FORM, others=SCOPED),
 }
 
 # Whole URL trees owned by libraries, matched by the start of the route.

@@ -9,6 +9,7 @@ from django.test import Client
 from conftest import finished_run, future_meeting, make_member, make_user
 from revans.accounts import services
 from revans.accounts.models import Invitation, Role, SignupDomain
+from revans.learning.models import Action, Challenge, Reflection
 from revans.meetings import services as meetings_services
 from revans.meetings.links import rsvp_token
 from revans.programmes.models import ParticipantImport
@@ -63,6 +64,9 @@ def url_values(world):
     domain = SignupDomain.objects.create(organisation=world.org, domain="acme-freight.example")
     meeting = future_meeting(world.set_a)
     pat = world.org.participants.get(user=world.participant)
+    challenge = Challenge.objects.create(learning_set=world.set_a, owner=pat, statement="Mine")
+    action = Action.objects.create(challenge=challenge, text="Do it", due_on="2030-01-01")
+    reflection = Reflection.objects.create(learning_set=world.set_a, author=pat, text="Hm")
     return {
         "run_id": str(run.pk),
         "programme_id": str(world.programme.pk),
@@ -77,6 +81,9 @@ def url_values(world):
         "invitation_id": str(invitation.pk),
         "domain_id": str(domain.pk),
         "meeting_id": str(meeting.pk),
+        "challenge_id": str(challenge.pk),
+        "action_id": str(action.pk),
+        "reflection_id": str(reflection.pk),
         "rsvp_token": rsvp_token(meeting, pat, nonce="sweep"),
         "feed_token": meetings_services.feed_renew(user=world.participant),
         "token": services.invitation_token(invitation),

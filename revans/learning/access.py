@@ -1,0 +1,170 @@
+"""Who may open the cycle's pages and read what is on them. Each reader's relation to a set
+(their periods as member and facilitator) is worked out here and put to
+revans.domain.confidentiality, which alone decides; sponsors and admins who are not in the set
+are refused the pages, since what members write is never theirs to read."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import wraps
+from typing import Any, Concatenate
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
+
+from revans.accounts.access import OrgRequest, org_view
+from revans.accounts.models import Role, User
+from revans.domain.confidentiality import Kind, Reader, may_read
+from revans.meetings.models import Meeting
+from revans.programmes.models import LearningSet, Participant, SetFacilitator, SetMembership
+
+from .models import Action, Challenge, ProcessNote, Reflection
+
+
+@dataclass(frozen=True)
+class CycleAccess:
+    learning_set: LearningSet
+    reader: Reader  # the person's periods in the set, as member and as facilitator
+    me: Participant | None  # their pool entry, when they are a current member
+    own_entries: frozenset[int]  # their pool entries in the set, now or before: what they wrote
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.reader.is_facilitator
+
+    def reads(self, kind: Kind, written_on: date, owner: Participant | None = None) -> bool:
+        """The one question every page asks: may this person read this piece of content?"""
+        reader = Reader(
+            is_author=owner is not None and owner.pk in self.own_entries,
+            as_member=self.reader.as_member,
+            as_facilitator=self.reader.as_facilitator,
+        )
+        return may_read(kind, reader, written_on)
+
+    def reads_challenge(self, challenge: Challenge) -> bool:
+        return self.reads(Kind.CHALLENGE, challenge.written_on, challenge.owner)
+
+    def reads_action(self, action: Action) -> bool:
+        return self.reads(Kind.ACTION, action.written_on, action.challenge.owner)
+
+    def reads_reflection(self, reflection: Reflection) -> bool:
+        kind = Kind.SHARED_REFLECTION if reflection.is_shared else Kind.REFLECTION
+        return self.reads(kind, reflection.written_on, reflection.author)
+
+    def reads_process_note(self, note: ProcessNote) -> bool:
+        return self.reads(Kind.PROCESS_NOTE, note.written_on)
+
+
+def _reader(
+    user: User, learning_set: LearningSet
+) -> tuple[Reader, Participant | None, frozenset[int]]:
+    memberships = list(
+        SetMembership.objects.filter(learning_set=learning_set, participant__user=user)
+        .select_related("participant")
+        .order_by("joined_on")
+    )
+    facilitations = SetFacilitator.objects.filter(learning_set=learning_set, user=user)
+    me = next((m.participant for m in memberships if m.left_on is None), None)
+    reader = Reader(
+        as_member=[(m.joined_on, m.left_on) for m in memberships],
+        as_facilitator=[(f.since, f.until) for f in facilitations],
+    )
+    return reader, me, frozenset(m.participant_id for m in memberships)
+
+
+def get_cycle(request: OrgRequest, set_id: int) -> CycleAccess:
+    try:
+        learning_set = LearningSet.objects.select_related("programme__organisation").get(
+            pk=set_id, programme__organisation=request.organisation
+        )
+    except LearningSet.DoesNotExist:
+        raise Http404 from None
+    reader, me, own = _reader(request.user, learning_set)
+    if not reader.as_member and not reader.as_facilitator:
+        if request.membership.has_role(Role.ADMIN, Role.SPONSOR):
+            raise PermissionDenied(
+                _("What members write is for their set and its facilitators only.")
+            )
+        raise Http404
+    return CycleAccess(learning_set=learning_set, reader=reader, me=me, own_entries=own)
+
+
+type CycleView = Callable[Concatenate[OrgRequest, CycleAccess, ...], HttpResponse]
+
+
+def cycle_view(*roles: Role) -> Callable[[CycleView], Callable[..., HttpResponse]]:
+    """Resolve /o/<org>/sets/<set_id>/... for the cycle's pages before the method check."""
+
+    def decorator(view: CycleView) -> Callable[..., HttpResponse]:
+        @org_view(*roles)
+        @wraps(view)
+        def wrapper(request: OrgRequest, set_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+            return view(request, get_cycle(request, set_id), *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _in_org(request: OrgRequest, model: Any, pk: int, set_path: str) -> Any:
+    try:
+        return model.objects.select_related(set_path).get(
+            pk=pk, **{f"{set_path}__programme__organisation": request.organisation}
+        )
+    except model.DoesNotExist:
+        raise Http404 from None
+
+
+def get_challenge(request: OrgRequest, challenge_id: int) -> tuple[CycleAccess, Challenge]:
+    challenge = _in_org(request, Challenge, challenge_id, "learning_set")
+    access = get_cycle(request, challenge.learning_set_id)
+    if not access.reads_challenge(challenge):
+        raise Http404
+    return access, challenge
+
+
+def get_action(request: OrgRequest, action_id: int) -> tuple[CycleAccess, Action]:
+    action = _in_org(request, Action, action_id, "challenge__learning_set")
+    access = get_cycle(request, action.challenge.learning_set_id)
+    if not access.reads_action(action):
+        raise Http404
+    return access, action
+
+
+def get_reflection(request: OrgRequest, reflection_id: int) -> tuple[CycleAccess, Reflection]:
+    reflection = _in_org(request, Reflection, reflection_id, "learning_set")
+    access = get_cycle(request, reflection.learning_set_id)
+    if not access.reads_reflection(reflection):
+        raise Http404
+    return access, reflection
+
+
+def get_meeting_for_notes(request: OrgRequest, meeting_id: int) -> tuple[CycleAccess, Meeting]:
+    meeting = _in_org(request, Meeting, meeting_id, "learning_set")
+    access = get_cycle(request, meeting.learning_set_id)
+    if not access.reader.as_facilitator:
+        raise Http404  # process notes are the facilitators' alone: to anyone else, nothing here
+    return access, meeting
+
+
+type Getter = Callable[[OrgRequest, int], tuple[CycleAccess, Any]]
+
+
+def resolved(
+    getter: Getter, param: str, *roles: Role
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Fetch the record named by `param` (through `getter`, which asks the confidentiality
+    table) before the method check, so someone who may not read it gets the same 404 whatever
+    the method; the view receives (request, access, record)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @org_view(*roles)
+        @wraps(view)
+        def wrapper(request: OrgRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            access, record = getter(request, kwargs.pop(param))
+            return view(request, access, record, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,110 @@
+"""Forms for the cycle. Each new record's form carries a submission key (a double-click makes one
+row); each edit carries the version it started from (two editors cannot overwrite each other)."""
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Challenge, ReportBack
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class Submitted(forms.Form):
+    submission = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("submission", uuid.uuid4())
+
+
+class Versioned(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ChallengeFields(forms.Form):
+    statement = forms.CharField(
+        label=_("The problem you bring, in a sentence or two"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    why_it_matters = forms.CharField(
+        label=_("Why it matters"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    desired_outcome = forms.CharField(
+        label=_("What good would look like"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    business_area = forms.CharField(label=_("Business area"), max_length=200, required=False)
+
+
+class ChallengeForm(Submitted, ChallengeFields):
+    pass
+
+
+class ChallengeEditForm(Versioned, ChallengeFields):
+    status = forms.ChoiceField(label=_("Status"), choices=Challenge.Status.choices)
+
+
+class ActionForm(Submitted):
+    text = forms.CharField(
+        label=_("What I will do before the next meeting"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    due_on = forms.DateField(label=_("By (empty: the next meeting)"), required=False, widget=DATE)
+
+
+class ProgressForm(Versioned):
+    progress = forms.CharField(
+        label=_("Progress so far"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    done = forms.BooleanField(label=_("It is done"), required=False)
+
+
+class ReportBackForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Did it happen?"), choices=ReportBack.Outcome.choices, widget=forms.RadioSelect
+    )
+    what_happened = forms.CharField(
+        label=_("What happened"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    learned = forms.CharField(
+        label=_("What I learned"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    carry_forward = forms.BooleanField(
+        label=_("Not finished: carry it forward to the next meeting"), required=False
+    )
+
+
+class ReflectionForm(Submitted):
+    prompt = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
+    text = forms.CharField(
+        label=_("Your reflection (only you can read it unless you share it)"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class ProcessNoteForm(Submitted):
+    text = forms.CharField(
+        label=_("Process note (only this set's facilitators can read it)"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

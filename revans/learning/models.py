@@ -1,0 +1,150 @@
+"""The action learning cycle's records: a member's challenge, the actions they commit to, each
+action's report-back, their learning log, and the facilitators' process notes. Who may read any
+of it is decided by revans.domain.confidentiality, through `access.py`; never here.
+
+Every record people edit carries a `version`: a save must name the version it started from, so
+two people editing at once cannot overwrite each other unseen. Records created from a form carry
+the form's `submission` key, unique, so a double-clicked submit makes one row.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from revans.meetings.models import Meeting
+from revans.programmes.models import LearningSet, Participant
+
+
+class Challenge(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        PROGRESSING = "progressing", _("Progressing")
+        RESOLVED = "resolved", _("Resolved")
+        DROPPED = "dropped", _("Dropped")
+
+    learning_set = models.ForeignKey(
+        LearningSet, on_delete=models.CASCADE, related_name="challenges"
+    )
+    owner = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="challenges")
+    statement = models.TextField(_("the problem, in a sentence or two"), max_length=2000)
+    why_it_matters = models.TextField(_("why it matters"), max_length=2000, blank=True)
+    desired_outcome = models.TextField(_("what good would look like"), max_length=2000, blank=True)
+    business_area = models.CharField(_("business area"), max_length=200, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    status_since = models.DateField(default=timezone.localdate)
+    written_on = models.DateField(default=timezone.localdate)
+    version = models.PositiveIntegerField(default=1)
+    submission = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Challenge {self.pk} of {self.owner}"
+
+
+class Action(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        CLOSED = "closed", _("Closed without finishing")
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="actions")
+    text = models.TextField(_("what I will do"), max_length=1000)
+    due_on = models.DateField(_("by"))
+    committed_at = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    progress = models.TextField(_("progress so far"), max_length=2000, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    closed_reason = models.CharField(_("why it is closed"), max_length=300, blank=True)
+    # An unfinished action carried forward to the next meeting is a new action pointing here.
+    carried_from = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
+    written_on = models.DateField(default=timezone.localdate)
+    version = models.PositiveIntegerField(default=1)
+    submission = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on", "created_at"]
+
+    def __str__(self) -> str:
+        return f"Action {self.pk} on challenge {self.challenge_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class ReportBack(models.Model):
+    """What became of an action, told at the next meeting: once per action."""
+
+    class Outcome(models.TextChoices):
+        DONE = "done", _("Done")
+        PARTLY = "partly", _("Partly")
+        NOT = "not", _("Not done")
+
+    action = models.OneToOneField(Action, on_delete=models.CASCADE, related_name="report_back")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="report_backs"
+    )
+    outcome = models.CharField(max_length=6, choices=Outcome.choices)
+    what_happened = models.TextField(_("what happened"), max_length=2000, blank=True)
+    learned = models.TextField(_("what I learned"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    written_on = models.DateField(default=timezone.localdate)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Report-back on action {self.action_id}"
+
+
+class Reflection(models.Model):
+    """A learning-log entry: the author's alone unless shared with the set (and taken back)."""
+
+    learning_set = models.ForeignKey(
+        LearningSet, on_delete=models.CASCADE, related_name="reflections"
+    )
+    author = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="reflections")
+    prompt = models.CharField(max_length=300, blank=True)
+    text = models.TextField(_("your reflection"), max_length=10000)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    written_on = models.DateField(default=timezone.localdate)
+    submission = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Reflection {self.pk}"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.shared_at is not None
+
+
+class ProcessNote(models.Model):
+    """A facilitator's private note about how the set worked at one meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="process_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("process note"), max_length=10000)
+    written_on = models.DateField(default=timezone.localdate)
+    version = models.PositiveIntegerField(default=1)
+    submission = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Process note {self.pk}"

@@ -1,0 +1,104 @@
+"""Reads for the cycle's pages; every piece of text passes the reader's `CycleAccess` first."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from revans.meetings.models import Attendance
+
+from .access import CycleAccess
+from .models import Action, Challenge, ProcessNote, Reflection, ReportBack
+
+
+@dataclass
+class Figures:
+    """Follow-through, per member or for the set: numbers, never text."""
+
+    reported: int = 0
+    done_or_partly: int = 0
+    carried_forward: int = 0
+    challenges_resolved: int = 0
+    meetings_attended: int = 0
+    meetings_recorded: int = 0
+
+
+@dataclass
+class MemberCycle:
+    name: str
+    challenges: list[Challenge] = field(default_factory=list)
+    figures: Figures = field(default_factory=Figures)
+
+
+def set_cycle(access: CycleAccess) -> tuple[list[MemberCycle], Figures]:
+    """Each member's challenges and actions as this reader may see them, with the figures."""
+    learning_set = access.learning_set
+    challenges = (
+        Challenge.objects.filter(learning_set=learning_set)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related("report_back", "challenge__owner"),
+            )
+        )
+    )
+    people: dict[int, MemberCycle] = {}
+    for m in learning_set.memberships.filter(left_on=None).select_related("participant"):
+        people[m.participant_id] = MemberCycle(name=m.participant.name)
+    total = Figures()
+    for challenge in challenges:
+        person = people.setdefault(challenge.owner_id, MemberCycle(name=challenge.owner.name))
+        if challenge.status == Challenge.Status.RESOLVED:
+            person.figures.challenges_resolved += 1
+        for action in challenge.actions.all():
+            report = getattr(action, "report_back", None)
+            if report is not None:
+                person.figures.reported += 1
+                if report.outcome in (ReportBack.Outcome.DONE, ReportBack.Outcome.PARTLY):
+                    person.figures.done_or_partly += 1
+            if action.carried_from_id:
+                person.figures.carried_forward += 1
+        if access.reads_challenge(challenge):
+            challenge.visible_actions = [  # type: ignore[attr-defined]
+                a for a in challenge.actions.all() if access.reads_action(a)
+            ]
+            person.challenges.append(challenge)
+    attended = Attendance.objects.filter(meeting__learning_set=learning_set)
+    for row in attended:
+        if row.participant_id in people:
+            people[row.participant_id].figures.meetings_recorded += 1
+            people[row.participant_id].figures.meetings_attended += int(row.present)
+    for person in people.values():
+        for name in vars(total):
+            setattr(total, name, getattr(total, name) + getattr(person.figures, name))
+    return list(people.values()), total
+
+
+def learning_log(access: CycleAccess) -> tuple[list[Reflection], list[Reflection]]:
+    """(my entries, entries others shared with the set) as this reader may read them."""
+    entries = Reflection.objects.filter(learning_set=access.learning_set).select_related("author")
+    mine = [r for r in entries if r.author_id in access.own_entries]
+    shared = [
+        r for r in entries if r.author_id not in access.own_entries and access.reads_reflection(r)
+    ]
+    return mine, shared
+
+
+def process_notes(access: CycleAccess, meeting_id: int) -> list[ProcessNote]:
+    notes = ProcessNote.objects.filter(meeting_id=meeting_id).select_related("author")
+    return [n for n in notes if access.reads_process_note(n)]
+
+
+def open_actions_of(access: CycleAccess) -> list[Action]:
+    if access.me is None:
+        return []
+    return list(
+        Action.objects.filter(challenge__owner=access.me, status=Action.Status.OPEN)
+        .select_related("challenge")
+        .order_by("due_on")
+    )
+
+
+def is_overdue(action: Action) -> bool:
+    return action.is_open and action.due_on < timezone.localdate()

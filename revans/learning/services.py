@@ -1,0 +1,258 @@
+"""Writes about the cycle: challenges, actions, report-backs, reflections, process notes.
+
+One transaction each. A new record carries its form's submission key, so a double-clicked submit
+returns the row the first click made. An edit names the version it started from and is refused
+if someone saved meanwhile (`Conflict`, with their text, so the second writer keeps theirs).
+"""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from revans.accounts.models import User
+from revans.meetings.models import Meeting
+from revans.programmes.models import LearningSet, Participant
+
+from .models import Action, Challenge, ProcessNote, Reflection, ReportBack
+
+
+class Conflict(ValidationError):
+    """Someone saved this record after you opened it; `current` is what they saved."""
+
+    def __init__(self, current: Model) -> None:
+        super().__init__(
+            _(
+                "Someone else saved this while you were editing it. Their version is shown; "
+                "your text is kept in the form so you can merge it and save again."
+            )
+        )
+        self.current = current
+
+
+def _member(learning_set: LearningSet, participant: Participant) -> None:
+    if not learning_set.memberships.filter(participant=participant, left_on=None).exists():
+        raise ValidationError(_("Only the set's current members do this."))
+
+
+def _once[M: Model](model: type[M], submission: uuid.UUID, make: Any) -> M:
+    """The row this submission made already, or a new one (a double-click makes one row)."""
+    existing = model._default_manager.filter(submission=submission).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            row: M = make()
+            row.submission = submission  # type: ignore[attr-defined]
+            row.full_clean()
+            row.save()
+            return row
+    except IntegrityError:  # the other click won the race: its row is the answer
+        return model._default_manager.get(submission=submission)
+
+
+def _save_version[M: Model](row: M, version: int, fields: dict[str, Any]) -> M:
+    """Save `fields` if the row is still at `version`; Conflict otherwise."""
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.full_clean(exclude=["submission"])
+    model = type(row)
+    updated = model._default_manager.filter(pk=row.pk, version=version).update(
+        version=F("version") + 1, **fields
+    )
+    fresh = model._default_manager.get(pk=row.pk)
+    if not updated:
+        raise Conflict(fresh)
+    return fresh
+
+
+@transaction.atomic
+def challenge_create(
+    *, learning_set: LearningSet, owner: Participant, submission: uuid.UUID, fields: dict[str, str]
+) -> Challenge:
+    _member(learning_set, owner)
+    return _once(
+        Challenge,
+        submission,
+        lambda: Challenge(
+            learning_set=learning_set, owner=owner, written_on=timezone.localdate(), **fields
+        ),
+    )
+
+
+@transaction.atomic
+def challenge_update(
+    *, challenge: Challenge, by: Participant, version: int, fields: dict[str, str]
+) -> Challenge:
+    if challenge.owner_id != by.pk:
+        raise ValidationError(_("Only the person who brought a challenge changes it."))
+    changes: dict[str, Any] = dict(fields)
+    if fields.get("status") and fields["status"] != challenge.status:
+        changes["status_since"] = timezone.localdate()
+    return _save_version(challenge, version, changes)
+
+
+def _check_owner_or_facilitator(
+    challenge: Challenge, participant: Participant | None, facilitator: bool
+) -> None:
+    if facilitator:
+        return
+    if participant is None or challenge.owner_id != participant.pk:
+        raise ValidationError(_("Actions are committed on your own challenge."))
+
+
+def next_meeting(learning_set: LearningSet) -> Meeting | None:
+    return (
+        learning_set.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def action_create(
+    *,
+    challenge: Challenge,
+    by: Participant | None,
+    on_behalf: bool,
+    submission: uuid.UUID,
+    text: str,
+    due_on: date | None,
+) -> Action:
+    """An action on a challenge, due by the next meeting unless a date is given."""
+    _check_owner_or_facilitator(challenge, by, on_behalf)
+    if challenge.status in (Challenge.Status.RESOLVED, Challenge.Status.DROPPED):
+        raise ValidationError(_("This challenge is closed; reopen it to add actions."))
+    if due_on is None:
+        upcoming = next_meeting(challenge.learning_set)
+        if upcoming is None:
+            raise ValidationError(_("Give a date: the set has no next meeting scheduled."))
+        due_on = upcoming.local_start.date()
+    if due_on < timezone.localdate():
+        raise ValidationError(_("An action cannot be due in the past."))
+    return _once(
+        Action,
+        submission,
+        lambda: Action(challenge=challenge, text=text.strip(), due_on=due_on),
+    )
+
+
+@transaction.atomic
+def action_progress(
+    *, action: Action, by: Participant, version: int, progress: str, done: bool
+) -> Action:
+    """The owner's update between meetings; `done` marks it done with that note."""
+    if action.challenge.owner_id != by.pk:
+        raise ValidationError(_("Only the action's owner updates it."))
+    if not action.is_open:
+        raise ValidationError(_("This action is already closed."))
+    fields: dict[str, Any] = {"progress": progress.strip()}
+    if done:
+        fields["status"] = Action.Status.DONE
+    return _save_version(action, version, fields)
+
+
+@transaction.atomic
+def report_back(
+    *,
+    action: Action,
+    by: User,
+    outcome: str,
+    what_happened: str,
+    learned: str,
+    carry_forward: bool,
+) -> ReportBack:
+    """What became of an action at the next meeting: once per action. Unfinished, it is carried
+    forward (a new action, due by the next meeting, pointing back) or closed."""
+    action = Action.objects.select_for_update().select_related("challenge").get(pk=action.pk)
+    if hasattr(action, "report_back"):
+        raise ValidationError(_("This action has had its report-back already."))
+    report = ReportBack(
+        action=action,
+        meeting=action.challenge.learning_set.meetings.filter(starts_at__lte=timezone.now())
+        .order_by("-starts_at")
+        .first(),
+        outcome=outcome,
+        what_happened=what_happened.strip(),
+        learned=learned.strip(),
+        recorded_by=by,
+    )
+    report.full_clean()
+    report.save()
+    finished = outcome == ReportBack.Outcome.DONE
+    action.status = Action.Status.DONE if finished else Action.Status.CLOSED
+    if not finished:
+        action.closed_reason = _("Carried forward") if carry_forward else _("Closed at report-back")
+    action.version += 1
+    action.save(update_fields=["status", "closed_reason", "version"])
+    if carry_forward and not finished:
+        upcoming = next_meeting(action.challenge.learning_set)
+        Action.objects.create(
+            challenge=action.challenge,
+            text=action.text,
+            due_on=upcoming.local_start.date() if upcoming else action.due_on,
+            carried_from=action,
+            progress=action.progress,
+        )
+    return report
+
+
+PROMPTS = (
+    # About the problem (Revans' questions).
+    "What am I really trying to do? What is stopping me?",
+    "Who knows about this problem, who cares about it, and who can do something about it?",
+    # About myself.
+    "What did I notice about myself in the last meeting?",
+    "What am I avoiding, and why?",
+    # About how we learn (Marquardt's questions).
+    "Which question helped me most, and what made it a good question?",
+    "What have I learned that I can use elsewhere in the organisation?",
+)
+
+
+def prompt_for(author: Participant) -> str:
+    """The next of the rotating prompts for this person."""
+    return PROMPTS[Reflection.objects.filter(author=author).count() % len(PROMPTS)]
+
+
+@transaction.atomic
+def reflection_write(
+    *, learning_set: LearningSet, author: Participant, submission: uuid.UUID, prompt: str, text: str
+) -> Reflection:
+    _member(learning_set, author)
+    return _once(
+        Reflection,
+        submission,
+        lambda: Reflection(
+            learning_set=learning_set, author=author, prompt=prompt[:300], text=text.strip()
+        ),
+    )
+
+
+@transaction.atomic
+def reflection_share(*, reflection: Reflection, by: Participant, shared: bool) -> Reflection:
+    """Share an entry with the set, or take it back; the author's choice alone."""
+    if reflection.author_id != by.pk:
+        raise ValidationError(_("Only the author shares or takes back their entry."))
+    reflection.shared_at = timezone.now() if shared else None
+    reflection.save(update_fields=["shared_at"])
+    return reflection
+
+
+@transaction.atomic
+def process_note_write(
+    *, meeting: Meeting, author: User, submission: uuid.UUID, text: str
+) -> ProcessNote:
+    current = meeting.learning_set.facilitations.filter(user=author, until=None)
+    if not current.exists():
+        raise ValidationError(_("Process notes are written by the set's facilitators."))
+    return _once(
+        ProcessNote,
+        submission,
+        lambda: ProcessNote(meeting=meeting, author=author, text=text.strip()),
+    )

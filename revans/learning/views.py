@@ -1,0 +1,356 @@
+"""The cycle's pages: a set's challenges and actions, a challenge, an action with its report-back,
+the learning log, and a meeting's process notes. Each asks `access` what the reader may see."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from revans.accounts.access import OrgRequest
+from revans.accounts.models import Role
+from revans.meetings.models import Meeting
+from revans.web import posted, report, save_form
+
+from . import selectors, services
+from .access import (
+    CycleAccess,
+    cycle_view,
+    get_action,
+    get_challenge,
+    get_meeting_for_notes,
+    get_reflection,
+    resolved,
+)
+from .forms import (
+    ActionForm,
+    ChallengeEditForm,
+    ChallengeForm,
+    ProcessNoteForm,
+    ProgressForm,
+    ReflectionForm,
+    ReportBackForm,
+)
+from .models import Action, Challenge, Reflection
+
+FORM = ["GET", "POST"]
+CHALLENGE_FIELDS = ["statement", "why_it_matters", "desired_outcome", "business_area"]
+
+
+def _to_set(request: OrgRequest, access: CycleAccess) -> HttpResponse:
+    return redirect(
+        "learning:set_cycle", org=request.organisation.slug, set_id=access.learning_set.pk
+    )
+
+
+@cycle_view()
+@require_safe
+def set_cycle(request: OrgRequest, access: CycleAccess) -> HttpResponse:
+    people, total = selectors.set_cycle(access)
+    return render(
+        request,
+        "learning/set_cycle.html",
+        {
+            "access": access,
+            "learning_set": access.learning_set,
+            "people": people,
+            "total": total,
+            "my_open": selectors.open_actions_of(access),
+        },
+    )
+
+
+@cycle_view(Role.PARTICIPANT)
+@require_http_methods(FORM)
+def challenge_new(request: OrgRequest, access: CycleAccess) -> HttpResponse:
+    me = access.me
+    if me is None:
+        raise PermissionDenied(_("Members bring challenges."))
+    form = ChallengeForm(posted(request))
+    challenge = save_form(
+        request,
+        form,
+        lambda: services.challenge_create(
+            learning_set=access.learning_set,
+            owner=me,
+            submission=form.cleaned_data["submission"],
+            fields={name: form.cleaned_data[name] for name in CHALLENGE_FIELDS},
+        ),
+    )
+    if challenge:
+        messages.success(request, _("Your challenge is recorded. Now commit to an action."))
+        return redirect(
+            "learning:challenge", org=request.organisation.slug, challenge_id=challenge.pk
+        )
+    return render(
+        request, "learning/challenge_new.html", {"form": form, "learning_set": access.learning_set}
+    )
+
+
+def _challenge_page(
+    request: OrgRequest,
+    access: CycleAccess,
+    found: Challenge,
+    form: ChallengeEditForm | None = None,
+    conflict: Challenge | None = None,
+) -> HttpResponse:
+    mine = access.me is not None and found.owner_id == access.me.pk
+    if mine and form is None:
+        initial = {name: getattr(found, name) for name in [*CHALLENGE_FIELDS, "status", "version"]}
+        form = ChallengeEditForm(initial=initial)
+    actions = [
+        a
+        for a in found.actions.select_related("report_back", "challenge__owner")
+        if access.reads_action(a)
+    ]
+    return render(
+        request,
+        "learning/challenge.html",
+        {
+            "access": access,
+            "challenge": found,
+            "learning_set": access.learning_set,
+            "actions": actions,
+            "form": form if mine else None,
+            "conflict": conflict,
+            "action_form": ActionForm() if mine or access.is_facilitator else None,
+        },
+    )
+
+
+@resolved(get_challenge, "challenge_id")
+@require_safe
+def challenge(request: OrgRequest, access: CycleAccess, found: Challenge) -> HttpResponse:
+    return _challenge_page(request, access, found)
+
+
+@resolved(get_challenge, "challenge_id", Role.PARTICIPANT)
+@require_POST
+def challenge_edit(request: OrgRequest, access: CycleAccess, found: Challenge) -> HttpResponse:
+    me = access.me
+    if me is None or found.owner_id != me.pk:
+        raise PermissionDenied(_("Only the person who brought a challenge changes it."))
+    form = ChallengeEditForm(request.POST)
+    if form.is_valid():
+        try:
+            services.challenge_update(
+                challenge=found,
+                by=me,
+                version=form.cleaned_data["version"],
+                fields={name: form.cleaned_data[name] for name in [*CHALLENGE_FIELDS, "status"]},
+            )
+        except services.Conflict as error:
+            form.add_error(None, error)
+            return _challenge_page(request, access, found, form, error.current)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(
+                "learning:challenge", org=request.organisation.slug, challenge_id=found.pk
+            )
+    return _challenge_page(request, access, found, form)
+
+
+@resolved(get_challenge, "challenge_id")
+@require_POST
+def action_new(request: OrgRequest, access: CycleAccess, found: Challenge) -> HttpResponse:
+    form = ActionForm(request.POST)
+    if form.is_valid():
+        report(
+            request,
+            lambda: services.action_create(
+                challenge=found,
+                by=access.me,
+                on_behalf=access.is_facilitator,
+                submission=form.cleaned_data["submission"],
+                text=form.cleaned_data["text"],
+                due_on=form.cleaned_data["due_on"],
+            ),
+            _("Action recorded."),
+        )
+    else:
+        messages.error(request, _("Say what you will do."))
+    return redirect("learning:challenge", org=request.organisation.slug, challenge_id=found.pk)
+
+
+def _action_page(
+    request: OrgRequest,
+    access: CycleAccess,
+    found: Action,
+    form: ProgressForm | None = None,
+    conflict: Action | None = None,
+) -> HttpResponse:
+    mine = access.me is not None and found.challenge.owner_id == access.me.pk
+    if mine and form is None:
+        form = ProgressForm(initial={"progress": found.progress, "version": found.version})
+    return render(
+        request,
+        "learning/action.html",
+        {
+            "access": access,
+            "action": found,
+            "learning_set": access.learning_set,
+            "form": form if mine and found.is_open else None,
+            "conflict": conflict,
+            "report_form": ReportBackForm()
+            if (mine or access.is_facilitator) and not hasattr(found, "report_back")
+            else None,
+        },
+    )
+
+
+@resolved(get_action, "action_id")
+@require_safe
+def action(request: OrgRequest, access: CycleAccess, found: Action) -> HttpResponse:
+    return _action_page(request, access, found)
+
+
+@resolved(get_action, "action_id", Role.PARTICIPANT)
+@require_POST
+def action_progress(request: OrgRequest, access: CycleAccess, found: Action) -> HttpResponse:
+    me = access.me
+    if me is None or found.challenge.owner_id != me.pk:
+        raise PermissionDenied(_("Only the action's owner updates it."))
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        try:
+            services.action_progress(
+                action=found,
+                by=me,
+                version=form.cleaned_data["version"],
+                progress=form.cleaned_data["progress"],
+                done=form.cleaned_data["done"],
+            )
+        except services.Conflict as error:
+            form.add_error(None, error)
+            return _action_page(request, access, found, form, error.current)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Progress saved."))
+            return redirect("learning:action", org=request.organisation.slug, action_id=found.pk)
+    return _action_page(request, access, found, form)
+
+
+@resolved(get_action, "action_id")
+@require_POST
+def report_back(request: OrgRequest, access: CycleAccess, found: Action) -> HttpResponse:
+    mine = access.me is not None and found.challenge.owner_id == access.me.pk
+    if not (mine or access.is_facilitator):
+        raise PermissionDenied(_("The action's owner or the set's facilitator reports back."))
+    form = ReportBackForm(request.POST)
+    if form.is_valid():
+        report(
+            request,
+            lambda: services.report_back(
+                action=found,
+                by=request.user,
+                outcome=form.cleaned_data["outcome"],
+                what_happened=form.cleaned_data["what_happened"],
+                learned=form.cleaned_data["learned"],
+                carry_forward=form.cleaned_data["carry_forward"],
+            ),
+            _("Report-back recorded."),
+        )
+    else:
+        messages.error(request, _("Say whether it was done."))
+    return redirect("learning:action", org=request.organisation.slug, action_id=found.pk)
+
+
+def _log_page(
+    request: OrgRequest, access: CycleAccess, form: ReflectionForm | None = None
+) -> HttpResponse:
+    me = access.me
+    if me is not None and form is None:
+        form = ReflectionForm(initial={"prompt": services.prompt_for(me)})
+    mine, shared = selectors.learning_log(access)
+    return render(
+        request,
+        "learning/log.html",
+        {
+            "access": access,
+            "learning_set": access.learning_set,
+            "form": form,
+            "prompt": form.initial.get("prompt", "") if form else "",
+            "mine": mine,
+            "shared": shared,
+        },
+    )
+
+
+@cycle_view()
+@require_safe
+def learning_log(request: OrgRequest, access: CycleAccess) -> HttpResponse:
+    return _log_page(request, access)
+
+
+@cycle_view(Role.PARTICIPANT)
+@require_POST
+def log_write(request: OrgRequest, access: CycleAccess) -> HttpResponse:
+    me = access.me
+    if me is None:
+        raise PermissionDenied(_("Members keep a learning log."))
+    form = ReflectionForm(request.POST, initial={"prompt": services.prompt_for(me)})
+    if save_form(
+        request,
+        form,
+        lambda: services.reflection_write(
+            learning_set=access.learning_set,
+            author=me,
+            submission=form.cleaned_data["submission"],
+            prompt=form.cleaned_data["prompt"],
+            text=form.cleaned_data["text"],
+        ),
+    ):
+        messages.success(request, _("Saved in your learning log. Only you can read it."))
+        return redirect(
+            "learning:log", org=request.organisation.slug, set_id=access.learning_set.pk
+        )
+    return _log_page(request, access, form)
+
+
+@resolved(get_reflection, "reflection_id", Role.PARTICIPANT)
+@require_POST
+def reflection_share(request: OrgRequest, access: CycleAccess, found: Reflection) -> HttpResponse:
+    me = access.me
+    if me is None or found.author_id != me.pk:
+        raise PermissionDenied(_("Only the author shares or takes back their entry."))
+    share = request.POST.get("share") == "yes"
+    report(
+        request,
+        lambda: services.reflection_share(reflection=found, by=me, shared=share),
+        _("Shared with your set.") if share else _("Taken back: only you can read it now."),
+    )
+    return redirect("learning:log", org=request.organisation.slug, set_id=found.learning_set_id)
+
+
+@resolved(get_meeting_for_notes, "meeting_id", Role.FACILITATOR)
+@require_http_methods(FORM)
+def process_notes(request: OrgRequest, access: CycleAccess, meeting: Meeting) -> HttpResponse:
+    form = ProcessNoteForm(posted(request))
+    if save_form(
+        request,
+        form,
+        lambda: services.process_note_write(
+            meeting=meeting,
+            author=request.user,
+            submission=form.cleaned_data["submission"],
+            text=form.cleaned_data["text"],
+        ),
+    ):
+        messages.success(request, _("Note saved. Only this set's facilitators can read it."))
+        return redirect(
+            "learning:process_notes", org=request.organisation.slug, meeting_id=meeting.pk
+        )
+    return render(
+        request,
+        "learning/process_notes.html",
+        {
+            "meeting": meeting,
+            "learning_set": access.learning_set,
+            "notes": selectors.process_notes(access, meeting.pk),
+            "form": form if access.is_facilitator else None,
+        },
+    )
