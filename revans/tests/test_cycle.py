@@ -1,0 +1,272 @@
+"""The action learning cycle: challenges, actions, report-backs, the learning log and process notes,
+each read only by those the confidentiality table allows, with no silent overwrite and no
+duplicate row."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from conftest import future_meeting, make_member, make_user
+from revans.accounts.models import Role
+from revans.learning import services
+from revans.learning.models import Action, Challenge, ProcessNote, Reflection, ReportBack
+from revans.programmes.models import Participant, SetMembership
+
+from .sweeps import assert_canary_absent, crawl
+
+CANARIES = {
+    "challenge": "zqx-challenge-1",
+    "action": "zqx-action-2",
+    "report_back": "zqx-report-3",
+    "reflection": "zqx-private-4",
+    "shared_reflection": "zqx-shared-5",
+    "process_note": "zqx-process-6",
+}
+
+
+def pat(world) -> Participant:
+    return Participant.objects.get(user=world.participant)
+
+
+@pytest.fixture
+def planted(world):
+    """One canary in each kind of private content, all in set A, written by Pat or Fay."""
+    owner = pat(world)
+    challenge = services.challenge_create(
+        learning_set=world.set_a,
+        owner=owner,
+        submission=uuid.uuid4(),
+        fields={
+            "statement": f"Depot overtime {CANARIES['challenge']}",
+            "why_it_matters": "",
+            "desired_outcome": "",
+            "business_area": "Operations",
+        },
+    )
+    action = services.action_create(
+        challenge=challenge,
+        by=owner,
+        on_behalf=False,
+        submission=uuid.uuid4(),
+        text=f"Talk to the night shift {CANARIES['action']}",
+        due_on=timezone.localdate() + timedelta(days=7),
+    )
+    done = services.action_create(
+        challenge=challenge,
+        by=owner,
+        on_behalf=False,
+        submission=uuid.uuid4(),
+        text="Map the rota",
+        due_on=timezone.localdate() + timedelta(days=7),
+    )
+    services.report_back(
+        action=done,
+        by=world.facilitator,
+        outcome="partly",
+        what_happened=f"Half mapped {CANARIES['report_back']}",
+        learned="",
+        carry_forward=True,
+    )
+    services.reflection_write(
+        learning_set=world.set_a,
+        author=owner,
+        submission=uuid.uuid4(),
+        prompt="",
+        text=f"I avoid conflict {CANARIES['reflection']}",
+    )
+    shared = services.reflection_write(
+        learning_set=world.set_a,
+        author=owner,
+        submission=uuid.uuid4(),
+        prompt="",
+        text=f"Questions beat advice {CANARIES['shared_reflection']}",
+    )
+    services.reflection_share(reflection=shared, by=owner, shared=True)
+    meeting = future_meeting(world.set_a, days=-7)
+    services.process_note_write(
+        meeting=meeting,
+        author=world.facilitator,
+        submission=uuid.uuid4(),
+        text=f"Pat dominated {CANARIES['process_note']}",
+    )
+    return {"challenge": challenge, "action": action, "meeting": meeting}
+
+
+def pages_of(client, user, world, planted) -> dict[str, str]:
+    client.force_login(user)
+    start = [
+        "/",
+        "/o/acme/",
+        f"/o/acme/sets/{world.set_a.pk}/",
+        f"/o/acme/sets/{world.set_a.pk}/cycle/",
+        f"/o/acme/sets/{world.set_a.pk}/log/",
+        f"/o/acme/challenges/{planted['challenge'].pk}/",
+        f"/o/acme/actions/{planted['action'].pk}/",
+        f"/o/acme/meetings/{planted['meeting'].pk}/process-notes/",
+        "/meetings/",
+    ]
+    return crawl(client, start)
+
+
+EVERYONE_IN_THE_SET = {"challenge", "action", "report_back", "shared_reflection"}
+
+
+def test_the_author_reads_everything_of_theirs_but_the_facilitators_notes(client, world, planted):
+    pages = pages_of(client, world.participant, world, planted)
+    text = " ".join(pages.values())
+    for kind in EVERYONE_IN_THE_SET | {"reflection"}:
+        assert CANARIES[kind] in text, kind
+    assert_canary_absent(pages, CANARIES["process_note"])
+
+
+def test_another_member_reads_the_set_s_content_but_no_private_entry(client, world, planted):
+    pages = pages_of(client, world.participant2, world, planted)
+    text = " ".join(pages.values())
+    for kind in EVERYONE_IN_THE_SET:
+        assert CANARIES[kind] in text, kind
+    for kind in ("reflection", "process_note"):
+        assert_canary_absent(pages, CANARIES[kind])
+
+
+def test_the_facilitator_reads_the_set_s_content_and_the_process_notes(client, world, planted):
+    pages = pages_of(client, world.facilitator, world, planted)
+    text = " ".join(pages.values())
+    for kind in EVERYONE_IN_THE_SET | {"process_note"}:
+        assert CANARIES[kind] in text, kind
+    assert_canary_absent(pages, CANARIES["reflection"])
+
+
+@pytest.mark.parametrize("who", ["admin", "sponsor", "other_facilitator", "outsider", "other_set"])
+def test_nobody_else_reads_any_of_it(client, world, planted, who):
+    if who == "other_set":  # a member of set B, in the same programme
+        user = make_user("bo@acme.test", "Bo B")
+        make_member(world.org, user, Role.PARTICIPANT)
+        person = Participant.objects.create(
+            organisation=world.org, email=user.email, name=user.name, user=user
+        )
+        SetMembership.objects.create(learning_set=world.set_b, participant=person)
+    else:
+        user = getattr(world, who)
+    pages = pages_of(client, user, world, planted)
+    for canary in CANARIES.values():
+        assert_canary_absent(pages, canary)
+
+
+def test_a_former_member_reads_what_was_said_while_they_were_there_and_nothing_later(
+    client, world, planted
+):
+    quinn = SetMembership.objects.get(participant__user=world.participant2)
+    quinn.left_on = timezone.localdate()
+    quinn.save()
+    later = services.challenge_create(
+        learning_set=world.set_a,
+        owner=pat(world),
+        submission=uuid.uuid4(),
+        fields={
+            "statement": "zqx-after-leaving",
+            "why_it_matters": "",
+            "desired_outcome": "",
+            "business_area": "",
+        },
+    )
+    Challenge.objects.filter(pk=later.pk).update(
+        written_on=timezone.localdate() + timedelta(days=1)
+    )
+    client.force_login(world.participant2)
+    assert client.get(f"/o/acme/challenges/{planted['challenge'].pk}/").status_code == 200
+    assert client.get(f"/o/acme/challenges/{later.pk}/").status_code == 404
+
+
+def test_a_double_clicked_submit_makes_one_challenge(client, world):
+    client.force_login(world.participant)
+    key = str(uuid.uuid4())
+    data = {"submission": key, "statement": "Too many handovers", "business_area": "Ops"}
+    first = client.post(f"/o/acme/sets/{world.set_a.pk}/cycle/challenges/new/", data)
+    second = client.post(f"/o/acme/sets/{world.set_a.pk}/cycle/challenges/new/", data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Challenge.objects.count() == 1
+
+
+def test_two_people_saving_at_once_cannot_overwrite_each_other(client, world, planted):
+    action = planted["action"]
+    client.force_login(world.participant)
+    url = f"/o/acme/actions/{action.pk}/progress/"
+    assert (
+        client.post(url, {"version": action.version, "progress": "Booked a slot"}).status_code
+        == 302
+    )
+    stale = client.post(url, {"version": action.version, "progress": "My other tab's text"})
+    body = stale.content.decode()
+    assert stale.status_code == 200 and "Someone else saved this" in body
+    assert "Booked a slot" in body and "My other tab&#x27;s text" in body  # theirs, and mine kept
+    action.refresh_from_db()
+    assert action.progress == "Booked a slot" and action.version == 2
+
+
+def test_a_report_back_happens_once_and_carries_the_unfinished_forward(world, planted):
+    carried = Action.objects.get(carried_from__isnull=False)
+    assert carried.text == "Map the rota" and carried.is_open
+    original = carried.carried_from
+    assert original.status == Action.Status.CLOSED and original.closed_reason == "Carried forward"
+    with pytest.raises(ValidationError, match="report-back already"):
+        services.report_back(
+            action=original,
+            by=world.facilitator,
+            outcome="done",
+            what_happened="",
+            learned="",
+            carry_forward=False,
+        )
+    assert ReportBack.objects.count() == 1
+
+
+def test_only_the_owner_changes_a_challenge_and_only_the_author_shares(client, world, planted):
+    challenge = planted["challenge"]
+    client.force_login(world.participant2)
+    response = client.post(
+        f"/o/acme/challenges/{challenge.pk}/edit/",
+        {"version": 1, "statement": "Hijacked", "status": "dropped"},
+    )
+    assert response.status_code == 403
+    entry = Reflection.objects.get(shared_at__isnull=False)
+    assert client.post(f"/o/acme/reflections/{entry.pk}/share/", {"share": "no"}).status_code == 403
+    entry.refresh_from_db()
+    assert entry.is_shared
+    challenge.refresh_from_db()
+    assert challenge.statement.startswith("Depot overtime")
+
+
+def test_an_action_on_someone_else_s_challenge_is_refused(world, planted):
+    with pytest.raises(ValidationError, match="your own challenge"):
+        services.action_create(
+            challenge=planted["challenge"],
+            by=Participant.objects.get(user=world.participant2),
+            on_behalf=False,
+            submission=uuid.uuid4(),
+            text="Meddle",
+            due_on=None,
+        )
+
+
+def test_the_author_takes_a_shared_entry_back(client, world, planted):
+    entry = Reflection.objects.get(shared_at__isnull=False)
+    client.force_login(world.participant)
+    client.post(f"/o/acme/reflections/{entry.pk}/share/", {"share": "no"})
+    client.force_login(world.participant2)
+    page = client.get(f"/o/acme/sets/{world.set_a.pk}/log/").content.decode()
+    assert CANARIES["shared_reflection"] not in page
+
+
+def test_process_notes_are_for_the_set_s_facilitators_past_and_present(client, world, planted):
+    url = f"/o/acme/meetings/{planted['meeting'].pk}/process-notes/"
+    client.force_login(world.participant)
+    assert client.get(url).status_code == 403  # a member's role does not reach the notes at all
+    world.set_a.facilitations.update(until=timezone.localdate())
+    programme_facilitator = world.facilitator
+    client.force_login(programme_facilitator)
+    assert CANARIES["process_note"] in client.get(url).content.decode()  # a former facilitator
+    assert ProcessNote.objects.count() == 1
