@@ -2,11 +2,14 @@
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from revans.accounts import selectors as accounts_selectors
 from revans.accounts.access import OrgRequest, SignedInRequest, org_view
 from revans.accounts.models import Membership, Role
+from revans.learning import selectors as learning_selectors
+from revans.meetings import selectors as meeting_selectors
 from revans.programmes import selectors as programme_selectors
 from revans.programmes.models import Programme
 
@@ -34,9 +37,28 @@ def org_home(request: OrgRequest) -> HttpResponse:
         )
     if membership.is_admin:
         context["open_invitations"] = accounts_selectors.open_invitations(organisation).count()
+    now = timezone.now()
     if membership.is_facilitator:
-        context["facilitated"] = programme_selectors.sets_facilitated_by(request.user, organisation)
+        facilitated = programme_selectors.sets_facilitated_by(request.user, organisation)
+        follow = learning_selectors.facilitator_home([s.learning_set.pk for s in facilitated])
+        nexts = meeting_selectors.next_meetings([s.learning_set.pk for s in facilitated], now)
+        for summary in facilitated:
+            summary.follow = follow.get(summary.learning_set.pk, [])  # type: ignore[attr-defined]
+            summary.next_meeting = nexts.get(summary.learning_set.pk)  # type: ignore[attr-defined]
+        context["facilitated"] = facilitated
         context["forming"] = programme_selectors.programmes_formed_by(request.user, organisation)
     if membership.is_participant:
-        context["my_sets"] = programme_selectors.sets_of_member(request.user, organisation)
+        my_sets = programme_selectors.sets_of_member(request.user, organisation)
+        mine = [
+            m.participant_id
+            for s in my_sets
+            for m in s.members
+            if m.participant.user_id == request.user.pk
+        ]
+        home = learning_selectors.member_home(mine)
+        nexts = meeting_selectors.next_meetings([s.learning_set.pk for s in my_sets], now)
+        for summary in my_sets:
+            summary.home = home.get(summary.learning_set.pk)  # type: ignore[attr-defined]
+            summary.next_meeting = nexts.get(summary.learning_set.pk)  # type: ignore[attr-defined]
+        context["my_sets"] = my_sets
     return render(request, "dashboard/org_home.html", context)

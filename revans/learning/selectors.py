@@ -102,3 +102,55 @@ def open_actions_of(access: CycleAccess) -> list[Action]:
 
 def is_overdue(action: Action) -> bool:
     return action.is_open and action.due_on < timezone.localdate()
+
+
+@dataclass
+class MemberHome:
+    """What a member sees between meetings, per set: their challenges and open actions."""
+
+    learning_set_id: int
+    challenges: list[Challenge]
+    open_actions: list[Action]
+
+
+def member_home(participant_ids: list[int]) -> dict[int, MemberHome]:
+    """By set id: the person's own challenges and open actions (their own words only)."""
+    found: dict[int, MemberHome] = {}
+    challenges = Challenge.objects.filter(owner_id__in=participant_ids).exclude(
+        status__in=[Challenge.Status.RESOLVED, Challenge.Status.DROPPED]
+    )
+    for challenge in challenges:
+        found.setdefault(
+            challenge.learning_set_id, MemberHome(challenge.learning_set_id, [], [])
+        ).challenges.append(challenge)
+    actions = Action.objects.filter(
+        challenge__owner_id__in=participant_ids, status=Action.Status.OPEN
+    ).select_related("challenge")
+    for action in actions:
+        found.setdefault(
+            action.challenge.learning_set_id, MemberHome(action.challenge.learning_set_id, [], [])
+        ).open_actions.append(action)
+    return found
+
+
+@dataclass
+class Follow:
+    name: str
+    open: int = 0
+    overdue: int = 0
+
+
+def facilitator_home(set_ids: list[int]) -> dict[int, list[Follow]]:
+    """By set id: each member with open or overdue actions (counts only, no text)."""
+    today = timezone.localdate()
+    found: dict[int, dict[int, Follow]] = {}
+    actions = Action.objects.filter(
+        challenge__learning_set_id__in=set_ids, status=Action.Status.OPEN
+    ).select_related("challenge__owner")
+    for action in actions:
+        people = found.setdefault(action.challenge.learning_set_id, {})
+        owner = action.challenge.owner
+        follow = people.setdefault(owner.pk, Follow(name=owner.name))
+        follow.open += 1
+        follow.overdue += int(action.due_on < today)
+    return {set_id: sorted(p.values(), key=lambda f: f.name) for set_id, p in found.items()}

@@ -166,3 +166,14 @@ def my_rsvp(meeting: Meeting, participant: Participant | None) -> Rsvp | None:
     if participant is None:
         return None
     return Rsvp.objects.filter(meeting=meeting, participant=participant).first()
+
+
+def next_meetings(set_ids: Iterable[int], now: datetime) -> dict[int, Meeting]:
+    """By set id: the set's next scheduled meeting, in one query."""
+    found: dict[int, Meeting] = {}
+    upcoming = Meeting.objects.filter(
+        learning_set_id__in=list(set_ids), status=Meeting.Status.SCHEDULED, ends_at__gt=now
+    ).order_by("starts_at")
+    for meeting in upcoming:
+        found.setdefault(meeting.learning_set_id, meeting)
+    return found

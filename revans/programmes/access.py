@@ -34,6 +34,7 @@ class SetAccess:
     learning_set: LearningSet
     can_manage: bool  # admin, sponsor or a current facilitator of the set
     me: Participant | None  # the asker, when they are a current member
+    facilitating: bool = False  # the asker is a current facilitator of the set
 
 
 def get_programme(
@@ -69,7 +70,9 @@ def get_set(request: OrgRequest, set_id: int, *, manage: bool = False) -> SetAcc
         raise Http404
     if manage and not can_manage:
         raise PermissionDenied(_("Only the set's facilitators, admins and sponsors may change it."))
-    return SetAccess(learning_set=learning_set, can_manage=can_manage, me=me)
+    return SetAccess(
+        learning_set=learning_set, can_manage=can_manage, me=me, facilitating=facilitating
+    )
 
 
 type SetView = Callable[Concatenate[OrgRequest, SetAccess, ...], HttpResponse]
