@@ -291,3 +291,38 @@ ORGANISATIONS = (
         ),
     ),
 )
+
+
+# The action learning cycle in the demo: real-sounding problems, actions and reflections.
+CHALLENGES = (
+    ("Overtime at the depot has doubled since the new rota.", "Operations"),
+    ("Customer complaints about late deliveries reach us a week late.", "Customer service"),
+    ("Month-end close takes nine days; the board wants five.", "Finance"),
+    ("Two teams keep duplicating the same supplier checks.", "Procurement"),
+    ("New starters leave within six months.", "People"),
+    ("Our systems do not talk to each other, so we re-key orders.", "IT"),
+)
+ACTIONS = (
+    "Sit in on the night shift handover and note where time goes.",
+    "Ask three customers how they would like to hear about delays.",
+    "Map every step of the month-end close with the team.",
+    "Meet my counterpart in the other team and compare checklists.",
+    "Interview two people who left last quarter.",
+    "List every order that is keyed in twice in one week.",
+)
+REPORT_BACKS = (
+    ("done", "Done, and it showed the handover overlaps by 40 minutes.", "Asking beats assuming."),
+    ("partly", "Managed two of the three conversations.", "I put off the hardest one."),
+    ("done", "We found three steps nobody needed.", "The team knew all along."),
+    ("not", "The week ran away with me.", "I need to block the time first."),
+)
+REFLECTIONS = (
+    "What am I really trying to do? Less about the rota, more about trust between shifts.",
+    "The question 'who else cares about this?' opened the problem up for me.",
+    "I noticed I jump to solutions when someone else presents. Holding back is hard.",
+)
+PROCESS_NOTES = (
+    "Good questioning; advice crept in during the second presentation.",
+    "Energy was low; two members had not done their actions.",
+    "The set ran the process review themselves for the first time.",
+)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from revans.accounts.models import Membership, Organisation, Role, User
 from revans.domain.cadence import Cadence, exact_start
+from revans.learning.models import Action, Challenge, ProcessNote, Reflection, ReportBack
 from revans.meetings import notices
 from revans.meetings.models import Attendance, Meeting, MeetingSeries, Notice, Rsvp
 from revans.programmes import services as programme_services
@@ -22,8 +23,13 @@ from revans.programmes.models import (
 )
 
 from .data import (
+    ACTIONS,
+    CHALLENGES,
     ORGANISATIONS,
     PASSWORD,
+    PROCESS_NOTES,
+    REFLECTIONS,
+    REPORT_BACKS,
     DemoOrganisation,
     DemoProgramme,
     DemoSet,
@@ -189,6 +195,7 @@ def _load_set(programme: Programme, demo: DemoSet, starts: date) -> None:
                 accepted_at=_at(starts + timedelta(days=35)),
             )
     _load_meetings(learning_set, members, f"Head office, the {demo.name} room")
+    _load_cycle(learning_set, members)
 
 
 MEETING_TIME = time(9, 30)
@@ -266,6 +273,77 @@ def _load_meetings(learning_set: LearningSet, members: list[Participant], place:
             answered_next = True
             for person in members[:-2]:
                 Rsvp.objects.create(meeting=meeting, participant=person, answer=Rsvp.Answer.YES)
+
+
+def _load_cycle(learning_set: LearningSet, members: list[Participant]) -> None:
+    """Six months of the cycle: a challenge each, an action each per past meeting with its
+    report-back at the next, unfinished ones carried forward, reflections private and shared,
+    and the facilitator's process notes."""
+    now = timezone.now()
+    past = list(learning_set.meetings.filter(starts_at__lt=now).order_by("starts_at"))
+    upcoming = learning_set.meetings.filter(starts_at__gt=now).order_by("starts_at").first()
+    facilitator = learning_set.facilitations.order_by("since").first()
+    for i, member in enumerate(members):
+        statement, area = CHALLENGES[i % len(CHALLENGES)]
+        opened = past[0].local_start.date() if past else learning_set.programme.starts_on
+        resolved = i == 0 and len(past) >= 5
+        challenge = Challenge.objects.create(
+            learning_set=learning_set,
+            owner=member,
+            statement=statement,
+            why_it_matters="It costs us money every week and wears people down.",
+            desired_outcome="A measurable change before the programme ends.",
+            business_area=area,
+            status=Challenge.Status.RESOLVED if resolved else Challenge.Status.PROGRESSING,
+            status_since=past[-1].local_start.date() if resolved else opened,
+            written_on=opened,
+        )
+        previous: Action | None = None
+        for k, meeting in enumerate(past):
+            due = past[k + 1].local_start.date() if k + 1 < len(past) else None
+            action = Action.objects.create(
+                challenge=challenge,
+                text=previous.text if previous else ACTIONS[(i + k) % len(ACTIONS)],
+                due_on=due
+                or (upcoming.local_start.date() if upcoming else meeting.local_start.date()),
+                committed_at=meeting,
+                written_on=meeting.local_start.date(),
+                carried_from=previous,
+            )
+            previous = None
+            if due is None:
+                continue  # due at the next meeting: still open
+            outcome, happened, learned = REPORT_BACKS[(i + k) % len(REPORT_BACKS)]
+            ReportBack.objects.create(
+                action=action,
+                meeting=past[k + 1],
+                outcome=outcome,
+                what_happened=happened,
+                learned=learned,
+                written_on=due,
+            )
+            action.status = Action.Status.DONE if outcome == "done" else Action.Status.CLOSED
+            action.closed_reason = "" if outcome == "done" else "Carried forward"
+            action.save(update_fields=["status", "closed_reason"])
+            previous = action if outcome != "done" else None
+        for r, text in enumerate(REFLECTIONS[: 2 + i % 2]):
+            day = past[min(r, len(past) - 1)].local_start.date() if past else opened
+            Reflection.objects.create(
+                learning_set=learning_set,
+                author=member,
+                prompt="",
+                text=text,
+                written_on=day,
+                shared_at=now if r == 1 else None,
+            )
+    if facilitator is not None:
+        for k, meeting in enumerate(past):
+            ProcessNote.objects.create(
+                meeting=meeting,
+                author=facilitator.user,
+                text=PROCESS_NOTES[k % len(PROCESS_NOTES)],
+                written_on=meeting.local_start.date(),
+            )
 
 
 def _at(day: date) -> datetime:

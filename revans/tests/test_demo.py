@@ -11,6 +11,7 @@ from django.utils import timezone
 from revans.accounts.models import Invitation, Membership, Organisation, Role, User
 from revans.demo.data import ORGANISATIONS, PASSWORD
 from revans.formation.models import FormationRun
+from revans.learning.models import Action, Challenge, ProcessNote, Reflection, ReportBack
 from revans.meetings.models import Meeting, Notice
 from revans.programmes.models import (
     FacilitationMode,
@@ -200,3 +201,26 @@ def test_every_set_has_meetings_past_and_next_with_real_answers():
     assert sorted(Meeting.objects.values_list("learning_set__name", "starts_at")) == (
         snapshot_meetings
     )
+
+
+@pytest.mark.django_db
+def test_every_set_has_six_months_of_the_cycle():
+    call_command("load_demo", stdout=StringIO())
+    for learning_set in LearningSet.objects.exclude(programme__name__endswith="2027"):
+        members = learning_set.memberships.filter(left_on=None).count()
+        assert Challenge.objects.filter(learning_set=learning_set).count() == members
+        outcomes = set(
+            ReportBack.objects.filter(action__challenge__learning_set=learning_set).values_list(
+                "outcome", flat=True
+            )
+        )
+        assert outcomes == {"done", "partly", "not"}, learning_set
+        assert Action.objects.filter(
+            challenge__learning_set=learning_set, carried_from__isnull=False
+        ).exists()
+        assert Action.objects.filter(challenge__learning_set=learning_set, status="open").exists()
+        shared = Reflection.objects.filter(learning_set=learning_set, shared_at__isnull=False)
+        private = Reflection.objects.filter(learning_set=learning_set, shared_at__isnull=True)
+        assert shared.exists() and private.exists()
+        assert ProcessNote.objects.filter(meeting__learning_set=learning_set).exists()
+    assert Challenge.objects.filter(status="resolved").exists()
