@@ -140,6 +140,12 @@ def get_reflection(request: OrgRequest, reflection_id: int) -> tuple[CycleAccess
     return access, reflection
 
 
+def get_meeting_for_record(request: OrgRequest, meeting_id: int) -> tuple[CycleAccess, Meeting]:
+    meeting = _in_org(request, Meeting, meeting_id, "learning_set")
+    access = get_cycle(request, meeting.learning_set_id)
+    return access, meeting
+
+
 def get_meeting_for_notes(request: OrgRequest, meeting_id: int) -> tuple[CycleAccess, Meeting]:
     meeting = _in_org(request, Meeting, meeting_id, "learning_set")
     access = get_cycle(request, meeting.learning_set_id)

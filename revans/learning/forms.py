@@ -108,3 +108,20 @@ class ProcessNoteForm(Submitted):
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+
+
+class MeetingRecordForm(Versioned):
+    presenters = forms.TypedMultipleChoiceField(
+        label=_("Who presented"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    process_review = forms.CharField(
+        label=_("Process review: how the set worked together"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    close = forms.BooleanField(label=_("The meeting is over: close the record"), required=False)
+
+    def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["presenters"].choices = members  # type: ignore[attr-defined]

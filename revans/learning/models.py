@@ -148,3 +148,19 @@ class ProcessNote(models.Model):
 
     def __str__(self) -> str:
         return f"Process note {self.pk}"
+
+
+class MeetingRecord(models.Model):
+    """What happened at a meeting, filled in afterwards (or by the live console, later):
+    who presented and the process review. The actions agreed and the report-backs received
+    are the actions and report-backs that name the meeting."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="record")
+    presenters = models.ManyToManyField(Participant, blank=True, related_name="+")
+    process_review = models.TextField(_("process review"), max_length=10000, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    written_on = models.DateField(default=timezone.localdate)
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"Record of {self.meeting}"

@@ -19,7 +19,7 @@ from revans.accounts.models import User
 from revans.meetings.models import Meeting
 from revans.programmes.models import LearningSet, Participant
 
-from .models import Action, Challenge, ProcessNote, Reflection, ReportBack
+from .models import Action, Challenge, MeetingRecord, ProcessNote, Reflection, ReportBack
 
 
 class Conflict(ValidationError):
@@ -135,10 +135,14 @@ def action_create(
         due_on = upcoming.local_start.date()
     if due_on < timezone.localdate():
         raise ValidationError(_("An action cannot be due in the past."))
+    now = timezone.now()
+    during = challenge.learning_set.meetings.filter(
+        status=Meeting.Status.SCHEDULED, starts_at__lte=now, ends_at__gte=now
+    ).first()  # committed in a meeting, or between meetings
     return _once(
         Action,
         submission,
-        lambda: Action(challenge=challenge, text=text.strip(), due_on=due_on),
+        lambda: Action(challenge=challenge, text=text.strip(), due_on=due_on, committed_at=during),
     )
 
 
@@ -256,3 +260,35 @@ def process_note_write(
         submission,
         lambda: ProcessNote(meeting=meeting, author=author, text=text.strip()),
     )
+
+
+@transaction.atomic
+def meeting_record_save(
+    *,
+    meeting: Meeting,
+    by: User,
+    version: int,
+    presenters: list[Participant],
+    process_review: str,
+    close: bool,
+) -> MeetingRecord:
+    """The facilitator fills in or corrects the record; closing it says the meeting is done.
+    Two facilitators saving at once: the second gets a Conflict, not an overwrite."""
+    if not meeting.learning_set.facilitations.filter(user=by, until=None).exists():
+        raise ValidationError(_("The set's facilitators keep the meeting record."))
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("A meeting is recorded once it has started."))
+    members = set(
+        meeting.learning_set.memberships.filter(left_on=None).values_list(
+            "participant_id", flat=True
+        )
+    )
+    if any(p.pk not in members for p in presenters):
+        raise ValidationError(_("Presenters are members of the set."))
+    record, _created = MeetingRecord.objects.get_or_create(meeting=meeting)
+    fields: dict[str, Any] = {"process_review": process_review.strip()}
+    if close and record.closed_at is None:
+        fields["closed_at"] = timezone.now()
+    record = _save_version(record, version, fields)
+    record.presenters.set(presenters)
+    return record

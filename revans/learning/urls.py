@@ -23,6 +23,12 @@ urlpatterns = [
         views.reflection_share,
         name="reflection_share",
     ),
+    path(ORG + "meetings/<int:meeting_id>/record/", views.meeting_record, name="meeting_record"),
+    path(
+        ORG + "meetings/<int:meeting_id>/record/save/",
+        views.meeting_record_save,
+        name="meeting_record_save",
+    ),
     path(
         ORG + "meetings/<int:meeting_id>/process-notes/", views.process_notes, name="process_notes"
     ),

@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from revans.accounts.access import OrgRequest
 from revans.accounts.models import Role
+from revans.domain.confidentiality import Kind
 from revans.meetings.models import Meeting
 from revans.web import posted, report, save_form
 
@@ -20,6 +22,7 @@ from .access import (
     get_action,
     get_challenge,
     get_meeting_for_notes,
+    get_meeting_for_record,
     get_reflection,
     resolved,
 )
@@ -27,12 +30,13 @@ from .forms import (
     ActionForm,
     ChallengeEditForm,
     ChallengeForm,
+    MeetingRecordForm,
     ProcessNoteForm,
     ProgressForm,
     ReflectionForm,
     ReportBackForm,
 )
-from .models import Action, Challenge, Reflection
+from .models import Action, Challenge, MeetingRecord, Reflection, ReportBack
 
 FORM = ["GET", "POST"]
 CHALLENGE_FIELDS = ["statement", "why_it_matters", "desired_outcome", "business_area"]
@@ -354,3 +358,91 @@ def process_notes(request: OrgRequest, access: CycleAccess, meeting: Meeting) ->
             "form": form if access.is_facilitator else None,
         },
     )
+
+
+def _record_page(
+    request: OrgRequest,
+    access: CycleAccess,
+    meeting: Meeting,
+    form: MeetingRecordForm | None = None,
+    conflict: MeetingRecord | None = None,
+) -> HttpResponse:
+    record = MeetingRecord.objects.filter(meeting=meeting).first()
+    readable = record is None or access.reads(Kind.MEETING_RECORD, record.written_on)
+    members = [
+        (m.participant_id, m.participant.name)
+        for m in access.learning_set.memberships.filter(left_on=None).select_related("participant")
+    ]
+    if access.is_facilitator and form is None and meeting.starts_at <= timezone.now():
+        form = MeetingRecordForm(
+            members=members,
+            initial={
+                "version": record.version if record else 1,
+                "presenters": [p.pk for p in record.presenters.all()] if record else [],
+                "process_review": record.process_review if record else "",
+            },
+        )
+    agreed = [
+        a
+        for a in Action.objects.filter(committed_at=meeting).select_related("challenge__owner")
+        if access.reads_action(a)
+    ]
+    reports = [
+        r
+        for r in ReportBack.objects.filter(meeting=meeting).select_related(
+            "action__challenge__owner"
+        )
+        if access.reads_action(r.action)
+    ]
+    return render(
+        request,
+        "learning/meeting_record.html",
+        {
+            "meeting": meeting,
+            "learning_set": access.learning_set,
+            "record": record if readable else None,
+            "agreed": agreed,
+            "reports": reports,
+            "form": form if access.is_facilitator else None,
+            "conflict": conflict,
+        },
+    )
+
+
+@resolved(get_meeting_for_record, "meeting_id")
+@require_safe
+def meeting_record(request: OrgRequest, access: CycleAccess, meeting: Meeting) -> HttpResponse:
+    return _record_page(request, access, meeting)
+
+
+@resolved(get_meeting_for_record, "meeting_id", Role.FACILITATOR)
+@require_POST
+def meeting_record_save(request: OrgRequest, access: CycleAccess, meeting: Meeting) -> HttpResponse:
+    if not access.is_facilitator:
+        raise PermissionDenied(_("The set's facilitators keep the meeting record."))
+    members = {
+        m.participant_id: m.participant
+        for m in access.learning_set.memberships.filter(left_on=None).select_related("participant")
+    }
+    form = MeetingRecordForm(request.POST, members=[(pk, p.name) for pk, p in members.items()])
+    if form.is_valid():
+        try:
+            services.meeting_record_save(
+                meeting=meeting,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                presenters=[members[pk] for pk in form.cleaned_data["presenters"]],
+                process_review=form.cleaned_data["process_review"],
+                close=form.cleaned_data["close"],
+            )
+        except services.Conflict as error:
+            form.add_error(None, error)
+            return _record_page(request, access, meeting, form, error.current)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The meeting record is saved."))
+            return redirect(
+                "learning:meeting_record", org=request.organisation.slug, meeting_id=meeting.pk
+            )
+    return _record_page(request, access, meeting, form)

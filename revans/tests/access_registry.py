@@ -123,6 +123,8 @@ REGISTRY: dict[str, Rule] = {
     "learning:report_back": org(*CYCLE, methods=ACTION, others=SCOPED),
     "learning:reflection_share": org(Role.PARTICIPANT, methods=ACTION, others=SCOPED),
     "learning:process_notes": org(Role.FACILITATOR, methods=FORM, others=SCOPED),
+    "learning:meeting_record": org(*CYCLE, others=SCOPED),
+    "learning:meeting_record_save": org(Role.FACILITATOR, methods=ACTION, others=SCOPED),
 }
 
 # Whole URL trees owned by libraries, matched by the start of the route.

@@ -12,7 +12,14 @@ from django.utils import timezone
 from conftest import future_meeting, make_member, make_user
 from revans.accounts.models import Role
 from revans.learning import services
-from revans.learning.models import Action, Challenge, ProcessNote, Reflection, ReportBack
+from revans.learning.models import (
+    Action,
+    Challenge,
+    MeetingRecord,
+    ProcessNote,
+    Reflection,
+    ReportBack,
+)
 from revans.programmes.models import Participant, SetMembership
 
 from .sweeps import assert_canary_absent, crawl
@@ -270,3 +277,28 @@ def test_process_notes_are_for_the_set_s_facilitators_past_and_present(client, w
     client.force_login(programme_facilitator)
     assert CANARIES["process_note"] in client.get(url).content.decode()  # a former facilitator
     assert ProcessNote.objects.count() == 1
+
+
+def test_the_facilitator_records_the_meeting_and_a_second_editor_cannot_overwrite(
+    client, world, planted
+):
+    meeting = planted["meeting"]
+    url = f"/o/acme/meetings/{meeting.pk}/record/"
+    client.force_login(world.facilitator)
+    owner = pat(world)
+    data = {"version": 1, "presenters": [owner.pk], "process_review": "zqx-review-7 went well"}
+    assert client.post(f"{url}save/", data).status_code == 302
+    stale = client.post(f"{url}save/", {**data, "process_review": "Another tab"})
+    assert b"Someone else saved this" in stale.content
+    client.post(f"{url}save/", {**data, "version": 2, "close": "on"})
+    record = MeetingRecord.objects.get()
+    assert record.closed_at is not None and record.version == 3
+    assert list(record.presenters.all()) == [owner]
+    # Members read the record; sponsors and the other set's facilitator do not.
+    client.force_login(world.participant2)
+    assert "zqx-review-7" in client.get(url).content.decode()
+    for user in (world.sponsor, world.other_facilitator):
+        client.force_login(user)
+        assert client.get(url).status_code in (403, 404)
+    client.force_login(world.participant)
+    assert client.post(f"{url}save/", data).status_code == 403
