@@ -192,6 +192,9 @@ class Notice(models.Model):
         UPDATE = "update", _("Change")
         CANCELLATION = "cancellation", _("Cancellation")
         REMINDER = "reminder", _("Reminder")
+        # Sent by an app above meetings (the cycle: open actions before the next meeting);
+        # its lines come from `notices.AGENDA_LINES`.
+        PREPARE = "prepare", _("Prepare for the meeting")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notices")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -8,7 +8,7 @@ true now. Each is rendered when it is sent, in the recipient's time zone.
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,9 @@ from .links import rsvp_token
 from .models import Meeting, Notice
 
 Kind = Notice.Kind
+# Apps above meetings add lines to a notice (the cycle lists a member's open actions), so that
+# meetings need not import them: each is called with the notice and returns lines for its reader.
+AGENDA_LINES: list[Callable[[Notice], list[str]]] = []
 INVITE_AHEAD = timedelta(days=70)  # invitations go out for meetings this close
 RECLAIM_AFTER = timedelta(minutes=10)  # a claim this old belongs to a sender that died
 logger = logging.getLogger(__name__)
@@ -58,6 +61,16 @@ def number(meeting: Meeting) -> int:
         starts_at__lt=meeting.starts_at,
     )
     return earlier.count() + 1
+
+
+def make(meeting: Meeting, user: User, kind: str, about: str) -> Notice:
+    """A notice (not yet saved) about this meeting, unique by kind, person and `about`."""
+    return _notice(meeting, user, kind, about)
+
+
+def add(rows: list[Notice]) -> int:
+    """Write the notices that do not exist yet; returns how many that was."""
+    return _add(rows)
 
 
 def _notice(meeting: Meeting, user: User, kind: str, about: str) -> Notice:
@@ -159,15 +172,21 @@ def send_due(*, now: datetime) -> int:
     return sent
 
 
+def agenda(notice: Notice) -> list[str]:
+    return [line for provider in AGENDA_LINES for line in provider(notice)]
+
+
 def _obsolete(notice: Notice, now: datetime) -> str:
     meeting = notice.meeting
+    if notice.kind == Kind.PREPARE and not agenda(notice):
+        return "nothing left to prepare"
     if notice.kind != Kind.CANCELLATION and meeting.is_cancelled:
         return "cancelled"
     if notice.kind != Kind.CANCELLATION and meeting.starts_at <= now:
         return "too late"
     if notice.kind == Kind.UPDATE and notice.sequence < meeting.sequence:
         return "superseded"
-    if notice.kind == Kind.REMINDER and notice.for_start != meeting.starts_at:
+    if notice.kind in (Kind.REMINDER, Kind.PREPARE) and notice.for_start != meeting.starts_at:
         return "moved"
     if notice.kind != Kind.CANCELLATION and notice.user not in recipients(meeting.learning_set):
         return "no longer in the set"
@@ -219,6 +238,7 @@ def message(notice: Notice) -> EmailMultiAlternatives:
         "meeting_url": settings.SITE_URL + meeting.get_absolute_url(),
         "rsvp_url": _rsvp_url(notice),
         "apologies": apologies_rule(meeting.learning_set),
+        "lines": agenda(notice),
     }
     subject = " ".join(render_to_string("meetings/email/notice_subject.txt", context).split())
     email = EmailMultiAlternatives(
@@ -231,7 +251,7 @@ def message(notice: Notice) -> EmailMultiAlternatives:
     email.attach_alternative(
         render_to_string("meetings/email/notice_message.html", context), "text/html"
     )
-    if notice.kind != Kind.REMINDER:
+    if notice.kind not in (Kind.REMINDER, Kind.PREPARE):
         method, ics = calendar.invitation(meeting, n, user)
         email.attach_alternative(ics.decode(), f"text/calendar; method={method}; charset=UTF-8")
     return email

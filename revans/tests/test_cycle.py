@@ -302,3 +302,45 @@ def test_the_facilitator_records_the_meeting_and_a_second_editor_cannot_overwrit
         assert client.get(url).status_code in (403, 404)
     client.force_login(world.participant)
     assert client.post(f"{url}save/", data).status_code == 403
+
+
+def test_members_with_open_actions_get_one_note_before_the_meeting_listing_only_theirs(world):
+    from django.core import mail
+    from django.core.management import call_command
+
+    meeting = future_meeting(world.set_a, days=3)
+    challenge = services.challenge_create(
+        learning_set=world.set_a,
+        owner=pat(world),
+        submission=uuid.uuid4(),
+        fields={"statement": "S", "why_it_matters": "", "desired_outcome": "", "business_area": ""},
+    )
+    services.action_create(
+        challenge=challenge,
+        by=pat(world),
+        on_behalf=False,
+        submission=uuid.uuid4(),
+        text="Call the night lead",
+        due_on=None,  # by the next meeting
+    )
+    quinn = Participant.objects.get(user=world.participant2)
+    theirs = services.challenge_create(
+        learning_set=world.set_a,
+        owner=quinn,
+        submission=uuid.uuid4(),
+        fields={"statement": "Q", "why_it_matters": "", "desired_outcome": "", "business_area": ""},
+    )
+    services.action_create(
+        challenge=theirs,
+        by=quinn,
+        on_behalf=False,
+        submission=uuid.uuid4(),
+        text="zqx-quinns-action",
+        due_on=meeting.local_start.date() + timedelta(days=30),  # not due yet
+    )
+    for _run in range(2):
+        call_command("sweep")
+    notes = [m for m in mail.outbox if "Your open actions:" in m.subject]
+    assert [m.to for m in notes] == [[world.participant.email]]
+    assert "Call the night lead" in notes[0].body
+    assert all("zqx-quinns-action" not in m.message().as_string() for m in mail.outbox)
