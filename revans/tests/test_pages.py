@@ -5,11 +5,13 @@ from datetime import date
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from conftest import finished_run, future_meeting
 from revans.accounts import services
 from revans.accounts.models import Invitation, Membership, Organisation, Role, SignupDomain, User
 from revans.formation.models import FormationRun
+from revans.learning.models import Action, Challenge, ProcessNote, Reflection, ReportBack
 from revans.meetings.models import Attendance, Rsvp
 from revans.programmes import services as programme_services
 from revans.programmes.models import (
@@ -312,3 +314,52 @@ def test_query_budget_of_a_meeting_page(client, world):
             Rsvp.objects.create(meeting=meeting, participant=person, answer="no", note="Away")
 
     assert_query_budget(client, meeting.get_absolute_url(), grow)
+
+
+def grow_cycle(world, meetings: int) -> None:
+    """`meetings` more past meetings of set A, each with an action and its report-back per
+    member, attendance, a reflection each (one shared) and a process note."""
+    members = list(Participant.objects.filter(user__in=[world.participant, world.participant2]))
+    challenges = {
+        p.pk: Challenge.objects.get_or_create(
+            learning_set=world.set_a, owner=p, defaults={"statement": f"Problem of {p.name}"}
+        )[0]
+        for p in members
+    }
+    for i in range(meetings):
+        meeting = future_meeting(world.set_a, days=-1 - i)
+        ProcessNote.objects.create(meeting=meeting, author=world.facilitator, text="Note")
+        for p in members:
+            action = Action.objects.create(
+                challenge=challenges[p.pk],
+                text=f"Step {i}",
+                due_on="2026-01-01",
+                committed_at=meeting,
+            )
+            ReportBack.objects.create(action=action, meeting=meeting, outcome="partly")
+            Attendance.objects.create(meeting=meeting, participant=p, present=True)
+            Reflection.objects.create(
+                learning_set=world.set_a,
+                author=p,
+                text="R",
+                shared_at=timezone.now() if i % 2 else None,
+            )
+            Action.objects.create(challenge=challenges[p.pk], text=f"Open {i}", due_on="2030-01-01")
+
+
+@pytest.mark.parametrize(
+    ("actor", "url"),
+    [
+        ("participant", "/o/acme/"),
+        ("facilitator", "/o/acme/"),
+        ("participant", "/o/acme/sets/{set_a}/"),
+        ("facilitator", "/o/acme/sets/{set_a}/cycle/"),
+        ("participant", "/o/acme/sets/{set_a}/cycle/"),
+        ("participant", "/o/acme/sets/{set_a}/log/"),
+    ],
+)
+def test_query_budget_of_the_cycle(client, world, actor, url):
+    """The same number of queries with 5 past meetings' worth of the cycle as with 50."""
+    grow_cycle(world, 5)
+    client.force_login(world.actors[actor])
+    assert_query_budget(client, url.format(set_a=world.set_a.pk), lambda: grow_cycle(world, 45))
