@@ -91,6 +91,11 @@ class ReportBackForm(forms.Form):
     carry_forward = forms.BooleanField(
         label=_("Not finished: carry it forward to the next meeting"), required=False
     )
+    reason = forms.CharField(
+        label=_("Or, if it is not carried forward: why it is closed"),
+        max_length=300,
+        required=False,
+    )
 
 
 class ReflectionForm(Submitted):

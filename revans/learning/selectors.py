@@ -1,10 +1,12 @@
 """Reads for the cycle's pages; every piece of text passes the reader's `CycleAccess` first."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from revans.domain.confidentiality import Kind, Reader, may_read
 from revans.meetings.models import Attendance
 
 from .access import CycleAccess
@@ -113,6 +115,11 @@ class MemberHome:
     open_actions: list[Action]
 
 
+def _own(kind: Kind, written_on: date) -> bool:
+    """The reader's own words: the confidentiality table says yes, and is asked all the same."""
+    return may_read(kind, Reader(is_author=True), written_on)
+
+
 def member_home(participant_ids: list[int]) -> dict[int, MemberHome]:
     """By set id: the person's own challenges and open actions (their own words only)."""
     found: dict[int, MemberHome] = {}
@@ -120,6 +127,8 @@ def member_home(participant_ids: list[int]) -> dict[int, MemberHome]:
         status__in=[Challenge.Status.RESOLVED, Challenge.Status.DROPPED]
     )
     for challenge in challenges:
+        if not _own(Kind.CHALLENGE, challenge.written_on):
+            continue
         found.setdefault(
             challenge.learning_set_id, MemberHome(challenge.learning_set_id, [], [])
         ).challenges.append(challenge)
@@ -127,6 +136,8 @@ def member_home(participant_ids: list[int]) -> dict[int, MemberHome]:
         challenge__owner_id__in=participant_ids, status=Action.Status.OPEN
     ).select_related("challenge")
     for action in actions:
+        if not _own(Kind.ACTION, action.written_on):
+            continue
         found.setdefault(
             action.challenge.learning_set_id, MemberHome(action.challenge.learning_set_id, [], [])
         ).open_actions.append(action)

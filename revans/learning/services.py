@@ -170,6 +170,7 @@ def report_back(
     what_happened: str,
     learned: str,
     carry_forward: bool,
+    reason: str = "",
 ) -> ReportBack:
     """What became of an action at the next meeting: once per action. Unfinished, it is carried
     forward (a new action, due by the next meeting, pointing back) or closed."""
@@ -191,7 +192,9 @@ def report_back(
     finished = outcome == ReportBack.Outcome.DONE
     action.status = Action.Status.DONE if finished else Action.Status.CLOSED
     if not finished:
-        action.closed_reason = _("Carried forward") if carry_forward else _("Closed at report-back")
+        action.closed_reason = (
+            _("Carried forward") if carry_forward else reason.strip() or _("Closed at report-back")
+        )
     action.version += 1
     action.save(update_fields=["status", "closed_reason", "version"])
     if carry_forward and not finished:

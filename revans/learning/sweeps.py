@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
+from revans.domain.confidentiality import Kind, Reader, may_read
 from revans.meetings import notices
 from revans.meetings.models import Meeting, Notice
 
@@ -49,4 +50,8 @@ def open_action_lines(notice: Notice) -> list[str]:
         challenge__owner__user=notice.user,
         status=Action.Status.OPEN,
     ).order_by("due_on")
-    return [f"{a.text} (by {a.due_on:%d %b})" for a in actions]
+    return [
+        f"{a.text} (by {a.due_on:%d %b})"
+        for a in actions
+        if may_read(Kind.ACTION, Reader(is_author=True), a.written_on)  # to its owner alone
+    ]

@@ -255,6 +255,7 @@ def report_back(request: OrgRequest, access: CycleAccess, found: Action) -> Http
                 what_happened=form.cleaned_data["what_happened"],
                 learned=form.cleaned_data["learned"],
                 carry_forward=form.cleaned_data["carry_forward"],
+                reason=form.cleaned_data["reason"],
             ),
             _("Report-back recorded."),
         )

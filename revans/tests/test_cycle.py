@@ -344,3 +344,19 @@ def test_members_with_open_actions_get_one_note_before_the_meeting_listing_only_
     assert [m.to for m in notes] == [[world.participant.email]]
     assert "Call the night lead" in notes[0].body
     assert all("zqx-quinns-action" not in m.message().as_string() for m in mail.outbox)
+
+
+def test_an_unfinished_action_can_be_closed_with_a_reason(world, planted):
+    services.report_back(
+        action=planted["action"],
+        by=world.facilitator,
+        outcome="not",
+        what_happened="",
+        learned="",
+        carry_forward=False,
+        reason="The night shift was cut",
+    )
+    planted["action"].refresh_from_db()
+    assert planted["action"].status == Action.Status.CLOSED
+    assert planted["action"].closed_reason == "The night shift was cut"
+    assert not Action.objects.filter(carried_from=planted["action"]).exists()

@@ -5,7 +5,7 @@ passes axe-core and raises no CSP violation."""
 import pytest
 
 from conftest import PASSWORD, future_meeting
-from revans.learning.models import Action, Challenge, Reflection, ReportBack
+from revans.learning.models import Action, Challenge, MeetingRecord, Reflection, ReportBack
 
 from .test_journey import sign_in
 
@@ -13,6 +13,7 @@ from .test_journey import sign_in
 @pytest.mark.django_db(transaction=True)
 def test_challenge_actions_report_backs_and_a_shared_reflection(new_page, world):
     future_meeting(world.set_a, days=14)
+    last = future_meeting(world.set_a, days=-0.1)  # the meeting now under way
     pat = new_page()
     page = pat.page
     sign_in(pat, world.participant.email, PASSWORD)
@@ -51,6 +52,19 @@ def test_challenge_actions_report_backs_and_a_shared_reflection(new_page, world)
         fay.audit()
     assert ReportBack.objects.count() == 2
     assert Action.objects.filter(carried_from__isnull=False).count() == 1
+
+    # Fay fills in the meeting record: who presented, and the process review.
+    fay.page.goto(last.get_absolute_url())
+    fay.audit()
+    fay.page.get_by_role("link", name="Meeting record").click()
+    fay.audit()
+    fay.page.get_by_label("Pat Participant").check()
+    fay.page.get_by_label("Process review").fill("Good questions; little advice.")
+    fay.page.get_by_label("The meeting is over").check()
+    fay.page.get_by_role("button", name="Save the record").click()
+    fay.audit()
+    assert fay.page.get_by_text("The meeting record is saved.").is_visible()
+    assert MeetingRecord.objects.get().closed_at is not None
 
     page.goto(f"/o/acme/sets/{world.set_a.pk}/log/")
     pat.audit()
