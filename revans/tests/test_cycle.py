@@ -360,3 +360,53 @@ def test_an_unfinished_action_can_be_closed_with_a_reason(world, planted):
     assert planted["action"].status == Action.Status.CLOSED
     assert planted["action"].closed_reason == "The night shift was cut"
     assert not Action.objects.filter(carried_from=planted["action"]).exists()
+
+
+def test_a_former_member_s_crawl_shows_the_past_and_nothing_written_after_they_left(
+    client, world, planted
+):
+    quinn = SetMembership.objects.get(participant__user=world.participant2)
+    quinn.joined_on = timezone.localdate() - timedelta(days=30)
+    quinn.left_on = timezone.localdate() - timedelta(days=1)
+    quinn.save()
+    owner = pat(world)
+    later = services.challenge_create(
+        learning_set=world.set_a,
+        owner=owner,
+        submission=uuid.uuid4(),
+        fields={
+            "statement": "zqx-later-challenge",
+            "why_it_matters": "",
+            "desired_outcome": "",
+            "business_area": "",
+        },
+    )
+    services.action_create(
+        challenge=later,
+        by=owner,
+        on_behalf=False,
+        submission=uuid.uuid4(),
+        text="zqx-later-action",
+        due_on=timezone.localdate() + timedelta(days=3),
+    )
+    shared = services.reflection_write(
+        learning_set=world.set_a,
+        author=owner,
+        submission=uuid.uuid4(),
+        prompt="",
+        text="zqx-later-shared",
+    )
+    services.reflection_share(reflection=shared, by=owner, shared=True)
+    # Everything in `planted` was written before Quinn left (today, while a member)...
+    Challenge.objects.exclude(pk=later.pk).update(written_on=quinn.joined_on)
+    Action.objects.exclude(challenge=later).update(written_on=quinn.joined_on)
+    ReportBack.objects.update(written_on=quinn.joined_on)
+    Reflection.objects.exclude(pk=shared.pk).update(written_on=quinn.joined_on)
+    pages = pages_of(client, world.participant2, world, planted)
+    for canary in ("zqx-later-challenge", "zqx-later-action", "zqx-later-shared"):
+        assert_canary_absent(pages, canary)
+    for canary in ("reflection", "process_note"):
+        assert_canary_absent(pages, CANARIES[canary])
+    text = " ".join(pages.values())
+    for kind in ("challenge", "action", "report_back", "shared_reflection"):
+        assert CANARIES[kind] in text, kind
