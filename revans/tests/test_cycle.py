@@ -410,3 +410,35 @@ def test_a_former_member_s_crawl_shows_the_past_and_nothing_written_after_they_l
     text = " ".join(pages.values())
     for kind in ("challenge", "action", "report_back", "shared_reflection"):
         assert CANARIES[kind] in text, kind
+
+
+def test_prompts_rotate_through_revans_and_marquardt_s_questions(client, world):
+    owner = pat(world)
+    seen = []
+    client.force_login(world.participant)
+    for _entry in range(len(services.PROMPTS) + 1):
+        seen.append(services.prompt_for(owner))
+        page = client.get(f"/o/acme/sets/{world.set_a.pk}/log/").content.decode()
+        assert seen[-1].replace("'", "&#x27;") in page
+        services.reflection_write(
+            learning_set=world.set_a,
+            author=owner,
+            submission=uuid.uuid4(),
+            prompt=seen[-1],
+            text=".",
+        )
+    assert seen[: len(services.PROMPTS)] == list(services.PROMPTS) and seen[-1] == seen[0]
+
+
+def test_follow_through_figures_and_the_facilitator_s_home(client, world, planted):
+    Action.objects.filter(pk=planted["action"].pk).update(
+        due_on=timezone.localdate() - timedelta(days=2)
+    )
+    client.force_login(world.facilitator)
+    home = client.get("/o/acme/").content.decode()
+    assert "Pat Participant (2, 1 overdue)" in home  # the overdue action, and the carried one
+    assert CANARIES["action"] not in home  # counts, never text
+    page = client.get(f"/o/acme/sets/{world.set_a.pk}/cycle/").content.decode()
+    # Pat: one action reported back (partly), one carried forward.
+    row = page[page.index("<td>Pat Participant</td>") :].split("</tr>")[0]
+    assert [cell.split(">")[-1] for cell in row.split("</td>")[1:5]] == ["1", "1", "1", "0"]
