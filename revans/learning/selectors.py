@@ -102,10 +102,6 @@ def open_actions_of(access: CycleAccess) -> list[Action]:
     )
 
 
-def is_overdue(action: Action) -> bool:
-    return action.is_open and action.due_on < timezone.localdate()
-
-
 @dataclass
 class MemberHome:
     """What a member sees between meetings, per set: their challenges and open actions."""
