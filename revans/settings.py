@@ -155,6 +155,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file too, not Django's in-memory database: in memory, SQLite locks whole tables
+    # across connections, so tests of two workers or sweeps at once could not run as they do here.
+    _database["TEST"] = {"NAME": str(BASE_DIR / "test-revans.sqlite3")}
 else:
     _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}

@@ -150,11 +150,6 @@ def test_a_sweep_after_the_worker_finished_changes_nothing(world, people):
     assert run.status == Status.DONE
 
 
-# Two connections writing at once need a server database: the in-memory SQLite of the tests
-# locks whole tables across threads. The interleavings above hold on both.
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs concurrent connections (PostgreSQL run)"
-)
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_end_each_run_once(world, people):
     margin = sweeps.SILENCE.total_seconds()

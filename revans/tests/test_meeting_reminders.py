@@ -83,11 +83,6 @@ class Broken:
         raise ConnectionRefusedError("the SMTP server is down")
 
 
-# Two connections writing at once need a server database (the in-memory SQLite of the tests
-# locks whole tables across threads); CI runs the suite on PostgreSQL too.
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs concurrent connections (PostgreSQL run)"
-)
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_and_two_workers_at_once_send_every_reminder_once(world):
     for days in (0.5, 1, 1.5):
