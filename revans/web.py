@@ -34,3 +34,13 @@ def report(request: HttpRequest, action: Callable[[], object], done: str) -> boo
         return False
     messages.success(request, done)
     return True
+
+
+def report_form(
+    request: HttpRequest, form: BaseForm, action: Callable[[], object], done: str, invalid: str
+) -> bool:
+    """`report` for a small form behind a button: `invalid` says what the form lacks."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return False
+    return report(request, action, done)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from revans.accounts.access import OrgRequest
 from revans.accounts.models import Organisation, Role
 from revans.programmes.models import Programme
-from revans.web import posted, report, save_form
+from revans.web import posted, report, report_form, save_form
 
 from . import selectors, services
 from .access import forming_view, get_formation_run
@@ -91,18 +91,17 @@ def again(request: OrgRequest, programme: Programme, run_id: int) -> HttpRespons
 def move(request: OrgRequest, programme: Programme, run_id: int) -> HttpResponse:
     found = get_formation_run(programme, run_id)
     form = MoveForm(request.POST)
-    if form.is_valid():
-        report(
-            request,
-            lambda: services.formation_move(
-                run=found,
-                participant_id=form.cleaned_data["participant"],
-                to_set=form.cleaned_data["to_set"],
-            ),
-            _("Moved. The scores below are up to date."),
-        )
-    else:
-        messages.error(request, _("Choose a person and a set."))
+    report_form(
+        request,
+        form,
+        lambda: services.formation_move(
+            run=found,
+            participant_id=form.cleaned_data["participant"],
+            to_set=form.cleaned_data["to_set"],
+        ),
+        _("Moved. The scores below are up to date."),
+        _("Choose a person and a set."),
+    )
     return redirect(found)
 
 

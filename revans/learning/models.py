@@ -18,7 +18,34 @@ from revans.meetings.models import Meeting
 from revans.programmes.models import LearningSet, Participant
 
 
-class Challenge(models.Model):
+class Written(models.Model):
+    """The day it was written: what the confidentiality table compares with membership dates."""
+
+    written_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        abstract = True
+
+
+class Versioned(models.Model):
+    """Raised by every save; a save names the version it started from (no silent overwrite)."""
+
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+
+class Submitted(models.Model):
+    """The key of the form that made it, so a double-clicked submit makes one row."""
+
+    submission = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Challenge(Written, Versioned, Submitted):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         PROGRESSING = "progressing", _("Progressing")
@@ -35,9 +62,6 @@ class Challenge(models.Model):
     business_area = models.CharField(_("business area"), max_length=200, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     status_since = models.DateField(default=timezone.localdate)
-    written_on = models.DateField(default=timezone.localdate)
-    version = models.PositiveIntegerField(default=1)
-    submission = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -47,7 +71,7 @@ class Challenge(models.Model):
         return f"Challenge {self.pk} of {self.owner}"
 
 
-class Action(models.Model):
+class Action(Written, Versioned, Submitted):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
@@ -66,9 +90,6 @@ class Action(models.Model):
     carried_from = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
     )
-    written_on = models.DateField(default=timezone.localdate)
-    version = models.PositiveIntegerField(default=1)
-    submission = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -82,7 +103,7 @@ class Action(models.Model):
         return self.status == self.Status.OPEN
 
 
-class ReportBack(models.Model):
+class ReportBack(Written):
     """What became of an action, told at the next meeting: once per action."""
 
     class Outcome(models.TextChoices):
@@ -100,14 +121,13 @@ class ReportBack(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    written_on = models.DateField(default=timezone.localdate)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"Report-back on action {self.action_id}"
 
 
-class Reflection(models.Model):
+class Reflection(Written, Submitted):
     """A learning-log entry: the author's alone unless shared with the set (and taken back)."""
 
     learning_set = models.ForeignKey(
@@ -117,8 +137,6 @@ class Reflection(models.Model):
     prompt = models.CharField(max_length=300, blank=True)
     text = models.TextField(_("your reflection"), max_length=10000)
     shared_at = models.DateTimeField(null=True, blank=True)
-    written_on = models.DateField(default=timezone.localdate)
-    submission = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -132,15 +150,12 @@ class Reflection(models.Model):
         return self.shared_at is not None
 
 
-class ProcessNote(models.Model):
+class ProcessNote(Written, Versioned, Submitted):
     """A facilitator's private note about how the set worked at one meeting."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="process_notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("process note"), max_length=10000)
-    written_on = models.DateField(default=timezone.localdate)
-    version = models.PositiveIntegerField(default=1)
-    submission = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -150,7 +165,7 @@ class ProcessNote(models.Model):
         return f"Process note {self.pk}"
 
 
-class MeetingRecord(models.Model):
+class MeetingRecord(Written, Versioned):
     """What happened at a meeting, filled in afterwards (or by the live console, later):
     who presented and the process review. The actions agreed and the report-backs received
     are the actions and report-backs that name the meeting."""
@@ -159,8 +174,6 @@ class MeetingRecord(models.Model):
     presenters = models.ManyToManyField(Participant, blank=True, related_name="+")
     process_review = models.TextField(_("process review"), max_length=10000, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    written_on = models.DateField(default=timezone.localdate)
-    version = models.PositiveIntegerField(default=1)
 
     def __str__(self) -> str:
         return f"Record of {self.meeting}"

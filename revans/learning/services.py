@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from revans.accounts.models import User
 from revans.meetings.models import Meeting
+from revans.meetings.selectors import next_meeting
 from revans.programmes.models import LearningSet, Participant
 
 from .models import Action, Challenge, MeetingRecord, ProcessNote, Reflection, ReportBack
@@ -106,14 +107,6 @@ def _check_owner_or_facilitator(
         raise ValidationError(_("Actions are committed on your own challenge."))
 
 
-def next_meeting(learning_set: LearningSet) -> Meeting | None:
-    return (
-        learning_set.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now())
-        .order_by("starts_at")
-        .first()
-    )
-
-
 @transaction.atomic
 def action_create(
     *,
@@ -129,7 +122,7 @@ def action_create(
     if challenge.status in (Challenge.Status.RESOLVED, Challenge.Status.DROPPED):
         raise ValidationError(_("This challenge is closed; reopen it to add actions."))
     if due_on is None:
-        upcoming = next_meeting(challenge.learning_set)
+        upcoming = next_meeting(challenge.learning_set, timezone.now())
         if upcoming is None:
             raise ValidationError(_("Give a date: the set has no next meeting scheduled."))
         due_on = upcoming.local_start.date()
@@ -198,7 +191,7 @@ def report_back(
     action.version += 1
     action.save(update_fields=["status", "closed_reason", "version"])
     if carry_forward and not finished:
-        upcoming = next_meeting(action.challenge.learning_set)
+        upcoming = next_meeting(action.challenge.learning_set, timezone.now())
         Action.objects.create(
             challenge=action.challenge,
             text=action.text,

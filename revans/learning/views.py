@@ -1,8 +1,12 @@
 """The cycle's pages: a set's challenges and actions, a challenge, an action with its report-back,
 the learning log, and a meeting's process notes. Each asks `access` what the reader may see."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +17,7 @@ from revans.accounts.access import OrgRequest
 from revans.accounts.models import Role
 from revans.domain.confidentiality import Kind
 from revans.meetings.models import Meeting
-from revans.web import posted, report, save_form
+from revans.web import posted, report, report_form, save_form
 
 from . import selectors, services
 from .access import (
@@ -40,6 +44,23 @@ from .models import Action, Challenge, MeetingRecord, Reflection, ReportBack
 
 FORM = ["GET", "POST"]
 CHALLENGE_FIELDS = ["statement", "why_it_matters", "desired_outcome", "business_area"]
+
+
+def _save_edit[T](
+    request: OrgRequest, form: BaseForm, action: Callable[[], T]
+) -> tuple[T | None, Model | None]:
+    """`save_form` for an edit that names the version it started from: on a conflict, also what
+    the other writer saved, to show beside the text this writer keeps in the form."""
+    theirs: list[Model] = []
+
+    def attempt() -> T:
+        try:
+            return action()
+        except services.Conflict as error:
+            theirs.append(error.current)
+            raise
+
+    return save_form(request, form, attempt), (theirs[0] if theirs else None)
 
 
 def _to_set(request: OrgRequest, access: CycleAccess) -> HttpResponse:
@@ -136,46 +157,40 @@ def challenge_edit(request: OrgRequest, access: CycleAccess, found: Challenge) -
     if me is None or found.owner_id != me.pk:
         raise PermissionDenied(_("Only the person who brought a challenge changes it."))
     form = ChallengeEditForm(request.POST)
-    if form.is_valid():
-        try:
-            services.challenge_update(
-                challenge=found,
-                by=me,
-                version=form.cleaned_data["version"],
-                fields={name: form.cleaned_data[name] for name in [*CHALLENGE_FIELDS, "status"]},
-            )
-        except services.Conflict as error:
-            form.add_error(None, error)
-            return _challenge_page(request, access, found, form, error.current)  # type: ignore[arg-type]
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(
-                "learning:challenge", org=request.organisation.slug, challenge_id=found.pk
-            )
-    return _challenge_page(request, access, found, form)
+    saved, theirs = _save_edit(
+        request,
+        form,
+        lambda: services.challenge_update(
+            challenge=found,
+            by=me,
+            version=form.cleaned_data["version"],
+            fields={name: form.cleaned_data[name] for name in [*CHALLENGE_FIELDS, "status"]},
+        ),
+    )
+    if saved:
+        messages.success(request, _("Saved."))
+        return redirect("learning:challenge", org=request.organisation.slug, challenge_id=found.pk)
+    return _challenge_page(request, access, found, form, theirs)  # type: ignore[arg-type]
 
 
 @resolved(get_challenge, "challenge_id")
 @require_POST
 def action_new(request: OrgRequest, access: CycleAccess, found: Challenge) -> HttpResponse:
     form = ActionForm(request.POST)
-    if form.is_valid():
-        report(
-            request,
-            lambda: services.action_create(
-                challenge=found,
-                by=access.me,
-                on_behalf=access.is_facilitator,
-                submission=form.cleaned_data["submission"],
-                text=form.cleaned_data["text"],
-                due_on=form.cleaned_data["due_on"],
-            ),
-            _("Action recorded."),
-        )
-    else:
-        messages.error(request, _("Say what you will do."))
+    report_form(
+        request,
+        form,
+        lambda: services.action_create(
+            challenge=found,
+            by=access.me,
+            on_behalf=access.is_facilitator,
+            submission=form.cleaned_data["submission"],
+            text=form.cleaned_data["text"],
+            due_on=form.cleaned_data["due_on"],
+        ),
+        _("Action recorded."),
+        _("Say what you will do."),
+    )
     return redirect("learning:challenge", org=request.organisation.slug, challenge_id=found.pk)
 
 
@@ -218,24 +233,21 @@ def action_progress(request: OrgRequest, access: CycleAccess, found: Action) -> 
     if me is None or found.challenge.owner_id != me.pk:
         raise PermissionDenied(_("Only the action's owner updates it."))
     form = ProgressForm(request.POST)
-    if form.is_valid():
-        try:
-            services.action_progress(
-                action=found,
-                by=me,
-                version=form.cleaned_data["version"],
-                progress=form.cleaned_data["progress"],
-                done=form.cleaned_data["done"],
-            )
-        except services.Conflict as error:
-            form.add_error(None, error)
-            return _action_page(request, access, found, form, error.current)  # type: ignore[arg-type]
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Progress saved."))
-            return redirect("learning:action", org=request.organisation.slug, action_id=found.pk)
-    return _action_page(request, access, found, form)
+    saved, theirs = _save_edit(
+        request,
+        form,
+        lambda: services.action_progress(
+            action=found,
+            by=me,
+            version=form.cleaned_data["version"],
+            progress=form.cleaned_data["progress"],
+            done=form.cleaned_data["done"],
+        ),
+    )
+    if saved:
+        messages.success(request, _("Progress saved."))
+        return redirect("learning:action", org=request.organisation.slug, action_id=found.pk)
+    return _action_page(request, access, found, form, theirs)  # type: ignore[arg-type]
 
 
 @resolved(get_action, "action_id")
@@ -245,22 +257,21 @@ def report_back(request: OrgRequest, access: CycleAccess, found: Action) -> Http
     if not (mine or access.is_facilitator):
         raise PermissionDenied(_("The action's owner or the set's facilitator reports back."))
     form = ReportBackForm(request.POST)
-    if form.is_valid():
-        report(
-            request,
-            lambda: services.report_back(
-                action=found,
-                by=request.user,
-                outcome=form.cleaned_data["outcome"],
-                what_happened=form.cleaned_data["what_happened"],
-                learned=form.cleaned_data["learned"],
-                carry_forward=form.cleaned_data["carry_forward"],
-                reason=form.cleaned_data["reason"],
-            ),
-            _("Report-back recorded."),
-        )
-    else:
-        messages.error(request, _("Say whether it was done."))
+    report_form(
+        request,
+        form,
+        lambda: services.report_back(
+            action=found,
+            by=request.user,
+            outcome=form.cleaned_data["outcome"],
+            what_happened=form.cleaned_data["what_happened"],
+            learned=form.cleaned_data["learned"],
+            carry_forward=form.cleaned_data["carry_forward"],
+            reason=form.cleaned_data["reason"],
+        ),
+        _("Report-back recorded."),
+        _("Say whether it was done."),
+    )
     return redirect("learning:action", org=request.organisation.slug, action_id=found.pk)
 
 
@@ -426,24 +437,21 @@ def meeting_record_save(request: OrgRequest, access: CycleAccess, meeting: Meeti
         for m in access.learning_set.memberships.filter(left_on=None).select_related("participant")
     }
     form = MeetingRecordForm(request.POST, members=[(pk, p.name) for pk, p in members.items()])
-    if form.is_valid():
-        try:
-            services.meeting_record_save(
-                meeting=meeting,
-                by=request.user,
-                version=form.cleaned_data["version"],
-                presenters=[members[pk] for pk in form.cleaned_data["presenters"]],
-                process_review=form.cleaned_data["process_review"],
-                close=form.cleaned_data["close"],
-            )
-        except services.Conflict as error:
-            form.add_error(None, error)
-            return _record_page(request, access, meeting, form, error.current)  # type: ignore[arg-type]
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The meeting record is saved."))
-            return redirect(
-                "learning:meeting_record", org=request.organisation.slug, meeting_id=meeting.pk
-            )
-    return _record_page(request, access, meeting, form)
+    saved, theirs = _save_edit(
+        request,
+        form,
+        lambda: services.meeting_record_save(
+            meeting=meeting,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            presenters=[members[pk] for pk in form.cleaned_data["presenters"]],
+            process_review=form.cleaned_data["process_review"],
+            close=form.cleaned_data["close"],
+        ),
+    )
+    if saved:
+        messages.success(request, _("The meeting record is saved."))
+        return redirect(
+            "learning:meeting_record", org=request.organisation.slug, meeting_id=meeting.pk
+        )
+    return _record_page(request, access, meeting, form, theirs)  # type: ignore[arg-type]

@@ -53,6 +53,21 @@ def recipients(learning_set: LearningSet) -> list[User]:
     return list((members | facilitators).distinct().order_by("pk"))
 
 
+type People = Callable[[LearningSet], list[User]]
+
+
+def people_by_set() -> People:
+    """`recipients`, asked once per set within one sweep or send."""
+    cache: dict[int, list[User]] = {}
+
+    def people(learning_set: LearningSet) -> list[User]:
+        if learning_set.pk not in cache:
+            cache[learning_set.pk] = recipients(learning_set)
+        return cache[learning_set.pk]
+
+    return people
+
+
 def number(meeting: Meeting) -> int:
     """The meeting's place among its set's meetings, for its title ("meeting 3")."""
     earlier = Meeting.objects.filter(
@@ -65,15 +80,6 @@ def number(meeting: Meeting) -> int:
 
 def make(meeting: Meeting, user: User, kind: str, about: str) -> Notice:
     """A notice (not yet saved) about this meeting, unique by kind, person and `about`."""
-    return _notice(meeting, user, kind, about)
-
-
-def add(rows: list[Notice]) -> int:
-    """Write the notices that do not exist yet; returns how many that was."""
-    return _add(rows)
-
-
-def _notice(meeting: Meeting, user: User, kind: str, about: str) -> Notice:
     return Notice(
         meeting=meeting,
         user=user,
@@ -85,7 +91,7 @@ def _notice(meeting: Meeting, user: User, kind: str, about: str) -> Notice:
     )
 
 
-def _add(rows: list[Notice]) -> int:
+def add(rows: list[Notice]) -> int:
     """Write the notices that do not exist yet; returns how many that was. (ignore_conflicts
     covers a sweep that writes the same rows at the same moment.)"""
     existing = set(
@@ -107,13 +113,11 @@ def invite_due(*, now: datetime, meetings: Sequence[Meeting] | None = None) -> i
         ).select_related("learning_set__programme")
     )
     due = [m for m in due if now < m.starts_at <= now + INVITE_AHEAD and not m.is_cancelled]
-    people: dict[int, list[User]] = {}
+    people = people_by_set()
     rows = []
     for meeting in due:
-        if meeting.learning_set_id not in people:
-            people[meeting.learning_set_id] = recipients(meeting.learning_set)
-        rows += [_notice(meeting, u, Kind.INVITATION, "0") for u in people[meeting.learning_set_id]]
-    return _add(rows)
+        rows += [make(meeting, u, Kind.INVITATION, "0") for u in people(meeting.learning_set)]
+    return add(rows)
 
 
 def announce(meeting: Meeting, *, kind: str) -> None:
@@ -124,7 +128,7 @@ def announce(meeting: Meeting, *, kind: str) -> None:
             meeting=meeting, kind=Kind.INVITATION, sent_at__isnull=False
         ).values("user_id")
     )
-    _add([_notice(meeting, user, kind, str(meeting.sequence)) for user in invited])
+    add([make(meeting, user, kind, str(meeting.sequence)) for user in invited])
 
 
 def remind_due(*, now: datetime) -> int:
@@ -133,13 +137,13 @@ def remind_due(*, now: datetime) -> int:
         status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + timedelta(days=14)
     ).select_related("learning_set__programme")
     rows = []
+    people = people_by_set()
     for meeting in soon:
         if meeting.starts_at - timedelta(days=meeting.learning_set.programme.reminder_days) > now:
             continue
         about = f"{meeting.starts_at:%Y%m%dT%H%MZ}"
-        people = recipients(meeting.learning_set)
-        rows += [_notice(meeting, user, Kind.REMINDER, about) for user in people]
-    return _add(rows)
+        rows += [make(meeting, user, Kind.REMINDER, about) for user in people(meeting.learning_set)]
+    return add(rows)
 
 
 def _unclaimed(now: datetime) -> Q:
@@ -151,13 +155,14 @@ def _unclaimed(now: datetime) -> Q:
 def send_due(*, now: datetime) -> int:
     """Send every notice that is due and not yet sent; returns how many this call sent."""
     sent = 0
+    people = people_by_set()
     for pk in Notice.objects.filter(_unclaimed(now)).order_by("pk").values_list("pk", flat=True):
         if not Notice.objects.filter(_unclaimed(now), pk=pk).update(claimed_at=now):
             continue  # another sender has it
         notice = Notice.objects.select_related(
             "user", "meeting__learning_set__programme__organisation"
         ).get(pk=pk)
-        reason = _obsolete(notice, now)
+        reason = _obsolete(notice, now, people)
         if reason:
             Notice.objects.filter(pk=pk).update(skipped=reason)
             continue
@@ -176,7 +181,7 @@ def agenda(notice: Notice) -> list[str]:
     return [line for provider in AGENDA_LINES for line in provider(notice)]
 
 
-def _obsolete(notice: Notice, now: datetime) -> str:
+def _obsolete(notice: Notice, now: datetime, people: People) -> str:
     meeting = notice.meeting
     if notice.kind == Kind.PREPARE and not agenda(notice):
         return "nothing left to prepare"
@@ -188,7 +193,7 @@ def _obsolete(notice: Notice, now: datetime) -> str:
         return "superseded"
     if notice.kind in (Kind.REMINDER, Kind.PREPARE) and notice.for_start != meeting.starts_at:
         return "moved"
-    if notice.kind != Kind.CANCELLATION and notice.user not in recipients(meeting.learning_set):
+    if notice.kind != Kind.CANCELLATION and notice.user not in people(meeting.learning_set):
         return "no longer in the set"
     return ""
 

@@ -168,8 +168,18 @@ def my_rsvp(meeting: Meeting, participant: Participant | None) -> Rsvp | None:
     return Rsvp.objects.filter(meeting=meeting, participant=participant).first()
 
 
+def next_meeting(learning_set: LearningSet, now: datetime) -> Meeting | None:
+    """The set's next scheduled meeting that has not started yet (what "by the next meeting"
+    means for an action committed now, even during a meeting)."""
+    return (
+        learning_set.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=now)
+        .order_by("starts_at")
+        .first()
+    )
+
+
 def next_meetings(set_ids: Iterable[int], now: datetime) -> dict[int, Meeting]:
-    """By set id: the set's next scheduled meeting, in one query."""
+    """By set id: the set's next scheduled meeting, the one under way included, in one query."""
     found: dict[int, Meeting] = {}
     upcoming = Meeting.objects.filter(
         learning_set_id__in=list(set_ids), status=Meeting.Status.SCHEDULED, ends_at__gt=now

@@ -18,7 +18,7 @@ from revans.accounts.access import OrgRequest, SignedInRequest
 from revans.accounts.middleware import reader_zone
 from revans.programmes.access import SetAccess, set_view
 from revans.programmes.models import Programme
-from revans.web import posted, report, save_form
+from revans.web import posted, report, report_form, save_form
 
 from . import calendar, notices, selectors, services
 from .access import MeetingAccess, calendar_view, meeting_view
@@ -186,22 +186,22 @@ def cancel(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
 @require_POST
 def rsvp(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
     me = access.set.me
-    form = RsvpForm(request.POST)
     if me is None:
         messages.error(request, _("Only the set's members answer."))
-    elif form.is_valid():
-        report(
-            request,
-            lambda: services.rsvp_answer(
-                meeting=access.meeting,
-                participant=me,
-                answer=form.cleaned_data["answer"],
-                note=form.cleaned_data["note"],
-            ),
-            _("Thank you: your answer is recorded."),
-        )
-    else:
-        messages.error(request, _("Choose whether you are coming."))
+        return _back(request, access)
+    form = RsvpForm(request.POST)
+    report_form(
+        request,
+        form,
+        lambda: services.rsvp_answer(
+            meeting=access.meeting,
+            participant=me,
+            answer=form.cleaned_data["answer"],
+            note=form.cleaned_data["note"],
+        ),
+        _("Thank you: your answer is recorded."),
+        _("Choose whether you are coming."),
+    )
     return _back(request, access)
 
 
@@ -212,16 +212,15 @@ def attendance(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
     form = AttendanceForm(
         request.POST, people=[(p.participant.pk, p.participant.name) for p in people]
     )
-    if form.is_valid():
-        report(
-            request,
-            lambda: services.attendance_record(
-                meeting=access.meeting, present=set(form.cleaned_data["present"]), by=request.user
-            ),
-            _("Attendance saved."),
-        )
-    else:
-        messages.error(request, _("Tick the members who were there."))
+    report_form(
+        request,
+        form,
+        lambda: services.attendance_record(
+            meeting=access.meeting, present=set(form.cleaned_data["present"]), by=request.user
+        ),
+        _("Attendance saved."),
+        _("Tick the members who were there."),
+    )
     return _back(request, access)
 
 

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
+from django.utils.timezone import now
 
 from conftest import finished_run, future_meeting
 from revans.accounts import services
@@ -66,6 +67,18 @@ def planted(world):
     # In A, set B's own contract is for set B: A's set members and other facilitators never see it.
     programme_services.ground_rules_update(
         learning_set=world.set_b, text=f"Rule {SET_CANARY}", by=world.admin
+    )
+    # The cycle: B's set's challenge, and in A, set B's, are for their own sets alone.
+    Challenge.objects.create(learning_set=learning_set, owner=person, statement=f"B {CANARY}")
+    set_b_member = Participant.objects.create(
+        organisation=world.org, email="b1@acme.test", name="B1"
+    )
+    SetMembership.objects.create(learning_set=world.set_b, participant=set_b_member)
+    Challenge.objects.create(
+        learning_set=world.set_b, owner=set_b_member, statement=f"Set B {SET_CANARY}"
+    )
+    Reflection.objects.create(
+        learning_set=world.set_b, author=set_b_member, text=f"Shared {SET_CANARY}", shared_at=now()
     )
     # Meetings: B's carry the canary in their place; in A, set B's meeting is set B's business.
     future_meeting(learning_set, place=f"Room {CANARY}")
