@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "django_tasks_db",
+    "django_htmx",
 ]
 
 MIDDLEWARE = [

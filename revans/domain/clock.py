@@ -1,14 +1,14 @@
 """The live meeting's clock, held by the server: a countdown per phase that a reload, a second
 device or a dropped connection all read the same, because it is computed from what is stored
-(when the phase started running, how long it ran before, how much it was extended), never kept
-in a browser.
+(the current phase's deadline in UTC while it runs, the time left while it is paused), never
+kept in a browser.
 
 Pure: a frozen Clock and the moment `now` in, a new Clock or a number of seconds out.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 class ClockError(ValueError):
@@ -21,6 +21,14 @@ class Phase:
     seconds: int
 
 
+@dataclass(frozen=True)
+class Spent:
+    """A phase behind the clock: how long it ran, and whether it was skipped."""
+
+    seconds: float
+    skipped: bool = False
+
+
 # The default presenter slot (issue 11): presentation, clarifying questions, open questions,
 # summary and actions.
 PRESENTER_PHASES = (
@@ -30,14 +38,17 @@ PRESENTER_PHASES = (
     Phase("Summary and actions", 5 * 60),
 )
 
+MAX_EXTENSION = 60 * 60
+
 
 @dataclass(frozen=True)
 class Clock:
     phases: Sequence[Phase]
     index: int = 0  # the current phase
-    running_since: datetime | None = None  # None: paused, or not started
-    ran_before: float = 0.0  # seconds the current phase ran before `running_since`
+    deadline: datetime | None = None  # when the current phase ends, while it runs
+    left: float | None = None  # seconds left while paused; None: the phase has not run yet
     extended: int = 0  # seconds added to the current phase
+    spent: tuple[Spent, ...] = ()  # one per phase behind the current one
 
     @property
     def phase(self) -> Phase | None:
@@ -45,55 +56,89 @@ class Clock:
 
     @property
     def is_running(self) -> bool:
-        return self.running_since is not None
+        return self.deadline is not None
+
+    @property
+    def has_begun(self) -> bool:
+        """The current phase has run, or is running."""
+        return self.deadline is not None or self.left is not None
 
     @property
     def is_finished(self) -> bool:
         return self.index >= len(self.phases)
-
-    def elapsed(self, now: datetime) -> float:
-        running = (now - self.running_since).total_seconds() if self.running_since else 0.0
-        return self.ran_before + max(0.0, running)
 
     def remaining(self, now: datetime) -> float:
         """Seconds left in the current phase; negative once it has run over."""
         phase = self.phase
         if phase is None:
             return 0.0
-        return phase.seconds + self.extended - self.elapsed(now)
+        if self.deadline is not None:
+            return (self.deadline - now).total_seconds()
+        if self.left is not None:
+            return self.left
+        return float(phase.seconds + self.extended)
+
+    def elapsed(self, now: datetime) -> float:
+        phase = self.phase
+        if phase is None:
+            return 0.0
+        return phase.seconds + self.extended - self.remaining(now)
 
     def is_over(self, now: datetime) -> bool:
         return not self.is_finished and self.remaining(now) <= 0
 
     def start(self, now: datetime) -> "Clock":
         if self.is_finished:
-            raise ClockError("Every phase is done.")
+            raise ClockError("Every item on the agenda is done.")
         if self.is_running:
             raise ClockError("The clock is already running.")
-        return replace(self, running_since=now)
+        return replace(self, deadline=now + timedelta(seconds=self.remaining(now)), left=None)
 
     def pause(self, now: datetime) -> "Clock":
         if not self.is_running:
             raise ClockError("The clock is not running.")
-        return replace(self, running_since=None, ran_before=self.elapsed(now))
+        return replace(self, deadline=None, left=self.remaining(now))
 
     def extend(self, seconds: int) -> "Clock":
         if self.is_finished:
-            raise ClockError("Every phase is done.")
-        if not 0 < seconds <= 60 * 60:
+            raise ClockError("Every item on the agenda is done.")
+        if not 0 < seconds <= MAX_EXTENSION:
             raise ClockError("Extend by a minute to an hour.")
-        return replace(self, extended=self.extended + seconds)
+        if self.extended + seconds > MAX_EXTENSION:
+            raise ClockError("A phase is extended by an hour at most.")
+        return replace(
+            self,
+            extended=self.extended + seconds,
+            deadline=self.deadline + timedelta(seconds=seconds) if self.deadline else None,
+            left=self.left + seconds if self.left is not None else None,
+        )
 
-    def next(self, now: datetime) -> "Clock":
-        """On to the next phase (skipping what is left of this one); it runs if this one ran."""
+    def next(self, now: datetime, *, skipped: bool = False) -> "Clock":
+        """On to the next phase; it runs if this one ran. `skipped`: this phase is passed over
+        (what it ran still counts as time used)."""
         if self.is_finished:
-            raise ClockError("Every phase is done.")
+            raise ClockError("Every item on the agenda is done.")
         index = self.index + 1
         keep_running = self.is_running and index < len(self.phases)
+        following = self.phases[index] if index < len(self.phases) else None
         return replace(
             self,
             index=index,
-            running_since=now if keep_running else None,
-            ran_before=0.0,
+            deadline=now + timedelta(seconds=following.seconds)
+            if keep_running and following
+            else None,
+            left=None,
             extended=0,
+            spent=(*self.spent, Spent(max(0.0, self.elapsed(now)), skipped)),
         )
+
+    def skip(self, now: datetime) -> "Clock":
+        return self.next(now, skipped=True)
+
+    def with_phases(self, phases: Sequence[Phase]) -> "Clock":
+        """The same clock over a changed plan: what is behind it and the current phase stay as
+        they were (a plan changes only ahead of the clock)."""
+        keep = self.index + (1 if self.has_begun else 0)
+        if list(phases[:keep]) != list(self.phases[:keep]):
+            raise ClockError("Only what is still ahead on the agenda can change.")
+        return replace(self, phases=tuple(phases))

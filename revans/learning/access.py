@@ -19,7 +19,8 @@ from revans.domain.confidentiality import Kind, Reader, may_read
 from revans.meetings.models import Meeting
 from revans.programmes.models import LearningSet, Participant, SetFacilitator, SetMembership
 
-from .models import Action, Challenge, ProcessNote, Reflection
+from .live import chair_of, live_of
+from .models import Action, Challenge, LiveMeeting, ProcessNote, Reflection
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,63 @@ def resolved(
         def wrapper(request: OrgRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             access, record = getter(request, kwargs.pop(param))
             return view(request, access, record, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+@dataclass(frozen=True)
+class LiveAccess:
+    """Someone at a live meeting: a current member watching the board, or the person running it
+    (a current facilitator of the set, or the member chairing a meeting of a set without one)."""
+
+    cycle: CycleAccess
+    meeting: Meeting
+    live: LiveMeeting
+
+    chair: int | None  # the member chairing, in a self-facilitating set
+
+    @property
+    def runs(self) -> bool:
+        me = self.cycle.me
+        chairs = me is not None and self.chair == me.pk
+        return self.cycle.is_facilitator or chairs
+
+    @property
+    def keeps_private_notes(self) -> bool:
+        return self.cycle.is_facilitator
+
+
+def get_live(request: OrgRequest, meeting_id: int, *, run: bool = False) -> LiveAccess:
+    """The live meeting for its set's current members and facilitators (others: as get_cycle
+    answers them). `run`: the console, for whoever runs the meeting (a member: 403)."""
+    meeting = _in_org(request, Meeting, meeting_id, "learning_set")
+    if meeting.is_cancelled:
+        raise Http404
+    cycle = get_cycle(request, meeting.learning_set_id)
+    if not cycle.reader.is_member and not cycle.is_facilitator:
+        raise Http404  # a former member: the meeting is not theirs any more
+    live = live_of(meeting)
+    access = LiveAccess(cycle=cycle, meeting=meeting, live=live, chair=chair_of(meeting, live))
+    if run and not access.runs:
+        raise PermissionDenied(_("Only the person running the meeting uses the console."))
+    return access
+
+
+type LiveView = Callable[Concatenate[OrgRequest, LiveAccess, ...], HttpResponse]
+
+
+def live_view(*, run: bool = False) -> Callable[[LiveView], Callable[..., HttpResponse]]:
+    """Resolve /o/<org>/meetings/<meeting_id>/live/... before the method check."""
+
+    def decorator(view: LiveView) -> Callable[..., HttpResponse]:
+        @org_view()
+        @wraps(view)
+        def wrapper(
+            request: OrgRequest, meeting_id: int, *args: Any, **kwargs: Any
+        ) -> HttpResponse:
+            return view(request, get_live(request, meeting_id, run=run), *args, **kwargs)
 
         return wrapper
 

@@ -8,14 +8,17 @@ the form's `submission` key, unique, so a double-clicked submit makes one row.
 """
 
 import uuid
+from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from revans.domain.agenda import DEFAULT_AGENDA, Item, Row
 from revans.meetings.models import Meeting
-from revans.programmes.models import LearningSet, Participant
+from revans.programmes.models import LearningSet, Participant, Programme
 
 
 class Written(models.Model):
@@ -166,14 +169,108 @@ class ProcessNote(Written, Versioned, Submitted):
 
 
 class MeetingRecord(Written, Versioned):
-    """What happened at a meeting, filled in afterwards (or by the live console, later):
-    who presented and the process review. The actions agreed and the report-backs received
-    are the actions and report-backs that name the meeting."""
+    """What happened at a meeting, filled in by the live console and corrected afterwards:
+    who presented, the process review, the airtime each presenter had. The actions agreed and
+    the report-backs received are the actions and report-backs that name the meeting."""
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="record")
     presenters = models.ManyToManyField(Participant, blank=True, related_name="+")
     process_review = models.TextField(_("process review"), max_length=10000, blank=True)
+    airtime = models.JSONField(default=dict, blank=True)  # {participant id: seconds}
     closed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Record of {self.meeting}"
+
+
+def default_agenda() -> list[dict[str, object]]:
+    return agenda_rows(DEFAULT_AGENDA)
+
+
+def agenda_rows(rows: Sequence[Row]) -> list[dict[str, object]]:
+    return [{"item": row.item.value, "name": row.name, "minutes": row.minutes} for row in rows]
+
+
+def rows_of(stored: list[dict[str, Any]]) -> list[Row]:
+    return [Row(Item(r["item"]), r["name"], int(r["minutes"])) for r in stored]
+
+
+class AgendaTemplate(Versioned):
+    """A programme's agenda for its meetings; each meeting takes a copy it can change."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, related_name="agenda_template"
+    )
+    rows = models.JSONField(default=default_agenda)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Agenda of {self.programme}"
+
+
+class LiveMeeting(Versioned):
+    """The live state of one meeting, in the database so that every app server, worker and
+    device reads the same: the agenda, the presenters in order, and the clock (the current step,
+    its deadline in UTC while it runs, the time left while paused). `version` is raised by every
+    change, including a question, a bid or an action, so a board polling with the version it
+    has learns in one query whether anything changed."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="live")
+    rows = models.JSONField(default=default_agenda)
+    slots = models.JSONField(default=list)  # [[participant id, minutes], ...] in order
+    # The member who runs this meeting in a set without a facilitator.
+    chair = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    deadline = models.DateTimeField(null=True, blank=True)
+    left = models.FloatField(null=True, blank=True)
+    extended = models.PositiveIntegerField(default=0)
+    spent = models.JSONField(default=list)  # [[seconds, skipped], ...] per step behind
+    started_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Live state of {self.meeting}"
+
+
+class Bid(models.Model):
+    """A member asking for airtime at one meeting: once each, changed or withdrawn freely."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="bids")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    minutes = models.PositiveSmallIntegerField(_("minutes wanted"))
+    urgent = models.BooleanField(_("it cannot wait"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "participant"], name="one_bid_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"Bid of {self.participant}"
+
+
+class Question(Written, Submitted):
+    """A question put to a presenter in the meeting, by whom, optionally tagged open or closed:
+    the set learns its questioning habits from these."""
+
+    class Style(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        UNTAGGED = "", _("Not tagged")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="questions")
+    presenter = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    asked_by = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(_("the question"), max_length=500, blank=True)
+    style = models.CharField(max_length=6, choices=Style.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Question {self.pk}"

@@ -20,7 +20,15 @@ from revans.meetings.models import Meeting
 from revans.meetings.selectors import next_meeting
 from revans.programmes.models import LearningSet, Participant
 
-from .models import Action, Challenge, MeetingRecord, ProcessNote, Reflection, ReportBack
+from .models import (
+    Action,
+    Challenge,
+    LiveMeeting,
+    MeetingRecord,
+    ProcessNote,
+    Reflection,
+    ReportBack,
+)
 
 
 class Conflict(ValidationError):
@@ -41,7 +49,7 @@ def _member(learning_set: LearningSet, participant: Participant) -> None:
         raise ValidationError(_("Only the set's current members do this."))
 
 
-def _once[M: Model](model: type[M], submission: uuid.UUID, make: Any) -> M:
+def once[M: Model](model: type[M], submission: uuid.UUID, make: Any) -> M:
     """The row this submission made already, or a new one (a double-click makes one row)."""
     existing = model._default_manager.filter(submission=submission).first()
     if existing is not None:
@@ -55,6 +63,13 @@ def _once[M: Model](model: type[M], submission: uuid.UUID, make: Any) -> M:
             return row
     except IntegrityError:  # the other click won the race: its row is the answer
         return model._default_manager.get(submission=submission)
+
+
+def touch(meeting: Meeting) -> None:
+    """Something a live board shows changed: raise the meeting's version so boards fetch it."""
+    LiveMeeting.objects.filter(meeting=meeting).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
 
 
 def _save_version[M: Model](row: M, version: int, fields: dict[str, Any]) -> M:
@@ -77,7 +92,7 @@ def challenge_create(
     *, learning_set: LearningSet, owner: Participant, submission: uuid.UUID, fields: dict[str, str]
 ) -> Challenge:
     _member(learning_set, owner)
-    return _once(
+    return once(
         Challenge,
         submission,
         lambda: Challenge(
@@ -116,8 +131,10 @@ def action_create(
     submission: uuid.UUID,
     text: str,
     due_on: date | None,
+    meeting: Meeting | None = None,
 ) -> Action:
-    """An action on a challenge, due by the next meeting unless a date is given."""
+    """An action on a challenge, due by the next meeting unless a date is given; committed at
+    `meeting` (the live console says which), else at the meeting under way, if any."""
     _check_owner_or_facilitator(challenge, by, on_behalf)
     if challenge.status in (Challenge.Status.RESOLVED, Challenge.Status.DROPPED):
         raise ValidationError(_("This challenge is closed; reopen it to add actions."))
@@ -129,14 +146,20 @@ def action_create(
     if due_on < timezone.localdate():
         raise ValidationError(_("An action cannot be due in the past."))
     now = timezone.now()
-    during = challenge.learning_set.meetings.filter(
-        status=Meeting.Status.SCHEDULED, starts_at__lte=now, ends_at__gte=now
-    ).first()  # committed in a meeting, or between meetings
-    return _once(
+    during = (
+        meeting
+        or challenge.learning_set.meetings.filter(
+            status=Meeting.Status.SCHEDULED, starts_at__lte=now, ends_at__gte=now
+        ).first()
+    )  # committed in a meeting, or between meetings
+    action = once(
         Action,
         submission,
         lambda: Action(challenge=challenge, text=text.strip(), due_on=due_on, committed_at=during),
     )
+    if during is not None:
+        touch(during)
+    return action
 
 
 @transaction.atomic
@@ -164,17 +187,22 @@ def report_back(
     learned: str,
     carry_forward: bool,
     reason: str = "",
+    meeting: Meeting | None = None,
 ) -> ReportBack:
     """What became of an action at the next meeting: once per action. Unfinished, it is carried
     forward (a new action, due by the next meeting, pointing back) or closed."""
     action = Action.objects.select_for_update().select_related("challenge").get(pk=action.pk)
     if hasattr(action, "report_back"):
         raise ValidationError(_("This action has had its report-back already."))
+    if meeting is None:  # told at the meeting that has started most recently
+        meeting = (
+            action.challenge.learning_set.meetings.filter(starts_at__lte=timezone.now())
+            .order_by("-starts_at")
+            .first()
+        )
     report = ReportBack(
         action=action,
-        meeting=action.challenge.learning_set.meetings.filter(starts_at__lte=timezone.now())
-        .order_by("-starts_at")
-        .first(),
+        meeting=meeting,
         outcome=outcome,
         what_happened=what_happened.strip(),
         learned=learned.strip(),
@@ -199,6 +227,8 @@ def report_back(
             carried_from=action,
             progress=action.progress,
         )
+    if meeting is not None:
+        touch(meeting)
     return report
 
 
@@ -225,7 +255,7 @@ def reflection_write(
     *, learning_set: LearningSet, author: Participant, submission: uuid.UUID, prompt: str, text: str
 ) -> Reflection:
     _member(learning_set, author)
-    return _once(
+    return once(
         Reflection,
         submission,
         lambda: Reflection(
@@ -251,7 +281,7 @@ def process_note_write(
     current = meeting.learning_set.facilitations.filter(user=author, until=None)
     if not current.exists():
         raise ValidationError(_("Process notes are written by the set's facilitators."))
-    return _once(
+    return once(
         ProcessNote,
         submission,
         lambda: ProcessNote(meeting=meeting, author=author, text=text.strip()),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import live_views, views
 
 app_name = "learning"
 
@@ -31,5 +31,31 @@ urlpatterns = [
     ),
     path(
         ORG + "meetings/<int:meeting_id>/process-notes/", views.process_notes, name="process_notes"
+    ),
+]
+
+L = ORG + "meetings/<int:meeting_id>/"
+urlpatterns += [
+    path(L + "console/", live_views.console, name="console"),
+    path(L + "console/poll/", live_views.console_poll, name="console_poll"),
+    path(L + "console/clock/", live_views.clock, name="live_clock"),
+    path(L + "console/agenda/", live_views.agenda, name="live_agenda"),
+    path(L + "console/presenters/", live_views.presenters, name="live_presenters"),
+    path(L + "console/arrival/", live_views.arrival, name="live_arrival"),
+    path(L + "console/questions/", live_views.question, name="live_question"),
+    path(L + "console/actions/", live_views.action, name="live_action"),
+    path(L + "console/review/", live_views.review, name="live_review"),
+    path(L + "console/notes/", live_views.note, name="live_note"),
+    path(L + "console/close/", live_views.close, name="live_close"),
+    path(L + "board/", live_views.board, name="board"),
+    path(L + "board/poll/", live_views.board_poll, name="board_poll"),
+    path(L + "board/bid/", live_views.bid, name="live_bid"),
+    path(L + "board/bid/withdraw/", live_views.bid_withdraw, name="live_bid_withdraw"),
+    path(L + "board/report-back/", live_views.report, name="live_report"),
+    path(L + "board/chair/", live_views.chair, name="live_chair"),
+    path(
+        "o/<slug:org>/programmes/<int:programme_id>/agenda/",
+        live_views.agenda_template,
+        name="agenda_template",
     ),
 ]

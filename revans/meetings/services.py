@@ -292,3 +292,24 @@ def feed_user(token: str) -> User | None:
         .first()
     )
     return feed.user if feed and feed.user.is_active else None
+
+
+@transaction.atomic
+def attendance_mark(
+    *, meeting: Meeting, participant_id: int, present: bool, by: User
+) -> Attendance:
+    """One person arriving (or marked absent again), as the live console takes it."""
+    if meeting.is_cancelled:
+        raise ValidationError(_("A cancelled meeting has no attendance."))
+    if not meeting.takes_attendance:
+        raise ValidationError(_("Attendance is taken when the meeting happens."))
+    if not meeting.learning_set.memberships.filter(
+        participant_id=participant_id, left_on=None
+    ).exists():
+        raise ValidationError(_("Only the set's members can be marked present."))
+    row, _created = Attendance.objects.update_or_create(
+        meeting=meeting,
+        participant_id=participant_id,
+        defaults={"present": present, "recorded_by": by, "recorded_at": timezone.now()},
+    )
+    return row

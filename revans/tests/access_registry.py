@@ -125,6 +125,26 @@ REGISTRY: dict[str, Rule] = {
     "learning:process_notes": org(Role.FACILITATOR, methods=FORM, others=SCOPED),
     "learning:meeting_record": org(*CYCLE, others=SCOPED),
     "learning:meeting_record_save": org(Role.FACILITATOR, methods=ACTION, others=SCOPED),
+    # The live meeting: the console for whoever runs it (the sweep's facilitator; a member only
+    # when chairing a self-facilitating set), the board for the set's members and facilitators.
+    "learning:console": org(Role.FACILITATOR, others=SCOPED),
+    "learning:console_poll": org(Role.FACILITATOR, others=SCOPED),
+    "learning:live_clock": org(Role.FACILITATOR, methods=ACTION, others=SCOPED),
+    "learning:live_agenda": org(Role.FACILITATOR, methods=FORM, others=SCOPED),
+    "learning:live_presenters": org(Role.FACILITATOR, methods=ACTION, others=SCOPED),
+    "learning:live_arrival": org(Role.FACILITATOR, methods=ACTION, others=SCOPED),
+    "learning:live_question": org(Role.FACILITATOR, methods=ACTION, others=SCOPED),
+    "learning:live_action": org(Role.FACILITATOR, methods=ACTION, others=SCOPED),
+    "learning:live_review": org(Role.FACILITATOR, methods=ACTION, others=SCOPED),
+    "learning:live_note": org(Role.FACILITATOR, methods=ACTION, others=SCOPED),
+    "learning:live_close": org(Role.FACILITATOR, methods=ACTION, others=SCOPED),
+    "learning:board": org(*CYCLE, others=SCOPED),
+    "learning:board_poll": org(*CYCLE, others=SCOPED),
+    "learning:live_bid": org(*CYCLE, methods=ACTION, others=SCOPED),
+    "learning:live_bid_withdraw": org(*CYCLE, methods=ACTION, others=SCOPED),
+    "learning:live_report": org(*CYCLE, methods=ACTION, others=SCOPED),
+    "learning:live_chair": org(*CYCLE, methods=ACTION, others=SCOPED),
+    "learning:agenda_template": org(*SET_MANAGERS, methods=FORM),  # as the programme calendar
 }
 
 # Whole URL trees owned by libraries, matched by the start of the route.

@@ -1,0 +1,459 @@
+"""The live meeting's pages: the console for whoever runs it, the board for the set, the polls
+both make, and the POSTs behind every button.
+
+A poll names the version its page shows: unchanged, the answer is 204 with no body; changed, it
+is the state fragment (with the new version in it). Every POST goes back to the page it came
+from (POST, redirect, GET), which shows the meeting as it stands now; a refusal says why there
+(bad input, someone changed the meeting first, the meeting is closed)."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from revans.accounts.access import OrgRequest, org_view
+from revans.domain.agenda import slot_minutes
+from revans.meetings.access import CALENDAR_READERS, get_programme_for_calendar
+from revans.web import posted
+
+from . import live, selectors
+from .access import LiveAccess, live_view
+from .forms import (
+    AgendaRows,
+    ArrivalForm,
+    BidForm,
+    ClockForm,
+    LiveActionForm,
+    LiveNoteForm,
+    LiveReportForm,
+    PersonForm,
+    QuestionForm,
+    SlotsForm,
+    Versioned,
+    agenda_initial,
+    agenda_rows_of,
+)
+from .models import Action, AgendaTemplate, Challenge, rows_of
+
+FORM = ["GET", "POST"]
+
+
+def _members(access: LiveAccess) -> list[tuple[int, str]]:
+    return [
+        (m.participant_id, m.participant.name)
+        for m in access.cycle.learning_set.memberships.filter(left_on=None)
+        .select_related("participant")
+        .order_by("participant__name")
+    ]
+
+
+def _context(request: OrgRequest, access: LiveAccess, console: bool) -> dict[str, object]:
+    board = selectors.live_board(access, timezone.now())
+    members = list(board.people.items())
+    context: dict[str, object] = {
+        "access": access,
+        "meeting": access.meeting,
+        "learning_set": access.cycle.learning_set,
+        "board": board,
+        "console": console,
+        "members": members,
+        "me": access.cycle.me,
+    }
+    if console:
+        context["slots_form"] = _slots_form(access, board, members)
+    return context
+
+
+def _slots_form(
+    access: LiveAccess, board: selectors.Board, members: list[tuple[int, str]]
+) -> SlotsForm:
+    """Presenters as chosen, or else proposed from the bids (urgent first, then in order)."""
+    rows = rows_of(access.live.rows)
+    initial: dict[str, object] = {"version": board.version}
+    chosen = [(pk, minutes) for pk, _name, minutes in board.slots]
+    proposed = chosen or [(b.participant_id, b.minutes) for b in board.bids]
+    for order, (pk, minutes) in enumerate(proposed, 1):
+        initial[f"order_{pk}"] = order
+        initial[f"minutes_{pk}"] = minutes
+    return SlotsForm(initial=initial, members=members, default_minutes=slot_minutes(rows))
+
+
+def _page(request: OrgRequest, access: LiveAccess, console: bool) -> HttpResponse:
+    template = "learning/live/console.html" if console else "learning/live/board.html"
+    return render(request, template, _context(request, access, console))
+
+
+def _back(request: OrgRequest, access: LiveAccess, console: bool) -> HttpResponse:
+    name = "learning:console" if console and access.runs else "learning:board"
+    return redirect(name, org=request.organisation.slug, meeting_id=access.meeting.pk)
+
+
+def _act(
+    request: OrgRequest,
+    access: LiveAccess,
+    form: BaseForm,
+    change: Callable[[], object],
+    *,
+    console: bool | None = None,
+) -> HttpResponse:
+    """Validate, make the change, and go back to the page, which says why if it was refused."""
+    if console is None:  # a form used on both pages says which it came from
+        console = form.data.get("back") != "board"
+    if not form.is_valid():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, _("That was not understood: %s") % " ".join(problems))
+    else:
+        try:
+            change()
+        except live.Stale as error:
+            messages.warning(request, " ".join(error.messages))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return _back(request, access, console)
+
+
+@live_view(run=True)
+@require_safe
+def console(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    return _page(request, access, console=True)
+
+
+@live_view()
+@require_safe
+def board(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    return _page(request, access, console=False)
+
+
+def _poll(request: OrgRequest, access: LiveAccess, console: bool) -> HttpResponse:
+    if request.GET.get("v") == str(access.live.version):
+        return HttpResponse(status=204)
+    template = "learning/live/_console_state.html" if console else "learning/live/_board_state.html"
+    return render(request, template, _context(request, access, console))
+
+
+@live_view(run=True)
+@require_safe
+def console_poll(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    return _poll(request, access, console=True)
+
+
+@live_view()
+@require_safe
+def board_poll(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    return _poll(request, access, console=False)
+
+
+@live_view(run=True)
+@require_POST
+def clock(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    form = ClockForm(request.POST)
+    return _act(
+        request,
+        access,
+        form,
+        lambda: live.clock_act(
+            meeting=access.meeting,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            operation=form.cleaned_data["operation"],
+            minutes=form.cleaned_data["minutes"] or 0,
+        ),
+        console=True,
+    )
+
+
+@live_view(run=True)
+@require_http_methods(FORM)
+def agenda(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    """This meeting's agenda: what is still ahead of the clock can change."""
+    rows = rows_of(access.live.rows)
+    version = Versioned(posted(request), initial={"version": access.live.version})
+    formset = AgendaRows(posted(request), initial=agenda_initial(rows), prefix="rows")
+    if request.method == "POST" and version.is_valid() and formset.is_valid():
+        try:
+            live.agenda_save(
+                meeting=access.meeting,
+                by=request.user,
+                version=version.cleaned_data["version"],
+                rows=agenda_rows_of(formset),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The agenda is saved."))
+            return _back(request, access, console=True)
+    return render(
+        request,
+        "learning/live/agenda.html",
+        {
+            "meeting": access.meeting,
+            "learning_set": access.cycle.learning_set,
+            "formset": formset,
+            "version": version,
+            "slot_minutes": slot_minutes(rows),
+        },
+    )
+
+
+@live_view(run=True)
+@require_POST
+def presenters(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    rows = rows_of(access.live.rows)
+    form = SlotsForm(request.POST, members=_members(access), default_minutes=slot_minutes(rows))
+    return _act(
+        request,
+        access,
+        form,
+        lambda: live.slots_save(
+            meeting=access.meeting,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            slots=form.slots(),
+        ),
+        console=True,
+    )
+
+
+@live_view(run=True)
+@require_POST
+def arrival(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    form = ArrivalForm(request.POST, members=_members(access))
+    return _act(
+        request,
+        access,
+        form,
+        lambda: live.arrival(
+            meeting=access.meeting,
+            by=request.user,
+            participant_id=form.cleaned_data["participant"],
+            present=form.cleaned_data["present"],
+        ),
+        console=True,
+    )
+
+
+@live_view()
+@require_POST
+def bid(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    form = BidForm(request.POST, members=_members(access))
+    return _act(
+        request,
+        access,
+        form,
+        lambda: live.bid_place(
+            meeting=access.meeting,
+            by=request.user,
+            participant_id=form.cleaned_data["participant"],
+            minutes=form.cleaned_data["minutes"],
+            urgent=form.cleaned_data["urgent"],
+        ),
+    )
+
+
+@live_view()
+@require_POST
+def bid_withdraw(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    form = PersonForm(request.POST, members=_members(access))
+    return _act(
+        request,
+        access,
+        form,
+        lambda: live.bid_withdraw(
+            meeting=access.meeting, by=request.user, participant_id=form.cleaned_data["participant"]
+        ),
+    )
+
+
+@live_view(run=True)
+@require_POST
+def question(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    form = QuestionForm(request.POST, members=_members(access))
+    return _act(
+        request,
+        access,
+        form,
+        lambda: live.question_add(
+            meeting=access.meeting,
+            by=request.user,
+            presenter_id=form.cleaned_data["presenter"],
+            asked_by_id=form.cleaned_data["asked_by"],
+            text=form.cleaned_data["text"],
+            style=form.cleaned_data["style"],
+            submission=form.cleaned_data["submission"],
+        ),
+        console=True,
+    )
+
+
+@live_view(run=True)
+@require_POST
+def action(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    challenges = Challenge.objects.filter(learning_set=access.cycle.learning_set)
+    form = LiveActionForm(request.POST, challenges=[(c.pk, str(c.pk)) for c in challenges])
+    return _act(
+        request,
+        access,
+        form,
+        lambda: live.action_commit(
+            meeting=access.meeting,
+            by=request.user,
+            challenge=challenges.get(pk=form.cleaned_data["challenge"]),
+            text=form.cleaned_data["text"],
+            due_on=form.cleaned_data["due_on"],
+            submission=form.cleaned_data["submission"],
+        ),
+        console=True,
+    )
+
+
+@live_view()
+@require_POST
+def report(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    form = LiveReportForm(request.POST)
+
+    def change() -> object:
+        found = (
+            Action.objects.filter(
+                pk=form.cleaned_data["action"],
+                challenge__learning_set=access.cycle.learning_set,
+            )
+            .select_related("challenge__owner")
+            .first()
+        )
+        if found is None or not access.cycle.reads_action(found):
+            raise ValidationError(_("There is no such action in this set."))
+        return live.report(
+            meeting=access.meeting,
+            by=request.user,
+            action=found,
+            outcome=form.cleaned_data["outcome"],
+            what_happened=form.cleaned_data["what_happened"],
+            carry_forward=form.cleaned_data["then"] == "carry",
+        )
+
+    return _act(request, access, form, change)
+
+
+@live_view(run=True)
+@require_POST
+def review(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    form = LiveNoteForm(request.POST)
+    return _act(
+        request,
+        access,
+        form,
+        lambda: live.review_note(
+            meeting=access.meeting, by=request.user, text=form.cleaned_data["text"]
+        ),
+        console=True,
+    )
+
+
+@live_view(run=True)
+@require_POST
+def note(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    if not access.keeps_private_notes:
+        raise PermissionDenied(_("Private notes are the facilitators' alone."))
+    form = LiveNoteForm(request.POST)
+    return _act(
+        request,
+        access,
+        form,
+        lambda: live.private_note(
+            meeting=access.meeting,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            submission=form.cleaned_data["submission"],
+        ),
+        console=True,
+    )
+
+
+@live_view()
+@require_POST
+def chair(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    """Take the chair (a member, in a set without a facilitator), or give it up."""
+    form = Versioned(request.POST)
+    me = access.cycle.me
+
+    def change() -> object:
+        if request.POST.get("release"):
+            return live.chair_release(
+                meeting=access.meeting, by=request.user, version=form.cleaned_data["version"]
+            )
+        if me is None:
+            raise ValidationError(_("A member of the set takes the chair for themself."))
+        return live.chair_take(
+            meeting=access.meeting,
+            by=request.user,
+            member=me,
+            version=form.cleaned_data["version"],
+        )
+
+    return _act(request, access, form, change, console=not request.POST.get("release"))
+
+
+@live_view(run=True)
+@require_POST
+def close(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    form = Versioned(request.POST)
+    closed: list[object] = []
+    response = _act(
+        request,
+        access,
+        form,
+        lambda: closed.append(
+            live.close(
+                meeting=access.meeting, by=request.user, version=form.cleaned_data["version"]
+            )
+        ),
+        console=True,
+    )
+    if not closed:
+        return response
+    messages.success(request, _("The meeting is closed and its record filled in."))
+    return redirect(
+        "learning:meeting_record", org=request.organisation.slug, meeting_id=access.meeting.pk
+    )
+
+
+@org_view(*CALENDAR_READERS)
+@require_http_methods(FORM)
+def agenda_template(request: OrgRequest, programme_id: int) -> HttpResponse:
+    """The programme's agenda, which each meeting copies when it is first opened (admins,
+    sponsors, the programme's facilitators)."""
+    programme = get_programme_for_calendar(request, programme_id)
+    template, _created = AgendaTemplate.objects.get_or_create(programme=programme)
+    rows = rows_of(template.rows)
+    version = Versioned(posted(request), initial={"version": template.version})
+    formset = AgendaRows(posted(request), initial=agenda_initial(rows), prefix="rows")
+    if request.method == "POST" and version.is_valid() and formset.is_valid():
+        try:
+            live.template_save(
+                template=template,
+                version=version.cleaned_data["version"],
+                rows=agenda_rows_of(formset),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The programme's agenda is saved."))
+            return redirect(
+                "learning:agenda_template", org=request.organisation.slug, programme_id=programme.pk
+            )
+    return render(
+        request,
+        "learning/live/agenda.html",
+        {
+            "programme": programme,
+            "formset": formset,
+            "version": version,
+            "slot_minutes": slot_minutes(rows),
+        },
+    )
