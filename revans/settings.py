@@ -115,7 +115,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "revans.accounts.middleware.SessionActivityMiddleware",  # allauth's, but not for polls
 ]
 
 ROOT_URLCONF = "revans.urls"

@@ -41,7 +41,7 @@ def get_membership(user: Any, org_slug: str) -> Membership:
     if not user.is_authenticated:
         raise Http404
     try:
-        return Membership.objects.select_related("organisation").get(
+        return Membership.objects.select_related("organisation", "user").get(
             user=user, organisation__slug=org_slug, is_active=True
         )
     except Membership.DoesNotExist:

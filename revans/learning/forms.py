@@ -150,7 +150,7 @@ BACK = [("console", "console"), ("board", "board")]
 
 
 class Back(forms.Form):
-    back = forms.ChoiceField(choices=BACK, widget=forms.HiddenInput, initial="console")
+    back = forms.ChoiceField(choices=BACK, widget=forms.HiddenInput, required=False)
 
 
 class ClockForm(Versioned):
@@ -285,5 +285,9 @@ class LiveReportForm(Back):
     then = forms.ChoiceField(choices=[("carry", "carry"), ("close", "close")])
 
 
-class LiveNoteForm(Submitted):
+class ReviewNoteForm(forms.Form):
     text = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LiveNoteForm(Submitted, ReviewNoteForm):
+    pass

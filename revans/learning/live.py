@@ -393,6 +393,8 @@ def review_note(*, meeting: Meeting, by: User, text: str) -> MeetingRecord:
     if not text:
         raise ValidationError(_("Write the note first."))
     record, _created = MeetingRecord.objects.select_for_update().get_or_create(meeting=meeting)
+    if record.process_review.splitlines()[-1:] == [text]:
+        return record  # the same line again: a double-click, written once
     joined = f"{record.process_review}\n{text}".strip()
     if len(joined) > 10000:
         raise ValidationError(_("The process review is full (10,000 characters)."))

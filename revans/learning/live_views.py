@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from revans.accounts.access import OrgRequest, org_view
+from revans.accounts.middleware import not_activity
 from revans.domain.agenda import slot_minutes
 from revans.meetings.access import CALENDAR_READERS, get_programme_for_calendar
 from revans.web import posted
@@ -34,6 +35,7 @@ from .forms import (
     LiveReportForm,
     PersonForm,
     QuestionForm,
+    ReviewNoteForm,
     SlotsForm,
     Versioned,
     agenda_initial,
@@ -94,6 +96,23 @@ def _back(request: OrgRequest, access: LiveAccess, console: bool) -> HttpRespons
     return redirect(name, org=request.organisation.slug, meeting_id=access.meeting.pk)
 
 
+def _try(request: OrgRequest, form: BaseForm, change: Callable[[], object]) -> bool:
+    """Validate and make the change; if refused, say why (on the page the POST goes back to)."""
+    if not form.is_valid():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, _("That was not understood: %s") % " ".join(problems))
+        return False
+    try:
+        change()
+    except live.Stale as error:
+        messages.warning(request, " ".join(error.messages))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        return True
+    return False
+
+
 def _act(
     request: OrgRequest,
     access: LiveAccess,
@@ -102,19 +121,10 @@ def _act(
     *,
     console: bool | None = None,
 ) -> HttpResponse:
-    """Validate, make the change, and go back to the page, which says why if it was refused."""
+    """Make the change and go back to the page it came from."""
     if console is None:  # a form used on both pages says which it came from
         console = form.data.get("back") != "board"
-    if not form.is_valid():
-        problems = [str(e) for errors in form.errors.values() for e in errors]
-        messages.error(request, _("That was not understood: %s") % " ".join(problems))
-    else:
-        try:
-            change()
-        except live.Stale as error:
-            messages.warning(request, " ".join(error.messages))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+    _try(request, form, change)
     return _back(request, access, console)
 
 
@@ -137,12 +147,14 @@ def _poll(request: OrgRequest, access: LiveAccess, console: bool) -> HttpRespons
     return render(request, template, _context(request, access, console))
 
 
+@not_activity
 @live_view(run=True)
 @require_safe
 def console_poll(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     return _poll(request, access, console=True)
 
 
+@not_activity
 @live_view()
 @require_safe
 def board_poll(request: OrgRequest, access: LiveAccess) -> HttpResponse:
@@ -343,7 +355,7 @@ def report(request: OrgRequest, access: LiveAccess) -> HttpResponse:
 @live_view(run=True)
 @require_POST
 def review(request: OrgRequest, access: LiveAccess) -> HttpResponse:
-    form = LiveNoteForm(request.POST)
+    form = ReviewNoteForm(request.POST)
     return _act(
         request,
         access,
@@ -396,27 +408,26 @@ def chair(request: OrgRequest, access: LiveAccess) -> HttpResponse:
             version=form.cleaned_data["version"],
         )
 
-    return _act(request, access, form, change, console=not request.POST.get("release"))
+    taken = _try(request, form, change) and not request.POST.get("release")
+    if taken:  # the new chair goes to the console
+        return redirect(
+            "learning:console", org=request.organisation.slug, meeting_id=access.meeting.pk
+        )
+    return _back(request, access, console=False)
 
 
 @live_view(run=True)
 @require_POST
 def close(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     form = Versioned(request.POST)
-    closed: list[object] = []
-    response = _act(
-        request,
-        access,
-        form,
-        lambda: closed.append(
-            live.close(
-                meeting=access.meeting, by=request.user, version=form.cleaned_data["version"]
-            )
-        ),
-        console=True,
-    )
-    if not closed:
-        return response
+
+    def change() -> object:
+        return live.close(
+            meeting=access.meeting, by=request.user, version=form.cleaned_data["version"]
+        )
+
+    if not _try(request, form, change):
+        return _back(request, access, console=True)
     messages.success(request, _("The meeting is closed and its record filled in."))
     return redirect(
         "learning:meeting_record", org=request.organisation.slug, meeting_id=access.meeting.pk

@@ -1,0 +1,543 @@
+"""The live meeting: the console runs a whole meeting on the records of the previous one, the
+board follows, and nothing two people do at once, or a hostile request, corrupts the state."""
+
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from conftest import future_meeting, make_member, make_user
+from revans.accounts.models import Role
+from revans.domain.agenda import Slot
+from revans.learning import live, services
+from revans.learning.models import (
+    Action,
+    AgendaTemplate,
+    Bid,
+    Challenge,
+    LiveMeeting,
+    MeetingRecord,
+    ProcessNote,
+    Question,
+    ReportBack,
+)
+from revans.meetings.models import Attendance
+from revans.programmes.models import FacilitationMode, FacilitationPeriod, Participant
+
+from .sweeps import assert_canary_absent, assert_query_budget, crawl
+
+
+def person(user) -> Participant:
+    return Participant.objects.get(user=user)
+
+
+def started(world, minutes: float = 5):
+    """Set A's meeting, begun `minutes` ago."""
+    return future_meeting(world.set_a, days=-minutes / (24 * 60))
+
+
+def url(meeting, tail: str = "console/") -> str:
+    return f"/o/acme/meetings/{meeting.pk}/{tail}"
+
+
+def version(meeting) -> int:
+    return LiveMeeting.objects.get(meeting=meeting).version
+
+
+def as_user(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def post(client: Client, meeting, tail: str, **data):
+    """POST as a browser would, following the redirect back to the page."""
+    return client.post(url(meeting, tail), data, follow=True)
+
+
+def said(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+@pytest.fixture
+def previous(world):
+    """Pat's challenge, with an action agreed at the previous meeting, due at this one."""
+    before = future_meeting(world.set_a, days=-28)
+    challenge = Challenge.objects.create(
+        learning_set=world.set_a, owner=person(world.participant), statement="Depot overtime"
+    )
+    action = Action.objects.create(
+        challenge=challenge,
+        text="Talk to the night shift",
+        due_on=timezone.localdate(),
+        committed_at=before,
+    )
+    after = future_meeting(world.set_a, days=28)
+    return {"challenge": challenge, "action": action, "next": after}
+
+
+def test_a_facilitator_runs_a_whole_meeting_and_the_record_is_filled_in(world, previous):
+    meeting = started(world)
+    fay, pat, quinn = (
+        as_user(world.facilitator),
+        person(world.participant),
+        person(world.participant2),
+    )
+    assert fay.get(url(meeting)).status_code == 200  # the state is made with the default agenda
+
+    for who in (pat, quinn):
+        post(fay, meeting, "console/arrival/", participant=who.pk, present="yes")
+    assert set(
+        Attendance.objects.filter(meeting=meeting, present=True).values_list(
+            "participant_id", flat=True
+        )
+    ) == {pat.pk, quinn.pk}
+
+    # Check-in: Pat's action from last time, partly done, carried forward in one click.
+    response = post(
+        fay,
+        meeting,
+        "board/report-back/",
+        action=previous["action"].pk,
+        outcome="partly",
+        what_happened="Met two of three teams",
+        then="carry",
+        back="console",
+    )
+    assert response.status_code == 200
+    report = ReportBack.objects.get(action=previous["action"])
+    assert report.meeting == meeting and report.outcome == "partly"
+    assert previous["action"].carried_to.status == Action.Status.OPEN
+
+    # Bids, from Pat's own phone; then the facilitator orders the presenters.
+    post(
+        as_user(world.participant),
+        meeting,
+        "board/bid/",
+        participant=pat.pk,
+        minutes=20,
+        back="board",
+    )
+    assert Bid.objects.get(meeting=meeting).minutes == 20
+    post(
+        fay,
+        meeting,
+        "console/presenters/",
+        version=version(meeting),
+        **{f"order_{pat.pk}": 1, f"minutes_{pat.pk}": 20},
+    )
+    assert LiveMeeting.objects.get(meeting=meeting).slots == [[pat.pk, 20]]
+
+    t0 = timezone.now()
+    with time_machine.travel(t0, tick=False) as clock:
+        post(fay, meeting, "console/clock/", version=version(meeting), operation="start")
+        for minutes in (15, 5):  # check-in, then bids
+            clock.shift(timedelta(minutes=minutes))
+            post(fay, meeting, "console/clock/", version=version(meeting), operation="next")
+        board = fay.get(url(meeting)).context["board"]
+        assert board.presenter == "Pat Participant" and board.current.name == "Presentation"
+        assert board.remaining == 180  # 5 of the 35 minutes, scaled to the 20 allotted
+
+        post(
+            fay,
+            meeting,
+            "console/questions/",
+            presenter=pat.pk,
+            asked_by=quinn.pk,
+            text="What would the night shift say?",
+            style="open",
+            submission=uuid.uuid4(),
+        )
+        post(
+            fay,
+            meeting,
+            "console/actions/",
+            challenge=previous["challenge"].pk,
+            text="Shadow a night shift",
+            submission=uuid.uuid4(),
+        )
+        clock.shift(timedelta(minutes=3))
+        for _phase in range(4):
+            post(fay, meeting, "console/clock/", version=version(meeting), operation="next")
+        board = fay.get(url(meeting)).context["board"]
+        assert board.current.name == "Process review" and board.show_airtime
+        post(fay, meeting, "console/review/", text="More open questions than last time")
+        post(fay, meeting, "console/notes/", text="Pat was tired", submission=uuid.uuid4())
+        response = post(fay, meeting, "console/close/", version=version(meeting))
+
+    assert "The meeting is closed" in said(response)
+    record = MeetingRecord.objects.get(meeting=meeting)
+    assert list(record.presenters.all()) == [pat]
+    assert record.airtime == {str(pat.pk): 3 * 60}
+    assert record.process_review == "More open questions than last time"
+    assert record.closed_at is not None
+    agreed = Action.objects.get(text="Shadow a night shift")
+    assert agreed.committed_at == meeting and agreed.challenge == previous["challenge"]
+    assert agreed.due_on == previous["next"].local_start.date()  # due by the next meeting
+    question = Question.objects.get(meeting=meeting)
+    assert (question.asked_by, question.presenter, question.style) == (quinn, pat, "open")
+    assert ProcessNote.objects.get(meeting=meeting).text == "Pat was tired"
+
+    # A stale console after the close changes nothing and says why.
+    before = version(meeting)
+    response = post(fay, meeting, "console/clock/", version=before, operation="start")
+    assert "This meeting is closed" in said(response)
+    response = post(
+        fay,
+        meeting,
+        "console/questions/",
+        presenter=pat.pk,
+        asked_by=quinn.pk,
+        submission=uuid.uuid4(),
+    )
+    assert "This meeting is closed" in said(response)
+    assert version(meeting) == before and Question.objects.count() == 1
+
+
+def test_a_timer_started_twice_starts_once_and_the_second_sees_the_state(world):
+    meeting = started(world)
+    fay = as_user(world.facilitator)
+    fay.get(url(meeting))
+    seen = version(meeting)
+    post(fay, meeting, "console/clock/", version=seen, operation="start")
+    response = post(fay, meeting, "console/clock/", version=seen, operation="start")
+    assert "Someone changed the meeting" in said(response)
+    assert response.context["board"].running  # the page shows the clock as it now is
+    state = LiveMeeting.objects.get(meeting=meeting)
+    assert state.version == seen + 1 and state.deadline is not None
+    # On the current version, a second start is refused in words, and nothing moves.
+    response = post(fay, meeting, "console/clock/", version=state.version, operation="start")
+    assert "already running" in said(response) and version(meeting) == seen + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_phase_advanced_from_two_devices_at_once_moves_one_step(world):
+    meeting = started(world)
+    live.live_of(meeting)
+    seen = version(meeting)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def advance() -> None:
+        try:
+            barrier.wait()
+            live.clock_act(meeting=meeting, by=world.facilitator, version=seen, operation="next")
+            outcomes.append("moved")
+        except ValidationError as error:
+            outcomes.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=advance) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["Stale", "moved"]
+    state = LiveMeeting.objects.get(meeting=meeting)
+    assert state.position == 1 and state.version == seen + 1 and len(state.spent) == 1
+
+
+def test_a_poll_is_204_with_no_body_until_something_changes(world):
+    meeting = started(world)
+    fay, pat = as_user(world.facilitator), as_user(world.participant)
+    fay.get(url(meeting))
+    seen = version(meeting)
+    unchanged = pat.get(url(meeting, f"board/poll/?v={seen}"))
+    assert unchanged.status_code == 204 and unchanged.content == b""
+    post(fay, meeting, "console/clock/", version=seen, operation="start")
+    changed = pat.get(url(meeting, f"board/poll/?v={seen}"))
+    body = changed.content.decode()
+    assert changed.status_code == 200 and f"?v={seen + 1}" in body and 'data-deadline="' in body
+    assert fay.get(url(meeting, f"console/poll/?v={seen + 1}")).status_code == 204
+    assert pat.get(url(meeting, "console/poll/?v=0")).status_code == 403
+
+
+def test_a_reload_mid_phase_shows_the_same_remaining_time(world):
+    meeting = started(world)
+    fay, pat = as_user(world.facilitator), as_user(world.participant)
+    fay.get(url(meeting))
+    t0 = timezone.now()
+    with time_machine.travel(t0, tick=False) as clock:
+        post(fay, meeting, "console/clock/", version=version(meeting), operation="start")
+        clock.shift(timedelta(seconds=100))
+        first = pat.get(url(meeting, "board/")).context["board"]
+        again = pat.get(url(meeting, "board/")).context["board"]
+        assert first.remaining == again.remaining == 15 * 60 - 100
+        assert first.deadline_ms == again.deadline_ms
+        post(fay, meeting, "console/clock/", version=version(meeting), operation="pause")
+        clock.shift(timedelta(minutes=10))
+        assert pat.get(url(meeting, "board/")).context["board"].remaining == 15 * 60 - 100
+
+
+def test_bad_input_and_the_wrong_person_change_nothing(world, previous):
+    meeting = started(world)
+    fay, pat_client = as_user(world.facilitator), as_user(world.participant)
+    pat, quinn = person(world.participant), person(world.participant2)
+    rae = Participant.objects.get(email="rae@acme.test")  # in the pool, not in the set
+    fay.get(url(meeting))
+    seen = version(meeting)
+
+    response = post(fay, meeting, "board/bid/", participant=rae.pk, minutes=10)
+    assert "not understood" in said(response)
+    response = post(
+        pat_client, meeting, "board/bid/", participant=quinn.pk, minutes=10, back="board"
+    )
+    assert "Members bid for themselves" in said(response)
+    response = post(
+        pat_client, meeting, "board/bid/", participant=pat.pk, minutes=999, back="board"
+    )
+    assert "not understood" in said(response)
+    assert not Bid.objects.exists()
+
+    response = post(
+        fay,
+        meeting,
+        "console/questions/",
+        presenter=pat.pk,
+        asked_by=rae.pk,
+        submission=uuid.uuid4(),
+    )
+    assert "not understood" in said(response)
+    response = post(
+        fay,
+        meeting,
+        "console/questions/",
+        presenter=pat.pk,
+        asked_by=pat.pk,
+        submission=uuid.uuid4(),
+    )
+    assert "asked questions by the others" in said(response)
+    assert not Question.objects.exists()
+
+    # An action for someone who is not presenting, and one on another member's challenge.
+    response = post(
+        fay,
+        meeting,
+        "console/actions/",
+        challenge=previous["challenge"].pk,
+        text="x",
+        submission=uuid.uuid4(),
+    )
+    assert "this meeting's presenters" in said(response)
+    # Presenters: too little time to give each phase half a minute.
+    response = post(
+        fay,
+        meeting,
+        "console/presenters/",
+        version=seen,
+        **{f"order_{pat.pk}": 1, f"minutes_{pat.pk}": 1},
+    )
+    assert "Allot from 2 to 180 minutes" in said(response)
+    # Another member's report-back, from the board.
+    response = post(
+        as_user(world.participant2),
+        meeting,
+        "board/report-back/",
+        action=previous["action"].pk,
+        outcome="done",
+        then="close",
+        back="board",
+    )
+    assert "their own actions" in said(response)
+    assert not ReportBack.objects.exists()
+
+    # A member trying the facilitator's buttons: refused outright.
+    for tail in ("console/clock/", "console/questions/", "console/close/", "console/notes/"):
+        assert (
+            pat_client.post(url(meeting, tail), {"version": seen, "operation": "start"}).status_code
+            == 403
+        )
+    assert version(meeting) == seen
+    assert LiveMeeting.objects.get(meeting=meeting).deadline is None
+
+
+def test_the_agenda_changes_only_ahead_of_the_clock(world):
+    meeting = started(world)
+    fay = as_user(world.facilitator)
+    fay.get(url(meeting))
+    rows = LiveMeeting.objects.get(meeting=meeting).rows
+
+    def agenda_post(rows: list[dict[str, object]], seen: int):
+        data = {
+            "version": seen,
+            "rows-TOTAL_FORMS": len(rows),
+            "rows-INITIAL_FORMS": len(rows),
+            "rows-MIN_NUM_FORMS": 0,
+            "rows-MAX_NUM_FORMS": 20,
+        }
+        for n, row in enumerate(rows):
+            data |= {f"rows-{n}-{k}": v for k, v in row.items()} | {f"rows-{n}-ORDER": n + 1}
+        return fay.post(url(meeting, "console/agenda/"), data, follow=True)
+
+    shorter = [dict(rows[0], minutes=10), *rows[1:]]
+    response = agenda_post(shorter, version(meeting))
+    assert "The agenda is saved" in said(response)
+    assert LiveMeeting.objects.get(meeting=meeting).rows[0]["minutes"] == 10
+
+    post(fay, meeting, "console/clock/", version=version(meeting), operation="start")
+    response = agenda_post([dict(rows[0], minutes=20), *rows[1:]], version(meeting))
+    assert "Only what is still ahead" in said(response)
+    # An agenda that cannot run: presenter phases apart.
+    broken = [rows[0], rows[2], rows[1], *rows[3:]]
+    response = agenda_post(broken, version(meeting))
+    assert "go together" in said(response)
+    assert LiveMeeting.objects.get(meeting=meeting).rows[0]["minutes"] == 10
+
+
+def test_a_new_meeting_takes_the_programme_s_agenda(world):
+    fay = as_user(world.facilitator)
+    page = fay.get(f"/o/acme/programmes/{world.programme.pk}/agenda/")
+    assert page.status_code == 200
+    template = AgendaTemplate.objects.get(programme=world.programme)
+    template.rows = [{"item": "phase", "name": "Pitch", "minutes": 8}]
+    template.save()
+    meeting = started(world)
+    fay.get(url(meeting))
+    assert LiveMeeting.objects.get(meeting=meeting).rows == template.rows
+
+
+def test_a_member_chairs_a_self_facilitating_set(world):
+    meeting = started(world)
+    pat, quinn = as_user(world.participant), as_user(world.participant2)
+    assert pat.get(url(meeting)).status_code == 403
+    FacilitationPeriod.objects.create(
+        learning_set=world.set_a,
+        mode=FacilitationMode.SELF_FACILITATING,
+        starts_on=timezone.localdate(),
+        member_facilitator=person(world.participant),
+    )
+    assert pat.get(url(meeting)).status_code == 200  # named by the set's mode
+    assert quinn.get(url(meeting)).status_code == 403
+    response = post(quinn, meeting, "board/chair/", version=version(meeting))
+    assert "chairing this meeting already" in said(response)
+    # With nobody named, the chair rotates: the first member to take it runs the meeting.
+    FacilitationPeriod.objects.update(member_facilitator=None)
+    response = post(quinn, meeting, "board/chair/", version=version(meeting))
+    assert response.context["console"] and quinn.get(url(meeting)).status_code == 200
+    assert pat.get(url(meeting)).status_code == 403
+    # The chair runs the meeting, but private notes stay the facilitators'.
+    assert quinn.post(url(meeting, "console/notes/"), {"text": "x"}).status_code == 403
+
+
+def test_only_the_set_s_current_people_see_the_board(world):
+    meeting = started(world)
+    assert as_user(world.participant).get(url(meeting, "board/")).status_code == 200
+    assert as_user(world.facilitator).get(url(meeting, "board/")).status_code == 200
+    for user, status in (
+        (world.admin, 403),
+        (world.sponsor, 403),
+        (world.other_facilitator, 404),
+        (world.outsider, 404),
+    ):
+        assert as_user(user).get(url(meeting, "board/")).status_code == status
+        assert as_user(user).get(url(meeting, "board/poll/?v=0")).status_code == status
+    membership = world.set_a.memberships.get(participant__user=world.participant2)
+    membership.left_on = timezone.localdate()
+    membership.save()
+    assert as_user(world.participant2).get(url(meeting, "board/")).status_code == 404
+
+
+def test_private_notes_reach_the_facilitators_alone_and_the_board_only_the_set(world, previous):
+    meeting = started(world)
+    live.live_of(meeting)
+    canary_note, canary_question = "zqx-live-note-7", "zqx-live-question-8"
+    live.private_note(
+        meeting=meeting, by=world.facilitator, text=canary_note, submission=uuid.uuid4()
+    )
+    live.question_add(
+        meeting=meeting,
+        by=world.facilitator,
+        presenter_id=person(world.participant).pk,
+        asked_by_id=person(world.participant2).pk,
+        text=canary_question,
+        style="",
+        submission=uuid.uuid4(),
+    )
+    fay = crawl(as_user(world.facilitator), [url(meeting), url(meeting, "console/poll/?v=0")])
+    assert canary_note in " ".join(fay.values()) and canary_question in " ".join(fay.values())
+    for user in (world.participant, world.participant2):
+        pages = crawl(as_user(user), [url(meeting, "board/"), url(meeting, "board/poll/?v=0")])
+        assert canary_question in " ".join(pages.values())
+        assert_canary_absent(pages, canary_note)
+    for user in (world.admin, world.sponsor, world.other_facilitator, world.outsider):
+        pages = crawl(
+            as_user(user), [url(meeting, "board/"), url(meeting), f"/o/acme/meetings/{meeting.pk}/"]
+        )
+        assert_canary_absent(pages, canary_note)
+        assert_canary_absent(pages, canary_question)
+    # A member of organisation B, with A's meeting id in B's address, learns nothing.
+    bravo = make_user("member@bravo.test", "Bravo Member")
+    make_member(world.other_org, bravo, Role.FACILITATOR, Role.PARTICIPANT)
+    response = as_user(bravo).get(f"/o/bravo/meetings/{meeting.pk}/board/")
+    assert response.status_code == 404
+
+
+def _past_meetings(world, count: int) -> None:
+    """More history: meetings with attendance, bids, questions, actions and report-backs."""
+    pat, quinn = person(world.participant), person(world.participant2)
+    challenge = Challenge.objects.create(learning_set=world.set_a, owner=pat, statement="Past")
+    for n in range(count):
+        meeting = future_meeting(world.set_a, days=-30 - n)
+        Attendance.objects.create(meeting=meeting, participant=pat, present=True)
+        Bid.objects.create(meeting=meeting, participant=pat, minutes=10)
+        Question.objects.create(meeting=meeting, presenter=pat, asked_by=quinn, text="Why?")
+        done = Action.objects.create(
+            challenge=challenge, text="Old", due_on="2026-01-01", committed_at=meeting
+        )
+        ReportBack.objects.create(action=done, meeting=meeting, outcome="done")
+        LiveMeeting.objects.create(meeting=meeting)
+
+
+def test_console_board_and_polls_cost_the_same_queries_with_5_or_50_past_meetings(world, previous):
+    meeting = started(world)
+    fay, pat = as_user(world.facilitator), as_user(world.participant)
+    fay.get(url(meeting))
+    live.slots_save(
+        meeting=meeting,
+        by=world.facilitator,
+        version=version(meeting),
+        slots=[Slot(person(world.participant).pk, 35)],
+    )
+    _past_meetings(world, 5)
+    for client, tail in (
+        (fay, "console/"),
+        (pat, "board/"),
+        (fay, "console/poll/?v=0"),
+        (pat, "board/poll/?v=0"),
+    ):
+        assert_query_budget(client, url(meeting, tail), lambda: _past_meetings(world, 45))
+    # An unchanged poll: a handful of queries, whatever the history.
+    from django.test.utils import CaptureQueriesContext
+
+    for count in (0, 45):
+        _past_meetings(world, count)
+        poll = url(meeting, f"board/poll/?v={version(meeting)}")
+        with CaptureQueriesContext(connection) as queries:
+            response = pat.get(poll)
+        assert response.status_code == 204
+        assert len(queries.captured_queries) <= 10, "\n".join(
+            q["sql"][:150] for q in queries.captured_queries
+        )
+
+
+def test_actions_written_on_the_cycle_pages_during_the_meeting_reach_the_board(world, previous):
+    meeting = started(world)
+    live.live_of(meeting)
+    seen = version(meeting)
+    services.action_create(
+        challenge=previous["challenge"],
+        by=person(world.participant),
+        on_behalf=False,
+        submission=uuid.uuid4(),
+        text="Ring the depot",
+        due_on=None,
+    )
+    assert version(meeting) == seen + 1
+    board = as_user(world.participant2).get(url(meeting, "board/")).context["board"]
+    assert [a.text for a in board.actions] == ["Ring the depot"]
