@@ -28,6 +28,7 @@ class DemoSet:
     # (days after the programme starts, mode, member facilitating or "") as the facilitator fades
     fading: tuple[tuple[int, str, str], ...] = ()
     extra_rule: str = ""  # a rule the set added to the programme's, making version 2
+    meets_today: bool = False  # a meeting starting minutes after the demo loads, ready to run
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,7 @@ ORGANISATIONS = (
                             )
                         ),
                         fading=((120, "co_facilitated", ""),),
+                        meets_today=True,
                     ),
                     DemoSet(
                         "Compass",

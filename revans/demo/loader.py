@@ -8,7 +8,16 @@ from django.utils import timezone
 
 from revans.accounts.models import Membership, Organisation, Role, User
 from revans.domain.cadence import Cadence, exact_start
-from revans.learning.models import Action, Challenge, ProcessNote, Reflection, ReportBack
+from revans.learning.live import live_of
+from revans.learning.models import (
+    Action,
+    AgendaTemplate,
+    Bid,
+    Challenge,
+    ProcessNote,
+    Reflection,
+    ReportBack,
+)
 from revans.meetings import notices
 from revans.meetings.models import Attendance, Meeting, MeetingSeries, Notice, Rsvp
 from revans.programmes import services as programme_services
@@ -194,8 +203,12 @@ def _load_set(programme: Programme, demo: DemoSet, starts: date) -> None:
                 participant=member,
                 accepted_at=_at(starts + timedelta(days=35)),
             )
-    _load_meetings(learning_set, members, f"Head office, the {demo.name} room")
+    place = f"Head office, the {demo.name} room"
+    _load_meetings(learning_set, members, place)
+    today = _meeting_today(learning_set, members, place) if demo.meets_today else None
     _load_cycle(learning_set, members)
+    if today is not None:
+        _ready_to_run(today, members)
 
 
 MEETING_TIME = time(9, 30)
@@ -273,6 +286,44 @@ def _load_meetings(learning_set: LearningSet, members: list[Participant], place:
             answered_next = True
             for person in members[:-2]:
                 Rsvp.objects.create(meeting=meeting, participant=person, answer=Rsvp.Answer.YES)
+
+
+def _meeting_today(learning_set: LearningSet, members: list[Participant], place: str) -> Meeting:
+    """An extra meeting that starts a few minutes after the demo loads, so a person trying
+    Revans can run it on the console at once (it stays runnable until it is closed)."""
+    now = timezone.now()
+    start = now.replace(second=0, microsecond=0) + timedelta(minutes=10 - now.minute % 5)
+    programme = learning_set.programme
+    meeting = Meeting.objects.create(
+        learning_set=learning_set,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=programme.meeting_minutes),
+        time_zone=programme.organisation.time_zone,
+        place=place,
+    )
+    people = notices.recipients(learning_set)
+    sent = []  # the invitation and the reminder went out days ago, as if Revans ran all along
+    for user in people:
+        for kind, about in (
+            (Notice.Kind.INVITATION, "0"),
+            (Notice.Kind.REMINDER, notices.for_start(meeting)),
+        ):
+            notice = notices.make(meeting, user, kind, about)
+            notice.sent_at = now - timedelta(days=2)
+            sent.append(notice)
+    Notice.objects.bulk_create(sent)
+    for person in members:
+        Rsvp.objects.create(meeting=meeting, participant=person, answer=Rsvp.Answer.YES)
+    return meeting
+
+
+def _ready_to_run(meeting: Meeting, members: list[Participant]) -> None:
+    """The meeting's console opened once (its agenda copied from the programme's) and two bids
+    for airtime in, sent from members' phones before the start."""
+    AgendaTemplate.objects.get_or_create(programme=meeting.learning_set.programme)
+    live_of(meeting)
+    for person, minutes, urgent in ((members[1], 30, True), (members[3], 20, False)):
+        Bid.objects.create(meeting=meeting, participant=person, minutes=minutes, urgent=urgent)
 
 
 def _load_cycle(learning_set: LearningSet, members: list[Participant]) -> None:

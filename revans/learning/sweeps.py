@@ -33,7 +33,7 @@ def sweep(now: datetime) -> dict[str, int]:
             .values_list("challenge__owner__user", flat=True)
             .distinct()
         )
-        about = f"{meeting.starts_at:%Y%m%dT%H%MZ}"
+        about = notices.for_start(meeting)
         for user in meeting.learning_set.programme.organisation.memberships.filter(
             user_id__in=list(owners), is_active=True
         ).select_related("user"):

@@ -131,6 +131,11 @@ def announce(meeting: Meeting, *, kind: str) -> None:
     add([make(meeting, user, kind, str(meeting.sequence)) for user in invited])
 
 
+def for_start(meeting: Meeting) -> str:
+    """What a notice about the meeting's start time is keyed by: a moved meeting is new news."""
+    return f"{meeting.starts_at:%Y%m%dT%H%MZ}"
+
+
 def remind_due(*, now: datetime) -> int:
     """A reminder for each meeting that starts within its programme's reminder days."""
     soon = Meeting.objects.filter(
@@ -141,7 +146,7 @@ def remind_due(*, now: datetime) -> int:
     for meeting in soon:
         if meeting.starts_at - timedelta(days=meeting.learning_set.programme.reminder_days) > now:
             continue
-        about = f"{meeting.starts_at:%Y%m%dT%H%MZ}"
+        about = for_start(meeting)
         rows += [make(meeting, user, Kind.REMINDER, about) for user in people(meeting.learning_set)]
     return add(rows)
 

@@ -11,7 +11,14 @@ from django.utils import timezone
 from revans.accounts.models import Invitation, Membership, Organisation, Role, User
 from revans.demo.data import ORGANISATIONS, PASSWORD
 from revans.formation.models import FormationRun
-from revans.learning.models import Action, Challenge, ProcessNote, Reflection, ReportBack
+from revans.learning.models import (
+    Action,
+    Challenge,
+    LiveMeeting,
+    ProcessNote,
+    Reflection,
+    ReportBack,
+)
 from revans.meetings.models import Meeting, Notice
 from revans.programmes.models import (
     FacilitationMode,
@@ -186,6 +193,9 @@ def test_every_set_has_meetings_past_and_next_with_real_answers():
         assert len(past) >= 4, learning_set
         assert all(m.attendance.count() == 5 and m.rsvps.count() == 5 for m in past)
         assert all(m.attendance.filter(present=False).count() == 1 for m in past)
+        if learning_set.name == "Summit":  # its next meeting starts minutes from now
+            today = upcoming.pop(0)
+            assert today.takes_attendance and today.rsvps.count() == 5
         assert upcoming[0].starts_at - now < timedelta(days=4)  # the next is days away
         assert upcoming[0].rsvps.count() == 3
         assert upcoming[0].local_start.strftime("%H:%M") == "09:30"
@@ -202,6 +212,26 @@ def test_every_set_has_meetings_past_and_next_with_real_answers():
     assert sorted(Meeting.objects.values_list("learning_set__name", "starts_at")) == (
         snapshot_meetings
     )
+
+
+@pytest.mark.django_db
+def test_one_set_s_next_meeting_is_ready_to_run_on_the_console(client):
+    call_command("load_demo", stdout=StringIO())
+    meeting = LiveMeeting.objects.get().meeting
+    assert meeting.learning_set.name == "Summit" and meeting.takes_attendance
+    coach = User.objects.get(email="tom.okafor@coaching.example")
+    client.force_login(coach)
+    home = client.get("/o/northbridge/").content.decode()
+    console = f"/o/northbridge/meetings/{meeting.pk}/console/"
+    assert console in home  # "Run it now" on the coach's home page
+    board = client.get(console).context["board"]
+    assert [s.name for s in board.steps][:2] == ["Check-in and report-backs", "Bids for airtime"]
+    assert len(board.bids) == 2
+    assert all(c.open_actions for c in board.check_in)  # everyone has an action to report on
+    response = client.post(
+        f"{console}clock/", {"version": board.version, "operation": "start"}, follow=True
+    )
+    assert response.context["board"].running
 
 
 @pytest.mark.django_db
