@@ -295,8 +295,12 @@ def live_board(access: LiveAccess, now: datetime) -> Board:
         )
         for m in members
     }
-    open_actions = (
-        Action.objects.filter(challenge__learning_set=cycle.learning_set, status=Action.Status.OPEN)
+    open_actions = (  # due by this meeting: what its check-in reports on
+        Action.objects.filter(
+            challenge__learning_set=cycle.learning_set,
+            status=Action.Status.OPEN,
+            due_on__lte=meeting.local_start.date(),
+        )
         .exclude(committed_at=meeting)
         .select_related("challenge__owner")
     )

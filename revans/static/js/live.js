@@ -28,7 +28,7 @@
     var note = clock.querySelector("[data-clock-over]");
     if (note) { note.hidden = !over; }
     var key = clock.dataset.step;
-    if (over && clock.dataset.deadline && announced !== key) {
+    if (over && announced !== key) { // once per item, not every second
       announced = key;
       var alert = clock.querySelector("[data-clock-alert]");
       if (alert) { alert.textContent = "Time is up: " + clock.dataset.phase + "."; }
@@ -37,10 +37,7 @@
 
   function start() {
     var clock = document.querySelector("[data-clock]");
-    if (clock) {
-      offset = Number(clock.dataset.serverNow) - Date.now();
-      if (clock.dataset.remaining <= 0) { announced = clock.dataset.step; } // already over: no news
-    }
+    if (clock) { offset = Number(clock.dataset.serverNow) - Date.now(); }
     tick();
     if (timer === null) { timer = window.setInterval(tick, 1000); }
   }

@@ -1,0 +1,87 @@
+"""Real app servers for tests and benchmarks: gunicorn processes on loopback, each with its own
+workers, all on the database the caller names (the test database, or a benchmark's)."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def database_url(settings_dict: dict[str, Any]) -> str:
+    """The URL of the database a connection uses (REVANS_DATABASE_URL's form)."""
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict["USER"]
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    host, port = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not start: {log.read_text()[-2000:]}")
+
+
+@contextmanager
+def app_servers(
+    count: int, database: str, *, workers: int = 1, logs: Path | None = None
+) -> Iterator[list[str]]:
+    """`count` gunicorn servers with `workers` sync workers each; yields their base URLs."""
+    logs = logs or Path(os.environ.get("TMPDIR", "/tmp"))  # noqa: S108
+    env = {
+        **os.environ,
+        "REVANS_DATABASE_URL": database,
+        "REVANS_SECRET_KEY": settings.SECRET_KEY,
+        "REVANS_ALLOWED_HOSTS": "127.0.0.1",
+    }
+    started: list[tuple[subprocess.Popen[bytes], Any]] = []
+    urls = []
+    try:
+        for _n in range(count):
+            port = _free_port()
+            log = logs / f"revans-gunicorn-{port}.log"
+            out = log.open("wb")
+            command = [sys.executable, "-m", "gunicorn", "revans.wsgi"]
+            command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+            process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+            started.append((process, out))
+            url = f"http://127.0.0.1:{port}"
+            _wait_until_up(url, process, log)
+            urls.append(url)
+        yield urls
+    finally:
+        for process, out in started:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            out.close()
