@@ -18,7 +18,7 @@ from .servers import app_servers, database_url
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def redirect_request(self, *args, **kwargs):
         return None  # the answer to a POST is its redirect: read it, do not follow it
 
 
