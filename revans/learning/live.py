@@ -2,11 +2,12 @@
 actions, report-backs, process review, and closing it into the meeting record.
 
 The state is one row per meeting (`LiveMeeting`), locked for the length of each change. A change
-of the shared state (the clock, the agenda, the presenters, the chair, closing) names the version
-it was made on and is refused (`Stale`) if someone changed the meeting meanwhile, so two
-facilitators, or one on two devices, cannot undo each other unseen. An addition (a question, a
-bid, an action, a report-back, a note) overwrites nothing: it carries its form's submission key
-instead, so a double-click adds one. Every change raises the version, which is what boards poll.
+of the shared state (the clock, the agenda, the presenters, the chair, closing) names the
+`state_version` its screen showed and is refused (`Stale`) if someone changed that state
+meanwhile, so two facilitators, or one on two devices, cannot undo each other unseen. An addition
+(a question, a bid, an action, a report-back, a note) overwrites nothing, so it does not make a
+screen stale: it carries its form's submission key instead, so a double-click adds one. Every
+change raises `version`, which is what boards poll.
 """
 
 import uuid
@@ -142,7 +143,7 @@ def _locked(meeting: Meeting, by: User, version: int | None, *, run: bool = True
         )
     if run and not runs(meeting, live, by):
         raise ValidationError(_("Only the person running the meeting does this."))
-    if version is not None and live.version != version:
+    if version is not None and live.state_version != version:
         raise Stale()
     return live
 
@@ -157,7 +158,10 @@ def _save(live: LiveMeeting, clock: Clock | None = None, **fields: Any) -> None:
             spent=[[spent.seconds, spent.skipped] for spent in clock.spent],
         )
     LiveMeeting.objects.filter(pk=live.pk).update(
-        version=F("version") + 1, updated_at=timezone.now(), **fields
+        version=F("version") + 1,
+        state_version=F("state_version") + 1,
+        updated_at=timezone.now(),
+        **fields,
     )
 
 

@@ -77,7 +77,7 @@ def _slots_form(
 ) -> SlotsForm:
     """Presenters as chosen, or else proposed from the bids (urgent first, then in order)."""
     rows = rows_of(access.live.rows)
-    initial: dict[str, object] = {"version": board.version}
+    initial: dict[str, object] = {"version": access.live.state_version}
     chosen = [(pk, minutes) for pk, _name, minutes in board.slots]
     proposed = chosen or [(b.participant_id, b.minutes) for b in board.bids]
     for order, (pk, minutes) in enumerate(proposed, 1):
@@ -185,7 +185,7 @@ def clock(request: OrgRequest, access: LiveAccess) -> HttpResponse:
 def agenda(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     """This meeting's agenda: what is still ahead of the clock can change."""
     rows = rows_of(access.live.rows)
-    version = Versioned(posted(request), initial={"version": access.live.version})
+    version = Versioned(posted(request), initial={"version": access.live.state_version})
     formset = AgendaRows(posted(request), initial=agenda_initial(rows), prefix="rows")
     if request.method == "POST" and version.is_valid() and formset.is_valid():
         try:

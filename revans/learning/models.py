@@ -213,9 +213,11 @@ class LiveMeeting(Versioned):
     device reads the same: the agenda, the presenters in order, and the clock (the current step,
     its deadline in UTC while it runs, the time left while paused). `version` is raised by every
     change, including a question, a bid or an action, so a board polling with the version it
-    has learns in one query whether anything changed."""
+    has learns in one query whether anything changed; `state_version` only by a change of the
+    clock, agenda, presenters or chair, which must name it (a bid does not make "next" stale)."""
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="live")
+    state_version = models.PositiveIntegerField(default=1)
     rows = models.JSONField(default=default_agenda)
     slots = models.JSONField(default=list)  # [[participant id, minutes], ...] in order
     # The member who runs this meeting in a set without a facilitator.

@@ -47,7 +47,13 @@ def url(meeting, tail: str = "console/") -> str:
 
 
 def version(meeting) -> int:
+    """What boards poll with: raised by every change they show."""
     return LiveMeeting.objects.get(meeting=meeting).version
+
+
+def state_version(meeting) -> int:
+    """What a change of the clock, agenda, presenters or chair must name."""
+    return LiveMeeting.objects.get(meeting=meeting).state_version
 
 
 def as_user(user) -> Client:
@@ -129,17 +135,17 @@ def test_a_facilitator_runs_a_whole_meeting_and_the_record_is_filled_in(world, p
         fay,
         meeting,
         "console/presenters/",
-        version=version(meeting),
+        version=state_version(meeting),
         **{f"order_{pat.pk}": 1, f"minutes_{pat.pk}": 20},
     )
     assert LiveMeeting.objects.get(meeting=meeting).slots == [[pat.pk, 20]]
 
     t0 = timezone.now()
     with time_machine.travel(t0, tick=False) as clock:
-        post(fay, meeting, "console/clock/", version=version(meeting), operation="start")
+        post(fay, meeting, "console/clock/", version=state_version(meeting), operation="start")
         for minutes in (15, 5):  # check-in, then bids
             clock.shift(timedelta(minutes=minutes))
-            post(fay, meeting, "console/clock/", version=version(meeting), operation="next")
+            post(fay, meeting, "console/clock/", version=state_version(meeting), operation="next")
         board = fay.get(url(meeting)).context["board"]
         assert board.presenter == "Pat Participant" and board.current.name == "Presentation"
         assert board.remaining == 180  # 5 of the 35 minutes, scaled to the 20 allotted
@@ -164,12 +170,12 @@ def test_a_facilitator_runs_a_whole_meeting_and_the_record_is_filled_in(world, p
         )
         clock.shift(timedelta(minutes=3))
         for _phase in range(4):
-            post(fay, meeting, "console/clock/", version=version(meeting), operation="next")
+            post(fay, meeting, "console/clock/", version=state_version(meeting), operation="next")
         board = fay.get(url(meeting)).context["board"]
         assert board.current.name == "Process review" and board.show_airtime
         post(fay, meeting, "console/review/", text="More open questions than last time")
         post(fay, meeting, "console/notes/", text="Pat was tired", submission=uuid.uuid4())
-        response = post(fay, meeting, "console/close/", version=version(meeting))
+        response = post(fay, meeting, "console/close/", version=state_version(meeting))
 
     assert "The meeting is closed" in said(response)
     record = MeetingRecord.objects.get(meeting=meeting)
@@ -212,8 +218,20 @@ def test_a_timer_started_twice_starts_once_and_the_second_sees_the_state(world):
     state = LiveMeeting.objects.get(meeting=meeting)
     assert state.version == seen + 1 and state.deadline is not None
     # On the current version, a second start is refused in words, and nothing moves.
-    response = post(fay, meeting, "console/clock/", version=state.version, operation="start")
+    response = post(fay, meeting, "console/clock/", version=state.state_version, operation="start")
     assert "already running" in said(response) and version(meeting) == seen + 1
+
+
+def test_a_bid_or_a_question_meanwhile_does_not_make_the_console_stale(world):
+    meeting = started(world)
+    fay = as_user(world.facilitator)
+    fay.get(url(meeting))
+    shown = state_version(meeting)
+    pat = person(world.participant)
+    post(as_user(world.participant), meeting, "board/bid/", participant=pat.pk, minutes=10)
+    assert version(meeting) > shown  # the boards learn of the bid
+    response = post(fay, meeting, "console/clock/", version=shown, operation="start")
+    assert said(response) == "" and LiveMeeting.objects.get(meeting=meeting).deadline
 
 
 @pytest.mark.django_db(transaction=True)
@@ -264,13 +282,13 @@ def test_a_reload_mid_phase_shows_the_same_remaining_time(world):
     fay.get(url(meeting))
     t0 = timezone.now()
     with time_machine.travel(t0, tick=False) as clock:
-        post(fay, meeting, "console/clock/", version=version(meeting), operation="start")
+        post(fay, meeting, "console/clock/", version=state_version(meeting), operation="start")
         clock.shift(timedelta(seconds=100))
         first = pat.get(url(meeting, "board/")).context["board"]
         again = pat.get(url(meeting, "board/")).context["board"]
         assert first.remaining == again.remaining == 15 * 60 - 100
         assert first.deadline_ms == again.deadline_ms
-        post(fay, meeting, "console/clock/", version=version(meeting), operation="pause")
+        post(fay, meeting, "console/clock/", version=state_version(meeting), operation="pause")
         clock.shift(timedelta(minutes=10))
         assert pat.get(url(meeting, "board/")).context["board"].remaining == 15 * 60 - 100
 
@@ -376,16 +394,16 @@ def test_the_agenda_changes_only_ahead_of_the_clock(world):
         return fay.post(url(meeting, "console/agenda/"), data, follow=True)
 
     shorter = [dict(rows[0], minutes=10), *rows[1:]]
-    response = agenda_post(shorter, version(meeting))
+    response = agenda_post(shorter, state_version(meeting))
     assert "The agenda is saved" in said(response)
     assert LiveMeeting.objects.get(meeting=meeting).rows[0]["minutes"] == 10
 
-    post(fay, meeting, "console/clock/", version=version(meeting), operation="start")
-    response = agenda_post([dict(rows[0], minutes=20), *rows[1:]], version(meeting))
+    post(fay, meeting, "console/clock/", version=state_version(meeting), operation="start")
+    response = agenda_post([dict(rows[0], minutes=20), *rows[1:]], state_version(meeting))
     assert "Only what is still ahead" in said(response)
     # An agenda that cannot run: presenter phases apart.
     broken = [rows[0], rows[2], rows[1], *rows[3:]]
-    response = agenda_post(broken, version(meeting))
+    response = agenda_post(broken, state_version(meeting))
     assert "go together" in said(response)
     assert LiveMeeting.objects.get(meeting=meeting).rows[0]["minutes"] == 10
 
@@ -414,11 +432,11 @@ def test_a_member_chairs_a_self_facilitating_set(world):
     )
     assert pat.get(url(meeting)).status_code == 200  # named by the set's mode
     assert quinn.get(url(meeting)).status_code == 403
-    response = post(quinn, meeting, "board/chair/", version=version(meeting))
+    response = post(quinn, meeting, "board/chair/", version=state_version(meeting))
     assert "chairing this meeting already" in said(response)
     # With nobody named, the chair rotates: the first member to take it runs the meeting.
     FacilitationPeriod.objects.update(member_facilitator=None)
-    response = post(quinn, meeting, "board/chair/", version=version(meeting))
+    response = post(quinn, meeting, "board/chair/", version=state_version(meeting))
     assert response.context["console"] and quinn.get(url(meeting)).status_code == 200
     assert pat.get(url(meeting)).status_code == 403
     # The chair runs the meeting, but private notes stay the facilitators'.
@@ -501,7 +519,7 @@ def test_console_board_and_polls_cost_the_same_queries_with_5_or_50_past_meeting
     live.slots_save(
         meeting=meeting,
         by=world.facilitator,
-        version=version(meeting),
+        version=state_version(meeting),
         slots=[Slot(person(world.participant).pk, 35)],
     )
     _past_meetings(world, 5)
