@@ -169,7 +169,7 @@ def run(base: str, meetings: list[dict[str, object]], seconds: float, every: flo
         people = meeting["people"]
         time.sleep(offset)
         turn = 0
-        while time.monotonic() < stop - 1:
+        while time.monotonic() < stop - 2 * every - 0.5:  # the boards then see the last one
             status, body = call(f"{base_url}/poll/?v=0", cookie)
             found = STATE_VERSION.search(body)
             version = found.group(1).decode() if found else "0"
@@ -239,7 +239,12 @@ def run(base: str, meetings: list[dict[str, object]], seconds: float, every: flo
             "mean_ms": round(statistics.fmean(values) * 1000, 1) if values else None,
         }
 
+    boards = sum(len(m["boards"]) for m in meetings)  # type: ignore[arg-type]
+    expected = boards + len(results["change"]) * (boards // len(meetings))
+    if len(results["changed"]) != expected:  # each board's first poll, then one per change
+        errors.append(f"{len(results['changed'])} changed answers, {expected} expected")
     return {
+        "every change reached every board": len(results["changed"]) == expected,
         "polls per second": round(
             (len(results["unchanged"]) + len(results["changed"])) / seconds, 1
         ),

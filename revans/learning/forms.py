@@ -232,7 +232,7 @@ class SlotsForm(Versioned):
 
 
 class PersonForm(Back):
-    participant = forms.TypedChoiceField(coerce=int)
+    participant = forms.TypedChoiceField(label=_("Member"), coerce=int)
 
     def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -99,8 +99,12 @@ def _back(request: OrgRequest, access: LiveAccess, console: bool) -> HttpRespons
 def _try(request: OrgRequest, form: BaseForm, change: Callable[[], object]) -> bool:
     """Validate and make the change; if refused, say why (on the page the POST goes back to)."""
     if not form.is_valid():
-        problems = [str(e) for errors in form.errors.values() for e in errors]
-        messages.error(request, _("That was not understood: %s") % " ".join(problems))
+        problems = [
+            f"{form.fields[name].label or name}: {error}" if name in form.fields else str(error)
+            for name, errors in form.errors.items()
+            for error in errors
+        ]
+        messages.error(request, _("That was not understood. %s") % " ".join(problems))
         return False
     try:
         change()

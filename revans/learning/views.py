@@ -17,6 +17,7 @@ from revans.accounts.access import OrgRequest
 from revans.accounts.models import Role
 from revans.domain.confidentiality import Kind
 from revans.meetings.models import Meeting
+from revans.programmes.models import Participant
 from revans.web import posted, report, report_form, save_form
 
 from . import selectors, services
@@ -40,7 +41,7 @@ from .forms import (
     ReflectionForm,
     ReportBackForm,
 )
-from .models import Action, Challenge, MeetingRecord, Reflection, ReportBack
+from .models import Action, Challenge, MeetingRecord, Question, Reflection, ReportBack
 
 FORM = ["GET", "POST"]
 CHALLENGE_FIELDS = ["statement", "why_it_matters", "desired_outcome", "business_area"]
@@ -406,12 +407,32 @@ def _record_page(
         )
         if access.reads_action(r.action)
     ]
+    airtime = []
+    questions: list[Question] = []
+    if record is not None and readable:
+        names = dict(
+            Participant.objects.filter(pk__in=[int(pk) for pk in record.airtime]).values_list(
+                "pk", "name"
+            )
+        )
+        airtime = [(names.get(int(pk), "?"), seconds) for pk, seconds in record.airtime.items()]
+        questions = [
+            q
+            for q in Question.objects.filter(meeting=meeting).select_related(
+                "asked_by", "presenter"
+            )
+            if access.reads(Kind.MEETING_RECORD, q.written_on)
+        ]
     return render(
         request,
         "learning/meeting_record.html",
         {
             "meeting": meeting,
             "learning_set": access.learning_set,
+            "airtime": airtime,
+            "questions": questions,
+            "open_questions": sum(q.style == Question.Style.OPEN for q in questions),
+            "closed_questions": sum(q.style == Question.Style.CLOSED for q in questions),
             "record": record if readable else None,
             "agreed": agreed,
             "reports": reports,

@@ -189,6 +189,9 @@ def test_a_facilitator_runs_a_whole_meeting_and_the_record_is_filled_in(world, p
     question = Question.objects.get(meeting=meeting)
     assert (question.asked_by, question.presenter, question.style) == (quinn, pat, "open")
     assert ProcessNote.objects.get(meeting=meeting).text == "Pat was tired"
+    page = as_user(world.participant2).get(url(meeting, "record/")).content.decode()
+    assert "Pat Participant 3:00" in page and "What would the night shift say?" in page
+    assert "1 question" in page and "Pat was tired" not in page
 
     # A stale console after the close changes nothing and says why.
     before = version(meeting)
