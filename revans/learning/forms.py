@@ -33,7 +33,7 @@ class Submitted(forms.Form):
 
 
 class Versioned(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
 class ChallengeFields(forms.Form):

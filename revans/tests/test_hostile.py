@@ -7,7 +7,7 @@ import pytest
 
 from conftest import future_meeting
 from revans.learning import services
-from revans.learning.models import Challenge
+from revans.learning.models import Bid, Challenge, LiveMeeting, Question
 from revans.programmes.models import Participant
 
 HUGE = "99999999999999999999999"
@@ -57,7 +57,69 @@ def test_hostile_numbers_and_characters_are_refused_without_a_server_error(
         ),
         client.post(f"/o/acme/meetings/{meeting.pk}/attendance/", {"present": [HUGE, "x"]}),
     ]
+    live = f"/o/acme/meetings/{meeting.pk}"
+    client.get(f"{live}/console/")
+    answers += [
+        client.get(f"{live}/board/poll/?v={HUGE}"),
+        client.get(f"{live}/console/poll/?v=%00"),
+        client.post(f"{live}/console/clock/", {"version": HUGE, "operation": "start"}),
+        client.post(
+            f"{live}/console/clock/", {"version": "1", "operation": "extend", "minutes": HUGE}
+        ),
+        client.post(f"{live}/console/clock/", {"version": "1", "operation": "explode"}),
+        client.post(
+            f"{live}/console/presenters/", {"version": "1", "order_1": HUGE, "minutes_1": HUGE}
+        ),
+        client.post(f"{live}/console/arrival/", {"participant": HUGE, "present": "yes"}),
+        client.post(f"{live}/board/bid/", {"participant": HUGE, "minutes": HUGE}),
+        client.post(
+            f"{live}/console/questions/",
+            {"presenter": HUGE, "asked_by": "x", "text": "nul\x00", "submission": "no"},
+        ),
+        client.post(
+            f"{live}/console/actions/", {"challenge": HUGE, "text": "x", "due_on": "9999-99-99"}
+        ),
+        client.post(
+            f"{live}/board/report-back/", {"action": HUGE, "outcome": "done", "then": "carry"}
+        ),
+        client.post(f"{live}/console/review/", {"text": "nul\x00"}),
+        client.post(
+            f"{live}/console/notes/", {"text": "x" * 5000, "submission": str(uuid.uuid4())}
+        ),
+        client.post(f"{live}/console/close/", {"version": HUGE}),
+        client.post(f"{live}/board/chair/", {"version": "-1"}),
+        client.post(
+            f"{live}/console/agenda/",
+            {"version": "1", "rows-TOTAL_FORMS": HUGE, "rows-INITIAL_FORMS": "0"},
+        ),
+        client.post(
+            f"{live}/console/agenda/",
+            {
+                "version": HUGE,
+                "rows-TOTAL_FORMS": "1",
+                "rows-INITIAL_FORMS": "0",
+                "rows-0-item": "phase",
+                "rows-0-name": "nul\x00",
+                "rows-0-minutes": HUGE,
+                "rows-0-ORDER": HUGE,
+            },
+        ),
+        client.post(
+            f"/o/acme/programmes/{world.programme.pk}/agenda/",
+            {
+                "version": HUGE,
+                "rows-TOTAL_FORMS": "1",
+                "rows-INITIAL_FORMS": "0",
+                "rows-0-item": "nonsense",
+                "rows-0-name": "x",
+                "rows-0-minutes": "5",
+            },
+        ),
+    ]
     assert all(a.status_code < 500 for a in answers), [a.status_code for a in answers]
+    state = LiveMeeting.objects.get(meeting=meeting)  # and nothing changed
+    assert state.version == 1 and state.state_version == 1 and state.deadline is None
+    assert not Question.objects.exists() and not Bid.objects.exists()
     challenge.refresh_from_db()
     assert (challenge.statement, challenge.version) == ("S", 1)
     assert Challenge.objects.count() == 1
