@@ -112,6 +112,17 @@ def forming() -> list[tuple[str, str]]:
     return found
 
 
+def meeting_now() -> list[tuple[str, str, str]]:
+    """(set, facilitator email, a member's email) for each demo set that meets today."""
+    return [
+        (demo_set.name, demo_set.facilitators[0], demo_set.members[0])
+        for demo_org in ORGANISATIONS
+        for demo in demo_org.programmes
+        for demo_set in demo.sets
+        if demo_set.meets_today
+    ]
+
+
 def pool_email(person: PoolPerson, domain: str) -> str:
     return person.name.lower().replace("'", "").replace(" ", ".") + "@" + domain
 

@@ -159,7 +159,11 @@ class ClockForm(Versioned):
 
 
 class AgendaRowForm(forms.Form):
-    item = forms.ChoiceField(label=_("Kind"), choices=[(i.value, ITEM_LABELS[i]) for i in Item])
+    # A blank first choice, so an extra row left alone is unchanged (and ignored).
+    item = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("(a new item)")), *((i.value, ITEM_LABELS[i]) for i in Item)],
+    )
     name = forms.CharField(label=_("Name"), max_length=MAX_NAME)
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=MAX_MINUTES)
 

@@ -385,15 +385,18 @@ def test_the_agenda_changes_only_ahead_of_the_clock(world):
     rows = LiveMeeting.objects.get(meeting=meeting).rows
 
     def agenda_post(rows: list[dict[str, object]], seen: int):
+        """As the page sends it: the rows, then two blank rows for new items."""
         data = {
             "version": seen,
-            "rows-TOTAL_FORMS": len(rows),
+            "rows-TOTAL_FORMS": len(rows) + 2,
             "rows-INITIAL_FORMS": len(rows),
             "rows-MIN_NUM_FORMS": 0,
             "rows-MAX_NUM_FORMS": 20,
         }
         for n, row in enumerate(rows):
             data |= {f"rows-{n}-{k}": v for k, v in row.items()} | {f"rows-{n}-ORDER": n + 1}
+        for n in (len(rows), len(rows) + 1):
+            data |= {f"rows-{n}-item": "", f"rows-{n}-name": "", f"rows-{n}-minutes": ""}
         return fay.post(url(meeting, "console/agenda/"), data, follow=True)
 
     shorter = [dict(rows[0], minutes=10), *rows[1:]]

@@ -71,6 +71,15 @@ def test_the_board_follows_the_console_through_a_whole_meeting(new_page, world):
     console.get_by_role("button", name="Set the presenters").click()
     fay.audit()
 
+    # This meeting's agenda: a shorter check-in, saved from the page's own form.
+    console.get_by_role("link", name="Change this meeting's agenda").click()
+    fay.audit()
+    console.get_by_label("Minutes of item 1").fill("10")
+    console.get_by_role("button", name="Save the agenda").click()
+    fay.audit()
+    expect(console.get_by_text("The agenda is saved.")).to_be_visible()
+    assert LiveMeeting.objects.get(meeting=meeting).rows[0]["minutes"] == 10
+
     # Check-in: the report-back in two clicks.
     console.get_by_label("Did “Shadow two handovers” happen?").select_option("partly")
     console.get_by_role("button", name="Record, carry forward if unfinished").click()

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from revans.demo.data import PASSWORD
-from revans.demo.loader import forming, load_demo
+from revans.demo.loader import forming, load_demo, meeting_now
 
 
 class Command(BaseCommand):
@@ -19,3 +19,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {organisation:<24} {role.label:<12} {email}")
         for programme, email in forming():
             self.stdout.write(f"To form the sets of {programme}, sign in as {email}.")
+        for name, facilitator, member in meeting_now():
+            self.stdout.write(
+                f"The {name} set meets in a few minutes: run it as {facilitator} (the console), "
+                f"and watch the board as {member} in another browser."
+            )
