@@ -386,7 +386,7 @@ def test_the_agenda_changes_only_ahead_of_the_clock(world):
 
     def agenda_post(rows: list[dict[str, object]], seen: int):
         """As the page sends it: the rows, then two blank rows for new items."""
-        data = {
+        data: dict[str, object] = {
             "version": seen,
             "rows-TOTAL_FORMS": len(rows) + 2,
             "rows-INITIAL_FORMS": len(rows),
