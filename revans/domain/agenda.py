@@ -160,7 +160,7 @@ def airtime(clock: Clock, now: datetime) -> dict[int, float]:
     used: dict[int, float] = {}
     steps = list(clock.phases)
     ran = [spent.seconds for spent in clock.spent]
-    if not clock.is_finished:
+    if clock.has_begun:  # the current step, once it has run at all
         ran.append(clock.elapsed(now))
     for step, seconds in zip(steps, ran, strict=False):
         presenter = getattr(step, "presenter", None)

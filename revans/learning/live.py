@@ -197,18 +197,21 @@ def clock_act(
     _save(live, clock, **started)
 
 
-def _replan(live: LiveMeeting, rows: Sequence[Row], slots: Sequence[Slot]) -> Clock:
-    """The clock over the new plan: only what is ahead of it may change."""
+def _replan(
+    meeting: Meeting, live: LiveMeeting, rows: Sequence[Row], slots: Sequence[Slot]
+) -> Clock:
+    """The clock over the new plan, if the plan can run: the presenters fit the agenda's phases,
+    and only what is ahead of the clock changes."""
+    found = problems(rows) or slot_problems(slots, _members(meeting), rows)
+    if found:
+        raise ValidationError(found)
     return _checked(clock_of(live), lambda c: c.with_phases(plan(rows, slots)))
 
 
 @transaction.atomic
 def agenda_save(*, meeting: Meeting, by: User, version: int, rows: Sequence[Row]) -> None:
     live = _locked(meeting, by, version)
-    found = problems(rows)
-    if found:
-        raise ValidationError(found)
-    _replan(live, rows, slots_of(live))
+    _replan(meeting, live, rows, slots_of(live))
     _save(live, rows=agenda_rows(rows))
 
 
@@ -229,11 +232,7 @@ def template_save(*, template: AgendaTemplate, version: int, rows: Sequence[Row]
 def slots_save(*, meeting: Meeting, by: User, version: int, slots: Sequence[Slot]) -> None:
     """The presenters in order and the time allotted to each."""
     live = _locked(meeting, by, version)
-    rows = rows_of(live.rows)
-    found = slot_problems(slots, _members(meeting), rows)
-    if found:
-        raise ValidationError(found)
-    _replan(live, rows, slots)
+    _replan(meeting, live, rows_of(live.rows), slots)
     _save(live, slots=[[slot.presenter, slot.minutes] for slot in slots])
 
 
@@ -397,8 +396,8 @@ def review_note(*, meeting: Meeting, by: User, text: str) -> MeetingRecord:
     if not text:
         raise ValidationError(_("Write the note first."))
     record, _created = MeetingRecord.objects.select_for_update().get_or_create(meeting=meeting)
-    if record.process_review.splitlines()[-1:] == [text]:
-        return record  # the same line again: a double-click, written once
+    if record.process_review.endswith(text):
+        return record  # the same note again at the end: a double-click, written once
     joined = f"{record.process_review}\n{text}".strip()
     if len(joined) > 10000:
         raise ValidationError(_("The process review is full (10,000 characters)."))
@@ -423,7 +422,7 @@ def close(*, meeting: Meeting, by: User, version: int) -> MeetingRecord:
     live = _locked(meeting, by, version)
     now = timezone.now()
     clock = clock_of(live)
-    used = airtime(clock, now)
+    used = {person: seconds for person, seconds in airtime(clock, now).items() if seconds > 0}
     if clock.is_running:
         clock = clock.pause(now)
     record, _created = MeetingRecord.objects.select_for_update().get_or_create(meeting=meeting)
@@ -431,8 +430,7 @@ def close(*, meeting: Meeting, by: User, version: int) -> MeetingRecord:
     record.closed_at = now
     record.version += 1
     record.save(update_fields=["airtime", "closed_at", "version"])
-    presented = [slot.presenter for slot in slots_of(live) if slot.presenter in used]
-    record.presenters.set(Participant.objects.filter(pk__in=presented))
+    record.presenters.set(Participant.objects.filter(pk__in=list(used)))
     _save(live, clock)
     return record
 

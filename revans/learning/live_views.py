@@ -19,11 +19,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from revans.accounts.access import OrgRequest, org_view
 from revans.accounts.middleware import not_activity
-from revans.domain.agenda import slot_minutes
+from revans.domain.agenda import Row, slot_minutes
 from revans.meetings.access import CALENDAR_READERS, get_programme_for_calendar
 from revans.web import posted
 
-from . import live, selectors
+from . import live, selectors, services
 from .access import LiveAccess, live_view
 from .forms import (
     AgendaRows,
@@ -41,7 +41,7 @@ from .forms import (
     agenda_initial,
     agenda_rows_of,
 )
-from .models import Action, AgendaTemplate, Challenge, rows_of
+from .models import Action, AgendaTemplate, Challenge, LiveMeeting, rows_of
 
 FORM = ["GET", "POST"]
 
@@ -184,36 +184,62 @@ def clock(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     )
 
 
-@live_view(run=True)
-@require_http_methods(FORM)
-def agenda(request: OrgRequest, access: LiveAccess) -> HttpResponse:
-    """This meeting's agenda: what is still ahead of the clock can change."""
-    rows = rows_of(access.live.rows)
-    version = Versioned(posted(request), initial={"version": access.live.state_version})
-    formset = AgendaRows(posted(request), initial=agenda_initial(rows), prefix="rows")
+def _agenda_page(
+    request: OrgRequest,
+    load: Callable[[], tuple[list[dict[str, object]], int]],
+    save: Callable[[int, list[Row]], object],
+    done: str,
+    back: Callable[[], HttpResponse],
+    context: dict[str, object],
+) -> HttpResponse:
+    """An agenda's rows as a form (a meeting's or a programme's): save, or show what is wrong.
+    Refused because someone saved first, the form starts again from what they saved."""
+    stored, version_now = load()
+    version = Versioned(posted(request), initial={"version": version_now})
+    formset = AgendaRows(posted(request), initial=agenda_initial(rows_of(stored)), prefix="rows")
     if request.method == "POST" and version.is_valid() and formset.is_valid():
         try:
-            live.agenda_save(
-                meeting=access.meeting,
-                by=request.user,
-                version=version.cleaned_data["version"],
-                rows=agenda_rows_of(formset),
-            )
+            save(version.cleaned_data["version"], agenda_rows_of(formset))
+        except (live.Stale, services.Conflict) as error:
+            messages.warning(request, " ".join(error.messages))
+            stored, version_now = load()
+            version = Versioned(initial={"version": version_now})
+            formset = AgendaRows(initial=agenda_initial(rows_of(stored)), prefix="rows")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("The agenda is saved."))
-            return _back(request, access, console=True)
+            messages.success(request, done)
+            return back()
     return render(
         request,
         "learning/live/agenda.html",
         {
-            "meeting": access.meeting,
-            "learning_set": access.cycle.learning_set,
+            **context,
             "formset": formset,
             "version": version,
-            "slot_minutes": slot_minutes(rows),
+            "slot_minutes": slot_minutes(rows_of(stored)),
         },
+    )
+
+
+@live_view(run=True)
+@require_http_methods(FORM)
+def agenda(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    """This meeting's agenda: what is still ahead of the clock can change."""
+
+    def load() -> tuple[list[dict[str, object]], int]:
+        state = LiveMeeting.objects.get(pk=access.live.pk)
+        return state.rows, state.state_version
+
+    return _agenda_page(
+        request,
+        load,
+        lambda version, rows: live.agenda_save(
+            meeting=access.meeting, by=request.user, version=version, rows=rows
+        ),
+        _("The agenda is saved."),
+        lambda: _back(request, access, console=True),
+        {"meeting": access.meeting, "learning_set": access.cycle.learning_set},
     )
 
 
@@ -445,30 +471,18 @@ def agenda_template(request: OrgRequest, programme_id: int) -> HttpResponse:
     sponsors, the programme's facilitators)."""
     programme = get_programme_for_calendar(request, programme_id)
     template, _created = AgendaTemplate.objects.get_or_create(programme=programme)
-    rows = rows_of(template.rows)
-    version = Versioned(posted(request), initial={"version": template.version})
-    formset = AgendaRows(posted(request), initial=agenda_initial(rows), prefix="rows")
-    if request.method == "POST" and version.is_valid() and formset.is_valid():
-        try:
-            live.template_save(
-                template=template,
-                version=version.cleaned_data["version"],
-                rows=agenda_rows_of(formset),
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The programme's agenda is saved."))
-            return redirect(
-                "learning:agenda_template", org=request.organisation.slug, programme_id=programme.pk
-            )
-    return render(
+
+    def load() -> tuple[list[dict[str, object]], int]:
+        template.refresh_from_db()
+        return template.rows, template.version
+
+    return _agenda_page(
         request,
-        "learning/live/agenda.html",
-        {
-            "programme": programme,
-            "formset": formset,
-            "version": version,
-            "slot_minutes": slot_minutes(rows),
-        },
+        load,
+        lambda version, rows: live.template_save(template=template, version=version, rows=rows),
+        _("The programme's agenda is saved."),
+        lambda: redirect(
+            "learning:agenda_template", org=request.organisation.slug, programme_id=programme.pk
+        ),
+        {"programme": programme},
     )

@@ -302,6 +302,7 @@ def live_board(access: LiveAccess, now: datetime) -> Board:
             due_on__lte=meeting.local_start.date(),
         )
         .exclude(committed_at=meeting)
+        .exclude(carried_from__report_back__meeting=meeting)  # reported here, carried on
         .select_related("challenge__owner")
     )
     for action in open_actions:

@@ -139,7 +139,9 @@ def action_create(
     if challenge.status in (Challenge.Status.RESOLVED, Challenge.Status.DROPPED):
         raise ValidationError(_("This challenge is closed; reopen it to add actions."))
     if due_on is None:
-        upcoming = next_meeting(challenge.learning_set, timezone.now())
+        # After the meeting it is committed at (which may not have begun yet), else after now.
+        after = max(timezone.now(), meeting.starts_at) if meeting else timezone.now()
+        upcoming = next_meeting(challenge.learning_set, after)
         if upcoming is None:
             raise ValidationError(_("Give a date: the set has no next meeting scheduled."))
         due_on = upcoming.local_start.date()
@@ -219,7 +221,8 @@ def report_back(
     action.version += 1
     action.save(update_fields=["status", "closed_reason", "version"])
     if carry_forward and not finished:
-        upcoming = next_meeting(action.challenge.learning_set, timezone.now())
+        after = max(timezone.now(), meeting.starts_at) if meeting else timezone.now()
+        upcoming = next_meeting(action.challenge.learning_set, after)
         Action.objects.create(
             challenge=action.challenge,
             text=action.text,
@@ -317,4 +320,5 @@ def meeting_record_save(
         fields["closed_at"] = timezone.now()
     record = _save_version(record, version, fields)
     record.presenters.set(presenters)
+    touch(meeting)  # a board open on the meeting shows the review, or that it is closed
     return record

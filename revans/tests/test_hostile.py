@@ -58,6 +58,7 @@ def test_hostile_numbers_and_characters_are_refused_without_a_server_error(
         client.post(f"/o/acme/meetings/{meeting.pk}/attendance/", {"present": [HUGE, "x"]}),
     ]
     live = f"/o/acme/meetings/{meeting.pk}"
+    pat = Participant.objects.get(user=world.participant)
     client.get(f"{live}/console/")
     answers += [
         client.get(f"{live}/board/poll/?v={HUGE}"),
@@ -68,7 +69,12 @@ def test_hostile_numbers_and_characters_are_refused_without_a_server_error(
         ),
         client.post(f"{live}/console/clock/", {"version": "1", "operation": "explode"}),
         client.post(
-            f"{live}/console/presenters/", {"version": "1", "order_1": HUGE, "minutes_1": HUGE}
+            f"{live}/console/presenters/",
+            {"version": "1", f"order_{pat.pk}": HUGE, f"minutes_{pat.pk}": HUGE},
+        ),
+        client.post(
+            f"{live}/console/presenters/",
+            {"version": HUGE, f"order_{pat.pk}": "1", f"minutes_{pat.pk}": "-5"},
         ),
         client.post(f"{live}/console/arrival/", {"participant": HUGE, "present": "yes"}),
         client.post(f"{live}/board/bid/", {"participant": HUGE, "minutes": HUGE}),

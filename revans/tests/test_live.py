@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from conftest import future_meeting, make_member, make_user
 from revans.accounts.models import Role
-from revans.domain.agenda import Slot
+from revans.domain.agenda import Item, Row, Slot
 from revans.learning import live, services
 from revans.learning.models import (
     Action,
@@ -213,26 +213,37 @@ def test_a_timer_started_twice_starts_once_and_the_second_sees_the_state(world):
     meeting = started(world)
     fay = as_user(world.facilitator)
     fay.get(url(meeting))
-    seen = version(meeting)
+    post(fay, meeting, "console/arrival/", participant=person(world.participant).pk, present="yes")
+    seen, polled = state_version(meeting), version(meeting)  # apart now: arrival is an addition
     post(fay, meeting, "console/clock/", version=seen, operation="start")
     response = post(fay, meeting, "console/clock/", version=seen, operation="start")
     assert "Someone changed the meeting" in said(response)
     assert response.context["board"].running  # the page shows the clock as it now is
     state = LiveMeeting.objects.get(meeting=meeting)
-    assert state.version == seen + 1 and state.deadline is not None
+    assert state.state_version == seen + 1 and state.version == polled + 1
+    assert state.deadline is not None
     # On the current version, a second start is refused in words, and nothing moves.
     response = post(fay, meeting, "console/clock/", version=state.state_version, operation="start")
-    assert "already running" in said(response) and version(meeting) == seen + 1
+    assert "already running" in said(response) and version(meeting) == polled + 1
 
 
 def test_a_bid_or_a_question_meanwhile_does_not_make_the_console_stale(world):
     meeting = started(world)
     fay = as_user(world.facilitator)
     fay.get(url(meeting))
-    shown = state_version(meeting)
-    pat = person(world.participant)
+    shown, polled = state_version(meeting), version(meeting)
+    pat, quinn = person(world.participant), person(world.participant2)
     post(as_user(world.participant), meeting, "board/bid/", participant=pat.pk, minutes=10)
-    assert version(meeting) > shown  # the boards learn of the bid
+    live.question_add(  # from the facilitator's other device
+        meeting=meeting,
+        by=world.facilitator,
+        presenter_id=pat.pk,
+        asked_by_id=quinn.pk,
+        text="",
+        style="closed",
+        submission=uuid.uuid4(),
+    )
+    assert version(meeting) == polled + 2  # the boards learn of both
     response = post(fay, meeting, "console/clock/", version=shown, operation="start")
     assert said(response) == "" and LiveMeeting.objects.get(meeting=meeting).deadline
 
@@ -241,7 +252,7 @@ def test_a_bid_or_a_question_meanwhile_does_not_make_the_console_stale(world):
 def test_a_phase_advanced_from_two_devices_at_once_moves_one_step(world):
     meeting = started(world)
     live.live_of(meeting)
-    seen = version(meeting)
+    seen = state_version(meeting)
     barrier, outcomes = threading.Barrier(2), []
 
     def advance() -> None:
@@ -261,7 +272,7 @@ def test_a_phase_advanced_from_two_devices_at_once_moves_one_step(world):
         thread.join()
     assert sorted(outcomes) == ["Stale", "moved"]
     state = LiveMeeting.objects.get(meeting=meeting)
-    assert state.position == 1 and state.version == seen + 1 and len(state.spent) == 1
+    assert state.position == 1 and state.state_version == seen + 1 and len(state.spent) == 1
 
 
 def test_a_poll_is_204_with_no_body_until_something_changes(world):
@@ -369,11 +380,13 @@ def test_bad_input_and_the_wrong_person_change_nothing(world, previous):
     assert not ReportBack.objects.exists()
 
     # A member trying the facilitator's buttons: refused outright.
-    for tail in ("console/clock/", "console/questions/", "console/close/", "console/notes/"):
-        assert (
-            pat_client.post(url(meeting, tail), {"version": seen, "operation": "start"}).status_code
-            == 403
-        )
+    tails = ("clock", "agenda", "presenters", "arrival", "questions", "actions", "review", "notes")
+    for tail in (*tails, "close", "poll"):
+        data = {"version": seen, "operation": "start", "participant": pat.pk, "text": "x"}
+        assert pat_client.post(url(meeting, f"console/{tail}/"), data).status_code in (403, 405)
+        assert pat_client.get(url(meeting, f"console/{tail}/")).status_code in (403, 405)
+    response = post(pat_client, meeting, "board/chair/", version=seen, release="1")
+    assert "Only the person running the meeting" in said(response)
     assert version(meeting) == seen
     assert LiveMeeting.objects.get(meeting=meeting).deadline is None
 
@@ -565,3 +578,98 @@ def test_actions_written_on_the_cycle_pages_during_the_meeting_reach_the_board(w
     assert version(meeting) == seen + 1
     board = as_user(world.participant2).get(url(meeting, "board/")).context["board"]
     assert [a.text for a in board.actions] == ["Ring the depot"]
+
+
+def test_a_report_back_before_the_start_carries_to_the_next_meeting_and_leaves_check_in(
+    world, previous
+):
+    meeting = future_meeting(world.set_a, days=20 / (24 * 60))  # starts in 20 minutes
+    fay = as_user(world.facilitator)
+    post(
+        fay,
+        meeting,
+        "board/report-back/",
+        action=previous["action"].pk,
+        outcome="not",
+        then="carry",
+        back="console",
+    )
+    carried = previous["action"].carried_to
+    assert carried.due_on == previous["next"].local_start.date()  # not this meeting: the next
+    board = fay.get(url(meeting)).context["board"]
+    pat_row = next(c for c in board.check_in if c.participant_id == person(world.participant).pk)
+    assert pat_row.open_actions == [] and [r.outcome for r in pat_row.reported] == ["not"]
+
+
+def test_a_presenter_whose_slot_was_skipped_is_not_recorded_as_presenting(world):
+    meeting = started(world)
+    pat, quinn = person(world.participant), person(world.participant2)
+    live.live_of(meeting)
+    by = world.facilitator
+    live.slots_save(
+        meeting=meeting,
+        by=by,
+        version=state_version(meeting),
+        slots=[Slot(pat.pk, 4), Slot(quinn.pk, 4)],
+    )
+    for _step in range(2 + 4):  # check-in, bids and Pat's four phases, skipped unstarted
+        live.clock_act(meeting=meeting, by=by, version=state_version(meeting), operation="skip")
+    t0 = timezone.now()
+    with time_machine.travel(t0, tick=False) as clock:
+        live.clock_act(meeting=meeting, by=by, version=state_version(meeting), operation="start")
+        clock.shift(timedelta(seconds=50))
+        record = live.close(meeting=meeting, by=by, version=state_version(meeting))
+    assert list(record.presenters.all()) == [quinn] and record.airtime == {str(quinn.pk): 50}
+
+
+def test_an_agenda_that_leaves_a_presenter_too_little_time_is_refused_in_words(world):
+    meeting = started(world)
+    pat = person(world.participant)
+    fay = as_user(world.facilitator)
+    fay.get(url(meeting))
+    live.slots_save(meeting=meeting, by=world.facilitator, version=1, slots=[Slot(pat.pk, 2)])
+    rows = LiveMeeting.objects.get(meeting=meeting).rows
+    extra = [*rows[:-1], {"item": "phase", "name": "Reflection", "minutes": 2}, rows[-1]]
+    data: dict[str, object] = {
+        "version": state_version(meeting),
+        "rows-TOTAL_FORMS": len(extra),
+        "rows-INITIAL_FORMS": len(rows),
+    }
+    for n, row in enumerate(extra):
+        data |= {f"rows-{n}-{k}": v for k, v in row.items()} | {f"rows-{n}-ORDER": n + 1}
+    response = fay.post(url(meeting, "console/agenda/"), data)
+    assert response.status_code == 200 and "Allot from 3 to 180 minutes" in said(response)
+    assert LiveMeeting.objects.get(meeting=meeting).rows == rows
+
+    # Someone saved the agenda first: the page starts again from what they saved.
+    live.agenda_save(
+        meeting=meeting,
+        by=world.facilitator,
+        version=state_version(meeting),
+        rows=[
+            Row(Item(r["item"]), r["name"], 7 if n == 0 else r["minutes"])
+            for n, r in enumerate(rows)
+        ],
+    )
+    data["version"] = 1
+    response = fay.post(url(meeting, "console/agenda/"), data)
+    assert "Someone changed the meeting" in said(response)
+    assert response.context["formset"].initial[0]["minutes"] == 7
+    assert response.context["version"].initial["version"] == state_version(meeting)
+
+
+def test_a_member_chairing_sees_no_facilitator_s_private_note(world):
+    meeting = started(world)
+    live.live_of(meeting)
+    live.private_note(
+        meeting=meeting, by=world.facilitator, text="zqx-chair-10", submission=uuid.uuid4()
+    )
+    FacilitationPeriod.objects.create(
+        learning_set=world.set_a,
+        mode=FacilitationMode.SELF_FACILITATING,
+        starts_on=timezone.localdate(),
+        member_facilitator=person(world.participant),
+    )
+    pages = crawl(as_user(world.participant), [url(meeting), url(meeting, "console/poll/?v=0")])
+    assert "Close the meeting" in " ".join(pages.values())  # the chair's console, indeed
+    assert_canary_absent(pages, "zqx-chair-10")

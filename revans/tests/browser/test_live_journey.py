@@ -68,8 +68,20 @@ def test_the_board_follows_the_console_through_a_whole_meeting(new_page, world):
     pat.audit()
     expect(console.get_by_text("Pat Participant: 20 minutes")).to_be_visible(timeout=POLL)
     expect(console.get_by_label("Pat Participant presents as number")).to_have_value("1")
+    # Pat starts a report-back on the board and leaves it half written: the board holds its
+    # updates (and says so) rather than wipe the text; put back as it was, it carries on.
+    draft = board.get_by_label("What happened (optional)")
+    draft.fill("half a thought")
+    board.get_by_role("link", name="Meeting record").focus()
     console.get_by_role("button", name="Set the presenters").click()
     fay.audit()
+    expect(board.get_by_text("Updates wait while you fill in a form")).to_be_visible(timeout=POLL)
+    expect(state.get_by_role("heading", name="Presenters")).to_have_count(0)
+    draft.fill("")
+    board.get_by_role("link", name="Meeting record").focus()
+    expect(state.get_by_role("heading", name="Presenters")).to_be_visible(timeout=POLL)
+    assert draft.input_value() == ""
+    pat.audit()
 
     # This meeting's agenda: a shorter check-in, saved from the page's own form.
     console.get_by_role("link", name="Change this meeting's agenda").click()
@@ -125,7 +137,7 @@ def test_the_board_follows_the_console_through_a_whole_meeting(new_page, world):
         deadline=timezone.now() + timedelta(seconds=2), version=F("version") + 1
     )
     expect(state.get_by_text("Time is up for this item.")).to_be_visible(timeout=POLL)
-    expect(board.locator("[data-clock-alert]")).to_have_text("Time is up: Presentation.")
+    expect(board.locator("[data-clock-alert]")).to_have_text("Time is up: Presentation")
     pat.audit()
 
     for _phase in range(4):
