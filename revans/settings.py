@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "revans.formation",
     "revans.meetings",
     "revans.learning",
+    "revans.impact",
     "revans.demo",
     "django.contrib.admin",
     "django.contrib.auth",

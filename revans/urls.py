@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("revans.formation.urls")),
     path("", include("revans.meetings.urls")),
     path("", include("revans.learning.urls")),
+    path("", include("revans.impact.urls")),
 ]

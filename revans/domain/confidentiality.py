@@ -12,7 +12,11 @@ The rules (docs/architecture.md repeats them in words):
   they left), so moving to another set does not take the old set's later talk along.
 - A private reflection is the author's alone.
 - A process note is for the set's facilitators, current and past, and nobody else.
-- Sponsors and admins, as such, read none of it: they see figures, never text.
+- A benefit claim (its numbers and its evidence file) is read by its owner, the set's
+  facilitators and the organisation's sponsors, who verify it; its description (what improved,
+  how the value was worked out, the evidence in words) reaches sponsors only when the owner
+  shares it. Other members of the set do not read claims.
+- Otherwise sponsors and admins, as such, read none of it: they see figures, never text.
 """
 
 from collections.abc import Sequence
@@ -29,6 +33,10 @@ class Kind(StrEnum):
     SHARED_REFLECTION = "shared_reflection"
     PROCESS_NOTE = "process_note"
     MEETING_RECORD = "meeting_record"
+    CLAIM = "claim"  # a benefit claim's numbers and decision
+    CLAIM_DESCRIPTION = "claim_description"  # its words, kept from the sponsor
+    SHARED_CLAIM_DESCRIPTION = "shared_claim_description"  # its words, shared with the sponsor
+    EVIDENCE = "evidence"  # the file behind a claim
 
 
 class Access(StrEnum):
@@ -41,6 +49,7 @@ class Access(StrEnum):
 class Rule:
     members: Access
     facilitators: Access
+    sponsors: bool = False  # the organisation's sponsors read it
 
 
 RULES: dict[Kind, Rule] = {
@@ -51,6 +60,12 @@ RULES: dict[Kind, Rule] = {
     Kind.MEETING_RECORD: Rule(members=Access.WHILE_IN_SET, facilitators=Access.WHILE_IN_SET),
     Kind.REFLECTION: Rule(members=Access.NONE, facilitators=Access.NONE),
     Kind.PROCESS_NOTE: Rule(members=Access.NONE, facilitators=Access.ALWAYS),
+    Kind.CLAIM: Rule(members=Access.NONE, facilitators=Access.WHILE_IN_SET, sponsors=True),
+    Kind.CLAIM_DESCRIPTION: Rule(members=Access.NONE, facilitators=Access.WHILE_IN_SET),
+    Kind.SHARED_CLAIM_DESCRIPTION: Rule(
+        members=Access.NONE, facilitators=Access.WHILE_IN_SET, sponsors=True
+    ),
+    Kind.EVIDENCE: Rule(members=Access.NONE, facilitators=Access.WHILE_IN_SET, sponsors=True),
 }
 
 type Period = tuple[date, date | None]  # from, until (None: still there)
@@ -63,6 +78,7 @@ class Reader:
     is_author: bool = False
     as_member: Sequence[Period] = field(default=())
     as_facilitator: Sequence[Period] = field(default=())
+    is_sponsor: bool = False  # holds the sponsor role in the set's organisation
 
     @property
     def is_member(self) -> bool:
@@ -85,6 +101,8 @@ def may_read(kind: Kind, reader: Reader, written_on: date) -> bool:
     if reader.is_author:
         return True
     rule = RULES[kind]
+    if rule.sponsors and reader.is_sponsor:
+        return True
     return _allows(rule.members, reader.as_member, written_on) or _allows(
         rule.facilitators, reader.as_facilitator, written_on
     )
@@ -94,6 +112,8 @@ def readable_since(kind: Kind, reader: Reader) -> list[Period]:
     """The periods whose writing this reader may read (for filtering a query), [] for none;
     a period (date.min, None) means everything."""
     rule = RULES[kind]
+    if rule.sponsors and reader.is_sponsor:
+        return [(date.min, None)]
     found: list[Period] = []
     for access, periods in (
         (rule.members, reader.as_member),

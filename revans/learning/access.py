@@ -57,7 +57,7 @@ class CycleAccess:
         return self.reads(Kind.PROCESS_NOTE, note.written_on)
 
 
-def _reader(
+def reader_of(
     user: User, learning_set: LearningSet
 ) -> tuple[Reader, Participant | None, frozenset[int]]:
     memberships = list(
@@ -81,7 +81,7 @@ def get_cycle(request: OrgRequest, set_id: int) -> CycleAccess:
         )
     except LearningSet.DoesNotExist:
         raise Http404 from None
-    reader, me, own = _reader(request.user, learning_set)
+    reader, me, own = reader_of(request.user, learning_set)
     if not reader.as_member and not reader.as_facilitator:
         if request.membership.has_role(Role.ADMIN, Role.SPONSOR):
             raise PermissionDenied(

@@ -145,6 +145,22 @@ REGISTRY: dict[str, Rule] = {
     "learning:live_report": org(*CYCLE, methods=ACTION, others=SCOPED),
     "learning:live_chair": org(*CYCLE, methods=ACTION, others=SCOPED),
     "learning:agenda_template": org(*SET_MANAGERS, methods=FORM),  # as the programme calendar
+    # Impact: costs and the ROI are figures, for admins and sponsors; the claims to verify are
+    # the sponsors'; a claim is its owner's, their facilitators' and the sponsors'.
+    "impact:costs": org(*MANAGERS),
+    "impact:cost_add": org(*MANAGERS, methods=ACTION),
+    "impact:cost_remove": org(*MANAGERS, methods=ACTION),
+    "impact:rate_set": org(*MANAGERS, methods=ACTION),
+    "impact:rate_remove": org(*MANAGERS, methods=ACTION),
+    "impact:settings": org(*MANAGERS, methods=ACTION),
+    "impact:roi": org(*MANAGERS),
+    "impact:roi_csv": org(*MANAGERS),
+    "impact:claims": org(Role.SPONSOR),
+    "impact:claim_new": org(*CYCLE, methods=FORM, others=SCOPED),
+    "impact:claim": org(*CYCLE, Role.SPONSOR, others=SCOPED),
+    "impact:claim_edit": org(*CYCLE, methods=ACTION, others=SCOPED),
+    "impact:claim_decide": org(Role.SPONSOR, methods=ACTION),
+    "impact:evidence": org(*CYCLE, Role.SPONSOR, others=SCOPED),
 }
 
 # Whole URL trees owned by libraries, matched by the start of the route.

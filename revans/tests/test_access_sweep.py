@@ -9,6 +9,7 @@ from django.test import Client
 from conftest import finished_run, future_meeting, make_member, make_user
 from revans.accounts import services
 from revans.accounts.models import Invitation, Role, SignupDomain
+from revans.impact.models import BenefitClaim, CostItem, EvidenceFile, HourlyRate
 from revans.learning.models import Action, Challenge, Reflection
 from revans.meetings import services as meetings_services
 from revans.meetings.links import rsvp_token
@@ -67,6 +68,23 @@ def url_values(world):
     challenge = Challenge.objects.create(learning_set=world.set_a, owner=pat, statement="Mine")
     action = Action.objects.create(challenge=challenge, text="Do it", due_on="2030-01-01")
     reflection = Reflection.objects.create(learning_set=world.set_a, author=pat, text="Hm")
+    claim = BenefitClaim.objects.create(
+        challenge=challenge,
+        owner=pat,
+        category="cost_saving",
+        description="Less overtime",
+        currency="GBP",
+        annual_value=1000,
+        attribution=50,
+        confidence=50,
+    )
+    EvidenceFile.objects.create(
+        claim=claim, name="e.txt", content_type="text/plain", size=2, content=b"ok", sha256="x"
+    )
+    cost = CostItem.objects.create(
+        programme=world.programme, category="venue", spent_on="2026-03-01", amount=100
+    )
+    rate = HourlyRate.objects.create(programme=world.programme, job_level="Manager", rate=40)
     return {
         "run_id": str(run.pk),
         "programme_id": str(world.programme.pk),
@@ -84,6 +102,9 @@ def url_values(world):
         "challenge_id": str(challenge.pk),
         "action_id": str(action.pk),
         "reflection_id": str(reflection.pk),
+        "claim_id": str(claim.pk),
+        "cost_id": str(cost.pk),
+        "rate_id": str(rate.pk),
         "rsvp_token": rsvp_token(meeting, pat, nonce="sweep"),
         "feed_token": meetings_services.feed_renew(user=world.participant),
         "token": services.invitation_token(invitation),

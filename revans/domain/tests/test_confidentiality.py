@@ -20,7 +20,8 @@ READERS = {
     "facilitator": Reader(as_facilitator=[(date(2026, 1, 1), None)]),
     "former facilitator, then": Reader(as_facilitator=[(date(2026, 1, 1), date(2026, 6, 1))]),
     "former facilitator, later": Reader(as_facilitator=[(date(2026, 6, 1), date(2026, 7, 1))]),
-    "sponsor or admin, or anyone else": Reader(),
+    "sponsor": Reader(is_sponsor=True),
+    "admin, or anyone else": Reader(),
 }
 
 SET_CONTENT = {
@@ -32,7 +33,13 @@ SET_CONTENT = {
     "facilitator": True,
     "former facilitator, then": True,
     "former facilitator, later": False,
-    "sponsor or admin, or anyone else": False,
+    "sponsor": False,
+    "admin, or anyone else": False,
+}
+# A benefit claim: its owner, the set's facilitators (while in the set) and sponsors; no member.
+CLAIM = {
+    name: name in ("author", "facilitator", "former facilitator, then", "sponsor")
+    for name in READERS
 }
 EXPECTED = {
     Kind.CHALLENGE: SET_CONTENT,
@@ -45,6 +52,10 @@ EXPECTED = {
         name: name in ("author", "facilitator") or name.startswith("former facilitator")
         for name in READERS
     },
+    Kind.CLAIM: CLAIM,
+    Kind.EVIDENCE: CLAIM,
+    Kind.SHARED_CLAIM_DESCRIPTION: CLAIM,
+    Kind.CLAIM_DESCRIPTION: {name: CLAIM[name] and name != "sponsor" for name in READERS},
 }
 
 

@@ -1,0 +1,89 @@
+"""Figures for sponsors that cannot single anyone out.
+
+A figure drawn from fewer people than the organisation's minimum (k, never below 3) is not shown
+(primary suppression). Nor is any figure that would let a hidden one be worked out: when a table
+publishes a total, its hidden cells number at least two and between them cover at least k people,
+so subtracting the shown cells from the total gives only a sum over k or more people, never one
+small group (complementary suppression); a total drawn from fewer than k people hides the table.
+
+Every figure a sponsor sees (pages, CSV, PDF) goes through `table` or `single`.
+
+Pure: figures with the number of people behind each in; what may be shown out.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+FLOOR = 3  # k is never below this, whatever an organisation sets
+
+type Number = int | Decimal
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: Number
+    people: int  # how many distinct people the figure is drawn from
+
+
+@dataclass(frozen=True)
+class Shown:
+    value: Number
+    people: int
+    hidden = False
+
+
+@dataclass(frozen=True)
+class Hidden:
+    reason: str
+    hidden = True
+
+
+type Cell = Shown | Hidden
+
+SMALL = "drawn from fewer than {k} people"
+COMPLEMENT = "hidden too, so that a smaller figure cannot be worked out by subtraction"
+
+
+def floor(k: int) -> int:
+    return max(k, FLOOR)
+
+
+def single(figure: Figure, k: int) -> Cell:
+    """A figure on its own (no total or siblings published with it)."""
+    k = floor(k)
+    if figure.people < k:
+        return Hidden(SMALL.format(k=k))
+    return Shown(figure.value, figure.people)
+
+
+def table(
+    cells: Mapping[str, Figure], total: Figure | None, k: int
+) -> tuple[dict[str, Cell], Cell | None]:
+    """Cells that add up to `total` (or no total), as they may be shown."""
+    k = floor(k)
+    if total is not None and total.people < k:
+        reason = SMALL.format(k=k)
+        return {name: Hidden(reason) for name in cells}, Hidden(reason)
+    hidden = {name for name, cell in cells.items() if cell.people < k}
+    if total is not None and hidden:
+        # Hide the smallest of the rest until the hidden cells are two or more and together
+        # cover k people: what subtraction reveals is then a sum over k people or more.
+        rest = sorted((cells[name].people, name) for name in cells if name not in hidden)
+        while rest and (len(hidden) < 2 or sum(cells[n].people for n in hidden) < k):
+            hidden.add(rest.pop(0)[1])
+    out: dict[str, Cell] = {}
+    for name, cell in cells.items():
+        if name not in hidden:
+            out[name] = Shown(cell.value, cell.people)
+        elif cell.people < k:
+            out[name] = Hidden(SMALL.format(k=k))
+        else:
+            out[name] = Hidden(COMPLEMENT)
+    shown_total: Cell | None = None
+    if total is not None:
+        lone = len(hidden) == 1 or (hidden and sum(cells[n].people for n in hidden) < k)
+        # Every cell hidden still leaves the total over k people: it may stand. A lone hidden
+        # cell with nothing left to hide beside it: the total would reveal it, so it goes.
+        shown_total = Hidden(COMPLEMENT) if lone else Shown(total.value, total.people)
+    return out, shown_total

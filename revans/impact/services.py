@@ -1,0 +1,289 @@
+"""Writes about a programme's worth: cost lines, hourly rates, the ROI settings, benefit claims
+and their evidence, and the sponsor's decision on each claim. One transaction each; anything the
+database would refuse is refused here first, in words."""
+
+import hashlib
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from revans.accounts.models import User
+from revans.domain.roi import Status
+from revans.learning.models import Action, Challenge
+from revans.programmes.models import Participant, Programme
+
+from .models import BenefitClaim, CostItem, EvidenceFile, HourlyRate, RoiSettings
+
+MAX_EVIDENCE = 5 * 1024 * 1024
+# What a file may be, by its name's ending, and what its first bytes must then say it is.
+EVIDENCE_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "txt": "text/plain",
+}
+TEXT = ("csv", "txt")
+
+
+class Conflict(ValidationError):
+    """Someone saved this claim after you opened it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("Someone else saved this claim while you were editing it. Look again, then save.")
+        )
+
+
+def settings_of(programme: Programme) -> RoiSettings:
+    found, _created = RoiSettings.objects.get_or_create(programme=programme)
+    return found
+
+
+def _within(programme: Programme, day: date) -> None:
+    if not programme.starts_on <= day <= programme.ends_on:
+        raise ValidationError(
+            _("A cost is dated within the programme, from %(start)s to %(end)s.")
+            % {"start": programme.starts_on, "end": programme.ends_on}
+        )
+
+
+@transaction.atomic
+def cost_add(
+    *, programme: Programme, by: User, category: str, spent_on: date, amount: Decimal, note: str
+) -> CostItem:
+    _within(programme, spent_on)
+    cost = CostItem(
+        programme=programme,
+        category=category,
+        spent_on=spent_on,
+        amount=amount,
+        note=note.strip(),
+        recorded_by=by,
+    )
+    cost.full_clean()
+    cost.save()
+    return cost
+
+
+@transaction.atomic
+def cost_remove(*, cost: CostItem) -> None:
+    cost.delete()
+
+
+@transaction.atomic
+def rate_set(
+    *, programme: Programme, rate: Decimal, job_level: str = "", participant: Participant | None
+) -> HourlyRate:
+    """A rate for a job level, for one person, or (neither) the programme's default."""
+    if participant is not None and participant.organisation_id != programme.organisation_id:
+        raise ValidationError(_("That person is not in this organisation's pool."))
+    found, _created = HourlyRate.objects.update_or_create(
+        programme=programme,
+        participant=participant,
+        job_level="" if participant else job_level.strip(),
+        defaults={"rate": rate},
+    )
+    found.full_clean()
+    return found
+
+
+@transaction.atomic
+def rate_remove(*, rate: HourlyRate) -> None:
+    rate.delete()
+
+
+@transaction.atomic
+def settings_save(
+    *, programme: Programme, rule: str, value: Decimal, intangibles: str
+) -> RoiSettings:
+    found = settings_of(programme)
+    found.extreme_rule, found.extreme_value = rule, value
+    found.intangibles = intangibles.strip()
+    found.full_clean()
+    found.save()
+    return found
+
+
+def evidence_problem(name: str, content: bytes) -> str | None:
+    """Why a file cannot be evidence (too big, not a kind we take, not what its name says)."""
+    if len(content) > MAX_EVIDENCE:
+        return _("A file of evidence is 5 MB at most.")
+    if not content:
+        return _("The file is empty.")
+    ending = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ending not in EVIDENCE_TYPES:
+        return _("Evidence is a PDF, an image (PNG or JPEG), a Word or Excel file, CSV or text.")
+    guessed = filetype.guess(content)
+    if ending in TEXT:
+        if guessed is not None or b"\x00" in content:
+            return _("This file is not the text its name says it is.")
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            return _("A text or CSV file must be UTF-8.")
+        return None
+    if guessed is None or guessed.mime != EVIDENCE_TYPES[ending]:
+        return _("This file is not the kind its name says it is.")
+    return None
+
+
+def _store_evidence(claim: BenefitClaim, name: str, content: bytes) -> None:
+    problem = evidence_problem(name, content)
+    if problem:
+        raise ValidationError(problem)
+    ending = name.rsplit(".", 1)[-1].lower()
+    EvidenceFile.objects.update_or_create(
+        claim=claim,
+        defaults={
+            "name": name[-200:],
+            "content_type": EVIDENCE_TYPES[ending],
+            "size": len(content),
+            "content": content,
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "uploaded_at": timezone.now(),
+        },
+    )
+
+
+def _may_claim(challenge: Challenge, by: User) -> None:
+    """The challenge's owner, or a current facilitator of its set on their behalf."""
+    if challenge.owner.user_id == by.pk:
+        if not challenge.learning_set.memberships.filter(
+            participant=challenge.owner, left_on=None
+        ).exists():
+            raise ValidationError(_("Claims are made by the set's current members."))
+        return
+    if not challenge.learning_set.facilitations.filter(user=by, until=None).exists():
+        raise ValidationError(_("Benefits are claimed on your own challenge."))
+
+
+def _check(challenge: Challenge, action: Action | None, currency: str) -> None:
+    if action is not None and action.challenge_id != challenge.pk:
+        raise ValidationError(_("That action belongs to another challenge."))
+    programme = challenge.learning_set.programme
+    if currency.upper() != programme.currency:
+        raise ValidationError(
+            _("Claims in this programme are in %(currency)s.") % {"currency": programme.currency}
+        )
+
+
+FIELDS = (
+    "category",
+    "description",
+    "workings",
+    "evidence",
+    "share_description",
+    "annual_value",
+    "attribution",
+    "confidence",
+)
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    challenge: Challenge,
+    action: Action | None,
+    by: User,
+    submission: uuid.UUID,
+    fields: dict[str, Any],
+    currency: str,
+    file: tuple[str, bytes] | None = None,
+) -> BenefitClaim:
+    _may_claim(challenge, by)
+    _check(challenge, action, currency)
+    existing = BenefitClaim.objects.filter(submission=submission).first()
+    if existing is not None:
+        return existing  # a double-clicked submit
+    claim = BenefitClaim(
+        challenge=challenge,
+        action=action,
+        owner=challenge.owner,
+        currency=currency.upper(),
+        submission=submission,
+        **{name: fields[name] for name in FIELDS},
+    )
+    claim.full_clean()
+    try:
+        with transaction.atomic():
+            claim.save()
+    except IntegrityError:
+        return BenefitClaim.objects.get(submission=submission)
+    if file is not None:
+        _store_evidence(claim, *file)
+    return claim
+
+
+@transaction.atomic
+def claim_update(
+    *,
+    claim: BenefitClaim,
+    action: Action | None,
+    by: User,
+    version: int,
+    fields: dict[str, Any],
+    currency: str,
+    file: tuple[str, bytes] | None = None,
+    remove_file: bool = False,
+) -> BenefitClaim:
+    """The owner's (or a facilitator's) change. A decided claim goes back to "claimed": the
+    sponsor decided on what it said before."""
+    _may_claim(claim.challenge, by)
+    _check(claim.challenge, action, currency)
+    for name in FIELDS:
+        setattr(claim, name, fields[name])
+    claim.action = action
+    claim.full_clean(exclude=["submission"])
+    changes = {name: fields[name] for name in FIELDS}
+    changes |= {
+        "action": action,
+        "status": Status.CLAIMED.value,
+        "decided_by": None,
+        "decided_at": None,
+        "decision_reason": "",
+    }
+    updated = BenefitClaim.objects.filter(pk=claim.pk, version=version).update(
+        version=F("version") + 1, **changes
+    )
+    if not updated:
+        raise Conflict()
+    if remove_file:
+        EvidenceFile.objects.filter(claim=claim).delete()
+    if file is not None:
+        _store_evidence(claim, *file)
+    return BenefitClaim.objects.get(pk=claim.pk)
+
+
+@transaction.atomic
+def claim_decide(
+    *, claim: BenefitClaim, by: User, version: int, verified: bool, reason: str
+) -> BenefitClaim:
+    """The sponsor verifies a claim, or rejects it with a reason the owner reads."""
+    organisation = claim.challenge.learning_set.programme.organisation
+    if not organisation.memberships.filter(user=by, is_active=True, is_sponsor=True).exists():
+        raise ValidationError(_("The organisation's sponsors verify claims."))
+    reason = reason.strip()
+    if not verified and not reason:
+        raise ValidationError(_("Say why the claim is rejected: its owner reads the reason."))
+    updated = BenefitClaim.objects.filter(pk=claim.pk, version=version).update(
+        version=F("version") + 1,
+        status=(Status.VERIFIED if verified else Status.REJECTED).value,
+        decided_by=by,
+        decided_at=timezone.now(),
+        decision_reason=reason[:500],
+    )
+    if not updated:
+        raise Conflict()
+    return BenefitClaim.objects.get(pk=claim.pk)
