@@ -6,10 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-
-type StrOrPromise = str | Promise
 
 from revans.domain.roi import Extreme
 

@@ -103,7 +103,7 @@ def test_principle_10_participants_time_is_a_cost_line_at_the_loaded_rate():
 
 def test_principle_11_intangibles_never_reach_the_money():
     # Intangibles are not claims: there is no way to hand one to the calculation.
-    assert "intangible" not in {f for f in Claim.__dataclass_fields__}
+    assert "intangible" not in set(Claim.__dataclass_fields__)
     assert "never given a money value" in PRINCIPLES[10][1]
 
 
