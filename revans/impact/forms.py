@@ -17,7 +17,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def money(
-    label: str, *, required: bool = True, least: Decimal = Decimal("0.01")
+    label: Any, *, required: bool = True, least: Decimal = Decimal("0.01")
 ) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
