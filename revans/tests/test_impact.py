@@ -1,0 +1,340 @@
+"""Costs, benefit claims and the ROI through the pages: a claim made, verified and counted; bad
+input refused with nothing written; private words and evidence reaching only those entitled;
+figures from too few people never shown; and the page's cost in queries."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from conftest import future_meeting, make_member, make_user
+from revans.accounts.models import Role
+from revans.impact import services
+from revans.impact.models import BenefitClaim, CostItem, EvidenceFile, HourlyRate
+from revans.learning.models import Action, Challenge
+from revans.meetings.models import Attendance
+from revans.programmes.models import Participant, SetMembership
+
+from .sweeps import assert_canary_absent, assert_query_budget, crawl
+
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+def as_user(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def said(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+@pytest.fixture
+def pat(world) -> Participant:
+    return Participant.objects.get(user=world.participant)
+
+
+@pytest.fixture
+def challenge(world, pat) -> Challenge:
+    return Challenge.objects.create(learning_set=world.set_a, owner=pat, statement="Overtime")
+
+
+def claim_data(**changes) -> dict[str, object]:
+    data: dict[str, object] = {
+        "submission": str(uuid.uuid4()),
+        "category": "cost_saving",
+        "description": "Fewer overtime shifts at the depot",
+        "annual_value": "40000",
+        "currency": "GBP",
+        "workings": "Eight shifts a month at 416 each",
+        "attribution": "60",
+        "confidence": "75",
+        "evidence": "",
+    }
+    return data | changes
+
+
+def add_members(world, count: int) -> list[Participant]:
+    """More members of set A, each with a verified claim of 10,000 at 50 % and 80 %."""
+    people = []
+    for n in range(count):
+        user = make_user(f"m{n}@acme.test", f"Member {n}")
+        make_member(world.org, user, Role.PARTICIPANT)
+        person = Participant.objects.create(
+            organisation=world.org, email=user.email, name=user.name, user=user
+        )
+        SetMembership.objects.create(learning_set=world.set_a, participant=person)
+        mine = Challenge.objects.create(learning_set=world.set_a, owner=person, statement="Mine")
+        BenefitClaim.objects.create(
+            challenge=mine,
+            owner=person,
+            category="time_saved",
+            description="Quicker handovers",
+            currency="GBP",
+            annual_value=Decimal(10000),
+            attribution=50,
+            confidence=80,
+            status="verified",
+        )
+        people.append(person)
+    return people
+
+
+def test_a_member_claims_the_sponsor_verifies_and_the_roi_counts_it(world, pat, challenge):
+    action = Action.objects.create(
+        challenge=challenge, text="Re-plan the rota", due_on="2026-12-20"
+    )
+    add_members(world, 4)  # five claimants in all: enough to show the figures (k = 5)
+    CostItem.objects.create(
+        programme=world.programme, category="facilitation", spent_on="2026-02-01", amount=20000
+    )
+    response = as_user(world.participant).post(
+        f"/o/acme/challenges/{challenge.pk}/claims/",
+        claim_data(action=action.pk, file=SimpleUploadedFile("rota.pdf", PDF)),
+        follow=True,
+    )
+    assert "The claim is recorded" in said(response)
+    claim = BenefitClaim.objects.get(owner=pat)
+    assert claim.action == action and claim.status == "claimed"
+    assert EvidenceFile.objects.get(claim=claim).content_type == "application/pdf"
+
+    sponsor = as_user(world.sponsor)
+    page = sponsor.get(f"/o/acme/programmes/{world.programme.pk}/roi/").context["roi"]
+    assert page.benefits.value == Decimal(16000)  # four members' 4,000; Pat's not yet verified
+    response = sponsor.post(
+        f"/o/acme/claims/{claim.pk}/decide/",
+        {"version": claim.version, "decision": "verify"},
+        follow=True,
+    )
+    assert "The claim is verified" in said(response)
+    page = sponsor.get(f"/o/acme/programmes/{world.programme.pk}/roi/").context["roi"]
+    # 40,000 x 60 % x 75 % = 18,000 more; costs 20,000: BCR 1.70, ROI 70 %.
+    assert page.benefits.value == Decimal(34000)
+    assert (page.bcr.value, page.roi_percent.value) == (Decimal("1.70"), Decimal("70.0"))
+    csv = sponsor.get(f"/o/acme/programmes/{world.programme.pk}/roi.csv").content.decode()
+    assert f"#{claim.pk},verified,40000" in csv and "ROI %,,,,,70.0" in csv
+
+
+def test_too_few_claimants_hide_the_benefits_the_ratios_and_the_working(world, pat, challenge):
+    add_members(world, 3)  # three claimants; the organisation shows groups of five or more
+    response = as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/roi/")
+    roi = response.context["roi"]
+    assert roi.benefits.hidden and roi.bcr.hidden and roi.lines == [] and roi.by_set == {}
+    body = response.content.decode()
+    assert "not shown: drawn from fewer than 5 people" in body and "12,000" not in body
+    csv = as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/roi.csv")
+    assert "claim,#" not in csv.content.decode()
+    world.org.min_group_size = 3
+    world.org.save()
+    roi = as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/roi/").context["roi"]
+    assert roi.benefits.value == Decimal(12000) and len(roi.lines) == 3
+
+
+def test_bad_claims_are_refused_in_words_and_nothing_is_written(world, pat, challenge):
+    client = as_user(world.participant)
+    url = f"/o/acme/challenges/{challenge.pk}/claims/"
+    bad = [
+        ({"annual_value": "-5"}, "greater than or equal to 0"),
+        ({"annual_value": "99999999999999"}, "less than or equal to"),
+        ({"attribution": "120"}, "less than or equal to 100"),
+        ({"confidence": "-1"}, "greater than or equal to 0"),
+        ({"currency": "EUR"}, "Claims in this programme are in GBP"),
+        ({"file": SimpleUploadedFile("big.pdf", PDF + b"0" * (5 * 1024 * 1024))}, "5 MB at most"),
+        (
+            {"file": SimpleUploadedFile("invoice.pdf", b"MZ\x90\x00" + b"\x00" * 100)},
+            "not the kind",
+        ),
+        (
+            {"file": SimpleUploadedFile("page.pdf", b"<html><script>x</script></html>")},
+            "not the kind",
+        ),
+        ({"file": SimpleUploadedFile("tool.exe", b"MZ\x90\x00")}, "Evidence is a PDF"),
+        ({"file": SimpleUploadedFile("notes.txt", PDF)}, "not the text its name says"),
+        ({"description": "nul\x00"}, "Null characters are not allowed"),
+    ]
+    for changes, message in bad:
+        response = client.post(url, claim_data(**changes))
+        assert response.status_code == 200, changes
+        assert message in response.content.decode().replace("&#x27;", "'"), changes
+    assert not BenefitClaim.objects.exists() and not EvidenceFile.objects.exists()
+
+    # Another member's challenge: nobody claims on it but its owner (and a facilitator).
+    other = as_user(world.participant2).post(url, claim_data())
+    assert other.status_code == 404 and not BenefitClaim.objects.exists()
+    # A double-clicked submit makes one claim.
+    data = claim_data()
+    client.post(url, data)
+    client.post(url, data)
+    assert BenefitClaim.objects.count() == 1
+
+
+def test_a_claim_changed_after_its_verification_goes_back_to_be_verified(world, pat, challenge):
+    claim = services.claim_create(
+        challenge=challenge,
+        action=None,
+        by=world.participant,
+        submission=uuid.uuid4(),
+        fields={k: v for k, v in claim_data().items() if k in services.FIELDS}
+        | {
+            "share_description": False,
+            "annual_value": Decimal(40000),
+            "attribution": 60,
+            "confidence": 75,
+        },
+        currency="GBP",
+    )
+    claim = services.claim_decide(
+        claim=claim, by=world.sponsor, version=1, verified=True, reason=""
+    )
+    response = as_user(world.participant).post(
+        f"/o/acme/claims/{claim.pk}/edit/",
+        claim_data(version=claim.version, annual_value="50000"),
+        follow=True,
+    )
+    assert "look at it again" in said(response)
+    claim.refresh_from_db()
+    assert claim.status == "claimed" and claim.annual_value == 50000 and claim.decided_by is None
+    # A stale form (the version it started from has moved on) changes nothing.
+    response = as_user(world.participant).post(
+        f"/o/acme/claims/{claim.pk}/edit/", claim_data(version=1, annual_value="1")
+    )
+    assert "Someone else saved this claim" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.annual_value == 50000
+    # Rejecting needs a reason, which the owner then reads.
+    sponsor = as_user(world.sponsor)
+    response = sponsor.post(
+        f"/o/acme/claims/{claim.pk}/decide/",
+        {"version": claim.version, "decision": "reject"},
+        follow=True,
+    )
+    assert "Say why the claim is rejected" in said(response)
+    sponsor.post(
+        f"/o/acme/claims/{claim.pk}/decide/",
+        {"version": claim.version, "decision": "reject", "reason": "No figures from finance yet"},
+    )
+    page = as_user(world.participant).get(f"/o/acme/claims/{claim.pk}/").content.decode()
+    assert "Rejected by the sponsor" in page and "No figures from finance yet" in page
+    assert (
+        as_user(world.participant)
+        .post(f"/o/acme/claims/{claim.pk}/decide/", {"version": 9, "decision": "verify"})
+        .status_code
+        == 403
+    )
+
+
+def test_private_words_and_evidence_reach_only_those_entitled(world, pat, challenge):
+    canary = "zqx-claim-words-11"
+    file_canary = b"zqx-evidence-12"
+    response = as_user(world.participant).post(
+        f"/o/acme/challenges/{challenge.pk}/claims/",
+        claim_data(
+            description=f"Depot {canary}",
+            workings=f"Shifts {canary}",
+            evidence=f"Rota {canary}",
+            file=SimpleUploadedFile("rota.txt", file_canary),
+        ),
+    )
+    assert response.status_code == 302
+    claim = BenefitClaim.objects.get()
+    add_members(world, 4)
+    claim_url = f"/o/acme/claims/{claim.pk}/"
+    programme = f"/o/acme/programmes/{world.programme.pk}/"
+
+    fay = crawl(as_user(world.facilitator), [claim_url])
+    assert canary in " ".join(fay.values())
+    sponsor_pages = crawl(
+        as_user(world.sponsor),
+        [
+            claim_url,
+            f"{programme}claims/",
+            f"{programme}roi/",
+            f"{programme}roi.csv",
+            f"{programme}costs/",
+        ],
+    )
+    assert_canary_absent(sponsor_pages, canary)
+    assert "keeps the words private" in sponsor_pages[claim_url]
+    for user, status in (
+        (world.participant, 200),
+        (world.facilitator, 200),
+        (world.sponsor, 200),
+        (world.participant2, 404),
+        (world.other_facilitator, 404),
+        (world.admin, 403),
+        (world.outsider, 404),
+    ):
+        response = as_user(user).get(f"{claim_url}evidence/")
+        assert response.status_code == status, user
+        if status == 200:
+            assert (
+                response.content == file_canary and "attachment" in response["Content-Disposition"]
+            )
+    for user in (world.participant2, world.admin, world.other_facilitator, world.outsider):
+        pages = crawl(
+            as_user(user), ["/o/acme/", claim_url, f"{programme}roi/", f"{programme}roi.csv"]
+        )
+        assert_canary_absent(pages, canary)
+        assert_canary_absent(pages, file_canary.decode())
+
+    # Shared, the words reach the sponsor; the numbers counted all along.
+    data = claim_data(version=claim.version, description=f"Depot {canary}", share_description="on")
+    as_user(world.participant).post(f"{claim_url}edit/", data)
+    assert canary in as_user(world.sponsor).get(claim_url).content.decode()
+
+
+def test_costs_load_participants_time_at_the_rate_that_applies(world, pat):
+    quinn = Participant.objects.get(user=world.participant2)
+    Participant.objects.filter(pk=pat.pk).update(job_level="Manager")
+    meeting = future_meeting(world.set_a, days=-30)  # four hours
+    for person in (pat, quinn):
+        Attendance.objects.create(meeting=meeting, participant=person, present=True)
+    sponsor = as_user(world.sponsor)
+    costs = sponsor.get(f"/o/acme/programmes/{world.programme.pk}/costs/").context["costs"]
+    assert costs.uncosted_people == 2 and costs.total == 0
+    HourlyRate.objects.create(programme=world.programme, job_level="Manager", rate=Decimal(40))
+    HourlyRate.objects.create(programme=world.programme, rate=Decimal(30))  # the default
+    costs = sponsor.get(f"/o/acme/programmes/{world.programme.pk}/costs/").context["costs"]
+    assert costs.total == Decimal(4 * 40 + 4 * 30) and costs.uncosted_people == 0
+    HourlyRate.objects.create(programme=world.programme, participant=quinn, rate=Decimal(55))
+    costs = sponsor.get(f"/o/acme/programmes/{world.programme.pk}/costs/").context["costs"]
+    assert costs.total == Decimal(4 * 40 + 4 * 55)
+
+    # A cost dated outside the programme, or of no amount, is refused and nothing is written.
+    url = f"/o/acme/programmes/{world.programme.pk}/costs/add/"
+    for data, message in (
+        ({"category": "venue", "spent_on": "2027-03-01", "amount": "500"}, "within the programme"),
+        ({"category": "venue", "spent_on": "2026-03-01", "amount": "-500"}, "at least 0.01"),
+        ({"category": "venue", "spent_on": "2026-03-01", "amount": "1e12"}, "at least 0.01"),
+    ):
+        assert message in said(sponsor.post(url, data, follow=True))
+    assert not CostItem.objects.exists()
+    sponsor.post(url, {"category": "venue", "spent_on": "2026-03-01", "amount": "500"})
+    assert CostItem.objects.get().amount == 500
+
+
+def test_the_roi_page_costs_the_same_queries_with_ten_times_the_claims(world, pat, challenge):
+    add_members(world, 5)
+    sponsor = as_user(world.sponsor)
+
+    def more() -> None:
+        for person in Participant.objects.filter(claims__isnull=False).distinct():
+            for _n in range(9):
+                BenefitClaim.objects.create(
+                    challenge=person.challenges.first(),
+                    owner=person,
+                    category="quality",
+                    description="More",
+                    currency="GBP",
+                    annual_value=Decimal(100),
+                    attribution=10,
+                    confidence=10,
+                    status="verified",
+                )
+
+    for page in ("roi/", "roi.csv", "claims/", "costs/"):
+        assert_query_budget(sponsor, f"/o/acme/programmes/{world.programme.pk}/{page}", more)
+        BenefitClaim.objects.filter(category="quality").delete()
