@@ -39,6 +39,7 @@ class DemoProgramme:
     months: int
     sets: tuple[DemoSet, ...] = ()
     facilitators: tuple[str, ...] = ()  # emails of those who form its sets
+    tells_roi: bool = False  # costs, rates and benefit claims: the ROI story
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ ORGANISATIONS = (
                 started_days_ago=180,
                 months=10,
                 facilitators=("tom.okafor@coaching.example",),
+                tells_roi=True,
                 sets=(
                     DemoSet(
                         "Harbour",
@@ -327,4 +329,125 @@ PROCESS_NOTES = (
     "Good questioning; advice crept in during the second presentation.",
     "Energy was low; two members had not done their actions.",
     "The set ran the process review themselves for the first time.",
+)
+
+
+# The ROI story of Leading Across Functions 2026: what it cost, and what its members claim.
+# (days after the start, kind, amount, note)
+ROI_COSTS = (
+    (10, "facilitation", "7200", "Tom Okafor, first half: three sets"),
+    (100, "facilitation", "7200", "Tom Okafor, second half"),
+    (5, "venue", "1800", "Meeting rooms and lunches at head office"),
+    (5, "materials", "450", "Workbooks and flip charts"),
+    (30, "administration", "2000", "L&D coordinator's time"),
+)
+ROI_RATES = (("Senior manager", "62"), ("Manager", "48"), ("Team leader", "36"), ("", "42"))
+
+
+@dataclass(frozen=True)
+class DemoClaim:
+    member: str  # email
+    category: str
+    value: str | None  # a year's value; None: not known
+    attribution: int
+    confidence: int
+    status: str  # claimed, verified, rejected
+    description: str
+    workings: str = ""
+    shared: bool = True
+    reason: str = ""  # why the sponsor rejected it
+
+
+ROI_CLAIMS = (
+    DemoClaim(
+        "aisha.rahman@northbridge.example",
+        "cost_saving",
+        "24000",
+        60,
+        80,
+        "verified",
+        "Fewer credit notes since the delivery-slot rules changed",
+        "Twelve fewer credit notes a month at about 200 each, from the last four months",
+    ),
+    DemoClaim(
+        "mei.lin@northbridge.example",
+        "cost_saving",
+        "18000",
+        50,
+        70,
+        "verified",
+        "Supplier invoices now matched automatically",
+        "Half an FTE of matching, loaded",
+        shared=False,
+    ),
+    DemoClaim(
+        "ravi.patel@northbridge.example",
+        "time_saved",
+        "15600",
+        40,
+        75,
+        "verified",
+        "Orders no longer keyed in twice",
+        "Two hours a day at 30 an hour over 260 days",
+    ),
+    DemoClaim(
+        "daniel.okoro@northbridge.example",
+        "cost_saving",
+        "32000",
+        50,
+        60,
+        "verified",
+        "Less empty running on the Felixstowe lane",
+        "Fuel and driver hours on 40 fewer empty legs",
+    ),
+    DemoClaim(
+        "sophie.turner@northbridge.example",
+        "cost_saving",
+        "12000",
+        70,
+        90,
+        "verified",
+        "Packaging bought from two suppliers instead of five",
+        "The finance team's figure",
+    ),
+    DemoClaim(
+        "marcus.bell@northbridge.example",
+        "revenue",
+        "900000",
+        30,
+        50,
+        "verified",
+        "A new key account won with the Transport team's help",
+        "The account's expected first-year revenue",
+    ),
+    DemoClaim(
+        "connor.walsh@northbridge.example",
+        "quality",
+        "8000",
+        50,
+        50,
+        "rejected",
+        "Fewer picking errors in aisle 4",
+        "One week's error rate, extrapolated",
+        reason="One week is too little to go on: send four weeks of the error log.",
+    ),
+    DemoClaim(
+        "hannah.brooks@northbridge.example",
+        "time_saved",
+        "6000",
+        60,
+        70,
+        "claimed",
+        "Shorter handovers between the day and night shifts",
+        "Ten minutes a shift",
+    ),
+    DemoClaim(
+        "gareth.evans@northbridge.example",
+        "retention",
+        None,
+        50,
+        50,
+        "verified",
+        "Two team leaders who meant to leave have stayed",
+    ),
 )

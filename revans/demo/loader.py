@@ -1,6 +1,7 @@
 """Load the demo world. Safe to run again: it only creates what is missing."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from revans.accounts.models import Membership, Organisation, Role, User
 from revans.domain.cadence import Cadence, exact_start
+from revans.impact.models import BenefitClaim, CostItem, HourlyRate
 from revans.learning.live import live_of
 from revans.learning.models import (
     Action,
@@ -39,6 +41,9 @@ from .data import (
     PROCESS_NOTES,
     REFLECTIONS,
     REPORT_BACKS,
+    ROI_CLAIMS,
+    ROI_COSTS,
+    ROI_RATES,
     DemoOrganisation,
     DemoProgramme,
     DemoSet,
@@ -165,6 +170,8 @@ def _load_programme(organisation: Organisation, demo: DemoProgramme) -> None:
     )
     for demo_set in demo.sets:
         _load_set(programme, demo_set, starts)
+    if demo.tells_roi:
+        _load_roi(programme)
 
 
 def _load_set(programme: Programme, demo: DemoSet, starts: date) -> None:
@@ -297,6 +304,49 @@ def _load_meetings(learning_set: LearningSet, members: list[Participant], place:
             answered_next = True
             for person in members[:-2]:
                 Rsvp.objects.create(meeting=meeting, participant=person, answer=Rsvp.Answer.YES)
+
+
+def _load_roi(programme: Programme) -> None:
+    """What the programme cost, and its members' benefit claims as the sponsor has decided
+    them: some verified, one rejected, one extreme (left out by the median rule), one waiting,
+    one without a figure (counted as zero)."""
+    sponsor = User.objects.get(
+        memberships__organisation=programme.organisation, memberships__is_sponsor=True
+    )
+    for days, kind, amount, note in ROI_COSTS:
+        CostItem.objects.create(
+            programme=programme,
+            category=kind,
+            spent_on=programme.starts_on + timedelta(days=days),
+            amount=Decimal(amount),
+            note=note,
+            recorded_by=sponsor,
+        )
+    for level, rate in ROI_RATES:
+        HourlyRate.objects.create(programme=programme, job_level=level, rate=Decimal(rate))
+    now = timezone.now()
+    for demo in ROI_CLAIMS:
+        owner = Participant.objects.get(organisation=programme.organisation, email=demo.member)
+        challenge = Challenge.objects.filter(learning_set__programme=programme, owner=owner).first()
+        if challenge is None:
+            continue
+        BenefitClaim.objects.create(
+            challenge=challenge,
+            action=challenge.actions.order_by("-created_at").first(),
+            owner=owner,
+            category=demo.category,
+            description=demo.description,
+            workings=demo.workings,
+            share_description=demo.shared,
+            currency=programme.currency,
+            annual_value=Decimal(demo.value) if demo.value else None,
+            attribution=demo.attribution,
+            confidence=demo.confidence,
+            status=demo.status,
+            decided_by=sponsor if demo.status != "claimed" else None,
+            decided_at=now if demo.status != "claimed" else None,
+            decision_reason=demo.reason,
+        )
 
 
 def _meeting_today(learning_set: LearningSet, members: list[Participant], place: str) -> Meeting:

@@ -255,3 +255,17 @@ def test_every_set_has_six_months_of_the_cycle():
         assert shared.exists() and private.exists()
         assert ProcessNote.objects.filter(meeting__learning_set=learning_set).exists()
     assert Challenge.objects.filter(status="resolved").exists()
+
+
+@pytest.mark.django_db
+def test_the_logistics_company_s_roi_is_believable_and_conservative(client):
+    call_command("load_demo", stdout=StringIO())
+    programme = Programme.objects.get(name="Leading Across Functions 2026")
+    client.force_login(User.objects.get(email="margaret.holloway@northbridge.example"))
+    roi = client.get(f"/o/northbridge/programmes/{programme.pk}/roi/").context["roi"]
+    reasons = {line.reason for line in roi.report.lines if line.reason}
+    assert {"rejected by the sponsor", "not verified", "extreme (the programme's rule)"} <= reasons
+    assert any(line.outcome == "counted as zero" for line in roi.report.lines)
+    assert not roi.benefits.hidden and 0 < roi.bcr.value < 3  # a return, and a modest one
+    assert roi.costs.uncosted_people == 0 and roi.costs.total > 20000  # time is costed too
+    assert roi.report.claimed > 10 * roi.report.benefits  # what was claimed, and what counts

@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from conftest import future_meeting
+from revans.impact.models import BenefitClaim, CostItem, HourlyRate
 from revans.learning import services
 from revans.learning.models import Bid, Challenge, LiveMeeting, Question
 from revans.programmes.models import Participant
@@ -122,7 +123,46 @@ def test_hostile_numbers_and_characters_are_refused_without_a_server_error(
             },
         ),
     ]
+    client.force_login(world.sponsor)
+    programme = f"/o/acme/programmes/{world.programme.pk}"
+    answers += [
+        client.post(
+            f"{programme}/costs/add/",
+            {"category": "venue", "spent_on": "9999-99-99", "amount": "NaN"},
+        ),
+        client.post(
+            f"{programme}/costs/add/",
+            {"category": "x", "spent_on": "2026-02-01", "amount": "Infinity"},
+        ),
+        client.post(f"{programme}/costs/{HUGE}/remove/"),
+        client.post(
+            f"{programme}/rates/", {"rate": HUGE, "participant": HUGE, "job_level": "\x00"}
+        ),
+        client.post(
+            f"{programme}/roi/settings/", {"extreme_rule": "cap", "extreme_value": "1e400"}
+        ),
+        client.post(f"/o/acme/claims/{HUGE}/decide/", {"version": HUGE, "decision": "verify"}),
+    ]
+    client.force_login(world.participant)
+    answers += [
+        client.post(
+            f"/o/acme/challenges/{challenge.pk}/claims/",
+            {
+                "category": "revenue",
+                "description": "x",
+                "currency": "\x00\x00\x00",
+                "annual_value": "1e30",
+                "attribution": HUGE,
+                "confidence": "-" + HUGE,
+                "action": HUGE,
+                "submission": "x",
+            },
+        ),
+        client.post(f"/o/acme/claims/{HUGE}/edit/", {"version": HUGE}),
+    ]
     assert all(a.status_code < 500 for a in answers), [a.status_code for a in answers]
+    assert not CostItem.objects.exists() and not HourlyRate.objects.exists()
+    assert not BenefitClaim.objects.exists()
     state = LiveMeeting.objects.get(meeting=meeting)  # and nothing changed
     assert state.version == 1 and state.state_version == 1 and state.deadline is None
     assert not Question.objects.exists() and not Bid.objects.exists()
