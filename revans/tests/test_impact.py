@@ -324,7 +324,7 @@ def test_the_roi_page_costs_the_same_queries_with_ten_times_the_claims(world, pa
         for person in Participant.objects.filter(claims__isnull=False).distinct():
             for _n in range(9):
                 BenefitClaim.objects.create(
-                    challenge=person.challenges.first(),
+                    challenge=person.challenges.get(),
                     owner=person,
                     category="quality",
                     description="More",
