@@ -338,3 +338,20 @@ def test_the_roi_page_costs_the_same_queries_with_ten_times_the_claims(world, pa
     for page in ("roi/", "roi.csv", "claims/", "costs/"):
         assert_query_budget(sponsor, f"/o/acme/programmes/{world.programme.pk}/{page}", more)
         BenefitClaim.objects.filter(category="quality").delete()
+
+
+def test_intangibles_are_listed_and_never_reach_the_money(world, pat, challenge):
+    add_members(world, 5)
+    sponsor = as_user(world.sponsor)
+    url = f"/o/acme/programmes/{world.programme.pk}/"
+    before = sponsor.get(f"{url}roi/").context["roi"]
+    sponsor.post(
+        f"{url}roi/settings/",
+        {"extreme_rule": "none", "extreme_value": "1", "intangibles": "Trust\nFewer silos"},
+    )
+    after = sponsor.get(f"{url}roi/")
+    roi = after.context["roi"]
+    assert roi.intangibles == ["Trust", "Fewer silos"] and "Fewer silos" in after.content.decode()
+    assert roi.benefits == before.benefits and roi.report.costs == before.report.costs
+    csv = sponsor.get(f"{url}roi.csv").content.decode()
+    assert 'intangible,Fewer silos,,,,,,"listed, never given a money value"' in csv
