@@ -5,13 +5,15 @@ A figure drawn from fewer people than the organisation's minimum (k, never below
 publishes a total, its hidden cells number at least two and between them cover at least k people,
 so subtracting the shown cells from the total gives only a sum over k or more people, never one
 small group (complementary suppression); a total drawn from fewer than k people hides the table.
+A figure carries the people it is drawn from (their ids, not a count), so a person in two cells
+is counted once when hidden cells are put together.
 
 Every figure a sponsor sees (pages, CSV, PDF) goes through `table` or `single`.
 
 Pure: figures with the number of people behind each in; what may be shown out.
 """
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,7 +25,15 @@ type Number = int | Decimal
 @dataclass(frozen=True)
 class Figure:
     value: Number
-    people: int  # how many distinct people the figure is drawn from
+    who: frozenset[Hashable]  # the people the figure is drawn from
+
+    @property
+    def people(self) -> int:
+        return len(self.who)
+
+
+def _people(figures: Iterable[Figure]) -> int:
+    return len(frozenset().union(*(figure.who for figure in figures)))
 
 
 @dataclass(frozen=True)
@@ -70,7 +80,7 @@ def table(
         # Hide the smallest of the rest until the hidden cells are two or more and together
         # cover k people: what subtraction reveals is then a sum over k people or more.
         rest = sorted((cells[name].people, name) for name in cells if name not in hidden)
-        while rest and (len(hidden) < 2 or sum(cells[n].people for n in hidden) < k):
+        while rest and (len(hidden) < 2 or _people(cells[n] for n in hidden) < k):
             hidden.add(rest.pop(0)[1])
     out: dict[str, Cell] = {}
     for name, cell in cells.items():
@@ -82,7 +92,7 @@ def table(
             out[name] = Hidden(COMPLEMENT)
     shown_total: Cell | None = None
     if total is not None:
-        lone = len(hidden) == 1 or (hidden and sum(cells[n].people for n in hidden) < k)
+        lone = len(hidden) == 1 or (hidden and _people(cells[n] for n in hidden) < k)
         # Every cell hidden still leaves the total over k people: it may stand. A lone hidden
         # cell with nothing left to hide beside it: the total would reveal it, so it goes.
         shown_total = Hidden(COMPLEMENT) if lone else Shown(total.value, total.people)

@@ -4,14 +4,15 @@ Every benefit claim goes in; each is counted, counted as zero, or left out, with
 counted claim is adjusted for the share of the improvement its owner puts down to the set
 (isolation) and for their confidence in the estimate; one year of benefit is counted; the
 adjusted benefits are set against the fully loaded costs. Money is `Decimal` throughout, and
-each rounding goes the conservative way (benefits down, ratios down).
+each rounding goes the conservative way: benefits and ratios down (a negative ROI further below
+zero), costs up.
 
 Pure: claims, cost lines and the programme's rule for extreme claims in; a Report out.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_UP, Decimal
 from enum import StrEnum
 from statistics import median
 
@@ -114,8 +115,8 @@ def ratios(benefits: Decimal, costs: Decimal) -> tuple[Decimal | None, Decimal |
     """BCR = benefits / costs; ROI % = (benefits - costs) / costs x 100; both rounded down."""
     if costs <= 0:
         return None, None
-    bcr = (benefits / costs).quantize(CENT, rounding=ROUND_DOWN)
-    roi = ((benefits - costs) / costs * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+    bcr = (benefits / costs).quantize(CENT, rounding=ROUND_FLOOR)
+    roi = ((benefits - costs) / costs * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
     return bcr, roi
 
 
@@ -172,8 +173,8 @@ def evaluate(claims: Sequence[Claim], costs: Sequence[CostLine], rule: ExtremeRu
 
 
 def participant_time(attended_hours: Decimal, hourly_rate: Decimal) -> Decimal:
-    """A person's time in meetings at their loaded rate (salary and on-costs), to the cent."""
-    return (attended_hours * hourly_rate).quantize(CENT)
+    """A person's time in meetings at their loaded rate (salary and on-costs), to the cent up."""
+    return (attended_hours * hourly_rate).quantize(CENT, rounding=ROUND_UP)
 
 
 # The ROI Methodology's 12 guiding principles, word for word (shared/research/peers-and-domain.md),

@@ -3,12 +3,23 @@ every figure for a sponsor passed through `revans.domain.privacy` first."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Count, Q
 
 from revans.domain import privacy
-from revans.domain.roi import Claim, CostLine, Extreme, ExtremeRule, Line, Report, Status, evaluate
+from revans.domain.roi import (
+    CENT,
+    Claim,
+    CostLine,
+    Extreme,
+    ExtremeRule,
+    Line,
+    Outcome,
+    Report,
+    Status,
+    evaluate,
+)
 from revans.domain.roi import participant_time as time_cost
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import Participant, Programme
@@ -20,13 +31,15 @@ HUNDRED = Decimal(100)
 
 @dataclass
 class TimeLine:
-    """Participants' time at one rate: who, how many hours in meetings, at what rate."""
+    """Participants' time at one rate: how many people, their hours in meetings, the rate, the
+    cost; `shown` says whether it may be shown (a group smaller than k would show pay)."""
 
     label: str
     people: int
     hours: Decimal
     rate: Decimal | None  # None: no rate set, so not costed
     cost: Decimal
+    shown: privacy.Cell
 
 
 @dataclass
@@ -37,6 +50,8 @@ class Costs:
     uncosted_hours: Decimal
     uncosted_people: int
     total: Decimal
+    total_cell: privacy.Cell  # the total, unless it would give away a small group's pay
+    time_cell: privacy.Cell
     lines: list[CostLine] = field(default_factory=list)  # as the ROI takes them
 
 
@@ -83,26 +98,45 @@ def costs(programme: Programme) -> Costs:
             groups[(levels[pk], level_rate[levels[pk]])].append(pk)
         else:
             groups[("the default rate" if default else "no rate set", default)].append(pk)
-    time, uncosted_hours, uncosted_people = [], Decimal(0), 0
+    k = programme.organisation.min_group_size
+    rows, uncosted_hours, uncosted_people = [], Decimal(0), 0
     for (label, rate), people in sorted(groups.items(), key=lambda g: g[0][0]):
         total_hours = sum((hours[pk] for pk in people), Decimal(0))
+        cost = Decimal(0)
         if rate is None:
             uncosted_hours += total_hours
             uncosted_people += len(people)
-        cost = (
-            sum((time_cost(hours[pk], rate) for pk in people), Decimal(0)) if rate else Decimal(0)
-        )
-        time.append(TimeLine(label, len(people), total_hours.quantize(Decimal("0.1")), rate, cost))
+        else:
+            cost = sum((time_cost(hours[pk], rate) for pk in people), Decimal(0))
+        rows.append((label, frozenset(people), total_hours.quantize(Decimal("0.1")), rate, cost))
+    time_total = sum((row[4] for row in rows), Decimal(0))
+    attendees = frozenset(hours)
+    cells = {row[0]: privacy.Figure(row[4], row[1]) for row in rows}
+    shown, _total = privacy.table(cells, privacy.Figure(time_total, attendees), k)
+    time = [
+        TimeLine(label, len(who), spent, rate, cost, shown[label])
+        for label, who, spent, rate, cost in rows
+    ]
     lines = [CostLine(name, amount, "cost") for name, amount in by_category.items()]
-    time_total = sum((t.cost for t in time), Decimal(0))
     lines.append(CostLine("Participants' time in meetings", time_total, "time"))
+    total = sum((line.amount for line in lines), Decimal(0))
+    # Time drawn from fewer than k people is their pay: hidden, and so is the total (the other
+    # lines are shown, so the total less them would be it).
+    time_cell: privacy.Cell = privacy.Shown(Decimal(0), 0)
+    if attendees:
+        time_cell = privacy.single(privacy.Figure(time_total, attendees), k)
+    total_cell: privacy.Cell = privacy.Shown(total, len(attendees))
+    if time_cell.hidden:
+        total_cell = privacy.Hidden(privacy.COMPLEMENT)
     return Costs(
         items=items,
         by_category=dict(by_category),
         time=time,
         uncosted_hours=uncosted_hours.quantize(Decimal("0.1")),
         uncosted_people=uncosted_people,
-        total=sum((line.amount for line in lines), Decimal(0)),
+        total=total,
+        total_cell=total_cell,
+        time_cell=time_cell,
         lines=lines,
     )
 
@@ -119,15 +153,27 @@ def rule_of(programme: Programme) -> ExtremeRule:
 
 
 @dataclass
+class Group:
+    """Claims that went the same way through the calculation, as a sponsor may see them."""
+
+    label: str
+    claims: privacy.Cell  # how many
+    claimed: privacy.Cell  # their annual values as claimed
+    counted: privacy.Cell  # what they add to the benefits
+
+
+@dataclass
 class Roi:
     report: Report
     costs: Costs
     k: int
-    claimants: int  # distinct people behind the claims
     benefits: privacy.Cell
+    costs_total: privacy.Cell
     bcr: privacy.Cell
     roi_percent: privacy.Cell
-    lines: list[Line]  # the working, claim by claim (empty when the total is hidden)
+    claimed: privacy.Cell  # every annual value, before anything
+    chain: list[tuple[str, privacy.Cell]]  # the counted claims, adjustment by adjustment
+    groups: list[Group]  # the working: counted, zero, left out and why
     by_category: dict[str, privacy.Cell]
     by_set: dict[str, privacy.Cell]
     intangibles: list[str]
@@ -135,8 +181,60 @@ class Roi:
     rule_text: str
 
 
+def _breakdown(
+    lines: list[Line], key: dict[int, str], owners: dict[int, int], total: privacy.Figure, k: int
+) -> dict[str, privacy.Cell]:
+    """The counted benefits by `key`, one table against the total (never crossed with another)."""
+    value: dict[str, Decimal] = defaultdict(Decimal)
+    who: dict[str, set[int]] = defaultdict(set)
+    for line in lines:
+        value[key[line.claim.ref]] += line.adjusted
+        who[key[line.claim.ref]].add(owners[line.claim.ref])
+    cells = {name: privacy.Figure(value[name], frozenset(who[name])) for name in value}
+    shown, shown_total = privacy.table(cells, total, k)
+    if shown_total is not None and shown_total.hidden:  # the total would give a cell away
+        return {name: privacy.Hidden(privacy.COMPLEMENT) for name in shown}
+    return shown
+
+
+def _groups(lines: list[Line], owners: dict[int, int], k: int) -> list[Group]:
+    """The working, claim group by claim group (counted; zero; left out, for each reason)."""
+    by: dict[str, list[Line]] = defaultdict(list)
+    for line in lines:
+        by[f"{line.outcome}: {line.reason}" if line.reason else str(line.outcome)].append(line)
+
+    def who(group: list[Line]) -> frozenset[int]:
+        return frozenset(owners[line.claim.ref] for line in group)
+
+    counts = {label: privacy.Figure(len(group), who(group)) for label, group in sorted(by.items())}
+    shown, _total = privacy.table(counts, privacy.Figure(len(lines), who(lines)), k)
+    out = []
+    for label, cell in shown.items():
+        group = by[label]
+        if isinstance(cell, privacy.Hidden):  # the same people behind each: hidden alike
+            out.append(Group(label, cell, cell, cell))
+            continue
+        claimed = sum((line.claim.annual_value or Decimal(0) for line in group), Decimal(0))
+        counted = sum((line.adjusted for line in group), Decimal(0))
+        out.append(
+            Group(
+                label,
+                cell,
+                privacy.Shown(claimed, cell.people),
+                privacy.Shown(counted, cell.people),
+            )
+        )
+    return out
+
+
+def _after_share(line: Line) -> Decimal:
+    return (line.claim.annual_value or Decimal(0)) * (line.claim.attribution or Decimal(0))
+
+
 def roi(programme: Programme) -> Roi:
-    """The programme's ROI and its working, as a sponsor may see it."""
+    """The programme's ROI and its working, as a sponsor may see it: every figure carries the
+    people it is drawn from and passes `privacy`. No claim is listed one by one here (the
+    sponsor verifies claims one by one on the claims page, which is not for passing on)."""
     k = programme.organisation.min_group_size
     claims = list(
         BenefitClaim.objects.filter(challenge__learning_set__programme=programme)
@@ -157,43 +255,52 @@ def roi(programme: Programme) -> Roi:
     spent = costs(programme)
     report = evaluate(domain_claims, spent.lines, rule_of(programme))
     owners = {c.pk: c.owner_id for c in claims}
-    sets = {c.pk: c.challenge.learning_set.name for c in claims}
-    claimants = len(set(owners.values()))
-    benefits = privacy.single(privacy.Figure(report.benefits, claimants), k)
-
-    def breakdown(key: dict[int, str]) -> dict[str, privacy.Cell]:
-        value: dict[str, Decimal] = defaultdict(Decimal)
-        people: dict[str, set[int]] = defaultdict(set)
-        for line in report.lines:
-            value[key[line.claim.ref]] += line.adjusted
-            people[key[line.claim.ref]].add(owners[line.claim.ref])
-        cells = {name: privacy.Figure(value[name], len(people[name])) for name in value}
-        shown, _total = privacy.table(cells, privacy.Figure(report.benefits, claimants), k)
-        return shown
-
-    categories = {c.pk: c.get_category_display() for c in claims}
-    hidden = benefits.hidden
+    counted = [line for line in report.lines if line.outcome == Outcome.COUNTED]
+    counted_who = frozenset(owners[line.claim.ref] for line in counted)
+    total = privacy.Figure(report.benefits, counted_who)
+    benefits = privacy.single(total, k)
 
     def ratio(value: Decimal | None) -> privacy.Cell:
-        if hidden:
+        if benefits.hidden:
             return benefits
+        if spent.total_cell.hidden:
+            return spent.total_cell
         if value is None:
             return privacy.Hidden("no costs recorded, so there is nothing to divide by")
-        return privacy.Shown(value, claimants)
+        return privacy.Shown(value, len(counted_who))
 
+    def of_counted(value: Decimal) -> privacy.Cell:
+        return privacy.single(privacy.Figure(value.quantize(CENT, ROUND_DOWN), counted_who), k)
+
+    chain = [
+        (
+            "their annual values as claimed",
+            of_counted(sum((ln.claim.annual_value or Decimal(0) for ln in counted), Decimal(0))),
+        ),
+        (
+            "after the share due to the set",
+            of_counted(sum((_after_share(ln) for ln in counted), Decimal(0))),
+        ),
+        ("after their owners' confidence: the adjusted benefits", benefits),
+    ]
     settings = RoiSettings.objects.filter(programme=programme).first()
     intangibles = settings.intangibles if settings else RoiSettings().intangibles
+    claimed_by = frozenset(owners[c.pk] for c in claims if c.annual_value is not None)
+    sets = {c.pk: c.challenge.learning_set.name for c in claims}
+    categories = {c.pk: c.get_category_display() for c in claims}
     return Roi(
         report=report,
         costs=spent,
         k=privacy.floor(k),
-        claimants=claimants,
         benefits=benefits,
+        costs_total=spent.total_cell,
         bcr=ratio(report.bcr),
         roi_percent=ratio(report.roi_percent),
-        lines=[] if hidden else report.lines,
-        by_category={} if hidden else breakdown(categories),
-        by_set={} if hidden else breakdown(sets),
+        claimed=privacy.single(privacy.Figure(report.claimed, claimed_by), k),
+        chain=chain,
+        groups=_groups(report.lines, owners, k),
+        by_category={} if benefits.hidden else _breakdown(counted, categories, owners, total, k),
+        by_set={} if benefits.hidden else _breakdown(counted, sets, owners, total, k),
         intangibles=[line.strip() for line in intangibles.splitlines() if line.strip()],
         currency=programme.currency,
         rule_text=report.rule.describe(programme.currency),
@@ -204,6 +311,7 @@ def claims_to_decide(programme: Programme) -> list[BenefitClaim]:
     return list(
         BenefitClaim.objects.filter(challenge__learning_set__programme=programme)
         .select_related("owner", "challenge__learning_set", "action", "file")
+        .defer("file__content")
         .order_by("status", "-created_at")
     )
 

@@ -191,6 +191,17 @@ FIELDS = (
 )
 
 
+def _owned(
+    challenge: Challenge, by: User, fields: dict[str, Any], *, shared: bool
+) -> dict[str, Any]:
+    """Whether the sponsor reads the words is the owner's choice alone: anyone else's form
+    keeps what the owner chose (`shared`)."""
+    fields = {name: fields[name] for name in FIELDS}
+    if challenge.owner.user_id != by.pk:
+        fields["share_description"] = shared
+    return fields
+
+
 @transaction.atomic
 def claim_create(
     *,
@@ -205,22 +216,24 @@ def claim_create(
     _may_claim(challenge, by)
     _check(challenge, action, currency)
     existing = BenefitClaim.objects.filter(submission=submission).first()
-    if existing is not None:
-        return existing  # a double-clicked submit
+    if existing is not None:  # a double-clicked submit; a key from elsewhere is no answer
+        if existing.challenge_id != challenge.pk:
+            raise ValidationError(_("This form was already used; open it again."))
+        return existing
     claim = BenefitClaim(
         challenge=challenge,
         action=action,
         owner=challenge.owner,
         currency=currency.upper(),
         submission=submission,
-        **{name: fields[name] for name in FIELDS},
+        **_owned(challenge, by, fields, shared=False),
     )
     claim.full_clean()
     try:
         with transaction.atomic():
             claim.save()
     except IntegrityError:
-        return BenefitClaim.objects.get(submission=submission)
+        raise ValidationError(_("This form was already used; open it again.")) from None
     if file is not None:
         _store_evidence(claim, *file)
     return claim
@@ -242,6 +255,7 @@ def claim_update(
     sponsor decided on what it said before."""
     _may_claim(claim.challenge, by)
     _check(claim.challenge, action, currency)
+    fields = _owned(claim.challenge, by, fields, shared=claim.share_description)
     for name in FIELDS:
         setattr(claim, name, fields[name])
     claim.action = action
@@ -274,6 +288,8 @@ def claim_decide(
     organisation = claim.challenge.learning_set.programme.organisation
     if not organisation.memberships.filter(user=by, is_active=True, is_sponsor=True).exists():
         raise ValidationError(_("The organisation's sponsors verify claims."))
+    if claim.owner.user_id == by.pk:
+        raise ValidationError(_("Nobody verifies their own claim: another sponsor decides."))
     reason = reason.strip()
     if not verified and not reason:
         raise ValidationError(_("Say why the claim is rejected: its owner reads the reason."))

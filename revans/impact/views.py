@@ -153,7 +153,7 @@ def _shown(cell: object) -> str:
     return str(getattr(cell, "value", ""))
 
 
-CSV_HEADERS = ["line", "item", "status", "annual value", "share", "confidence", "counted", "note"]
+CSV_HEADERS = ["line", "item", "claims", "claimed a year", "counted", "note"]
 
 
 @programme_view()
@@ -163,46 +163,43 @@ def roi_csv(request: OrgRequest, programme: Programme) -> HttpResponse:
     found = selectors.roi(programme)
     rows: list[list[object]] = []
 
-    def row(line: str, item: str, *, counted: object = "", note: str = "", **more: object) -> None:
-        rows.append(
-            [
-                line,
-                item,
-                more.get("status", ""),
-                more.get("value", ""),
-                more.get("share", ""),
-                more.get("confidence", ""),
-                counted,
-                note,
-            ]
-        )
+    def row(
+        line: str,
+        item: str,
+        *,
+        claims: object = "",
+        claimed: object = "",
+        counted: object = "",
+        note: str = "",
+    ) -> None:
+        rows.append([line, item, claims, claimed, counted, note])
 
-    for line in found.lines:
-        claim = line.claim
+    for group in found.groups:
         row(
-            "claim",
-            f"#{claim.ref}",
-            status=claim.status,
-            value=claim.annual_value if claim.annual_value is not None else "",
-            share=claim.attribution if claim.attribution is not None else "",
-            confidence=claim.confidence if claim.confidence is not None else "",
-            counted=line.adjusted,
-            note=f"{line.outcome}: {line.reason}" if line.reason else str(line.outcome),
+            "claims",
+            group.label,
+            claims=_shown(group.claims),
+            claimed=_shown(group.claimed),
+            counted=_shown(group.counted),
         )
+    for label, cell in found.chain:
+        row("adjustment", label, counted=_shown(cell))
     for cost in found.costs.lines:
-        row("cost", cost.label, counted=cost.amount)
+        shown = found.costs.time_cell if cost.category == "time" else None
+        row("cost", cost.label, counted=_shown(shown) if shown else cost.amount)
     for name, cell in found.by_category.items():
         row("by kind of benefit", name, counted=_shown(cell))
     for name, cell in found.by_set.items():
         row("by set", name, counted=_shown(cell))
+    row("total", "claimed a year, before anything", claimed=_shown(found.claimed))
     row("total", "adjusted benefits, first year", counted=_shown(found.benefits))
-    row("total", "fully loaded costs", counted=found.report.costs)
+    row("total", "fully loaded costs", counted=_shown(found.costs_total))
     row("ratio", "benefit-cost ratio", counted=_shown(found.bcr))
     row("ratio", "ROI %", counted=_shown(found.roi_percent))
     row("rule", found.report.rule.describe(found.currency))
     for name in found.intangibles:
         row("intangible", name, note="listed, never given a money value")
-    headers = [*CSV_HEADERS[:3], f"annual value ({found.currency})", *CSV_HEADERS[4:]]
+    headers = [*CSV_HEADERS[:3], f"claimed a year ({found.currency})", *CSV_HEADERS[4:]]
     body = write_csv(headers, ([str(cell) for cell in r] for r in rows))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roi-{programme.pk}.csv"'

@@ -103,7 +103,8 @@ def test_a_member_claims_the_sponsor_verifies_and_the_roi_counts_it(world, pat, 
 
     sponsor = as_user(world.sponsor)
     page = sponsor.get(f"/o/acme/programmes/{world.programme.pk}/roi/").context["roi"]
-    assert page.benefits.value == Decimal(16000)  # four members' 4,000; Pat's not yet verified
+    # Four members' 4,000 each count so far: a figure of four people, so it is not shown.
+    assert page.benefits.hidden and page.bcr.hidden and page.report.benefits == Decimal(16000)
     response = sponsor.post(
         f"/o/acme/claims/{claim.pk}/decide/",
         {"version": claim.version, "decision": "verify"},
@@ -115,22 +116,26 @@ def test_a_member_claims_the_sponsor_verifies_and_the_roi_counts_it(world, pat, 
     assert page.benefits.value == Decimal(34000)
     assert (page.bcr.value, page.roi_percent.value) == (Decimal("1.70"), Decimal("70.0"))
     csv = sponsor.get(f"/o/acme/programmes/{world.programme.pk}/roi.csv").content.decode()
-    assert f"#{claim.pk},verified,40000" in csv and "ROI %,,,,,70.0" in csv
+    assert "claims,counted,5,80000.00,34000.00" in csv and "ratio,ROI %,,,70.0," in csv
+    assert f"#{claim.pk}" not in csv  # groups of claims, never one person's line
 
 
 def test_too_few_claimants_hide_the_benefits_the_ratios_and_the_working(world, pat, challenge):
     add_members(world, 3)  # three claimants; the organisation shows groups of five or more
     response = as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/roi/")
     roi = response.context["roi"]
-    assert roi.benefits.hidden and roi.bcr.hidden and roi.lines == [] and roi.by_set == {}
+    assert roi.benefits.hidden and roi.bcr.hidden and roi.claimed.hidden and roi.by_set == {}
+    assert all(g.claims.hidden for g in roi.groups)
     body = response.content.decode()
-    assert "not shown: drawn from fewer than 5 people" in body and "12,000" not in body
+    assert "not shown: drawn from fewer than 5 people" in body
     csv = as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/roi.csv")
-    assert "claim,#" not in csv.content.decode()
+    for text in (body, csv.content.decode()):  # 3 x 4,000 counted, of 3 x 10,000 claimed
+        for figure in ("12,000", "12000", "30,000", "30000", "4,000", "4000"):
+            assert figure not in text, figure
     world.org.min_group_size = 3
     world.org.save()
     roi = as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/roi/").context["roi"]
-    assert roi.benefits.value == Decimal(12000) and len(roi.lines) == 3
+    assert roi.benefits.value == Decimal(12000) and roi.claimed.value == Decimal(30000)
 
 
 def test_bad_claims_are_refused_in_words_and_nothing_is_written(world, pat, challenge):
@@ -354,4 +359,59 @@ def test_intangibles_are_listed_and_never_reach_the_money(world, pat, challenge)
     assert roi.intangibles == ["Trust", "Fewer silos"] and "Fewer silos" in after.content.decode()
     assert roi.benefits == before.benefits and roi.report.costs == before.report.costs
     csv = sponsor.get(f"{url}roi.csv").content.decode()
-    assert 'intangible,Fewer silos,,,,,,"listed, never given a money value"' in csv
+    assert 'intangible,Fewer silos,,,,"listed, never given a money value"' in csv
+
+
+def test_only_the_owner_shares_the_words_and_nobody_verifies_their_own_claim(world, pat, challenge):
+    fay = as_user(world.facilitator)
+    fay.post(f"/o/acme/challenges/{challenge.pk}/claims/", claim_data(share_description="on"))
+    claim = BenefitClaim.objects.get()
+    assert claim.owner == pat and not claim.share_description  # on Pat's behalf, not Pat's choice
+    fay.post(
+        f"/o/acme/claims/{claim.pk}/edit/",
+        claim_data(version=claim.version, share_description="on"),
+    )
+    claim.refresh_from_db()
+    assert not claim.share_description
+    as_user(world.participant).post(
+        f"/o/acme/claims/{claim.pk}/edit/",
+        claim_data(version=claim.version, share_description="on"),
+    )
+    claim.refresh_from_db()
+    assert claim.share_description  # Pat's own choice
+
+    # A sponsor who is also a member of the set does not verify their own claim.
+    membership = world.membership(world.participant2)
+    membership.is_sponsor = True
+    membership.save()
+    quinn = Participant.objects.get(user=world.participant2)
+    theirs = Challenge.objects.create(learning_set=world.set_a, owner=quinn, statement="Q")
+    own = BenefitClaim.objects.create(
+        challenge=theirs, owner=quinn, category="other", description="x", currency="GBP"
+    )
+    response = as_user(world.participant2).post(
+        f"/o/acme/claims/{own.pk}/decide/", {"version": 1, "decision": "verify"}, follow=True
+    )
+    assert "Nobody verifies their own claim" in said(response)
+    own.refresh_from_db()
+    assert own.status == "claimed"
+
+
+def test_the_roi_page_lists_no_one_person_s_figure_to_admins_or_sponsors(world, pat, challenge):
+    add_members(world, 6)
+    odd = BenefitClaim.objects.create(
+        challenge=challenge,
+        owner=pat,
+        category="revenue",
+        description="x",
+        currency="GBP",
+        annual_value=Decimal("12345.67"),
+        attribution=50,
+        confidence=50,
+        status="verified",
+    )
+    for user in (world.admin, world.sponsor):
+        for page in ("roi/", "roi.csv"):
+            body = as_user(user).get(f"/o/acme/programmes/{world.programme.pk}/{page}")
+            text = body.content.decode()
+            assert "12345" not in text and "12,345" not in text and f"#{odd.pk}" not in text
