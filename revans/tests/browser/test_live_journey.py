@@ -76,10 +76,10 @@ def test_the_board_follows_the_console_through_a_whole_meeting(new_page, world):
     console.get_by_role("button", name="Set the presenters").click()
     fay.audit()
     expect(board.get_by_text("Updates wait while you fill in a form")).to_be_visible(timeout=POLL)
-    expect(state.get_by_role("heading", name="Presenters")).to_have_count(0)
+    expect(state.get_by_role("heading", name="Presenters", exact=True)).to_have_count(0)
     draft.fill("")
     board.get_by_role("link", name="Meeting record").focus()
-    expect(state.get_by_role("heading", name="Presenters")).to_be_visible(timeout=POLL)
+    expect(state.get_by_role("heading", name="Presenters", exact=True)).to_be_visible(timeout=POLL)
     assert draft.input_value() == ""
     pat.audit()
 
@@ -143,7 +143,7 @@ def test_the_board_follows_the_console_through_a_whole_meeting(new_page, world):
     for _phase in range(4):
         console.get_by_role("button", name="Next").click()
         fay.audit()
-    expect(state.get_by_role("heading", name="Airtime")).to_be_visible(timeout=POLL)
+    expect(state.get_by_role("heading", name="Airtime", exact=True)).to_be_visible(timeout=POLL)
     console.get_by_label("How did we work together?").fill("More questions, less advice.")
     console.get_by_role("button", name="Add to the process review").click()
     fay.audit()
