@@ -5,8 +5,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import Count, Q
-
 from revans.domain import privacy
 from revans.domain.roi import (
     CENT,
@@ -171,6 +169,7 @@ class Roi:
     costs_total: privacy.Cell
     bcr: privacy.Cell
     roi_percent: privacy.Cell
+    made: privacy.Cell  # how many claims there are
     claimed: privacy.Cell  # every annual value, before anything
     chain: list[tuple[str, privacy.Cell]]  # the counted claims, adjustment by adjustment
     groups: list[Group]  # the working: counted, zero, left out and why
@@ -296,6 +295,7 @@ def roi(programme: Programme) -> Roi:
         costs_total=spent.total_cell,
         bcr=ratio(report.bcr),
         roi_percent=ratio(report.roi_percent),
+        made=privacy.single(privacy.Figure(len(claims), frozenset(owners.values())), k),
         claimed=privacy.single(privacy.Figure(report.claimed, claimed_by), k),
         chain=chain,
         groups=_groups(report.lines, owners, k),
@@ -321,14 +321,6 @@ def claims_on(challenge_id: int) -> list[BenefitClaim]:
         BenefitClaim.objects.filter(challenge_id=challenge_id)
         .select_related("action")
         .order_by("created_at")
-    )
-
-
-def claim_counts(programme: Programme) -> dict[str, int]:
-    return BenefitClaim.objects.filter(challenge__learning_set__programme=programme).aggregate(
-        claimed=Count("pk", filter=Q(status=Status.CLAIMED.value)),
-        verified=Count("pk", filter=Q(status=Status.VERIFIED.value)),
-        rejected=Count("pk", filter=Q(status=Status.REJECTED.value)),
     )
 
 

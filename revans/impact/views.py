@@ -141,7 +141,6 @@ def roi(request: OrgRequest, programme: Programme) -> HttpResponse:
             "programme": programme,
             "roi": selectors.roi(programme),
             "principles": PRINCIPLES,
-            "counts": selectors.claim_counts(programme),
         },
     )
 

@@ -12,7 +12,7 @@ change raises `version`, which is what boards poll.
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from revans.accounts.models import User
-from revans.domain.agenda import Item, Row, Slot, airtime, plan, problems, slot_problems
+from revans.domain.agenda import Row, Slot, airtime, plan, problems, slot_problems
 from revans.domain.clock import Clock, ClockError, Spent
 from revans.meetings.models import Meeting
 from revans.meetings.services import attendance_mark
@@ -433,12 +433,3 @@ def close(*, meeting: Meeting, by: User, version: int) -> MeetingRecord:
     record.presenters.set(Participant.objects.filter(pk__in=list(used)))
     _save(live, clock)
     return record
-
-
-def is_presenter_step(clock: Clock) -> bool:
-    phase = clock.phase
-    return phase is not None and getattr(phase, "item", None) == Item.PHASE
-
-
-def now_ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)

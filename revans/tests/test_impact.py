@@ -125,6 +125,7 @@ def test_too_few_claimants_hide_the_benefits_the_ratios_and_the_working(world, p
     response = as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/roi/")
     roi = response.context["roi"]
     assert roi.benefits.hidden and roi.bcr.hidden and roi.claimed.hidden and roi.by_set == {}
+    assert roi.made.hidden  # even how many claims there are
     assert all(g.claims.hidden for g in roi.groups)
     body = response.content.decode()
     assert "not shown: drawn from fewer than 5 people" in body
