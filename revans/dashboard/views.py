@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from revans.accounts import selectors as accounts_selectors
 from revans.accounts.access import OrgRequest, SignedInRequest, org_view
 from revans.accounts.models import Membership, Role
+from revans.impact import selectors as impact_selectors
 from revans.learning import selectors as learning_selectors
 from revans.meetings import selectors as meeting_selectors
 from revans.programmes import selectors as programme_selectors
@@ -32,9 +33,13 @@ def org_home(request: OrgRequest) -> HttpResponse:
     context: dict[str, object] = {}
     if membership.has_role(Role.ADMIN, Role.SPONSOR):
         context["counts"] = accounts_selectors.member_counts(organisation)
-        context["programmes"] = Programme.objects.filter(organisation=organisation).select_related(
-            "organisation"
+        programmes = list(
+            Programme.objects.filter(organisation=organisation).select_related("organisation")
         )
+        waiting = impact_selectors.waiting_by_programme(organisation)
+        for programme in programmes:  # claims a sponsor is to verify
+            programme.waiting = waiting.get(programme.pk, 0)  # type: ignore[attr-defined]
+        context["programmes"] = programmes
     if membership.is_admin:
         context["open_invitations"] = accounts_selectors.open_invitations(organisation).count()
     now = timezone.now()
@@ -61,4 +66,5 @@ def org_home(request: OrgRequest) -> HttpResponse:
             summary.home = home.get(summary.learning_set.pk)  # type: ignore[attr-defined]
             summary.next_meeting = nexts.get(summary.learning_set.pk)  # type: ignore[attr-defined]
         context["my_sets"] = my_sets
+        context["my_claims"] = impact_selectors.claims_of(request.user, organisation)
     return render(request, "dashboard/org_home.html", context)

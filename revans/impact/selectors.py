@@ -5,6 +5,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
+from django.db.models import Count
+
+from revans.accounts.models import Organisation, User
 from revans.domain import privacy
 from revans.domain.roi import (
     CENT,
@@ -330,3 +333,25 @@ def pool_people(programme: Programme) -> list[Participant]:
         .distinct()
         .order_by("name")
     )
+
+
+def claims_of(user: User, organisation: Organisation) -> list[BenefitClaim]:
+    """A member's own claims, for their home page: what they claimed and what was decided."""
+    return list(
+        BenefitClaim.objects.filter(
+            owner__user=user, challenge__learning_set__programme__organisation=organisation
+        ).order_by("-created_at")
+    )
+
+
+def waiting_by_programme(organisation: Organisation) -> dict[int, int]:
+    """How many claims wait for a sponsor's decision, by programme (one query)."""
+    rows = (
+        BenefitClaim.objects.filter(
+            challenge__learning_set__programme__organisation=organisation,
+            status=Status.CLAIMED.value,
+        )
+        .values("challenge__learning_set__programme")
+        .annotate(n=Count("pk"))
+    )
+    return {row["challenge__learning_set__programme"]: row["n"] for row in rows}

@@ -416,3 +416,25 @@ def test_the_roi_page_lists_no_one_person_s_figure_to_admins_or_sponsors(world, 
             body = as_user(user).get(f"/o/acme/programmes/{world.programme.pk}/{page}")
             text = body.content.decode()
             assert "12345" not in text and "12,345" not in text and f"#{odd.pk}" not in text
+
+
+def test_home_pages_lead_to_the_claims_the_roi_and_the_decisions(world, pat, challenge):
+    claim = BenefitClaim.objects.create(
+        challenge=challenge, owner=pat, category="other", description="x", currency="GBP"
+    )
+    sponsor_home = as_user(world.sponsor).get("/o/acme/").content.decode()
+    assert f"/o/acme/programmes/{world.programme.pk}/roi/" in sponsor_home
+    assert "1 claim to verify" in sponsor_home
+    admin_home = as_user(world.admin).get("/o/acme/").content.decode()
+    assert "claim to verify" not in admin_home  # the sponsors verify
+    services.claim_decide(
+        claim=claim, by=world.sponsor, version=1, verified=False, reason="Send the figures"
+    )
+    member_home = as_user(world.participant).get("/o/acme/").content.decode()
+    assert (
+        f"/o/acme/claims/{claim.pk}/" in member_home and "Rejected: Send the figures" in member_home
+    )
+    assert (
+        f"/o/acme/claims/{claim.pk}/"
+        not in as_user(world.participant2).get("/o/acme/").content.decode()
+    )
