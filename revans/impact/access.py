@@ -10,17 +10,18 @@ from typing import Any, Concatenate
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 
-from revans.accounts.access import OrgRequest, org_view, require_role
+from revans.accounts.access import OrgRequest, org_view
 from revans.accounts.models import Role
 from revans.domain.confidentiality import Kind, Reader, may_read
 from revans.learning.access import CycleAccess, get_challenge, reader_of
 from revans.learning.models import Challenge
+from revans.programmes.access import PROGRAMME_MANAGERS, get_programme
 from revans.programmes.models import Programme
 
 from .models import BenefitClaim
 
 CLAIM_READERS = (Role.PARTICIPANT, Role.FACILITATOR, Role.SPONSOR)
-ROI_READERS = (Role.ADMIN, Role.SPONSOR)  # costs and the ROI: figures, never a person's words
+ROI_READERS = PROGRAMME_MANAGERS  # costs and the ROI: figures, never a person's words
 
 
 @dataclass(frozen=True)
@@ -110,14 +111,6 @@ def get_claimable(request: OrgRequest, challenge_id: int) -> tuple[CycleAccess, 
     return cycle, challenge
 
 
-def get_programme(request: OrgRequest, programme_id: int) -> Programme:
-    require_role(request.membership, *ROI_READERS)
-    try:
-        return Programme.objects.get(pk=programme_id, organisation=request.organisation)
-    except Programme.DoesNotExist:
-        raise Http404 from None
-
-
 type ProgrammeView = Callable[Concatenate[OrgRequest, Programme, ...], HttpResponse]
 
 
@@ -130,7 +123,8 @@ def programme_view(*roles: Role) -> Callable[[ProgrammeView], Callable[..., Http
         def wrapper(
             request: OrgRequest, programme_id: int, *args: Any, **kwargs: Any
         ) -> HttpResponse:
-            return view(request, get_programme(request, programme_id), *args, **kwargs)
+            programme = get_programme(request, programme_id, roles or ROI_READERS)
+            return view(request, programme, *args, **kwargs)
 
         return wrapper
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import filetype
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from revans.accounts.models import User
 from revans.domain.roi import Status
 from revans.learning.models import Action, Challenge
+from revans.learning.services import once
 from revans.programmes.models import Participant, Programme
 
 from .models import BenefitClaim, CostItem, EvidenceFile, HourlyRate, RoiSettings
@@ -215,25 +216,19 @@ def claim_create(
 ) -> BenefitClaim:
     _may_claim(challenge, by)
     _check(challenge, action, currency)
-    existing = BenefitClaim.objects.filter(submission=submission).first()
-    if existing is not None:  # a double-clicked submit; a key from elsewhere is no answer
-        if existing.challenge_id != challenge.pk:
-            raise ValidationError(_("This form was already used; open it again."))
-        return existing
-    claim = BenefitClaim(
-        challenge=challenge,
-        action=action,
-        owner=challenge.owner,
-        currency=currency.upper(),
-        submission=submission,
-        **_owned(challenge, by, fields, shared=False),
+    claim = once(  # a double-clicked submit returns the first click's claim
+        BenefitClaim,
+        submission,
+        lambda: BenefitClaim(
+            challenge=challenge,
+            action=action,
+            owner=challenge.owner,
+            currency=currency.upper(),
+            **_owned(challenge, by, fields, shared=False),
+        ),
     )
-    claim.full_clean()
-    try:
-        with transaction.atomic():
-            claim.save()
-    except IntegrityError:
-        raise ValidationError(_("This form was already used; open it again.")) from None
+    if claim.challenge_id != challenge.pk:  # a form key from another claim is no answer
+        raise ValidationError(_("This form was already used; open it again."))
     if file is not None:
         _store_evidence(claim, *file)
     return claim
