@@ -19,7 +19,7 @@ from revans.domain.confidentiality import Kind, Reader, may_read
 from revans.meetings.models import Meeting
 from revans.programmes.models import LearningSet, Participant, SetFacilitator, SetMembership
 
-from .live import chair_of, live_of
+from .live import chair_of, current_mode, live_of, self_facilitating
 from .models import Action, Challenge, LiveMeeting, ProcessNote, Reflection
 
 
@@ -187,6 +187,7 @@ class LiveAccess:
     live: LiveMeeting
 
     chair: int | None  # the member chairing, in a self-facilitating set
+    self_facilitating: bool  # the set's mode on the meeting's day: the chair rotates
 
     @property
     def runs(self) -> bool:
@@ -209,7 +210,14 @@ def get_live(request: OrgRequest, meeting_id: int, *, run: bool = False) -> Live
     if not cycle.reader.is_member and not cycle.is_facilitator:
         raise Http404  # a former member: the meeting is not theirs any more
     live = live_of(meeting)
-    access = LiveAccess(cycle=cycle, meeting=meeting, live=live, chair=chair_of(meeting, live))
+    mode = current_mode(meeting)
+    access = LiveAccess(
+        cycle=cycle,
+        meeting=meeting,
+        live=live,
+        chair=chair_of(live, mode),
+        self_facilitating=self_facilitating(mode),
+    )
     if run and not access.runs:
         raise PermissionDenied(_("Only the person running the meeting uses the console."))
     return access

@@ -99,15 +99,16 @@ def current_mode(meeting: Meeting) -> FacilitationPeriod | None:
     )
 
 
-def chair_of(meeting: Meeting, live: LiveMeeting) -> int | None:
+def self_facilitating(mode: FacilitationPeriod | None) -> bool:
+    return mode is not None and mode.mode == FacilitationMode.SELF_FACILITATING
+
+
+def chair_of(live: LiveMeeting, mode: FacilitationPeriod | None) -> int | None:
     """The member running this meeting: the one who took the chair, else the member the set's
-    self-facilitating mode names."""
+    self-facilitating mode (`current_mode`) names."""
     if live.chair_id is not None:
         return live.chair_id
-    mode = current_mode(meeting)
-    if mode and mode.mode == FacilitationMode.SELF_FACILITATING:
-        return mode.member_facilitator_id
-    return None
+    return mode.member_facilitator_id if mode and self_facilitating(mode) else None
 
 
 def runs(meeting: Meeting, live: LiveMeeting, user: User) -> bool:
@@ -115,7 +116,7 @@ def runs(meeting: Meeting, live: LiveMeeting, user: User) -> bool:
     learning_set = meeting.learning_set
     if learning_set.facilitations.filter(user=user, until=None).exists():
         return True
-    chair = chair_of(meeting, live)
+    chair = chair_of(live, current_mode(meeting))
     return (
         chair is not None
         and learning_set.memberships.filter(
@@ -241,11 +242,11 @@ def chair_take(*, meeting: Meeting, by: User, member: Participant, version: int)
     """A member runs this meeting, in a self-facilitating set (the chair rotates)."""
     live = _locked(meeting, by, version, run=False)
     mode = current_mode(meeting)
-    if mode is None or mode.mode != FacilitationMode.SELF_FACILITATING:
+    if not self_facilitating(mode):
         raise ValidationError(_("The chair is taken by members of a self-facilitating set."))
     if member.pk not in _members(meeting) or member.user_id != by.pk:
         raise ValidationError(_("A member of the set takes the chair for themself."))
-    if chair_of(meeting, live) is not None:
+    if chair_of(live, mode) is not None:
         raise ValidationError(_("Someone is chairing this meeting already."))
     _save(live, chair=member)
 

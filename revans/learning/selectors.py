@@ -10,10 +10,9 @@ from revans.domain.agenda import airtime, presenting
 from revans.domain.clock import Clock
 from revans.domain.confidentiality import Kind, Reader, may_read
 from revans.meetings.models import Attendance
-from revans.programmes.models import FacilitationMode
 
 from .access import CycleAccess, LiveAccess
-from .live import clock_of, current_mode, slots_of
+from .live import clock_of, slots_of
 from .models import (
     Action,
     Bid,
@@ -366,8 +365,6 @@ def live_board(access: LiveAccess, now: datetime) -> Board:
         for b in Bid.objects.filter(meeting=meeting).order_by("-urgent", "created_at")
     ]
     closed = record is not None and record.closed_at is not None
-    mode = current_mode(meeting)
-    self_facilitating = mode is not None and mode.mode == FacilitationMode.SELF_FACILITATING
     remaining = clock.remaining(now)
     return Board(
         live=live,
@@ -394,7 +391,7 @@ def live_board(access: LiveAccess, now: datetime) -> Board:
         review=review,
         closed=closed,
         chair=people.get(access.chair, "") if access.chair else "",
-        can_take_chair=access.chair is None and cycle.me is not None and self_facilitating,
+        can_take_chair=access.chair is None and cycle.me is not None and access.self_facilitating,
         notes=notes,
         presenter_challenges=challenges,
         my_bid=next((b for b in bids if cycle.me and b.participant_id == cycle.me.pk), None),
