@@ -22,9 +22,6 @@ import statistics
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -34,24 +31,6 @@ sys.path.insert(0, str(ROOT))
 
 VERSION = re.compile(rb"\?v=(\d+)")  # what a board polls with
 STATE_VERSION = re.compile(rb'name="version" value="(\d+)"')  # what a console change names
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        return None
-
-
-OPENER = urllib.request.build_opener(NoRedirect)
-
-
-def call(url: str, cookie: str, data: dict[str, object] | None = None) -> tuple[int, bytes]:
-    body = urllib.parse.urlencode(data).encode() if data is not None else None
-    request = urllib.request.Request(url, data=body, headers={"Cookie": cookie})  # noqa: S310
-    try:
-        with OPENER.open(request, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -128,6 +107,8 @@ def world(sets: int, per_set: int) -> list[dict[str, object]]:
 
 
 def run(base: str, meetings: list[dict[str, object]], seconds: float, every: float) -> dict:
+    from revans.tests.servers import request as call
+
     stop = time.monotonic() + seconds
     results: dict[str, list[float]] = {"unchanged": [], "changed": [], "change": []}
     errors: list[str] = []

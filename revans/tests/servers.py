@@ -6,6 +6,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -85,3 +87,22 @@ def app_servers(
             except subprocess.TimeoutExpired:
                 process.kill()
             out.close()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # the answer to a POST is its redirect: read it, do not follow it
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def request(url: str, cookie: str, data: dict[str, object] | None = None) -> tuple[int, bytes]:
+    """One request to an app server as a signed-in browser makes it (a POST when `data`)."""
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    sent = urllib.request.Request(url, data=body, headers={"Cookie": cookie})  # noqa: S310
+    try:
+        with _OPENER.open(sent, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()

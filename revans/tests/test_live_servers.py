@@ -3,8 +3,6 @@ processes) serve the same meeting, and a change made through one is seen through
 
 import re
 import secrets
-import urllib.parse
-import urllib.request
 
 import pytest
 from django.db import connection
@@ -14,26 +12,12 @@ from conftest import future_meeting
 from revans.learning.live import live_of
 from revans.learning.models import LiveMeeting
 
-from .servers import app_servers, database_url
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # the answer to a POST is its redirect: read it, do not follow it
+from .servers import app_servers, database_url, request
 
 
 def call(url: str, cookies: dict[str, str], data: dict[str, object] | None = None):
-    request = urllib.request.Request(  # noqa: S310
-        url,
-        data=urllib.parse.urlencode(data).encode() if data is not None else None,
-        headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())},
-    )
-    opener = urllib.request.build_opener(NoRedirect)
-    try:
-        with opener.open(request, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
+    status, body = request(url, "; ".join(f"{k}={v}" for k, v in cookies.items()), data)
+    return status, body.decode()
 
 
 @pytest.mark.django_db(transaction=True)
