@@ -146,11 +146,15 @@ def _percent(value: int | None) -> Decimal | None:
     return None if value is None else Decimal(value) / HUNDRED
 
 
-def rule_of(programme: Programme) -> ExtremeRule:
-    found = RoiSettings.objects.filter(programme=programme).first()
-    if found is None:
-        return ExtremeRule()
-    return ExtremeRule(Extreme(found.extreme_rule), found.extreme_value)
+def settings_or_default(programme: Programme) -> RoiSettings:
+    """The programme's ROI settings, or the defaults (unsaved) until someone sets them."""
+    return RoiSettings.objects.filter(programme=programme).first() or RoiSettings(
+        programme=programme
+    )
+
+
+def rule_of(settings: RoiSettings) -> ExtremeRule:
+    return ExtremeRule(Extreme(settings.extreme_rule), settings.extreme_value)
 
 
 @dataclass
@@ -255,7 +259,8 @@ def roi(programme: Programme) -> Roi:
         for c in claims
     ]
     spent = costs(programme)
-    report = evaluate(domain_claims, spent.lines, rule_of(programme))
+    settings = settings_or_default(programme)
+    report = evaluate(domain_claims, spent.lines, rule_of(settings))
     owners = {c.pk: c.owner_id for c in claims}
     counted = [line for line in report.lines if line.outcome == Outcome.COUNTED]
     counted_who = frozenset(owners[line.claim.ref] for line in counted)
@@ -285,8 +290,7 @@ def roi(programme: Programme) -> Roi:
         ),
         ("after their owners' confidence: the adjusted benefits", benefits),
     ]
-    settings = RoiSettings.objects.filter(programme=programme).first()
-    intangibles = settings.intangibles if settings else RoiSettings().intangibles
+    intangibles = settings.intangibles
     claimed_by = frozenset(owners[c.pk] for c in claims if c.annual_value is not None)
     sets = {c.pk: c.challenge.learning_set.name for c in claims}
     categories = {c.pk: c.get_category_display() for c in claims}

@@ -46,7 +46,7 @@ def costs(request: OrgRequest, programme: Programme) -> HttpResponse:
             "rates": HourlyRate.objects.filter(programme=programme).select_related("participant"),
             "cost_form": CostForm(),
             "rate_form": RateForm(people=_people(programme)),
-            "settings_form": SettingsForm(instance=services.settings_of(programme)),
+            "settings_form": SettingsForm(instance=selectors.settings_or_default(programme)),
         },
     )
 

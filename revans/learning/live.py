@@ -356,8 +356,7 @@ def action_commit(
         text=text,
         due_on=due_on,
         meeting=meeting,
-    )
-    services.touch(meeting)
+    )  # which raises the meeting's version itself
     return action
 
 
