@@ -25,22 +25,38 @@ def save_form[T](request: HttpRequest, form: BaseForm, action: Callable[[], T]) 
         return None
 
 
-def report(request: HttpRequest, action: Callable[[], object], done: str) -> bool:
-    """Run the service behind a button; say what happened, or why it was refused."""
+def report(request: HttpRequest, action: Callable[[], object], done: str | None) -> bool:
+    """Run the service behind a button; say what happened (unless the page shows it: `done`
+    None), or why it was refused."""
     try:
         action()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return False
-    messages.success(request, done)
+    if done:
+        messages.success(request, done)
     return True
 
 
+def form_problems(form: BaseForm) -> str:
+    """A form's errors in one sentence, each after its field's label."""
+    return " ".join(
+        f"{form.fields[name].label or name}: {error}" if name in form.fields else str(error)
+        for name, errors in form.errors.items()
+        for error in errors
+    )
+
+
 def report_form(
-    request: HttpRequest, form: BaseForm, action: Callable[[], object], done: str, invalid: str
+    request: HttpRequest,
+    form: BaseForm,
+    action: Callable[[], object],
+    done: str | None,
+    invalid: str | None,
 ) -> bool:
-    """`report` for a small form behind a button: `invalid` says what the form lacks."""
+    """`report` for a small form behind a button: `invalid` says what the form lacks (None: the
+    form's own errors, field by field)."""
     if not form.is_valid():
-        messages.error(request, invalid)
+        messages.error(request, invalid or form_problems(form))
         return False
     return report(request, action, done)

@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from revans import web
 from revans.accounts.access import OrgRequest, org_view
 from revans.accounts.middleware import not_activity
 from revans.domain.agenda import Row, slot_minutes
 from revans.meetings.access import CALENDAR_READERS, get_programme_for_calendar
-from revans.web import posted
+from revans.web import form_problems, posted
 
 from . import live, selectors, services
 from .access import LiveAccess, live_view
@@ -97,24 +98,12 @@ def _back(request: OrgRequest, access: LiveAccess, console: bool) -> HttpRespons
 
 
 def _try(request: OrgRequest, form: BaseForm, change: Callable[[], object]) -> bool:
-    """Validate and make the change; if refused, say why (on the page the POST goes back to)."""
+    """Validate and make the change; if refused, say why (on the page the POST goes back to,
+    which shows the change itself)."""
     if not form.is_valid():
-        problems = [
-            f"{form.fields[name].label or name}: {error}" if name in form.fields else str(error)
-            for name, errors in form.errors.items()
-            for error in errors
-        ]
-        messages.error(request, _("That was not understood. %s") % " ".join(problems))
+        messages.error(request, _("That was not understood. %s") % form_problems(form))
         return False
-    try:
-        change()
-    except live.Stale as error:
-        messages.warning(request, " ".join(error.messages))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        return True
-    return False
+    return web.report(request, change, None)
 
 
 def _act(
