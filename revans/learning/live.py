@@ -263,7 +263,7 @@ def chair_release(*, meeting: Meeting, by: User, version: int) -> None:
 def arrival(*, meeting: Meeting, by: User, participant_id: int, present: bool) -> None:
     _locked(meeting, by, None)
     attendance_mark(meeting=meeting, participant_id=participant_id, present=present, by=by)
-    services.touch(meeting)
+    # (which tells the board: attendance_recorded)
 
 
 @transaction.atomic

@@ -72,6 +72,11 @@ def touch(meeting: Meeting) -> None:
     )
 
 
+def touch_on_attendance(sender: Any, meeting: Meeting, **kwargs: Any) -> None:
+    """Attendance taken anywhere (the meeting page, the console) reaches the live board."""
+    touch(meeting)
+
+
 def _save_version[M: Model](row: M, version: int, fields: dict[str, Any]) -> M:
     """Save `fields` if the row is still at `version`; Conflict otherwise."""
     for name, value in fields.items():

@@ -20,6 +20,7 @@ from revans.programmes.models import LearningSet, Participant
 from . import notices
 from .links import rsvp_payload, token_hash
 from .models import Attendance, CalendarFeed, Meeting, MeetingSeries, Rsvp
+from .signals import attendance_recorded
 from .tasks import send_notices
 
 
@@ -266,6 +267,7 @@ def attendance_record(*, meeting: Meeting, present: set[int], by: User) -> list[
             defaults={"present": person.pk in present, "recorded_by": by},
         )
         rows.append(row)
+    attendance_recorded.send(sender=Attendance, meeting=meeting)
     return rows
 
 
@@ -312,4 +314,5 @@ def attendance_mark(
         participant_id=participant_id,
         defaults={"present": present, "recorded_by": by, "recorded_at": timezone.now()},
     )
+    attendance_recorded.send(sender=Attendance, meeting=meeting)
     return row

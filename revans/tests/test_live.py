@@ -673,3 +673,14 @@ def test_a_member_chairing_sees_no_facilitator_s_private_note(world):
     pages = crawl(as_user(world.participant), [url(meeting), url(meeting, "console/poll/?v=0")])
     assert "Close the meeting" in " ".join(pages.values())  # the chair's console, indeed
     assert_canary_absent(pages, "zqx-chair-10")
+
+
+def test_attendance_taken_on_the_meeting_page_reaches_the_board(world):
+    meeting = started(world)
+    live.live_of(meeting)
+    seen = version(meeting)
+    pat = person(world.participant)
+    as_user(world.facilitator).post(url(meeting, "attendance/"), {"present": [pat.pk]})
+    assert version(meeting) == seen + 1
+    board = as_user(world.participant).get(url(meeting, f"board/poll/?v={seen}")).context["board"]
+    assert next(c for c in board.check_in if c.participant_id == pat.pk).present is True
