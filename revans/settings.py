@@ -339,4 +339,10 @@ LOGGING = {
         "handlers": ["console"],
         "level": env_choice("REVANS_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
     },
+    # WeasyPrint tells every step of every PDF at INFO, and matplotlib its font search.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "matplotlib": {"level": "WARNING"},
+    },
 }

@@ -9,6 +9,7 @@ from revans.accounts import selectors as accounts_selectors
 from revans.accounts.access import OrgRequest, SignedInRequest, org_view
 from revans.accounts.models import Membership, Role
 from revans.impact import selectors as impact_selectors
+from revans.impact import surveys
 from revans.learning import selectors as learning_selectors
 from revans.meetings import selectors as meeting_selectors
 from revans.programmes import selectors as programme_selectors
@@ -46,9 +47,11 @@ def org_home(request: OrgRequest) -> HttpResponse:
     if membership.is_facilitator:
         facilitated = programme_selectors.sets_facilitated_by(request.user, organisation)
         follow = learning_selectors.facilitator_home([s.learning_set.pk for s in facilitated])
+        asked = impact_selectors.recent_surveys([s.learning_set.pk for s in facilitated], now)
         nexts = meeting_selectors.next_meetings([s.learning_set.pk for s in facilitated], now)
         for summary in facilitated:
             summary.follow = follow.get(summary.learning_set.pk, [])  # type: ignore[attr-defined]
+            summary.surveys = asked.get(summary.learning_set.pk, [])  # type: ignore[attr-defined]
             summary.next_meeting = nexts.get(summary.learning_set.pk)  # type: ignore[attr-defined]
         context["facilitated"] = facilitated
         context["forming"] = programme_selectors.programmes_formed_by(request.user, organisation)
@@ -67,4 +70,5 @@ def org_home(request: OrgRequest) -> HttpResponse:
             summary.next_meeting = nexts.get(summary.learning_set.pk)  # type: ignore[attr-defined]
         context["my_sets"] = my_sets
         context["my_claims"] = impact_selectors.claims_of(request.user, organisation)
+        context["my_surveys"] = surveys.open_for(mine, now)
     return render(request, "dashboard/org_home.html", context)

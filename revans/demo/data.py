@@ -40,6 +40,11 @@ class DemoProgramme:
     sets: tuple[DemoSet, ...] = ()
     facilitators: tuple[str, ...] = ()  # emails of those who form its sets
     tells_roi: bool = False  # costs, rates and benefit claims: the ROI story
+    # The evidence beyond money: each closed climate round's mean score (1 to 7), in order;
+    # promotions and awards (member, kind, days after the start, note); the baseline.
+    climate: tuple[float, ...] = ()
+    outcomes: tuple[tuple[str, str, int, str], ...] = ()
+    baselines: tuple[tuple[str, int, int, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,17 @@ ORGANISATIONS = (
                 months=10,
                 facilitators=("tom.okafor@coaching.example",),
                 tells_roi=True,
+                climate=(4.3, 5.1),  # trust rising between the first and a later survey
+                outcomes=(
+                    ("aisha.rahman@northbridge.example", "promotion", 120, "Head of Planning"),
+                    ("connor.walsh@northbridge.example", "promotion", 150, "Regional manager"),
+                    ("mei.lin@northbridge.example", "award", 140, "Group innovation award"),
+                ),
+                baselines=(
+                    ("promotion", 240, 18, "the last year", "managers at the same levels"),
+                    ("award", 240, 3, "the last year", "managers at the same levels"),
+                    ("left", 240, 26, "the last year", "managers at the same levels"),
+                ),
                 sets=(
                     DemoSet(
                         "Harbour",
@@ -261,6 +277,10 @@ ORGANISATIONS = (
                 ),
                 started_days_ago=150,
                 months=8,
+                climate=(4.6, 4.8),  # steadying after the redundancies
+                baselines=(
+                    ("left", 180, 31, "the year of the restructure", "managers who stayed"),
+                ),
                 sets=(
                     DemoSet(
                         "Lighthouse",
@@ -450,4 +470,17 @@ ROI_CLAIMS = (
         "verified",
         "Two team leaders who meant to leave have stayed",
     ),
+)
+
+
+# What members wrote in session evaluations under "what would make it better" (facilitators read
+# these, unsigned; sponsors never do).
+EVALUATION_TEXTS = (
+    "",
+    "",
+    "More time for the second presenter.",
+    "Start on time, please.",
+    "Fewer closed questions in the clarifying phase.",
+    "A shorter check-in.",
+    "",
 )

@@ -1,15 +1,26 @@
 """Load the demo world. Safe to run again: it only creates what is missing."""
 
+import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
 from revans.accounts.models import Membership, Organisation, Role, User
+from revans.domain import climate
 from revans.domain.cadence import Cadence, exact_start
-from revans.impact.models import BenefitClaim, CostItem, HourlyRate
+from revans.impact import surveys
+from revans.impact.models import (
+    Baseline,
+    BenefitClaim,
+    CareerOutcome,
+    CostItem,
+    HourlyRate,
+    Survey,
+)
 from revans.learning.live import live_of
 from revans.learning.models import (
     Action,
@@ -36,6 +47,7 @@ from revans.programmes.models import (
 from .data import (
     ACTIONS,
     CHALLENGES,
+    EVALUATION_TEXTS,
     ORGANISATIONS,
     PASSWORD,
     PROCESS_NOTES,
@@ -172,6 +184,7 @@ def _load_programme(organisation: Organisation, demo: DemoProgramme) -> None:
         _load_set(programme, demo_set, starts)
     if demo.tells_roi:
         _load_roi(programme)
+    _load_evidence(programme, demo)
 
 
 def _load_set(programme: Programme, demo: DemoSet, starts: date) -> None:
@@ -346,6 +359,93 @@ def _load_roi(programme: Programme) -> None:
             decided_by=sponsor if demo.status != "claimed" else None,
             decided_at=now if demo.status != "claimed" else None,
             decision_reason=demo.reason,
+        )
+
+
+def _answers_about(rng: random.Random, mean: float) -> dict[int, int]:
+    """One member's answers to Edmondson's items, scattered around a mean score (as scored)."""
+    answers = {}
+    for item, (_text, reverse) in enumerate(climate.PSYCHOLOGICAL_SAFETY):
+        score = min(7, max(1, round(rng.gauss(mean, 0.8))))
+        answers[item] = 8 - score if reverse else score
+    return answers
+
+
+def _load_evidence(programme: Programme, demo: DemoProgramme) -> None:
+    """Climate surveys answered by every member in the rounds that have closed (the current one
+    open, for someone to answer), evaluations after past meetings from those present, career
+    outcomes and the organisation's baseline."""
+    rng = random.Random(programme.name)  # noqa: S311 (the same demo every time)
+    now = timezone.now()
+    plan = surveys.plan_of(programme)
+    plan.save()
+    rounds = surveys.climate_rounds(programme, plan)
+    zone = ZoneInfo(programme.organisation.time_zone)
+    window = timedelta(days=plan.answer_days)
+    for learning_set in programme.sets.all():
+        members = [m.participant for m in learning_set.memberships.filter(left_on=None)]
+        if not members:
+            continue
+        for n, day in enumerate(rounds):
+            opens = datetime.combine(day, time(8), tzinfo=zone)
+            if opens > now:
+                break
+            survey = Survey.objects.create(
+                learning_set=learning_set,
+                kind=Survey.Kind.CLIMATE,
+                round=n,
+                items=surveys.items_of(Survey.Kind.CLIMATE, plan),
+                opens_at=opens,
+                closes_at=opens + window,
+                key=f"{learning_set.pk}:{Survey.Kind.CLIMATE}:{n}",
+            )
+            if survey.closes_at > now or n >= len(demo.climate):
+                continue  # open now: left for the members to answer
+            for person in members:
+                surveys.answer(
+                    survey=survey,
+                    participant=person,
+                    scores=_answers_about(rng, demo.climate[n]),
+                    now=opens + timedelta(days=1),
+                )
+        for meeting in learning_set.meetings.filter(ends_at__lte=now).order_by("starts_at"):
+            survey = Survey.objects.create(
+                learning_set=learning_set,
+                kind=Survey.Kind.EVALUATION,
+                meeting=meeting,
+                items=surveys.items_of(Survey.Kind.EVALUATION, plan),
+                opens_at=meeting.ends_at,
+                closes_at=meeting.ends_at + window,
+                key=f"{learning_set.pk}:{Survey.Kind.EVALUATION}:m{meeting.pk}",
+            )
+            if survey.closes_at > now:
+                continue
+            present = Attendance.objects.filter(meeting=meeting, present=True)
+            for mark in present.select_related("participant"):
+                surveys.answer(
+                    survey=survey,
+                    participant=mark.participant,
+                    scores={0: rng.choice((3, 4, 4, 5, 5))},
+                    recommend=rng.random() < 0.85,
+                    text=rng.choice(EVALUATION_TEXTS),
+                    now=meeting.ends_at + timedelta(hours=2),
+                )
+    admin = User.objects.get(
+        memberships__organisation=programme.organisation, memberships__is_admin=True
+    )
+    for email, kind, days, note in demo.outcomes:
+        person = Participant.objects.get(organisation=programme.organisation, email=email)
+        CareerOutcome.objects.create(
+            programme=programme,
+            participant=person,
+            kind=kind,
+            happened_on=programme.starts_on + timedelta(days=days),
+            note=note,
+            recorded_by=admin,
+        )
+    for kind, people, events, period, group in demo.baselines:
+        Baseline.objects.create(
+            programme=programme, kind=kind, people=people, events=events, period=period, group=group
         )
 
 

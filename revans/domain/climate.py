@@ -29,8 +29,35 @@ PSYCHOLOGICAL_SAFETY = (
 )
 
 
+# The session evaluation (Kirkpatrick level 1: reaction), after each meeting.
+USEFULNESS = "How useful was this meeting to you?"
+RECOMMEND = "Would you recommend these meetings to a colleague in your position?"
+BETTER = "What would make it better?"
+EVALUATION_SCALE = 5  # 1 = not at all useful ... 5 = extremely useful
+# The leadership self-assessment (level 3, before and after): the programme's own items.
+SELF_SCALE = 5  # 1 = not at all ... 5 = to a great extent
+
+
 class ScaleError(ValueError):
     """An answer outside the scale, or to an item the scale does not have."""
+
+
+def checked(answers: Mapping[int, int], items: int, scale: int) -> dict[int, int]:
+    """The answers of one response, each to an item that exists and on the scale; missing
+    items are allowed (a person may leave one out), an empty response is not."""
+    for item, answer in answers.items():
+        if not 0 <= item < items:
+            raise ScaleError(f"There is no item {item + 1}.")
+        if not 1 <= answer <= scale:
+            raise ScaleError(f"Answers run from 1 to {scale}.")
+    if not answers:
+        raise ScaleError("Answer at least one item.")
+    return dict(answers)
+
+
+def mean(answers: Mapping[int, int]) -> float | None:
+    """The mean of the items answered, none reversed (evaluation, self-assessment)."""
+    return sum(answers.values()) / len(answers) if answers else None
 
 
 def scored(item: int, answer: int) -> int:

@@ -16,6 +16,8 @@ The rules (docs/architecture.md repeats them in words):
   facilitators and the organisation's sponsors, who verify it; its description (what improved,
   how the value was worked out, the evidence in words) reaches sponsors only when the owner
   shares it. Other members of the set do not read claims.
+- Free text in an anonymous survey answer has no author anyone can know: it is read, as a list
+  of the set's answers, by the set's facilitators only (never the members, never sponsors).
 - Otherwise sponsors and admins, as such, read none of it: they see figures, never text.
 """
 
@@ -37,6 +39,7 @@ class Kind(StrEnum):
     CLAIM_DESCRIPTION = "claim_description"  # its words, kept from the sponsor
     SHARED_CLAIM_DESCRIPTION = "shared_claim_description"  # its words, shared with the sponsor
     EVIDENCE = "evidence"  # the file behind a claim
+    SURVEY_TEXT = "survey_text"  # free text in an anonymous survey answer
 
 
 class Access(StrEnum):
@@ -66,6 +69,7 @@ RULES: dict[Kind, Rule] = {
         members=Access.NONE, facilitators=Access.WHILE_IN_SET, sponsors=True
     ),
     Kind.EVIDENCE: Rule(members=Access.NONE, facilitators=Access.WHILE_IN_SET, sponsors=True),
+    Kind.SURVEY_TEXT: Rule(members=Access.NONE, facilitators=Access.WHILE_IN_SET),
 }
 
 type Period = tuple[date, date | None]  # from, until (None: still there)

@@ -10,8 +10,8 @@ from typing import Any
 
 import filetype
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import F, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,9 +19,17 @@ from revans.accounts.models import User
 from revans.domain.roi import Status
 from revans.learning.models import Action, Challenge
 from revans.learning.services import once
-from revans.programmes.models import Participant, Programme
+from revans.programmes.models import Participant, Programme, SetMembership
 
-from .models import BenefitClaim, CostItem, EvidenceFile, HourlyRate, RoiSettings
+from .models import (
+    Baseline,
+    BenefitClaim,
+    CareerOutcome,
+    CostItem,
+    EvidenceFile,
+    HourlyRate,
+    RoiSettings,
+)
 
 MAX_EVIDENCE = 5 * 1024 * 1024
 # What a file may be, by its name's ending, and what its first bytes must then say it is.
@@ -298,3 +306,74 @@ def claim_decide(
     if not updated:
         raise Conflict()
     return BenefitClaim.objects.get(pk=claim.pk)
+
+
+# Career outcomes and the baseline ------------------------------------------------------------
+
+
+def outcome_add(
+    *,
+    programme: Programme,
+    participant: Participant,
+    kind: str,
+    happened_on: date,
+    note: str,
+    by: User,
+) -> CareerOutcome:
+    """A promotion, award or departure of someone on the programme, dated from the day they
+    joined it to today."""
+    joined = SetMembership.objects.filter(
+        learning_set__programme=programme, participant=participant
+    ).aggregate(first=Min("joined_on"))["first"]
+    if joined is None:
+        raise ValidationError(_("%(name)s is not on this programme.") % {"name": participant.name})
+    if happened_on < joined:
+        raise ValidationError(
+            _("%(name)s joined the programme on %(day)s; an outcome before that is not its own.")
+            % {"name": participant.name, "day": f"{joined:%d %b %Y}"}
+        )
+    if happened_on > programme.organisation.today():
+        raise ValidationError(_("An outcome is recorded once it has happened, not before."))
+    if CareerOutcome.objects.filter(
+        programme=programme, participant=participant, kind=kind, happened_on=happened_on
+    ).exists():
+        raise ValidationError(_("That outcome is recorded already."))
+    outcome = CareerOutcome(
+        programme=programme,
+        participant=participant,
+        kind=kind,
+        happened_on=happened_on,
+        note=note,
+        recorded_by=by,
+    )
+    outcome.full_clean()
+    try:
+        with transaction.atomic():
+            outcome.save()
+    except IntegrityError:
+        raise ValidationError(_("That outcome is recorded already.")) from None
+    return outcome
+
+
+def outcome_remove(*, outcome: CareerOutcome) -> None:
+    outcome.delete()
+
+
+def baseline_save(
+    *, programme: Programme, kind: str, people: int, events: int, period: str, group: str
+) -> Baseline:
+    """The comparison group's rate for one kind of outcome (saving again replaces it)."""
+    if events > people:
+        raise ValidationError(_("It cannot have happened to more people than there are."))
+    baseline = Baseline.objects.filter(programme=programme, kind=kind).first() or Baseline(
+        programme=programme, kind=kind
+    )
+    baseline.people, baseline.events, baseline.period, baseline.group = (
+        people,
+        events,
+        period,
+        group,
+    )
+    baseline.full_clean()
+    baseline.save()
+    return baseline

@@ -1,0 +1,314 @@
+"""The evidence beyond money: answering a survey and a set's result (its members and
+facilitators); the survey plan, career outcomes and the baseline (admins, sponsors); the
+sponsor's dashboard, its charts, its CSV and the board's PDF (admins and sponsors: figures)."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from revans.accounts.access import OrgRequest, org_view
+from revans.accounts.models import Role
+from revans.learning.access import CycleAccess, resolved
+from revans.programmes.models import Programme
+from revans.programmes.spreadsheets import write_csv
+from revans.web import posted, report_form, save_form
+
+from . import charts, reports, selectors, services, surveys
+from .access import ROI_READERS, get_report, get_survey, programme_view, reads_survey_text
+from .dashboard import Dashboard, dashboard
+from .forms import AnswerForm, BaselineForm, OutcomeForm, SurveyPlanForm
+from .models import Baseline, BoardReport, CareerOutcome, Survey
+from .selectors import pool_people
+
+FORM = ["GET", "POST"]
+SET_PEOPLE = (Role.PARTICIPANT, Role.FACILITATOR)
+
+
+@resolved(get_survey, "survey_id", *SET_PEOPLE)
+@require_http_methods(FORM)
+def survey(request: OrgRequest, cycle: CycleAccess, found: Survey) -> HttpResponse:
+    """The survey to answer (a current member, while it is open, once), or the set's result."""
+    now = timezone.now()
+    answered = cycle.me is not None and found.receipts.filter(participant=cycle.me).exists()
+    may_answer = cycle.me is not None and found.is_open(now) and not answered
+    form = AnswerForm(posted(request) if may_answer else None, survey=found)
+    if request.method == "POST" and not may_answer:
+        messages.error(
+            request,
+            _("You have answered this survey already.")
+            if answered
+            else _("This survey is not open for answers.")
+            if cycle.me is not None
+            else _("Only the set's members answer its surveys."),
+        )
+        return redirect("impact:survey", org=request.organisation.slug, survey_id=found.pk)
+    done = save_form(
+        request,
+        form,
+        lambda: (
+            surveys.answer(
+                survey=found,
+                participant=cycle.me,  # type: ignore[arg-type]
+                scores=form.scores(),
+                recommend=form.cleaned_data.get("recommend"),
+                text=form.cleaned_data.get("text") or "",
+            )
+            or True
+        ),
+    )
+    if done:
+        messages.success(request, _("Thank you: your answer is in, kept apart from your name."))
+        return redirect("impact:survey", org=request.organisation.slug, survey_id=found.pk)
+    return render(
+        request,
+        "impact/survey.html",
+        {
+            "survey": found,
+            "learning_set": cycle.learning_set,
+            "form": form if may_answer else None,
+            "answered": answered,
+            "result": selectors.survey_result(found, reads_text=reads_survey_text(cycle, found)),
+            "reads_text": reads_survey_text(cycle, found),
+            "now": now,
+        },
+    )
+
+
+@programme_view()
+@require_http_methods(FORM)
+def survey_plan(request: OrgRequest, programme: Programme) -> HttpResponse:
+    """When the sets are asked (sponsors and admins), and how many have answered each survey."""
+    form = SurveyPlanForm(posted(request), instance=surveys.plan_of(programme))
+    saved = save_form(
+        request,
+        form,
+        lambda: surveys.plan_save(
+            programme=programme,
+            **{name: form.cleaned_data[name] for name in SurveyPlanForm.Meta.fields},
+        ),
+    )
+    if saved:
+        messages.success(request, _("The survey plan is saved; the next sweep follows it."))
+        return redirect(
+            "impact:survey_plan", org=request.organisation.slug, programme_id=programme.pk
+        )
+    plan = surveys.plan_of(programme)
+    return render(
+        request,
+        "impact/survey_plan.html",
+        {
+            "programme": programme,
+            "form": form,
+            "rounds": surveys.climate_rounds(programme, plan),
+            "surveys": selectors.surveys_of(programme),
+        },
+    )
+
+
+def _people(programme: Programme) -> list[tuple[int, str]]:
+    return [(p.pk, p.name) for p in pool_people(programme)]
+
+
+def _to_outcomes(request: OrgRequest, programme: Programme) -> HttpResponse:
+    return redirect("impact:outcomes", org=request.organisation.slug, programme_id=programme.pk)
+
+
+@programme_view(Role.ADMIN)
+@require_safe
+def outcomes(request: OrgRequest, programme: Programme) -> HttpResponse:
+    """Career outcomes, person by person (admins record them), and the baseline."""
+    return render(
+        request,
+        "impact/outcomes.html",
+        {
+            "programme": programme,
+            "outcomes": CareerOutcome.objects.filter(programme=programme).select_related(
+                "participant"
+            ),
+            "baselines": Baseline.objects.filter(programme=programme),
+            "form": OutcomeForm(people=_people(programme)),
+            "baseline_form": BaselineForm(),
+        },
+    )
+
+
+@programme_view(Role.ADMIN)
+@require_POST
+def outcome_add(request: OrgRequest, programme: Programme) -> HttpResponse:
+    form = OutcomeForm(request.POST, people=_people(programme))
+
+    def add() -> object:
+        data = form.cleaned_data
+        return services.outcome_add(
+            programme=programme,
+            participant=programme.organisation.participants.get(pk=data["participant"]),
+            kind=data["kind"],
+            happened_on=data["happened_on"],
+            note=data["note"],
+            by=request.user,
+        )
+
+    report_form(request, form, add, _("The outcome is recorded."), None)
+    return _to_outcomes(request, programme)
+
+
+@programme_view(Role.ADMIN)
+@require_POST
+def outcome_remove(request: OrgRequest, programme: Programme, outcome_id: int) -> HttpResponse:
+    outcome = CareerOutcome.objects.filter(pk=outcome_id, programme=programme).first()
+    if outcome is None:
+        messages.info(request, _("That outcome is no longer there."))
+    else:
+        services.outcome_remove(outcome=outcome)
+        messages.success(request, _("The outcome is removed."))
+    return _to_outcomes(request, programme)
+
+
+@programme_view(Role.ADMIN)
+@require_POST
+def baseline_save(request: OrgRequest, programme: Programme) -> HttpResponse:
+    form = BaselineForm(request.POST)
+    report_form(
+        request,
+        form,
+        lambda: services.baseline_save(
+            programme=programme, **{n: form.cleaned_data[n] for n in BaselineForm.Meta.fields}
+        ),
+        _("The baseline is saved."),
+        None,
+    )
+    return _to_outcomes(request, programme)
+
+
+@programme_view()
+@require_safe
+def dashboard_page(request: OrgRequest, programme: Programme) -> HttpResponse:
+    found = dashboard(programme)
+    return render(
+        request,
+        "impact/dashboard.html",
+        {
+            "programme": programme,
+            "dash": found,
+            "roi": found.roi,
+            "reports": BoardReport.objects.filter(
+                programme=programme, requested_by=request.user
+            ).order_by("-created_at")[:3],
+        },
+    )
+
+
+CHARTS = {"attendance", "follow-through", "self-facilitating", "climate", "usefulness", "outcomes"}
+
+
+@programme_view()
+@require_safe
+def chart(request: OrgRequest, programme: Programme, name: str) -> HttpResponse:
+    if name not in CHARTS:
+        return HttpResponse(status=404)
+    found = dashboard(programme)
+    if name == "outcomes":
+        body = charts.outcomes_svg(found.outcomes)
+    else:
+        body = charts.series_svg(next(s for s in found.charts if s.name == name))
+    response = HttpResponse(body, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=60"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+def csv_rows(found: Dashboard) -> list[list[str]]:
+    """Every figure on the dashboard, as it may be shown, one a line."""
+
+    def shown(cell: object, value: object = None) -> tuple[str, str]:
+        if getattr(cell, "hidden", False):
+            return "", f"not shown: {getattr(cell, 'reason', '')}"
+        return str(value if value is not None else getattr(cell, "value", "")), ""
+
+    def interval(rate: object) -> str:
+        if rate is None:
+            return ""
+        value, low, high = (100 * getattr(rate, n) for n in ("value", "low", "high"))
+        return f"{value:.1f} ({low:.1f} to {high:.1f})"
+
+    rows = []
+    for s in found.all_series:
+        for point in [*s.points, s.total]:
+            value, note = shown(point.cell, s.value(point))
+            rows.append([s.title, s.measure, point.period, value, str(point.count), note])
+    for line in found.outcomes:
+        value, note = shown(line.cell)
+        people = str(line.people)
+        rows.append([line.label, "people it happened to", "programme", value, people, note])
+        rows.append([line.label, "% (95 % interval)", "programme", interval(line.rate), "", ""])
+        rows.append([line.label, "% (95 % interval)", "baseline", interval(line.baseline), "", ""])
+        rows.append([line.label, "compared", "", "", "", line.sentence])
+    roi = found.roi
+    for label, measure, cell in (
+        ("Adjusted benefits, first year", roi.currency, roi.benefits),
+        ("Fully loaded costs", roi.currency, roi.costs_total),
+        ("Benefit-cost ratio", "benefits for each unit of cost", roi.bcr),
+        ("ROI %", "net benefits as % of costs", roi.roi_percent),
+    ):
+        value, note = shown(cell)
+        rows.append([label, measure, "programme", value, "", note])
+    return rows
+
+
+@programme_view()
+@require_safe
+def dashboard_csv(request: OrgRequest, programme: Programme) -> HttpResponse:
+    headers = ["figure", "measure", "period", "value", "observations", "note"]
+    body = write_csv(headers, csv_rows(dashboard(programme)))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dashboard-{programme.pk}.csv"'
+    return response
+
+
+@programme_view()
+@require_POST
+def report_new(request: OrgRequest, programme: Programme) -> HttpResponse:
+    found, made = reports.request(programme=programme, user=request.user)
+    if not made:
+        messages.info(request, _("That report is being built already; it is below."))
+    return redirect("impact:report", org=request.organisation.slug, report_id=found.pk)
+
+
+@org_view(*ROI_READERS)
+@require_safe
+def report(request: OrgRequest, report_id: str) -> HttpResponse:
+    """The report's progress (polled while it is built), then its download link."""
+    found = get_report(request, report_id)
+    template = (
+        "impact/_report_status.html" if "fragment" in request.GET else "impact/report_status.html"
+    )
+    return render(
+        request, template, {"report": found, "programme": found.programme, "now": timezone.now()}
+    )
+
+
+@org_view(*ROI_READERS)
+@require_safe
+def report_download(request: OrgRequest, report_id: str) -> HttpResponse:
+    found = get_report(request, report_id)
+    now = timezone.now()
+    if found.status != BoardReport.Status.READY or not found.content:
+        return render(request, "impact/report_status.html", {"report": found, "now": now})
+    if found.expires_at is None or found.expires_at <= now:
+        response = render(
+            request,
+            "impact/report_status.html",
+            {"report": found, "now": now, "expired": True},
+            status=410,
+        )
+        return response
+    response = HttpResponse(bytes(found.content), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="board-report-{found.programme_id}-{found.created_at:%Y%m%d}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,102 @@
+"""The board's PDF report: the dashboard's content set for print by WeasyPrint, built by the
+worker with its progress written as it goes, and downloadable by the person who asked for a
+short while. The PDF itself is set by `pdf.py`."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from revans.accounts.models import User
+from revans.programmes.models import Programme
+
+from . import charts
+from .dashboard import Dashboard, dashboard
+from .models import BoardReport
+
+LINK_LIFE = timedelta(minutes=15)  # the download link works this long after the PDF is ready
+GIVE_UP_AFTER = timedelta(minutes=15)  # a build this old belongs to a worker that died
+Status = BoardReport.Status
+logger = logging.getLogger(__name__)
+
+
+def drawings(found: Dashboard) -> dict[str, bytes]:
+    drawn = {s.name: charts.series_svg(s) for s in found.charts}
+    drawn["outcomes"] = charts.outcomes_svg(found.outcomes)
+    return drawn
+
+
+def request(*, programme: Programme, user: User) -> tuple[BoardReport, bool]:
+    """A report for this person, or the one already in the making (asked twice at once, or
+    twice in a row, one is built). True when this call made it."""
+    in_making = Q(status__in=[Status.WAITING, Status.BUILDING])
+    existing = BoardReport.objects.filter(in_making, programme=programme, requested_by=user)
+    found = existing.first()
+    if found is not None:
+        return found, False
+    try:
+        with transaction.atomic():
+            made = BoardReport.objects.create(programme=programme, requested_by=user)
+    except IntegrityError:  # the other request of the pair made it a moment ago
+        found = existing.first()
+        if found is None:
+            raise ValidationError(_("The report could not be started; try again.")) from None
+        return found, False
+    from .tasks import build_report  # the task module imports this one
+
+    transaction.on_commit(lambda: build_report.enqueue(str(made.pk)))
+    return made, True
+
+
+def _step(report_id: object, progress: int, step: str) -> None:
+    BoardReport.objects.filter(pk=report_id).update(progress=progress, step=step)
+
+
+def build(report_id: str) -> None:
+    """Build one report, once: the first worker to move it from waiting to building does it."""
+    if not BoardReport.objects.filter(pk=report_id, status=Status.WAITING).update(
+        status=Status.BUILDING, progress=5, step="Starting"
+    ):
+        return
+    report = BoardReport.objects.select_related("programme__organisation").get(pk=report_id)
+    try:
+        _step(report_id, 15, "Gathering the figures")
+        found = dashboard(report.programme)
+        _step(report_id, 45, "Drawing the charts")
+        drawn = drawings(found)
+        _step(report_id, 70, "Setting the pages")
+        from .pdf import render  # WeasyPrint is loaded by the worker only, when it is needed
+
+        pdf = render(found, drawn)
+    except Exception:
+        logger.exception("Board report %s could not be built", report_id)
+        BoardReport.objects.filter(pk=report_id).update(
+            status=Status.FAILED, step="It could not be built", finished_at=timezone.now()
+        )
+        return
+    now = timezone.now()
+    BoardReport.objects.filter(pk=report_id, status=Status.BUILDING).update(
+        status=Status.READY,
+        progress=100,
+        step="Ready",
+        content=pdf,
+        finished_at=now,
+        expires_at=now + LINK_LIFE,
+    )
+
+
+def expire(*, now: datetime) -> int:
+    """Delete reports whose link has expired or that failed a day ago; give up on builds a dead
+    worker left behind."""
+    gone, _kinds = BoardReport.objects.filter(
+        Q(status=Status.READY, expires_at__lte=now)
+        | Q(status=Status.FAILED, created_at__lte=now - timedelta(days=1))
+    ).delete()
+    stale = BoardReport.objects.filter(
+        status__in=[Status.WAITING, Status.BUILDING], created_at__lte=now - GIVE_UP_AFTER
+    ).update(status=Status.FAILED, step="It took too long", finished_at=now)
+    return gone + stale

@@ -1,0 +1,352 @@
+"""Surveys: which are due (made by the sweep), answering one anonymously, and the invitations
+and reminders to answer, each sent exactly once.
+
+Anonymous means that nothing ties an answer to a person: the receipt (this person answered, so
+they cannot answer twice) and the answer are separate rows with random ids and no times, and
+every new answer rewrites all its survey's answers with fresh ids in a random order inside the
+same transaction, so the newest row is not the newest answer and every answer shares the
+receipt's transaction. (Someone who copies the whole database just before and just after one
+person answers can still tell that one answer by difference; no row can.)
+"""
+
+import logging
+import random
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from revans.accounts.models import User
+from revans.domain import climate
+from revans.meetings.models import Attendance, Meeting
+from revans.programmes.models import LearningSet, Participant, Programme
+
+from .models import Answer, Receipt, Survey, SurveyNotice, SurveyPlan
+
+Kind = Survey.Kind
+REMIND_BEFORE = timedelta(days=2)  # a reminder this long before a survey closes
+RECLAIM_AFTER = timedelta(minutes=10)  # a claim this old belongs to a sender that died
+logger = logging.getLogger(__name__)
+_shuffle = random.SystemRandom().shuffle
+
+
+def plan_of(programme: Programme) -> SurveyPlan:
+    """The programme's plan, or the default one (not saved) if the sponsor has set none."""
+    return SurveyPlan.objects.filter(programme=programme).first() or SurveyPlan(programme=programme)
+
+
+def plan_save(*, programme: Programme, **fields: object) -> SurveyPlan:
+    plan = plan_of(programme)
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+def self_items(plan: SurveyPlan) -> list[str]:
+    return [line.strip() for line in plan.self_assessment.splitlines() if line.strip()][:20]
+
+
+def scale_of(survey: Survey) -> int:
+    return climate.SCALE if survey.kind == Kind.CLIMATE else climate.EVALUATION_SCALE
+
+
+def items_of(kind: str, plan: SurveyPlan) -> list[str]:
+    if kind == Kind.CLIMATE:
+        return [text for text, _reverse in climate.PSYCHOLOGICAL_SAFETY]
+    if kind == Kind.EVALUATION:
+        return [climate.USEFULNESS]
+    return self_items(plan)
+
+
+# What is due -----------------------------------------------------------------------------
+
+
+def _morning(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(8), tzinfo=zone)
+
+
+def climate_rounds(programme: Programme, plan: SurveyPlan) -> list[date]:
+    """The days a climate survey opens: the start, every so many weeks, and the end (in time to
+    answer before the programme ends)."""
+    last = programme.ends_on - timedelta(days=plan.answer_days)
+    days = [programme.starts_on]
+    if plan.climate_every_weeks:
+        step = timedelta(weeks=plan.climate_every_weeks)
+        while days[-1] + step < last:
+            days.append(days[-1] + step)
+    if last > days[-1]:
+        days.append(last)
+    return days
+
+
+def _wanted(programme: Programme, plan: SurveyPlan, now: datetime) -> list[Survey]:
+    """The surveys of this programme that should be open now (unsaved)."""
+    zone = ZoneInfo(programme.organisation.time_zone)
+    window = timedelta(days=plan.answer_days)
+    sets = list(
+        LearningSet.objects.filter(programme=programme, memberships__left_on=None).distinct()
+    )
+    dated: list[tuple[str, int, list[str], datetime]] = []
+    for n, day in enumerate(climate_rounds(programme, plan)):
+        dated.append((Kind.CLIMATE, n, items_of(Kind.CLIMATE, plan), _morning(day, zone)))
+    if self_items(plan):
+        items = self_items(plan)
+        dated.append((Kind.SELF_BEFORE, 0, items, _morning(programme.starts_on, zone)))
+        end = programme.ends_on - window
+        dated.append((Kind.SELF_AFTER, 0, items, _morning(end, zone)))
+    found = []
+    for learning_set in sets:
+        for kind, n, items, opens in dated:
+            if opens <= now < opens + window:
+                found.append(
+                    Survey(
+                        learning_set=learning_set,
+                        kind=kind,
+                        round=n,
+                        items=items,
+                        opens_at=opens,
+                        closes_at=opens + window,
+                        key=f"{learning_set.pk}:{kind}:{n}",
+                    )
+                )
+    if plan.evaluate_meetings:
+        ended = Meeting.objects.filter(
+            learning_set__in=sets,
+            status=Meeting.Status.SCHEDULED,
+            ends_at__lte=now,
+            ends_at__gt=now - window,
+        )
+        for meeting in ended:
+            found.append(
+                Survey(
+                    learning_set_id=meeting.learning_set_id,
+                    kind=Kind.EVALUATION,
+                    meeting=meeting,
+                    items=items_of(Kind.EVALUATION, plan),
+                    opens_at=meeting.ends_at,
+                    closes_at=meeting.ends_at + window,
+                    key=f"{meeting.learning_set_id}:{Kind.EVALUATION}:m{meeting.pk}",
+                )
+            )
+    return found
+
+
+def open_due(*, now: datetime) -> int:
+    """Make every survey that is due and not made yet, with its invitations; returns how many.
+    Two sweeps at once write each survey once (unique key)."""
+    today = now.date()
+    made = 0
+    programmes = Programme.objects.filter(
+        starts_on__lte=today + timedelta(days=1), ends_on__gte=today - timedelta(days=61)
+    ).select_related("organisation")
+    for programme in programmes:
+        wanted = _wanted(programme, plan_of(programme), now)
+        existing = set(
+            Survey.objects.filter(key__in=[s.key for s in wanted]).values_list("key", flat=True)
+        )
+        for survey in wanted:
+            if survey.key in existing:
+                continue
+            with transaction.atomic():
+                try:
+                    with transaction.atomic():
+                        survey.save()
+                except IntegrityError:
+                    continue  # another sweep made it a moment ago
+                _notify(survey, SurveyNotice.Kind.INVITATION, invited(survey))
+            made += 1
+    return made
+
+
+def invited(survey: Survey) -> list[User]:
+    """Who is asked: the set's current members with an active account (for an evaluation,
+    those marked present, when attendance was taken)."""
+    members = Participant.objects.filter(
+        set_memberships__learning_set_id=survey.learning_set_id,
+        set_memberships__left_on=None,
+        user__isnull=False,
+    )
+    if survey.meeting_id is not None:
+        present = Attendance.objects.filter(meeting_id=survey.meeting_id)
+        if present.exists():
+            members = members.filter(pk__in=present.filter(present=True).values("participant_id"))
+    organisation = survey.learning_set.programme.organisation_id
+    return list(
+        User.objects.filter(
+            participants__in=members,
+            memberships__organisation_id=organisation,
+            memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _notify(survey: Survey, kind: str, users: list[User]) -> int:
+    rows = [
+        SurveyNotice(survey=survey, user=user, kind=kind, key=f"{survey.key}:{kind}:{user.pk}")
+        for user in users
+    ]
+    existing = set(
+        SurveyNotice.objects.filter(key__in=[r.key for r in rows]).values_list("key", flat=True)
+    )
+    new = [row for row in rows if row.key not in existing]
+    SurveyNotice.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def remind_due(*, now: datetime) -> int:
+    """A reminder, shortly before a survey closes, to each invited person who has not answered."""
+    closing = Survey.objects.filter(
+        opens_at__lte=now, closes_at__gt=now, closes_at__lte=now + REMIND_BEFORE
+    ).select_related("learning_set__programme")
+    made = 0
+    for survey in closing:
+        answered = set(
+            Receipt.objects.filter(survey=survey).values_list("participant__user_id", flat=True)
+        )
+        waiting = [user for user in invited(survey) if user.pk not in answered]
+        made += _notify(survey, SurveyNotice.Kind.REMINDER, waiting)
+    return made
+
+
+def _unclaimed(now: datetime) -> Q:
+    return Q(sent_at=None, skipped="") & (
+        Q(claimed_at=None) | Q(claimed_at__lt=now - RECLAIM_AFTER)
+    )
+
+
+def _obsolete(notice: SurveyNotice, now: datetime) -> str:
+    survey = notice.survey
+    if now >= survey.closes_at:
+        return "closed"
+    if notice.user not in invited(survey):
+        return "no longer in the set"
+    if Receipt.objects.filter(survey=survey, participant__user=notice.user).exists():
+        return "answered"
+    return ""
+
+
+def send_due(*, now: datetime) -> int:
+    """Send each notice that is due, once: claimed by a conditional update first, released if
+    sending fails so that a later sweep tries again."""
+    sent = 0
+    for pk in (
+        SurveyNotice.objects.filter(_unclaimed(now)).order_by("pk").values_list("pk", flat=True)
+    ):
+        if not SurveyNotice.objects.filter(_unclaimed(now), pk=pk).update(claimed_at=now):
+            continue  # another sender has it
+        notice = SurveyNotice.objects.select_related(
+            "user", "survey__learning_set__programme__organisation"
+        ).get(pk=pk)
+        reason = _obsolete(notice, now)
+        if reason:
+            SurveyNotice.objects.filter(pk=pk).update(skipped=reason)
+            continue
+        try:
+            message(notice).send()
+        except Exception:
+            logger.exception("Survey notice %s could not be sent; the next sweep tries again", pk)
+            SurveyNotice.objects.filter(pk=pk).update(claimed_at=None)
+            continue
+        SurveyNotice.objects.filter(pk=pk).update(sent_at=now)
+        sent += 1
+    return sent
+
+
+def message(notice: SurveyNotice) -> EmailMessage:
+    survey = notice.survey
+    organisation = survey.learning_set.programme.organisation
+    zone = ZoneInfo(notice.user.time_zone or organisation.time_zone)
+    context = {
+        "notice": notice,
+        "survey": survey,
+        "user": notice.user,
+        "closes": survey.closes_at.astimezone(zone),
+        "url": settings.SITE_URL
+        + reverse("impact:survey", kwargs={"org": organisation.slug, "survey_id": survey.pk}),
+    }
+    subject = " ".join(render_to_string("impact/email/survey_subject.txt", context).split())
+    return EmailMessage(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body=render_to_string("impact/email/survey_message.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notice.user.email],
+        headers={"Message-ID": f"<survey.{notice.kind}.{notice.user.pk}.{survey.key}@revans>"},
+    )
+
+
+# Answering -------------------------------------------------------------------------------
+
+
+def answer(
+    *,
+    survey: Survey,
+    participant: Participant,
+    scores: dict[int, int],
+    recommend: bool | None = None,
+    text: str = "",
+    now: datetime | None = None,
+) -> None:
+    """Record one person's answer, anonymously, once."""
+    now = now or timezone.now()
+    if now < survey.opens_at:
+        raise ValidationError(_("This survey is not open yet."))
+    if now >= survey.closes_at:
+        raise ValidationError(
+            _("This survey closed on %(day)s; answers are no longer taken.")
+            % {"day": f"{survey.closes_at:%d %b %Y}"}
+        )
+    try:
+        checked = climate.checked(scores, len(survey.items), scale_of(survey))
+    except climate.ScaleError as error:
+        raise ValidationError(str(error)) from None
+    if survey.kind != Kind.EVALUATION and (recommend is not None or text):
+        raise ValidationError(_("This survey asks only the items on the scale."))
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Receipt.objects.create(survey=survey, participant=participant)
+        except IntegrityError:
+            raise ValidationError(_("You have answered this survey already.")) from None
+        answers = [
+            Answer(survey=survey, scores=a.scores, recommend=a.recommend, text=a.text)
+            for a in Answer.objects.filter(survey=survey)
+        ]
+        answers.append(
+            Answer(
+                survey=survey,
+                scores={str(item): value for item, value in checked.items()},
+                recommend=recommend,
+                text=text.strip(),
+            )
+        )
+        _shuffle(answers)
+        Answer.objects.filter(survey=survey).delete()
+        Answer.objects.bulk_create(answers)
+
+
+def open_for(participant_ids: list[int], now: datetime) -> list[Survey]:
+    """The open surveys these pool entries may still answer (for a member's home page)."""
+    return list(
+        Survey.objects.filter(
+            learning_set__memberships__participant_id__in=participant_ids,
+            learning_set__memberships__left_on=None,
+            opens_at__lte=now,
+            closes_at__gt=now,
+        )
+        .exclude(receipts__participant_id__in=participant_ids)
+        .select_related("learning_set", "meeting")
+        .distinct()
+        .order_by("closes_at")
+    )

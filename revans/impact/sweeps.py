@@ -1,0 +1,17 @@
+"""What the periodic sweep does for the evidence: open the surveys that are due with their
+invitations, remind those who have not answered, send what is waiting (each once), and delete
+board reports whose link has expired. Safe twice at once: surveys and notices are unique rows,
+notices are claimed by a conditional update before they are sent."""
+
+from datetime import datetime
+
+from . import reports, surveys
+
+
+def sweep(now: datetime) -> dict[str, int]:
+    return {
+        "surveys opened": surveys.open_due(now=now),
+        "survey reminders due": surveys.remind_due(now=now),
+        "survey emails sent": surveys.send_due(now=now),
+        "board reports expired": reports.expire(now=now),
+    }
