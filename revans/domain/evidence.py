@@ -49,7 +49,8 @@ def row(period: str, who: Iterable[Hashable], value: Decimal | float) -> Row:
 def series(rows: Iterable[Row], k: int, order: Iterable[str] = ()) -> tuple[list[Point], Point]:
     """Each period's sum and mean against the total of all periods; periods in `order` first
     (then as they came)."""
-    total_value, total_who, count = Decimal(0), set(), 0
+    total_value, count = Decimal(0), 0
+    total_who: set[Hashable] = set()
     value: dict[str, Decimal] = defaultdict(Decimal)
     who: dict[str, set[Hashable]] = defaultdict(set)
     counts: dict[str, int] = defaultdict(int)

@@ -162,3 +162,18 @@ def get_report(request: OrgRequest, report_id: str) -> BoardReport:
         raise Http404 from None
     get_programme(request, report.programme_id, ROI_READERS)
     return report
+
+
+type ReportView = Callable[Concatenate[OrgRequest, BoardReport, ...], HttpResponse]
+
+
+def report_view(view: ReportView) -> Callable[..., HttpResponse]:
+    """Resolve /o/<org>/reports/<report_id>/... before the method check: someone else's report
+    is a 404 whatever the method."""
+
+    @org_view(*ROI_READERS)
+    @wraps(view)
+    def wrapper(request: OrgRequest, report_id: object, *args: Any, **kwargs: Any) -> HttpResponse:
+        return view(request, get_report(request, str(report_id)), *args, **kwargs)
+
+    return wrapper

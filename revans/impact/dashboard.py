@@ -54,6 +54,7 @@ class Series:
         return {
             "period": point.period,
             "text": "" if value is None else f"{value:.0f} %" if self.percent else f"{value:.2f}",
+            "number": "" if value is None else f"{value:.1f}" if self.percent else f"{value:.2f}",
             "reason": getattr(point.cell, "reason", ""),
             "count": point.count,
         }
@@ -130,7 +131,10 @@ def _trend(s: Series, unit: str) -> str:
     if len(shown) < 2:
         return f"{s.title}: {whole} over the programme so far."
     (first, a), (last, b) = shown[0], shown[-1]
-    fmt = (lambda v: f"{v:.0f} %") if s.percent else (lambda v: f"{v:.1f}")
+
+    def fmt(value: Decimal) -> str:
+        return f"{value:.0f} %" if s.percent else f"{value:.1f}"
+
     step = Decimal(5) if s.percent else Decimal("0.2")
     way = "rose" if b - a >= step else "fell" if a - b >= step else "held steady"
     return f"{s.title}: {whole} overall; it {way}, from {fmt(a)} in {first} to {fmt(b)} in {last}."

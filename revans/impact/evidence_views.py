@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from revans.accounts.access import OrgRequest, org_view
+from revans.accounts.access import OrgRequest
 from revans.accounts.models import Role
 from revans.learning.access import CycleAccess, resolved
 from revans.programmes.models import Programme
@@ -17,7 +17,7 @@ from revans.programmes.spreadsheets import write_csv
 from revans.web import posted, report_form, save_form
 
 from . import charts, reports, selectors, services, surveys
-from .access import ROI_READERS, get_report, get_survey, programme_view, reads_survey_text
+from .access import get_survey, programme_view, reads_survey_text, report_view
 from .dashboard import Dashboard, dashboard
 from .forms import AnswerForm, BaselineForm, OutcomeForm, SurveyPlanForm
 from .models import Baseline, BoardReport, CareerOutcome, Survey
@@ -223,10 +223,10 @@ def chart(request: OrgRequest, programme: Programme, name: str) -> HttpResponse:
 def csv_rows(found: Dashboard) -> list[list[str]]:
     """Every figure on the dashboard, as it may be shown, one a line."""
 
-    def shown(cell: object, value: object = None) -> tuple[str, str]:
+    def shown(cell: object) -> tuple[str, str]:
         if getattr(cell, "hidden", False):
             return "", f"not shown: {getattr(cell, 'reason', '')}"
-        return str(value if value is not None else getattr(cell, "value", "")), ""
+        return str(getattr(cell, "value", "")), ""
 
     def interval(rate: object) -> str:
         if rate is None:
@@ -236,9 +236,10 @@ def csv_rows(found: Dashboard) -> list[list[str]]:
 
     rows = []
     for s in found.all_series:
-        for point in [*s.points, s.total]:
-            value, note = shown(point.cell, s.value(point))
-            rows.append([s.title, s.measure, point.period, value, str(point.count), note])
+        for point in [*s.table, s.whole]:
+            note = f"not shown: {point['reason']}" if point["reason"] else ""
+            row = [s.title, s.measure, point["period"], point["number"], point["count"], note]
+            rows.append([str(cell) for cell in row])
     for line in found.outcomes:
         value, note = shown(line.cell)
         people = str(line.people)
@@ -277,11 +278,10 @@ def report_new(request: OrgRequest, programme: Programme) -> HttpResponse:
     return redirect("impact:report", org=request.organisation.slug, report_id=found.pk)
 
 
-@org_view(*ROI_READERS)
+@report_view
 @require_safe
-def report(request: OrgRequest, report_id: str) -> HttpResponse:
+def report(request: OrgRequest, found: BoardReport) -> HttpResponse:
     """The report's progress (polled while it is built), then its download link."""
-    found = get_report(request, report_id)
     template = (
         "impact/_report_status.html" if "fragment" in request.GET else "impact/report_status.html"
     )
@@ -290,10 +290,9 @@ def report(request: OrgRequest, report_id: str) -> HttpResponse:
     )
 
 
-@org_view(*ROI_READERS)
+@report_view
 @require_safe
-def report_download(request: OrgRequest, report_id: str) -> HttpResponse:
-    found = get_report(request, report_id)
+def report_download(request: OrgRequest, found: BoardReport) -> HttpResponse:
     now = timezone.now()
     if found.status != BoardReport.Status.READY or not found.content:
         return render(request, "impact/report_status.html", {"report": found, "now": now})

@@ -53,4 +53,5 @@ def html(found: Dashboard) -> str:
 
 
 def render(found: Dashboard, drawn: dict[str, bytes]) -> bytes:
-    return HTML(string=html(found), url_fetcher=OwnFilesOnly(drawn)).write_pdf()
+    pdf: bytes = HTML(string=html(found), url_fetcher=OwnFilesOnly(drawn)).write_pdf()
+    return pdf

@@ -52,7 +52,7 @@ def request(*, programme: Programme, user: User) -> tuple[BoardReport, bool]:
     return made, True
 
 
-def _step(report_id: object, progress: int, step: str) -> None:
+def _step(report_id: str, progress: int, step: str) -> None:
     BoardReport.objects.filter(pk=report_id).update(progress=progress, step=step)
 
 

@@ -94,7 +94,9 @@ def _wanted(programme: Programme, plan: SurveyPlan, now: datetime) -> list[Surve
     zone = ZoneInfo(programme.organisation.time_zone)
     window = timedelta(days=plan.answer_days)
     sets = list(
-        LearningSet.objects.filter(programme=programme, memberships__left_on=None).distinct()
+        LearningSet.objects.filter(
+            programme=programme, memberships__isnull=False, memberships__left_on=None
+        ).distinct()
     )
     dated: list[tuple[str, int, list[str], datetime]] = []
     for n, day in enumerate(climate_rounds(programme, plan)):
@@ -297,7 +299,7 @@ def answer(
     recommend: bool | None = None,
     text: str = "",
     now: datetime | None = None,
-) -> None:
+) -> Survey:
     """Record one person's answer, anonymously, once."""
     now = now or timezone.now()
     if now < survey.opens_at:
@@ -334,6 +336,7 @@ def answer(
         _shuffle(answers)
         Answer.objects.filter(survey=survey).delete()
         Answer.objects.bulk_create(answers)
+    return survey
 
 
 def open_for(participant_ids: list[int], now: datetime) -> list[Survey]:

@@ -30,12 +30,18 @@ class Rule:
     # The answer for a member whose role is allowed but who is not attached to the object in the
     # URL (a set they are not in, a programme that does not name them); None: not scoped.
     others: int | None = None
+    # Only this actor's own (a board report is for the person who asked): the other actors with
+    # an allowed role get the 404 of a missing id.
+    mine: str | None = None
 
 
 def org(
-    *roles: Role, methods: tuple[str, ...] = ("GET", "HEAD"), others: int | None = None
+    *roles: Role,
+    methods: tuple[str, ...] = ("GET", "HEAD"),
+    others: int | None = None,
+    mine: str | None = None,
 ) -> Rule:
-    return Rule(Kind.ORG, frozenset(methods), frozenset(roles) or ANY_ROLE, others)
+    return Rule(Kind.ORG, frozenset(methods), frozenset(roles) or ANY_ROLE, others, mine)
 
 
 FORM = ("GET", "POST")
@@ -161,6 +167,21 @@ REGISTRY: dict[str, Rule] = {
     "impact:claim_edit": org(*CYCLE, methods=ACTION, others=SCOPED),
     "impact:claim_decide": org(Role.SPONSOR, methods=ACTION),
     "impact:evidence": org(*CYCLE, Role.SPONSOR, others=SCOPED),
+    # The evidence beyond money: a survey for its set's members and facilitators (admins and
+    # sponsors never see a set's answers: 403); the plan, dashboard, charts, CSV and the board's
+    # PDF for admins and sponsors (figures); outcomes, person by person, for admins only.
+    "impact:survey": org(*CYCLE, methods=FORM, others=SCOPED),
+    "impact:survey_plan": org(*MANAGERS, methods=FORM),
+    "impact:outcomes": org(Role.ADMIN),
+    "impact:outcome_add": org(Role.ADMIN, methods=ACTION),
+    "impact:outcome_remove": org(Role.ADMIN, methods=ACTION),
+    "impact:baseline_save": org(Role.ADMIN, methods=ACTION),
+    "impact:dashboard": org(*MANAGERS),
+    "impact:chart": org(*MANAGERS),
+    "impact:dashboard_csv": org(*MANAGERS),
+    "impact:report_new": org(*MANAGERS, methods=ACTION),
+    "impact:report": org(*MANAGERS, mine="sponsor"),
+    "impact:report_download": org(*MANAGERS, mine="sponsor"),
 }
 
 # Whole URL trees owned by libraries, matched by the start of the route.

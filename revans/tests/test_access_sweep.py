@@ -1,15 +1,25 @@
 """Every URL pattern x every HTTP method x anonymous, the outsider and each role."""
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from conftest import finished_run, future_meeting, make_member, make_user
 from revans.accounts import services
 from revans.accounts.models import Invitation, Role, SignupDomain
-from revans.impact.models import BenefitClaim, CostItem, EvidenceFile, HourlyRate
+from revans.impact.models import (
+    BenefitClaim,
+    BoardReport,
+    CareerOutcome,
+    CostItem,
+    EvidenceFile,
+    HourlyRate,
+    Survey,
+)
 from revans.learning.models import Action, Challenge, Reflection
 from revans.meetings import services as meetings_services
 from revans.meetings.links import rsvp_token
@@ -85,6 +95,25 @@ def url_values(world):
         programme=world.programme, category="venue", spent_on="2026-03-01", amount=100
     )
     rate = HourlyRate.objects.create(programme=world.programme, job_level="Manager", rate=40)
+    now = timezone.now()
+    survey = Survey.objects.create(
+        learning_set=world.set_a,
+        kind=Survey.Kind.CLIMATE,
+        items=["It is safe to take a risk on this team."],
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=5),
+        key="sweep",
+    )
+    outcome = CareerOutcome.objects.create(
+        programme=world.programme, participant=pat, kind="award", happened_on=now.date()
+    )
+    report = BoardReport.objects.create(
+        programme=world.programme,
+        requested_by=world.sponsor,
+        status=BoardReport.Status.READY,
+        content=b"%PDF-1.7 sweep",
+        expires_at=now + timedelta(hours=1),
+    )
     return {
         "run_id": str(run.pk),
         "programme_id": str(world.programme.pk),
@@ -105,6 +134,10 @@ def url_values(world):
         "claim_id": str(claim.pk),
         "cost_id": str(cost.pk),
         "rate_id": str(rate.pk),
+        "survey_id": str(survey.pk),
+        "outcome_id": str(outcome.pk),
+        "report_id": str(report.pk),
+        "name": "attendance",
         "rsvp_token": rsvp_token(meeting, pat, nonce="sweep"),
         "feed_token": meetings_services.feed_renew(user=world.participant),
         "token": services.invitation_token(invitation),
@@ -165,6 +198,8 @@ def _expectation(rule, actor: str, method: str):
             return lambda r: r.status_code == 403
         if actor == "other_facilitator" and rule.others is not None:
             return lambda r: r.status_code == rule.others
+        if rule.mine is not None and actor != rule.mine:
+            return lambda r: r.status_code == 404
         return answered
     if rule.kind is Kind.OPERATOR:
         # No actor is staff: the admin refuses or sends them to sign in, never shows a page.

@@ -7,7 +7,9 @@ from hypothesis import strategies as st
 from revans.domain.climate import (
     PSYCHOLOGICAL_SAFETY,
     ScaleError,
+    checked,
     compare,
+    mean,
     member_score,
     scored,
     set_score,
@@ -56,3 +58,11 @@ def test_the_interval_holds_the_rate_and_stays_within_0_and_1(people, data):
     events = data.draw(st.integers(0, people))
     rate = wilson(events, people)
     assert 0 <= rate.low <= rate.value <= rate.high <= 1
+
+
+def test_a_response_is_checked_item_by_item_and_a_plain_mean_is_of_what_was_answered():
+    assert checked({0: 1, 4: 5}, items=5, scale=5) == {0: 1, 4: 5}
+    for bad in ({5: 3}, {0: 6}, {0: 0}, {}):
+        with pytest.raises(ScaleError):
+            checked(bad, items=5, scale=5)
+    assert mean({0: 2, 3: 5}) == 3.5 and mean({}) is None
