@@ -512,10 +512,22 @@ def test_the_pdf_fetches_nothing_but_its_own_files(tmp_path):
 def test_the_dashboard_csv_and_pdf_carry_no_private_words(world):
     world.org.min_group_size = 3
     world.org.save()
-    members(world, 3)
+    people = [*everyone(world), *members(world, 3)]
     planted_private_text(world)
+    evaluation = Survey.objects.create(
+        learning_set=world.set_a,
+        kind=Survey.Kind.EVALUATION,
+        items=[climate.USEFULNESS],
+        opens_at=timezone.now() - timedelta(days=3),
+        closes_at=timezone.now() + timedelta(days=3),
+        key="crawl-evaluation",
+    )
+    for person in people:
+        surveys.answer(survey=evaluation, participant=person, scores={0: 4}, text=TEXT_CANARY)
+    close(evaluation)
     for who in (world.sponsor, world.admin):
         pages = crawl(as_user(who), ["/o/acme/", f"/o/acme/programmes/{world.programme.pk}/"])
         assert any("/dashboard" in url for url in pages)
-        for canary in (CLAIM_CANARY, REFLECTION_CANARY, CHALLENGE_CANARY):
+        assert any("Usefulness of meetings: 4.0" in body for body in pages.values())
+        for canary in (TEXT_CANARY, CLAIM_CANARY, REFLECTION_CANARY, CHALLENGE_CANARY):
             assert_canary_absent(pages, canary)

@@ -2,11 +2,23 @@
 on PostgreSQL as on SQLite."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from conftest import future_meeting
-from revans.impact.models import BenefitClaim, CostItem, HourlyRate
+from revans.impact.models import (
+    Answer,
+    Baseline,
+    BenefitClaim,
+    CareerOutcome,
+    CostItem,
+    HourlyRate,
+    Receipt,
+    Survey,
+    SurveyPlan,
+)
 from revans.learning import services
 from revans.learning.models import Bid, Challenge, LiveMeeting, Question
 from revans.programmes.models import Participant
@@ -169,3 +181,55 @@ def test_hostile_numbers_and_characters_are_refused_without_a_server_error(
     challenge.refresh_from_db()
     assert (challenge.statement, challenge.version) == ("S", 1)
     assert Challenge.objects.count() == 1
+
+
+def test_hostile_values_on_the_evidence_pages_change_nothing(client, world):
+    now = timezone.now()
+    survey = Survey.objects.create(
+        learning_set=world.set_a,
+        kind="climate",
+        items=["It is safe to take a risk on this team."],
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=1),
+        key="hostile",
+    )
+    pat = Participant.objects.get(user=world.participant)
+    programme = f"/o/acme/programmes/{world.programme.pk}"
+    client.force_login(world.participant)
+    answers = [
+        client.post(f"/o/acme/surveys/{survey.pk}/", {"item_0": HUGE}),
+        client.post(f"/o/acme/surveys/{survey.pk}/", {"item_0": "nul\x00"}),
+        client.post(f"/o/acme/surveys/{survey.pk}/", {"item_0": "-1"}),
+        client.post(f"/o/acme/surveys/{HUGE}/", {"item_0": "3"}),
+    ]
+    client.force_login(world.admin)
+    answers += [
+        client.post(
+            f"{programme}/outcomes/add/",
+            {"participant": HUGE, "kind": "promotion", "happened_on": "2026-05-01"},
+        ),
+        client.post(
+            f"{programme}/outcomes/add/",
+            {"participant": pat.pk, "kind": "nul\x00", "happened_on": "99999-01-01"},
+        ),
+        client.post(f"{programme}/outcomes/{HUGE}/remove/"),
+        client.post(
+            f"{programme}/outcomes/baseline/",
+            {"kind": "promotion", "people": HUGE, "events": HUGE, "period": "x"},
+        ),
+        client.post(
+            f"{programme}/outcomes/baseline/",
+            {"kind": "promotion", "people": "-5", "events": "-1", "period": "nul\x00"},
+        ),
+        client.post(
+            f"{programme}/surveys/",
+            {"climate_every_weeks": HUGE, "answer_days": "1", "self_assessment": "x" * 4000},
+        ),
+        client.get(f"{programme}/dashboard/{'x' * 300}.svg"),
+        client.get(f"/o/acme/reports/{uuid.uuid4()}/"),
+        client.get("/o/acme/reports/not-a-uuid/download/"),
+    ]
+    assert all(a.status_code < 500 for a in answers), [a.status_code for a in answers]
+    assert not Answer.objects.exists() and not Receipt.objects.exists()
+    assert not CareerOutcome.objects.exists() and not Baseline.objects.exists()
+    assert not SurveyPlan.objects.exists()
