@@ -41,8 +41,8 @@ def series_svg(s: Series) -> bytes:
     else:
         axes.text(0.5, 0.5, "Nothing to show yet", ha="center", va="center", color=MUTED)
         axes.set_xticks([])
-    top = 100 if s.percent else 7 if "1 to 7" in s.measure else 5
-    axes.set_ylim(0, top)
+    if not s.sums:
+        axes.set_ylim(0, 100 if s.percent else 7 if "1 to 7" in s.measure else 5)
     axes.set_ylabel(s.measure if len(s.measure) < 30 else s.measure[:28] + "…", fontsize=8)
     axes.set_title(s.title, fontsize=10, color=INK, loc="left")
     return _svg(figure)

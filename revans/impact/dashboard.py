@@ -20,11 +20,12 @@ from django.utils import timezone
 
 from revans.domain import climate, privacy
 from revans.domain.evidence import Point, Row, row, series
+from revans.domain.roi import Outcome
 from revans.learning.models import Action, Challenge, ReportBack
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import FacilitationMode, FacilitationPeriod, Programme, SetMembership
 
-from .models import Answer, Baseline, CareerOutcome, Survey
+from .models import Answer, Baseline, BenefitClaim, CareerOutcome, Survey
 from .selectors import Roi, roi
 
 FOLLOWED = (ReportBack.Outcome.DONE, ReportBack.Outcome.PARTLY)
@@ -41,8 +42,11 @@ class Series:
     points: list[Point]
     total: Point
     summary: str = ""
+    sums: bool = False  # each point is a sum (money), not a rate or a mean
 
     def value(self, point: Point) -> Decimal | None:
+        if self.sums:
+            return None if point.cell.hidden else Decimal(point.cell.value)  # type: ignore[union-attr]
         found = point.mean
         if found is None:
             return None
@@ -53,11 +57,16 @@ class Series:
         value = self.value(point)
         return {
             "period": point.period,
-            "text": "" if value is None else f"{value:.0f} %" if self.percent else f"{value:.2f}",
+            "text": "" if value is None else self.format(value),
             "number": "" if value is None else f"{value:.1f}" if self.percent else f"{value:.2f}",
             "reason": getattr(point.cell, "reason", ""),
             "count": point.count,
         }
+
+    def format(self, value: Decimal) -> str:
+        if self.sums:
+            return f"{value:,.2f}"
+        return f"{value:.0f} %" if self.percent else f"{value:.2f}"
 
     @property
     def table(self) -> list[dict[str, object]]:
@@ -98,6 +107,7 @@ class Dashboard:
     self_assessment: list[Series]
     outcomes: list[OutcomeLine]
     roi: Roi
+    benefits: Series
     charts: list[Series] = field(default_factory=list)
 
     @property
@@ -111,6 +121,7 @@ class Dashboard:
             self.usefulness,
             self.recommend,
             *self.self_assessment,
+            self.benefits,
         ]
 
 
@@ -397,6 +408,41 @@ def _outcomes(programme: Programme, people: frozenset[int], k: int) -> list[Outc
     return lines
 
 
+def _benefits(programme: Programme, found: Roi, k: int, zone: ZoneInfo) -> Series:
+    """The adjusted benefits by the month their claims were verified, against the benefits."""
+    lines = found.report.lines
+    counted = {line.claim.ref: line.adjusted for line in lines if line.outcome == Outcome.COUNTED}
+    rows = [
+        row(_month(decided or made, zone), [owner], counted[pk])
+        for pk, owner, decided, made in BenefitClaim.objects.filter(pk__in=counted).values_list(
+            "pk", "owner_id", "decided_at", "created_at"
+        )
+    ]
+    points, total = series(rows, k, order=sorted({r.period for r in rows}))
+    s = Series(
+        "benefits",
+        "Adjusted benefits",
+        f"{programme.currency}, by the month the claim was verified",
+        False,
+        points,
+        total,
+        sums=True,
+    )
+    if not rows:
+        s.summary = "Adjusted benefits: no verified claim counts yet."
+    elif total.cell.hidden:
+        s.summary = "Too few people have verified claims to show the benefits month by month."
+    else:
+        shown = [p for p in points if not p.cell.hidden]
+        s.summary = (
+            f"Adjusted benefits: {programme.currency} {s.format(Decimal(total.cell.value))} "  # type: ignore[union-attr]
+            f"so far, verified over {len(points)} month{'s' if len(points) > 1 else ''}"
+            + ("" if len(shown) == len(points) else " (some months hidden: too few people)")
+            + "."
+        )
+    return s
+
+
 def dashboard(programme: Programme, now: datetime | None = None) -> Dashboard:
     now = now or timezone.now()
     k = programme.organisation.min_group_size
@@ -408,6 +454,7 @@ def dashboard(programme: Programme, now: datetime | None = None) -> Dashboard:
     )
     attendance, follow, resolved, modes = _engagement(programme, k, now, zone)
     climate_series, usefulness, recommend, self_series = _surveys(programme, k, now, zone)
+    money = roi(programme)
     found = Dashboard(
         programme=programme,
         k=privacy.floor(k),
@@ -421,7 +468,8 @@ def dashboard(programme: Programme, now: datetime | None = None) -> Dashboard:
         recommend=recommend,
         self_assessment=self_series,
         outcomes=_outcomes(programme, people, k),
-        roi=roi(programme),
+        roi=money,
+        benefits=_benefits(programme, money, k, zone),
     )
-    found.charts = [attendance, follow, modes, climate_series, usefulness]
+    found.charts = [attendance, follow, modes, climate_series, usefulness, found.benefits]
     return found

@@ -201,7 +201,15 @@ def dashboard_page(request: OrgRequest, programme: Programme) -> HttpResponse:
     )
 
 
-CHARTS = {"attendance", "follow-through", "self-facilitating", "climate", "usefulness", "outcomes"}
+CHARTS = {
+    "attendance",
+    "follow-through",
+    "self-facilitating",
+    "climate",
+    "usefulness",
+    "benefits",
+    "outcomes",
+}
 
 
 @programme_view()
