@@ -286,15 +286,21 @@ def complete_surveys(programme: Programme, now: datetime, zone: ZoneInfo) -> lis
     return [s for s in found if (s.kind, _period(s, zone)) not in waiting]
 
 
-def _answers(surveys: list[Survey]) -> dict[int, list[Answer]]:
-    found: dict[int, list[Answer]] = defaultdict(list)
-    for answer in Answer.objects.filter(survey__in=surveys).order_by("id"):
-        found[answer.survey_id].append(answer)
+@dataclass(frozen=True)
+class _Answer:
+    pk: object
+    scores: dict[int, int]
+    recommend: bool | None
+
+
+def _answers(surveys: list[Survey]) -> dict[int, list[_Answer]]:
+    found: dict[int, list[_Answer]] = defaultdict(list)
+    rows = Answer.objects.filter(survey__in=surveys).values_list(
+        "survey_id", "id", "scores", "recommend"
+    )
+    for survey, pk, scores, recommend in rows.order_by("id"):
+        found[survey].append(_Answer(pk, {int(i): int(v) for i, v in scores.items()}, recommend))
     return found
-
-
-def _scores(answer: Answer) -> dict[int, int]:
-    return {int(item): int(value) for item, value in answer.scores.items()}
 
 
 def _surveys(
@@ -311,7 +317,7 @@ def _surveys(
     items: list[str] = []
     for survey in closed:
         for answer in answers[survey.pk]:
-            scores = _scores(answer)
+            scores = answer.scores
             if survey.kind == Kind.CLIMATE:
                 score = climate.member_score(scores)
                 if score is not None:

@@ -3,6 +3,7 @@ facilitators); the survey plan, career outcomes and the baseline (admins, sponso
 sponsor's dashboard, its charts, its CSV and the board's PDF (admins and sponsors: figures)."""
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from revans.programmes.models import Programme
 from revans.programmes.spreadsheets import write_csv
 from revans.web import posted, report_form, save_form
 
-from . import charts, reports, selectors, services, surveys
+from . import reports, selectors, services, surveys
 from .access import get_survey, programme_view, reads_survey_text, report_view
 from .dashboard import Dashboard, dashboard
 from .forms import AnswerForm, BaselineForm, OutcomeForm, SurveyPlanForm
@@ -201,6 +202,7 @@ def dashboard_page(request: OrgRequest, programme: Programme) -> HttpResponse:
     )
 
 
+CHART_LIFE = 60  # seconds a drawn chart is kept
 CHARTS = {
     "attendance",
     "follow-through",
@@ -215,15 +217,18 @@ CHARTS = {
 @programme_view()
 @require_safe
 def chart(request: OrgRequest, programme: Programme, name: str) -> HttpResponse:
+    """One of the dashboard's charts. The page asks for all of them at once, so the first
+    request draws every chart and keeps them a minute for the rest (they are figures that have
+    passed suppression, the same for every reader of the programme's figures)."""
     if name not in CHARTS:
         return HttpResponse(status=404)
-    found = dashboard(programme)
-    if name == "outcomes":
-        body = charts.outcomes_svg(found.outcomes)
-    else:
-        body = charts.series_svg(next(s for s in found.charts if s.name == name))
-    response = HttpResponse(body, content_type="image/svg+xml")
-    response["Cache-Control"] = "private, max-age=60"
+    key = f"impact:charts:{programme.pk}"
+    drawn = cache.get(key)
+    if drawn is None:
+        drawn = reports.drawings(dashboard(programme))
+        cache.set(key, drawn, CHART_LIFE)
+    response = HttpResponse(drawn[name], content_type="image/svg+xml")
+    response["Cache-Control"] = f"private, max-age={CHART_LIFE}"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
 

@@ -78,21 +78,19 @@ def costs(programme: Programme) -> Costs:
     for item in items:
         by_category[item.get_category_display()] += item.amount
     person_rate, level_rate, default = _rates(programme)
-    attended = (
-        Attendance.objects.filter(
-            present=True,
-            meeting__learning_set__programme=programme,
-            meeting__status=Meeting.Status.SCHEDULED,
-        )
-        .select_related("meeting", "participant")
-        .only("participant__job_level", "participant_id", "meeting__starts_at", "meeting__ends_at")
+    attended = Attendance.objects.filter(
+        present=True,
+        meeting__learning_set__programme=programme,
+        meeting__status=Meeting.Status.SCHEDULED,
+    ).values_list(  # plain rows: a large programme has tens of thousands of marks
+        "participant_id", "participant__job_level", "meeting__starts_at", "meeting__ends_at"
     )
     hours: dict[int, Decimal] = defaultdict(Decimal)
     levels: dict[int, str] = {}
-    for row in attended:
-        minutes = Decimal((row.meeting.ends_at - row.meeting.starts_at).total_seconds()) / 60
-        hours[row.participant_id] += minutes / 60
-        levels[row.participant_id] = row.participant.job_level
+    for person, level, starts, ends in attended:
+        minutes = Decimal((ends - starts).total_seconds()) / 60
+        hours[person] += minutes / 60
+        levels[person] = level
     groups: dict[tuple[str, Decimal | None], list[int]] = defaultdict(list)
     for pk in hours:
         if pk in person_rate:

@@ -5,8 +5,9 @@ Anonymous means that nothing ties an answer to a person: the receipt (this perso
 they cannot answer twice) and the answer are separate rows with random ids and no times, and
 every new answer rewrites all its survey's answers with fresh ids in a random order inside the
 same transaction, so the newest row is not the newest answer and all of them carry one
-transaction id (on PostgreSQL the receipt, written in a savepoint, carries another). (Someone who copies the whole database just before and just after one
-person answers can still tell that one answer by difference; no row can.)
+transaction id (on PostgreSQL the receipt, written in a savepoint, carries another). Someone
+who copies the whole database just before and just after one person answers can still tell
+that one answer by difference; no row can.
 """
 
 import logging
