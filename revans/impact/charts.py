@@ -43,7 +43,9 @@ def series_svg(s: Series) -> bytes:
         axes.set_xticks([])
     if not s.sums:
         axes.set_ylim(0, 100 if s.percent else 7 if "1 to 7" in s.measure else 5)
-    axes.set_ylabel(s.measure if len(s.measure) < 30 else s.measure[:28] + "…", fontsize=8)
+    scale = "1 to 7" if "1 to 7" in s.measure else "1 to 5"
+    axis = s.measure.split(",")[0] if s.sums else "%" if s.percent else f"mean, {scale}"
+    axes.set_ylabel(axis, fontsize=8)
     axes.set_title(s.title, fontsize=10, color=INK, loc="left")
     return _svg(figure)
 

@@ -532,3 +532,51 @@ def test_the_dashboard_csv_and_pdf_carry_no_private_words(world):
         assert any("Usefulness of meetings: 4.0" in body for body in pages.values())
         for canary in (TEXT_CANARY, CLAIM_CANARY, REFLECTION_CANARY, CHALLENGE_CANARY):
             assert_canary_absent(pages, canary)
+
+
+def test_the_plan_asks_a_self_assessment_before_and_after_and_the_dashboard_compares(world):
+    world.org.min_group_size = 3
+    world.org.save()
+    sponsor = as_user(world.sponsor)
+    base = f"/o/acme/programmes/{world.programme.pk}/"
+    saved = sponsor.post(
+        base + "surveys/",
+        {
+            "climate_every_weeks": "8",
+            "answer_days": "10",
+            "evaluate_meetings": "on",
+            "self_assessment": "I coach rather than tell\nI ask before I advise\n",
+        },
+        follow=True,
+    )
+    assert "The survey plan is saved" in said(saved)
+    refused = sponsor.post(base + "surveys/", {"climate_every_weeks": "99", "answer_days": "1"})
+    assert refused.status_code == 200 and surveys.plan_of(world.programme).answer_days == 10
+    today = world.org.today()
+    Programme.objects.filter(pk=world.programme.pk).update(
+        starts_on=today, ends_on=today + timedelta(days=120)
+    )
+    world.programme.refresh_from_db()
+    assert surveys.open_due(now=timezone.now() + timedelta(hours=1)) == 2  # climate and before
+    before = Survey.objects.get(kind=Survey.Kind.SELF_BEFORE)
+    assert before.items == ["I coach rather than tell", "I ask before I advise"]
+    people = [*everyone(world), *members(world, 1)]
+    for person in people:
+        surveys.answer(survey=before, participant=person, scores={0: 2, 1: 3})
+    with pytest.raises(ValidationError):  # a 5-point scale
+        surveys.answer(survey=climate_survey(world), participant=people[0], scores={0: 9})
+    after = Survey.objects.create(
+        learning_set=world.set_a,
+        kind=Survey.Kind.SELF_AFTER,
+        items=before.items,
+        opens_at=timezone.now() - timedelta(days=1),
+        closes_at=timezone.now() + timedelta(days=1),
+        key="self-after",
+    )
+    for person in people:
+        surveys.answer(survey=after, participant=person, scores={0: 4, 1: 3})
+    close(before)
+    close(after)
+    page = said(sponsor.get(base + "dashboard/"))
+    assert "I coach rather than tell: 3.0 out of 5 overall; it rose, from 2.0 in before" in page
+    assert "I ask before I advise: 3.0 out of 5 overall; it held steady" in page
