@@ -397,7 +397,7 @@ def _load_evidence(programme: Programme, demo: DemoProgramme) -> None:
                 items=surveys.items_of(Survey.Kind.CLIMATE, plan),
                 opens_at=opens,
                 closes_at=opens + window,
-                key=f"{learning_set.pk}:{Survey.Kind.CLIMATE}:{n}",
+                key=f"{learning_set.pk}:{Survey.Kind.CLIMATE}:{opens:%Y%m%d}",
             )
             if survey.closes_at > now or n >= len(demo.climate):
                 continue  # open now: left for the members to answer

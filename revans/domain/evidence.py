@@ -1,21 +1,25 @@
 """Dashboard series that cannot single anyone out: a figure per period (a month, a survey
-round) with the programme's total beside it, as a sponsor may see them.
+round), as a sponsor may see them, over time as well as on one day.
 
 Each row is one observation (an attendance mark, an action due, an anonymous answer) with the
 people it is drawn from and a value (1 or 0 for a rate; a score for a mean). Per period the
-values are summed and passed to `privacy.table` with the overall sum as its total, so a hidden
-period cannot be worked out from the total and the periods shown (the subtraction a published
-total invites). A rate or mean is shown only beside a sum that may be shown.
+values are summed; a period is shown only when it is over (its figure will not move again, so
+two dashboards a day apart cannot be subtracted to find one person's part) and only when it is
+drawn from at least k people. The whole ("all") is the sum of the periods shown and nothing
+else: it tells nothing the shown periods do not, so no hidden period can be worked out from it,
+today or later.
 
 Pure: rows in; cells with their rates or means out.
 """
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from . import privacy
+
+UNDER_WAY = "still under way: shown once it is over, so that it never moves afterwards"
 
 
 @dataclass(frozen=True)
@@ -46,11 +50,11 @@ def row(period: str, who: Iterable[Hashable], value: Decimal | float) -> Row:
     return Row(period, frozenset(who), Decimal(str(value) if isinstance(value, float) else value))
 
 
-def series(rows: Iterable[Row], k: int, order: Iterable[str] = ()) -> tuple[list[Point], Point]:
-    """Each period's sum and mean against the total of all periods; periods in `order` first
-    (then as they came)."""
-    total_value, count = Decimal(0), 0
-    total_who: set[Hashable] = set()
+def series(
+    rows: Iterable[Row], k: int, order: Iterable[str] = (), under_way: Collection[str] = ()
+) -> tuple[list[Point], Point]:
+    """Each period's sum and mean, periods in `order` first (then as they came); periods in
+    `under_way` are not shown yet. The whole is of the periods shown."""
     value: dict[str, Decimal] = defaultdict(Decimal)
     who: dict[str, set[Hashable]] = defaultdict(set)
     counts: dict[str, int] = defaultdict(int)
@@ -58,13 +62,20 @@ def series(rows: Iterable[Row], k: int, order: Iterable[str] = ()) -> tuple[list
         value[r.period] += r.value
         who[r.period] |= r.who
         counts[r.period] += 1
-        total_value += r.value
-        total_who |= r.who
-        count += 1
+    order = list(order)
     periods = [p for p in order if p in value] + [p for p in value if p not in set(order)]
-    cells = {p: privacy.Figure(value[p], frozenset(who[p])) for p in periods}
-    shown, total = privacy.table(cells, privacy.Figure(total_value, frozenset(total_who)), k)
-    return (
-        [Point(p, shown[p], counts[p]) for p in periods],
-        Point("all", total or privacy.Hidden(privacy.SMALL), count),
+    points = []
+    for p in periods:
+        if p in under_way:
+            cell: privacy.Cell = privacy.Hidden(UNDER_WAY)
+        else:
+            cell = privacy.single(privacy.Figure(value[p], frozenset(who[p])), k)
+        points.append(Point(p, cell, counts[p] if not cell.hidden else 0))
+    shown = [p for p in points if not p.cell.hidden]
+    people = frozenset().union(*(who[p.period] for p in shown))
+    total: privacy.Cell = (
+        privacy.Shown(sum((value[p.period] for p in shown), Decimal(0)), len(people))
+        if shown
+        else privacy.Hidden(privacy.SMALL.format(k=privacy.floor(k)))
     )
+    return points, Point("all shown", total, sum(p.count for p in shown))

@@ -41,10 +41,9 @@ def series_svg(s: Series) -> bytes:
     else:
         axes.text(0.5, 0.5, "Nothing to show yet", ha="center", va="center", color=MUTED)
         axes.set_xticks([])
-    if not s.sums:
-        axes.set_ylim(0, 100 if s.percent else 7 if "1 to 7" in s.measure else 5)
+    axes.set_ylim(0, 100 if s.percent else 7 if "1 to 7" in s.measure else 5)
     scale = "1 to 7" if "1 to 7" in s.measure else "1 to 5"
-    axis = s.measure.split(",")[0] if s.sums else "%" if s.percent else f"mean, {scale}"
+    axis = "%" if s.percent else f"mean, {scale}"
     axes.set_ylabel(axis, fontsize=8)
     axes.set_title(s.title, fontsize=10, color=INK, loc="left")
     return _svg(figure)

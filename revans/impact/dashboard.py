@@ -3,10 +3,12 @@ engagement, climate, session evaluation, self-assessment, career outcomes agains
 and the ROI. Every figure carries the people it is drawn from and passes `revans.domain.privacy`
 (through `revans.domain.evidence` for series against a total). No text anyone wrote is read here.
 
-Survey answers are grouped by period (a climate round, the month of a meeting) and a period is
-used only once every survey in it has closed: a figure appears whole, never growing answer by
-answer or set by set, so watching it change tells nothing about one set's answers. Each period
-then passes the same k rule as every other figure.
+A period (a month, a climate round, before and after) is shown only when it is over, so a
+figure never moves once shown and two dashboards days apart cannot be subtracted to find one
+person's part; the "all" row is only of the periods shown. Survey answers count by period and a
+period is over once every survey in it has closed (and, for meetings' evaluations, its month has
+ended); the people behind an answer are its survey's respondents (from the receipts, never tied
+to an answer), so one person answering twice in a month is not counted as two.
 """
 
 from bisect import bisect_left
@@ -19,13 +21,12 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from revans.domain import climate, privacy
-from revans.domain.evidence import Point, Row, row, series
-from revans.domain.roi import Outcome
+from revans.domain.evidence import UNDER_WAY, Point, Row, row, series
 from revans.learning.models import Action, Challenge, ReportBack
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import FacilitationMode, FacilitationPeriod, Programme, SetMembership
 
-from .models import Answer, Baseline, BenefitClaim, CareerOutcome, Survey
+from .models import Answer, Baseline, CareerOutcome, Receipt, Survey
 from .selectors import Roi, roi
 
 FOLLOWED = (ReportBack.Outcome.DONE, ReportBack.Outcome.PARTLY)
@@ -42,11 +43,8 @@ class Series:
     points: list[Point]
     total: Point
     summary: str = ""
-    sums: bool = False  # each point is a sum (money), not a rate or a mean
 
     def value(self, point: Point) -> Decimal | None:
-        if self.sums:
-            return None if point.cell.hidden else Decimal(point.cell.value)  # type: ignore[union-attr]
         found = point.mean
         if found is None:
             return None
@@ -64,8 +62,6 @@ class Series:
         }
 
     def format(self, value: Decimal) -> str:
-        if self.sums:
-            return f"{value:,.2f}"
         return f"{value:.0f} %" if self.percent else f"{value:.2f}"
 
     @property
@@ -107,7 +103,6 @@ class Dashboard:
     self_assessment: list[Series]
     outcomes: list[OutcomeLine]
     roi: Roi
-    benefits: Series
     charts: list[Series] = field(default_factory=list)
 
     @property
@@ -121,7 +116,6 @@ class Dashboard:
             self.usefulness,
             self.recommend,
             *self.self_assessment,
-            self.benefits,
         ]
 
 
@@ -134,13 +128,15 @@ def _month(moment: datetime | date, zone: ZoneInfo | None = None) -> str:
 def _trend(s: Series, unit: str) -> str:
     shown = s.shown
     total = s.value(s.total)
-    if not s.total.count:
+    if not s.points:
         return f"{s.title}: nothing recorded yet."
     if total is None:
+        if all(getattr(p.cell, "reason", "") == UNDER_WAY for p in s.points):
+            return f"{s.title}: shown once the period under way is over."
         return f"Too few people to show {s.title.lower()} without singling someone out."
     whole = f"{total:.0f} %" if s.percent else f"{total:.1f}{unit}"
     if len(shown) < 2:
-        return f"{s.title}: {whole} over the programme so far."
+        return f"{s.title}: {whole} in the periods shown."
     (first, a), (last, b) = shown[0], shown[-1]
 
     def fmt(value: Decimal) -> str:
@@ -161,8 +157,10 @@ def _series(
     percent: bool,
     unit: str = "",
     order: list[str] | None = None,
+    under_way: set[str] | frozenset[str] = frozenset(),
 ) -> Series:
-    points, total = series(rows, k, order=order or sorted({r.period for r in rows}))
+    periods = order or sorted({r.period for r in rows})
+    points, total = series(rows, k, order=periods, under_way=under_way)
     found = Series(name, title, measure, percent, points, total)
     found.summary = _trend(found, unit)
     return found
@@ -198,7 +196,8 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
     for meeting in meetings:
         days[meeting.learning_set_id].append(meeting.starts_at.astimezone(zone).date())
     today = now.astimezone(zone).date()
-    follow = []
+    this_month = _month(today)
+    follow, undecided = [], set()
     actions = Action.objects.filter(
         challenge__learning_set__programme=programme, due_on__lt=today
     ).values_list(
@@ -217,12 +216,16 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
         told = told_at.astimezone(zone).date() if told_at else None
         on_time = told is not None and (by is None or told <= by)
         follow.append(row(_month(due), [owner], outcome in FOLLOWED and on_time))
+        if by is None or by >= today:  # its next meeting is still to come: not yet decided
+            undecided.add(_month(due))
 
+    # Where the challenges stand now (one figure: a challenge's status moves at any time, so a
+    # breakdown by month would move person by person).
     resolved = [
-        row(_month(since), [owner], status == Challenge.Status.RESOLVED)
-        for since, owner, status in Challenge.objects.filter(
+        row("now", [owner], status == Challenge.Status.RESOLVED)
+        for owner, status in Challenge.objects.filter(
             learning_set__programme=programme
-        ).values_list("created_at", "owner_id", "status")
+        ).values_list("owner_id", "status")
     ]
     periods: dict[int, list[FacilitationPeriod]] = defaultdict(list)
     for period in FacilitationPeriod.objects.filter(learning_set__programme=programme).order_by(
@@ -242,8 +245,17 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
                 mode == FacilitationMode.SELF_FACILITATING,
             )
         )
+    current = {r.period for r in [*attendance, *follow, *modes] if r.period >= this_month}
     return [
-        _series("attendance", "Attendance", "% of members present", attendance, k, percent=True),
+        _series(
+            "attendance",
+            "Attendance",
+            "% of members present",
+            attendance,
+            k,
+            percent=True,
+            under_way=current,
+        ),
         _series(
             "follow-through",
             "Action follow-through",
@@ -251,11 +263,12 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
             follow,
             k,
             percent=True,
+            under_way=current | undecided,
         ),
         _series(
             "resolved",
             "Challenges resolved",
-            "% of challenges resolved (by month brought)",
+            "% of challenges resolved, as they stand",
             resolved,
             k,
             percent=True,
@@ -267,72 +280,84 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
             modes,
             k,
             percent=True,
+            under_way=current,
         ),
     ]
 
 
 def _period(survey: Survey, zone: ZoneInfo) -> str:
+    """A climate round is known by the day it opened, an evaluation by its meeting's month."""
     if survey.kind == Survey.Kind.EVALUATION:
         return _month(survey.opens_at, zone)
     if survey.kind == Survey.Kind.CLIMATE:
-        return f"round {survey.round}"
+        return f"{survey.opens_at.astimezone(zone):%d %b %Y}"
     return "before" if survey.kind == Survey.Kind.SELF_BEFORE else "after"
 
 
-def complete_surveys(programme: Programme, now: datetime, zone: ZoneInfo) -> list[Survey]:
-    """The closed surveys of periods in which every survey has closed: the only answers used."""
-    found = list(Survey.objects.filter(learning_set__programme=programme).order_by("opens_at"))
+def _under_way(found: list[Survey], now: datetime, zone: ZoneInfo) -> set[tuple[str, str]]:
+    """(kind, period) of the periods not over: a survey still open, or a month still running
+    (a later meeting that month will bring its evaluation)."""
     waiting = {(s.kind, _period(s, zone)) for s in found if s.closes_at > now}
-    return [s for s in found if (s.kind, _period(s, zone)) not in waiting]
+    waiting.add((Survey.Kind.EVALUATION, _month(now, zone)))
+    return waiting
 
 
 @dataclass(frozen=True)
 class _Answer:
-    pk: object
     scores: dict[int, int]
     recommend: bool | None
 
 
 def _answers(surveys: list[Survey]) -> dict[int, list[_Answer]]:
     found: dict[int, list[_Answer]] = defaultdict(list)
-    rows = Answer.objects.filter(survey__in=surveys).values_list(
-        "survey_id", "id", "scores", "recommend"
-    )
-    for survey, pk, scores, recommend in rows.order_by("id"):
-        found[survey].append(_Answer(pk, {int(i): int(v) for i, v in scores.items()}, recommend))
+    rows = Answer.objects.filter(survey__in=surveys).values_list("survey_id", "scores", "recommend")
+    for survey, scores, recommend in rows.order_by("id"):
+        found[survey].append(_Answer({int(i): int(v) for i, v in scores.items()}, recommend))
     return found
+
+
+def _respondents(surveys: list[Survey]) -> dict[int, frozenset[int]]:
+    """Who answered each survey (from the receipts): the people behind its answers, together."""
+    found: dict[int, set[int]] = defaultdict(set)
+    for survey, person in Receipt.objects.filter(survey__in=surveys).values_list(
+        "survey_id", "participant_id"
+    ):
+        found[survey].add(person)
+    return {pk: frozenset(people) for pk, people in found.items()}
 
 
 def _surveys(
     programme: Programme, k: int, now: datetime, zone: ZoneInfo
 ) -> tuple[Series, Series, Series, list[Series]]:
     Kind = Survey.Kind
-    closed = complete_surveys(programme, now, zone)
-    answers = _answers(closed)
-    rounds = sorted({s.round for s in closed if s.kind == Kind.CLIMATE})
-    opened = {s.round: s.opens_at.astimezone(zone) for s in closed if s.kind == Kind.CLIMATE}
-    label = {n: f"Round {i + 1} ({opened[n]:%b %Y})" for i, n in enumerate(rounds)}
+    found = list(Survey.objects.filter(learning_set__programme=programme).order_by("opens_at"))
+    waiting = _under_way(found, now, zone)
+    closed = [s for s in found if s.closes_at <= now]
+    answers, behind = _answers(closed), _respondents(closed)
     climate_rows, useful, recommend = [], [], []
-    before_after: dict[int, list[Row]] = defaultdict(list)
-    items: list[str] = []
+    before_after: dict[str, list[Row]] = defaultdict(list)
+    items: list[str] = []  # the self-assessment's items, in the order first asked
     for survey in closed:
+        period = _period(survey, zone)
+        who = behind.get(survey.pk, frozenset())
         for answer in answers[survey.pk]:
             scores = answer.scores
             if survey.kind == Kind.CLIMATE:
                 score = climate.member_score(scores)
                 if score is not None:
-                    climate_rows.append(row(label[survey.round], [answer.pk], round(score, 4)))
+                    climate_rows.append(row(period, who, round(score, 4)))
             elif survey.kind == Kind.EVALUATION:
-                month = _month(survey.opens_at, zone)
                 if (value := climate.mean(scores)) is not None:
-                    useful.append(row(month, [answer.pk], round(value, 4)))
+                    useful.append(row(period, who, round(value, 4)))
                 if answer.recommend is not None:
-                    recommend.append(row(month, [answer.pk], answer.recommend))
-            else:
-                items = items or list(survey.items)
-                when = "before" if survey.kind == Kind.SELF_BEFORE else "after"
+                    recommend.append(row(period, who, answer.recommend))
+            else:  # items are matched by their words: an item reworded is another item
                 for item, value in scores.items():
-                    before_after[item].append(row(when, [answer.pk], value))
+                    if item < len(survey.items):
+                        text = survey.items[item]
+                        items += [] if text in items else [text]
+                        before_after[text].append(row(period, who, value))
+    rounds = [_period(s, zone) for s in found if s.kind == Kind.CLIMATE]
     climate_series = _series(
         "climate",
         "Psychological safety",
@@ -341,15 +366,19 @@ def _surveys(
         k,
         percent=False,
         unit=" out of 7",
-        order=[label[n] for n in rounds],
+        order=list(dict.fromkeys(rounds)),
+        under_way={p for kind, p in waiting if kind == Kind.CLIMATE},
     )
     self_series = []
-    for item, rows in sorted(before_after.items()):
-        points, total = series(rows, k, order=["before", "after"])
-        text = items[item] if item < len(items) else f"Item {item + 1}"
-        s = Series(f"self-{item + 1}", text, "mean, 1 to 5", False, points, total)
+    self_waiting = {p for kind, p in waiting if kind in (Kind.SELF_BEFORE, Kind.SELF_AFTER)}
+    for n, text in enumerate(items):
+        points, total = series(
+            before_after[text], k, order=["before", "after"], under_way=self_waiting
+        )
+        s = Series(f"self-{n + 1}", text, "mean, 1 to 5", False, points, total)
         s.summary = _trend(s, " out of 5")
         self_series.append(s)
+    months = {p for kind, p in waiting if kind == Kind.EVALUATION}
     return (
         climate_series,
         _series(
@@ -360,6 +389,7 @@ def _surveys(
             k,
             percent=False,
             unit=" out of 5",
+            under_way=months,
         ),
         _series(
             "recommend",
@@ -368,6 +398,7 @@ def _surveys(
             recommend,
             k,
             percent=True,
+            under_way=months,
         ),
         self_series,
     )
@@ -414,41 +445,6 @@ def _outcomes(programme: Programme, people: frozenset[int], k: int) -> list[Outc
     return lines
 
 
-def _benefits(programme: Programme, found: Roi, k: int, zone: ZoneInfo) -> Series:
-    """The adjusted benefits by the month their claims were verified, against the benefits."""
-    lines = found.report.lines
-    counted = {line.claim.ref: line.adjusted for line in lines if line.outcome == Outcome.COUNTED}
-    rows = [
-        row(_month(decided or made, zone), [owner], counted[pk])
-        for pk, owner, decided, made in BenefitClaim.objects.filter(pk__in=counted).values_list(
-            "pk", "owner_id", "decided_at", "created_at"
-        )
-    ]
-    points, total = series(rows, k, order=sorted({r.period for r in rows}))
-    s = Series(
-        "benefits",
-        "Adjusted benefits",
-        f"{programme.currency}, by the month the claim was verified",
-        False,
-        points,
-        total,
-        sums=True,
-    )
-    if not rows:
-        s.summary = "Adjusted benefits: no verified claim counts yet."
-    elif total.cell.hidden:
-        s.summary = "Too few people have verified claims to show the benefits month by month."
-    else:
-        shown = [p for p in points if not p.cell.hidden]
-        s.summary = (
-            f"Adjusted benefits: {programme.currency} {s.format(Decimal(total.cell.value))} "  # type: ignore[union-attr]
-            f"so far, verified over {len(points)} month{'s' if len(points) > 1 else ''}"
-            + ("" if len(shown) == len(points) else " (some months hidden: too few people)")
-            + "."
-        )
-    return s
-
-
 def dashboard(programme: Programme, now: datetime | None = None) -> Dashboard:
     now = now or timezone.now()
     k = programme.organisation.min_group_size
@@ -475,7 +471,6 @@ def dashboard(programme: Programme, now: datetime | None = None) -> Dashboard:
         self_assessment=self_series,
         outcomes=_outcomes(programme, people, k),
         roi=money,
-        benefits=_benefits(programme, money, k, zone),
     )
-    found.charts = [attendance, follow, modes, climate_series, usefulness, found.benefits]
+    found.charts = [attendance, follow, modes, climate_series, usefulness]
     return found

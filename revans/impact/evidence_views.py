@@ -209,7 +209,6 @@ CHARTS = {
     "self-facilitating",
     "climate",
     "usefulness",
-    "benefits",
     "outcomes",
 }
 
@@ -260,6 +259,8 @@ def csv_rows(found: Dashboard) -> list[list[str]]:
         rows.append([line.label, "% (95 % interval)", "programme", interval(line.rate), "", ""])
         rows.append([line.label, "% (95 % interval)", "baseline", interval(line.baseline), "", ""])
         rows.append([line.label, "compared", "", "", "", line.sentence])
+    value, note = shown(found.participants)
+    rows.append(["Participants", "people in the programme's sets", "programme", value, "", note])
     roi = found.roi
     for label, measure, cell in (
         ("Adjusted benefits, first year", roi.currency, roi.benefits),

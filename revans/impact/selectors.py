@@ -399,9 +399,10 @@ def survey_result(survey: Survey, *, reads_text: bool, now: datetime | None = No
         given = [s[n] for s in scores if n in s]
         if survey.kind == Survey.Kind.CLIMATE:
             given = [climate.scored(n, v) for v in given]
-        found.items.append((text, sum(given) / len(given) if given else None))
+        # An item fewer than k answered is not shown: it could be one person's answer.
+        found.items.append((text, sum(given) / len(given) if len(given) >= k else None))
     votes = [a.recommend for a in answers if a.recommend is not None]
-    found.recommend = 100 * sum(votes) / len(votes) if votes else None
+    found.recommend = 100 * sum(votes) / len(votes) if len(votes) >= k else None
     if reads_text:
         found.texts = sorted(a.text for a in answers if a.text)
     return found

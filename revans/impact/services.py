@@ -374,6 +374,13 @@ def baseline_save(
         period,
         group,
     )
-    baseline.full_clean()
-    baseline.save()
+    baseline.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            baseline.save()
+    except IntegrityError:  # saved by another request a moment ago: this one applies over it
+        Baseline.objects.filter(programme=programme, kind=kind).update(
+            people=people, events=events, period=period, group=group
+        )
+        baseline = Baseline.objects.get(programme=programme, kind=kind)
     return baseline

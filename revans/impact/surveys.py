@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -48,8 +48,13 @@ def plan_save(*, programme: Programme, **fields: object) -> SurveyPlan:
     plan = plan_of(programme)
     for name, value in fields.items():
         setattr(plan, name, value)
-    plan.full_clean()
-    plan.save()
+    plan.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:  # saved by another request a moment ago: this one applies over it
+        SurveyPlan.objects.filter(programme=programme).update(**fields)
+        plan = SurveyPlan.objects.get(programme=programme)
     return plan
 
 
@@ -85,7 +90,7 @@ def climate_rounds(programme: Programme, plan: SurveyPlan) -> list[date]:
         step = timedelta(weeks=plan.climate_every_weeks)
         while days[-1] + step < last:
             days.append(days[-1] + step)
-    if last > days[-1]:
+    if last >= days[-1] + timedelta(days=plan.answer_days):  # never two rounds open at once
         days.append(last)
     return days
 
@@ -100,6 +105,8 @@ def _wanted(programme: Programme, plan: SurveyPlan, now: datetime) -> list[Surve
         ).distinct()
     )
     dated: list[tuple[str, int, list[str], datetime]] = []
+    # A round is known by the day it opens (its key): a changed interval makes new rounds from
+    # then on, never a second survey for a round already asked.
     for n, day in enumerate(climate_rounds(programme, plan)):
         dated.append((Kind.CLIMATE, n, items_of(Kind.CLIMATE, plan), _morning(day, zone)))
     if self_items(plan):
@@ -119,7 +126,7 @@ def _wanted(programme: Programme, plan: SurveyPlan, now: datetime) -> list[Surve
                         items=items,
                         opens_at=opens,
                         closes_at=opens + window,
-                        key=f"{learning_set.pk}:{kind}:{n}",
+                        key=f"{learning_set.pk}:{kind}:{opens:%Y%m%d}",
                     )
                 )
     if plan.evaluate_meetings:
@@ -171,18 +178,22 @@ def open_due(*, now: datetime) -> int:
     return made
 
 
-def invited(survey: Survey) -> list[User]:
-    """Who is asked: the set's current members with an active account (for an evaluation,
-    those marked present, when attendance was taken)."""
+def askable(survey: Survey) -> QuerySet[Participant]:
+    """Who may answer: the set's current members (for an evaluation, those marked present, when
+    attendance was taken: only who was there can say how useful it was)."""
     members = Participant.objects.filter(
-        set_memberships__learning_set_id=survey.learning_set_id,
-        set_memberships__left_on=None,
-        user__isnull=False,
+        set_memberships__learning_set_id=survey.learning_set_id, set_memberships__left_on=None
     )
     if survey.meeting_id is not None:
-        present = Attendance.objects.filter(meeting_id=survey.meeting_id)
-        if present.exists():
-            members = members.filter(pk__in=present.filter(present=True).values("participant_id"))
+        marks = Attendance.objects.filter(meeting_id=survey.meeting_id)
+        if marks.exists():
+            members = members.filter(pk__in=marks.filter(present=True).values("participant_id"))
+    return members
+
+
+def invited(survey: Survey) -> list[User]:
+    """Who is asked by email: those who may answer, with an active account."""
+    members = askable(survey).filter(user__isnull=False)
     organisation = survey.learning_set.programme.organisation_id
     return list(
         User.objects.filter(
@@ -209,16 +220,24 @@ def _notify(survey: Survey, kind: str, users: list[User]) -> int:
 
 
 def remind_due(*, now: datetime) -> int:
-    """A reminder, shortly before a survey closes, to each invited person who has not answered."""
+    """A reminder, shortly before a survey closes (and not before half its time has passed), to
+    each person who was invited and has not answered."""
     closing = Survey.objects.filter(
         opens_at__lte=now, closes_at__gt=now, closes_at__lte=now + REMIND_BEFORE
     ).select_related("learning_set__programme")
     made = 0
     for survey in closing:
+        if now < survey.opens_at + (survey.closes_at - survey.opens_at) / 2:
+            continue
         answered = set(
             Receipt.objects.filter(survey=survey).values_list("participant__user_id", flat=True)
         )
-        waiting = [user for user in invited(survey) if user.pk not in answered]
+        asked = set(
+            SurveyNotice.objects.filter(
+                survey=survey, kind=SurveyNotice.Kind.INVITATION
+            ).values_list("user_id", flat=True)
+        )
+        waiting = [u for u in invited(survey) if u.pk in asked and u.pk not in answered]
         made += _notify(survey, SurveyNotice.Kind.REMINDER, waiting)
     return made
 
@@ -316,7 +335,16 @@ def answer(
         raise ValidationError(str(error)) from None
     if survey.kind != Kind.EVALUATION and (recommend is not None or text):
         raise ValidationError(_("This survey asks only the items on the scale."))
+    if not askable(survey).filter(pk=participant.pk).exists():
+        raise ValidationError(
+            _("Only those at the meeting evaluate it.")
+            if survey.meeting_id
+            else _("Only the set's members answer its surveys.")
+        )
     with transaction.atomic():
+        # One answer at a time per survey: the rewrite below reads every answer, and two at
+        # once would each rewrite without the other's.
+        Survey.objects.select_for_update().filter(pk=survey.pk).first()
         try:
             with transaction.atomic():
                 Receipt.objects.create(survey=survey, participant=participant)
@@ -342,7 +370,7 @@ def answer(
 
 def open_for(participant_ids: list[int], now: datetime) -> list[Survey]:
     """The open surveys these pool entries may still answer (for a member's home page)."""
-    return list(
+    found = (
         Survey.objects.filter(
             learning_set__memberships__participant_id__in=participant_ids,
             learning_set__memberships__left_on=None,
@@ -354,3 +382,4 @@ def open_for(participant_ids: list[int], now: datetime) -> list[Survey]:
         .distinct()
         .order_by("closes_at")
     )
+    return [s for s in found if askable(s).filter(pk__in=participant_ids).exists()]

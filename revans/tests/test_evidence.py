@@ -5,6 +5,7 @@ sponsor's dashboard with its charts and CSV, and the board's PDF built in the ba
 import io
 import uuid
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 from django.core import mail
@@ -372,14 +373,20 @@ def test_a_round_counts_only_when_every_set_s_survey_of_it_has_closed(world):
     members(world, 3)
     b_people = members(world, 5, learning_set=world.set_b)
     answered_rounds(world, [4])
+    a_round = Survey.objects.get(learning_set=world.set_a)
     open_b = climate_survey(world, learning_set=world.set_b, round_=0)
+    Survey.objects.filter(pk=open_b.pk).update(opens_at=a_round.opens_at)  # the same round
+    open_b.refresh_from_db()
     for person in b_people:
         surveys.answer(survey=open_b, participant=person, scores=all_agree(2))
-    page = said(as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/dashboard/"))
-    assert "Psychological safety: nothing recorded yet" in page
-    close(open_b)
-    page = said(as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/dashboard/"))
-    assert "Psychological safety: nothing recorded yet" not in page
+    url = f"/o/acme/programmes/{world.programme.pk}/dashboard/"
+    page = said(as_user(world.sponsor).get(url))
+    assert "Psychological safety: shown once the period under way is over" in page
+    assert "4.00" not in page  # set A's round alone: not shown while B's survey of it is open
+    Survey.objects.filter(pk=open_b.pk).update(closes_at=timezone.now() - timedelta(days=1))
+    page = said(as_user(world.sponsor).get(url))
+    both = (5 * 4 + 5 * (4 * 2 + 3 * 6) / 7) / 10  # A: all 4s; B: all 2s, items 1, 3, 5 turned
+    assert f"Psychological safety: {both:.1f} out of 7 in the periods shown." in page
 
 
 def test_small_programmes_show_no_figure_drawn_from_fewer_than_k(world):
@@ -580,3 +587,67 @@ def test_the_plan_asks_a_self_assessment_before_and_after_and_the_dashboard_comp
     page = said(sponsor.get(base + "dashboard/"))
     assert "I coach rather than tell: 3.0 out of 5 overall; it rose, from 2.0 in before" in page
     assert "I ask before I advise: 3.0 out of 5 overall; it held steady" in page
+
+
+def test_only_those_at_the_meeting_evaluate_it_and_a_new_interval_asks_no_round_twice(world):
+    meeting = Meeting.objects.create(
+        learning_set=world.set_a,
+        starts_at=timezone.now() - timedelta(hours=3),
+        ends_at=timezone.now() - timedelta(hours=1),
+        time_zone="Europe/London",
+    )
+    pat, quinn = everyone(world)
+    Attendance.objects.create(meeting=meeting, participant=pat, present=True)
+    Attendance.objects.create(meeting=meeting, participant=quinn, present=False)
+    today = world.org.today()
+    Programme.objects.filter(pk=world.programme.pk).update(
+        starts_on=today, ends_on=today + timedelta(days=200)
+    )
+    now = timezone.now() + timedelta(hours=1)
+    surveys.open_due(now=now)
+    evaluation = Survey.objects.get(kind=Survey.Kind.EVALUATION)
+    with pytest.raises(ValidationError, match="Only those at the meeting"):
+        surveys.answer(survey=evaluation, participant=quinn, scores={0: 1}, now=now)
+    assert evaluation not in surveys.open_for([quinn.pk], now)
+    assert evaluation in surveys.open_for([pat.pk], now)
+    # Quinn was never invited to it, so is never reminded of it either.
+    late = evaluation.closes_at - timedelta(days=1)
+    surveys.remind_due(now=late)
+    assert not SurveyNotice.objects.filter(survey=evaluation, user=world.participant2).exists()
+    # No reminder before half the time to answer has passed, so never with the invitation.
+    assert surveys.remind_due(now=evaluation.opens_at + timedelta(days=1)) == 0
+    plan = surveys.plan_save(programme=world.programme, answer_days=2, climate_every_weeks=4)
+    assert plan.climate_every_weeks == 4
+    assert surveys.open_due(now=now) == 0  # the first round is the same day: asked once
+    assert Survey.objects.filter(kind=Survey.Kind.CLIMATE).count() == 1
+    rounds = surveys.climate_rounds(world.programme, plan)
+    assert all(b - a >= timedelta(days=2) for a, b in pairwise(rounds))
+
+
+def test_a_set_s_result_hides_an_item_fewer_than_k_answered(world):
+    world.org.min_group_size = 3
+    world.org.save()
+    people = [*everyone(world), *members(world, 1)]
+    survey = climate_survey(world)
+    surveys.answer(survey=survey, participant=people[0], scores={0: 7, 1: 7})
+    for person in people[1:]:
+        surveys.answer(survey=survey, participant=person, scores={1: 5})
+    close(survey)
+    page = said(as_user(world.participant).get(f"/o/acme/surveys/{survey.pk}/"))
+    assert "not shown: too few answered it" in page  # item 1: one answer, Pat's 7 (as 1)
+    assert "5.7" in page  # item 2: (7 + 5 + 5) / 3
+
+
+def test_the_month_under_way_is_not_shown_until_it_is_over(world):
+    people = [*everyone(world), *members(world, 4)]
+    meeting = Meeting.objects.create(
+        learning_set=world.set_a,
+        starts_at=timezone.now() - timedelta(minutes=90),
+        ends_at=timezone.now() - timedelta(minutes=30),
+        time_zone="Europe/London",
+    )
+    for person in people:
+        Attendance.objects.create(meeting=meeting, participant=person, present=True)
+    page = said(as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/dashboard/"))
+    assert "Attendance: shown once the period under way is over." in page
+    assert "100 %" not in page
