@@ -412,3 +412,177 @@ def iterate(
             assign[:] = saved
             rebuild(d, weight, adj_ptr, adj, assign, m, size, gain, clash)
     return best_value, clock, stale, done
+
+
+@njit(cache=True)
+def _group_values(d, assign, m, alive):
+    """The within-group diversity of each group, counting only elements still `alive`."""
+    n = assign.shape[0]
+    value = np.zeros(m)
+    for i in range(n):
+        if alive[i]:
+            for j in range(i + 1, n):
+                if alive[j] and assign[i] == assign[j]:
+                    value[assign[i]] += d[i, j]
+    return value
+
+
+@njit(cache=True)
+def crossover(d, weight, movable, lo, hi, adj_ptr, adj, first, second, child, size, gain, clash):
+    """A child of two groupings that inherits their best groups whole: in turn (each time from
+    one parent or the other at random) the parent's most diverse group, of the people not yet
+    placed, goes into a free set of the child that can hold it (its own set when it holds
+    pinned people, whose place is fixed). The people left are placed at random where they fit,
+    sets below their lower bound first. Returns False when the rules left someone nowhere to go
+    (the caller keeps the parent)."""
+    n = first.shape[0]
+    m = lo.shape[0]
+    child[:] = -1
+    alive = np.ones(n, dtype=np.bool_)
+    free = np.ones(m, dtype=np.bool_)
+    size[:] = 0
+    for _ in range(m):
+        parent = first if np.random.random() < 0.5 else second
+        value = _group_values(d, parent, m, alive)
+        g = -1
+        top = -np.inf
+        for h in range(m):
+            count = 0
+            for i in range(n):
+                if alive[i] and parent[i] == h:
+                    count += weight[i]
+            if count > 0 and value[h] > top:
+                top = value[h]
+                g = h
+        if g < 0:
+            break
+        pinned = False
+        count = 0
+        for i in range(n):
+            if alive[i] and parent[i] == g:
+                count += weight[i]
+                if not movable[i]:
+                    pinned = True
+        target = -1
+        if pinned:
+            target = g if free[g] else -1
+        else:
+            seen = 0
+            for h in range(m):  # a free set that holds it, chosen at random
+                if free[h] and hi[h] >= count:
+                    seen += 1
+                    if np.random.randint(seen) == 0:
+                        target = h
+        if target < 0:
+            continue  # leave these people to be placed one by one
+        for i in range(n):
+            if alive[i] and parent[i] == g:
+                child[i] = target
+                alive[i] = False
+                size[target] += weight[i]
+        free[target] = False
+    # Pinned people not yet placed go to their own set; the rest where they fit.
+    for i in range(n):
+        if child[i] < 0 and not movable[i]:
+            child[i] = first[i]
+            size[first[i]] += weight[i]
+    order = np.random.permutation(n)
+    clash[:, :] = 0
+    for i in range(n):
+        if child[i] >= 0:
+            for k in range(adj_ptr[i], adj_ptr[i + 1]):
+                clash[adj[k], child[i]] += 1
+    # A set over its upper bound (only pinned people can cause it) cannot be helped: give up.
+    for g in range(m):
+        if size[g] > hi[g]:
+            return False
+    for pass_ in range(2):  # first to lower bounds, then anywhere with room
+        for a in range(n):
+            i = order[a]
+            if child[i] >= 0:
+                continue
+            best = -1
+            seen = 0
+            for g in range(m):
+                room = size[g] + weight[i] <= (lo[g] if pass_ == 0 else hi[g])
+                if room and clash[i, g] == 0:
+                    seen += 1
+                    if np.random.randint(seen) == 0:
+                        best = g
+            if best >= 0:
+                child[i] = best
+                size[best] += weight[i]
+                for k in range(adj_ptr[i], adj_ptr[i + 1]):
+                    clash[adj[k], best] += 1
+    for i in range(n):
+        # Someone with nowhere to go, or kept apart from someone their inherited set holds.
+        if child[i] < 0 or clash[i, child[i]] != 0:
+            return False
+    for g in range(m):
+        if size[g] < lo[g]:
+            return False
+    rebuild(d, weight, adj_ptr, adj, child, m, size, gain, clash)
+    return True
+
+
+@njit(cache=True)
+def reinsert(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash, times):
+    """A directed kick, `times` over: take from every set the person who adds least to it and
+    put them back one by one (in random order) where they add most, sets left below their
+    lower bound first."""
+    n = assign.shape[0]
+    m = lo.shape[0]
+    out = np.empty(m, dtype=np.int64)
+    saved = assign.copy()
+    for _ in range(times):
+        count = 0
+        for g in range(m):
+            worst = -1
+            low = np.inf
+            for i in range(n):
+                if assign[i] == g and movable[i] and gain[i, g] < low:
+                    low = gain[i, g]
+                    worst = i
+            if worst >= 0:
+                out[count] = worst
+                count += 1
+        # Take them out (moving to a placeholder keeps gains right: remove from their set).
+        for c in range(count):
+            i = out[c]
+            g = assign[i]
+            for k in range(n):
+                gain[k, g] -= d[k, i]
+            for k in range(adj_ptr[i], adj_ptr[i + 1]):
+                clash[adj[k], g] -= 1
+            size[g] -= weight[i]
+            assign[i] = -1
+        picks = np.random.permutation(count)
+        for c in range(count):
+            i = out[picks[c]]
+            best = -1
+            top = -np.inf
+            for g in range(m):
+                if size[g] + weight[i] > hi[g] or clash[i, g] != 0:
+                    continue
+                score = gain[i, g]
+                if size[g] < lo[g]:
+                    score += 1e12
+                if score > top:
+                    top = score
+                    best = g
+            if best < 0:  # the keep-apart rules left nowhere: undo the kick
+                assign[:] = saved
+                rebuild(d, weight, adj_ptr, adj, assign, m, size, gain, clash)
+                return False
+            assign[i] = best
+            for k in range(n):
+                gain[k, best] += d[k, i]
+            for k in range(adj_ptr[i], adj_ptr[i + 1]):
+                clash[adj[k], best] += 1
+            size[best] += weight[i]
+        for g in range(m):  # a heavy unit can leave a set short: then undo the kick
+            if size[g] < lo[g]:
+                assign[:] = saved
+                rebuild(d, weight, adj_ptr, adj, assign, m, size, gain, clash)
+                return False
+    return True

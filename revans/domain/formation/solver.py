@@ -5,14 +5,14 @@ Pure: NumPy arrays and dataclasses in, a Solution out. The search itself is in `
 """
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import kernel
 
-VERSION = "its-2"
+VERSION = "pop-1"
 NEVER = 1 << 60  # no limit, for the kernel's counts of rounds and steps
 
 
@@ -225,55 +225,25 @@ def solve(
                 "within the size limits. Remove some keep-apart rules, or add sets."
             ]
         )
-    # The search's fixed inputs, then its state: the grouping and the tabu list with its clock.
-    # The mean set size (in units) sets both the tabu tenure and the size of a kick.
-    floor = float(d.min()) if k else 0.0
-    common = (d, floor, weight, movable, lo, hi, adj_ptr, adj)
-    until = np.zeros((k, m), dtype=np.int64)
-    mean_size = max(2, round(k / m))
-    kernel.descend(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash)
-    best = assign.copy()
-    # The search runs in calls of `chunk` rounds (with max_rounds, so that the result depends only
-    # on the seed) or of `chunk` tabu steps (with a time limit: a round on thousands of people can
-    # take seconds). Between calls we check the clock, report progress and ask whether to stop.
-    clock = rounds = stale = 0
-    chunk = 1 if max_rounds is not None else 100
-    per_step = 0.0
-    deadline = started + seconds
-    while True:
-        now = time.perf_counter()
-        if now >= deadline or (max_rounds is not None and rounds >= max_rounds):
-            break
-        if should_stop is not None and should_stop():
-            break
-        if max_rounds is not None:
-            todo, stop = min(chunk, max_rounds - rounds), NEVER
-        else:  # never plan past the deadline
-            steps = chunk if not per_step else int((deadline - now) / per_step)
-            todo, stop = NEVER, clock + max(1, min(chunk, steps))
-        tick, before = time.perf_counter(), clock
-        value, clock, stale, done = kernel.iterate(
-            *common, assign, size, gain, clash, best,
-            todo, mean_size, SHIFTS, SLACK, PATIENCE, DEPTH, mean_size, until, clock, stale, stop,
+    budget = _Budget(started, seconds, max_rounds, should_stop)
+    if k <= POPULATION_UP_TO:
+        best, value = _population(
+            (d, weight, movable, lo, hi, adj_ptr, adj), (size, gain, clash), m, assign, start,
+            budget, progress, constant,
         )  # fmt: skip
-        rounds += done
-        spent = time.perf_counter() - tick
-        per_step = spent / max(1, clock - before)
-        # Aim for a few checks of the clock a second.
-        if spent < 0.1 and chunk < NEVER // 4:
-            chunk *= 2
-        elif spent > 0.4 and chunk > 1:
-            chunk //= 2
-        if progress is not None:
-            fraction = (time.perf_counter() - started) / seconds
-            if max_rounds:
-                fraction = max(fraction, rounds / max_rounds)
-            progress(min(1.0, fraction), value + constant)
+    else:
+        best, value = _iterated(
+            (d, weight, movable, lo, hi, adj_ptr, adj), (size, gain, clash), m, assign,
+            budget, progress, constant,
+        )  # fmt: skip
+    rounds = budget.rounds
     groups: list[list[int]] = [[] for _ in range(m)]
     for u, group_index in enumerate(best.tolist()):
         groups[group_index].extend(units.members[u])
     for group in groups:
         group.sort()
+    if progress is not None:
+        progress(1.0, value + constant)
     return Solution(
         groups=groups,
         objective=float(kernel.objective(d, best)) + constant,
@@ -283,11 +253,240 @@ def solve(
     )
 
 
-# Chosen on MDGPLIB's instances (benchmarks/README.md): each tabu search stops after 100 steps
-# without a new best; one round in ten (where sizes may vary) kicks by shifting people between
-# two sets; explore results within 0.8 % of the best, and go back to the best after 1,000 rounds
-# without a new one.
-DEPTH = 100
+type Inputs = tuple[np.ndarray, ...]
+type Progress = Callable[[float, float], None] | None
+
+
+def _population(
+    common: Inputs, state: Inputs, m: int, assign: np.ndarray, start: np.ndarray,
+    budget: "_Budget", progress: Progress, constant: float,
+) -> tuple[np.ndarray, float]:  # fmt: skip
+    """The population search (up to POPULATION_UP_TO people): see `_Population`."""
+    search = _Population(common, state, m, seed_grouping=assign, start=start)
+    last_report = 0.0
+    for _round in search.run(budget):
+        budget.rounds += 1
+        now = time.perf_counter()
+        if progress is not None and now - last_report > 0.25:  # a few reports a second
+            last_report = now
+            progress(budget.fraction(), search.best_value + constant)
+    return search.best, search.best_value
+
+
+def _iterated(
+    common: Inputs, state: Inputs, m: int, assign: np.ndarray,
+    budget: "_Budget", progress: Progress, constant: float,
+) -> tuple[np.ndarray, float]:  # fmt: skip
+    """Iterated tabu search from one grouping, for large problems: there one descent takes
+    seconds, too slow to keep a population, and the search must stop between tabu steps to
+    keep to its time. It runs in calls of `chunk` rounds (with a round limit, so that the
+    result depends only on the seed) or of `chunk` tabu steps (with a time limit); between
+    calls it checks the clock, reports progress and asks whether to stop."""
+    d, weight, movable, lo, hi, adj_ptr, adj = common
+    size, gain, clash = state
+    k = assign.shape[0]
+    floor = float(d.min()) if k else 0.0
+    until = np.zeros((k, m), dtype=np.int64)
+    mean_size = max(2, round(k / m))
+    kernel.descend(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash)
+    best = assign.copy()
+    value = float(kernel.objective(d, best))
+    clock = stale = 0
+    chunk = 1 if budget.max_rounds is not None else 100
+    per_step = 0.0
+    deadline = budget.started + budget.seconds
+    while budget.going():
+        now = time.perf_counter()
+        if budget.max_rounds is not None:
+            todo, stop = min(chunk, budget.max_rounds - budget.rounds), NEVER
+        else:  # never plan past the deadline
+            steps = chunk if not per_step else int((deadline - now) / per_step)
+            todo, stop = NEVER, clock + max(1, min(chunk, steps))
+        tick, before = time.perf_counter(), clock
+        value, clock, stale, done = kernel.iterate(
+            d, floor, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash, best,
+            todo, mean_size, SHIFTS, SLACK, PATIENCE, ITS_DEPTH, mean_size, until, clock, stale,
+            stop,
+        )  # fmt: skip
+        budget.rounds += done
+        spent = time.perf_counter() - tick
+        per_step = spent / max(1, clock - before)
+        # Aim for a few checks of the clock a second.
+        if spent < 0.1 and chunk < NEVER // 4:
+            chunk *= 2
+        elif spent > 0.4 and chunk > 1:
+            chunk //= 2
+        if progress is not None:
+            progress(budget.fraction(), value + constant)
+    return best, float(kernel.objective(d, best))
+
+
+@dataclass
+class _Budget:
+    """The search's time, its round limit (with one, the result depends only on the seed) and
+    the caller's cancel; `rounds` counts operations done."""
+
+    started: float
+    seconds: float
+    max_rounds: int | None
+    should_stop: Callable[[], bool] | None
+    rounds: int = 0
+
+    def going(self) -> bool:
+        if time.perf_counter() >= self.started + self.seconds:
+            return False
+        if self.max_rounds is not None and self.rounds >= self.max_rounds:
+            return False
+        return not (self.should_stop is not None and self.should_stop())
+
+    def fraction(self) -> float:
+        """How far through its budget the search is: its rounds when they are the limit (so the
+        schedule, too, depends only on the seed), else its time."""
+        if self.max_rounds:
+            return min(1.0, self.rounds / self.max_rounds)
+        spent = (time.perf_counter() - self.started) / self.seconds if self.seconds > 0 else 1.0
+        return min(1.0, spent)
+
+
+class _Population:
+    """A shrinking population of groupings, each improved after every change (a
+    first-improvement descent, then a tabu search to DEPTH steps without a new best). The
+    changes: a random kick; a crossover that inherits whole groups from two parents; a directed
+    kick that reinserts each set's weakest member. The population starts at SIZE and shrinks
+    linearly to FINAL as the budget is spent, and the random kick shrinks from KICK[0] to
+    KICK[1] times the mean set size, so the search spreads wide early and settles late (the
+    scheme of TPSDP, Yang et al. 2022, with the hard rules honoured by every operation).
+
+    `run` yields once per operation (a round), so the caller checks the clock, the round limit
+    and cancellation between any two."""
+
+    def __init__(
+        self,
+        common: tuple[np.ndarray, ...],
+        state: tuple[np.ndarray, ...],
+        m: int,
+        *,
+        seed_grouping: np.ndarray,
+        start: np.ndarray,
+    ) -> None:
+        self.common, self.state, self.m = common, state, m
+        self.start = start
+        self.k = len(start)
+        self.members: list[np.ndarray] = []
+        self.floor = float(common[0].min()) if self.k else 0.0
+        self.until = np.zeros((self.k, m), dtype=np.int64)
+        self.clock = 0
+        self.tenure = max(2, round(self.k / m))
+        self.values: list[float] = []
+        self.best = seed_grouping.copy()
+        self.best_value = -np.inf
+        self.best_value = self._improve(self.best)
+        self.members.append(self.best.copy())
+        self.values.append(self.best_value)
+
+    def _improve(self, assign: np.ndarray) -> float:
+        d, weight, movable, lo, hi, adj_ptr, adj = self.common
+        size, gain, clash = self.state
+        kernel.rebuild(d, weight, adj_ptr, adj, assign, self.m, size, gain, clash)
+        kernel.descend(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash)
+        found, self.clock = kernel.tabu(
+            d, self.floor, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash,
+            DEPTH, self.tenure, self.until, self.clock, NEVER, float(kernel.objective(d, assign)),
+        )  # fmt: skip
+        value = float(found)
+        if value > self.best_value + kernel.EPS:
+            self.best_value = value
+            self.best[:] = assign
+        return value
+
+    def _random(self) -> np.ndarray | None:
+        d, weight, movable, lo, hi, adj_ptr, adj = self.common
+        size, gain, clash = self.state
+        assign = self.start.copy()
+        for _attempt in range(20):
+            assign[:] = self.start
+            if kernel.construct(
+                d, weight, movable, lo, hi, adj_ptr, adj, assign, self.m, size, gain, clash
+            ):
+                return assign
+        return None
+
+    def run(self, budget: "_Budget") -> Iterator[None]:
+        going, fraction = budget.going, budget.fraction
+        d, weight, movable, lo, hi, adj_ptr, adj = self.common
+        size, gain, clash = self.state
+        final = FINAL_SMALL if self.k <= LARGE else FINAL_LARGE
+        wide, narrow = KICK_SMALL if self.k <= LARGE else KICK_LARGE
+        while len(self.members) < SIZE and going():
+            grouping = self._random()
+            if grouping is None:
+                break
+            self.values.append(self._improve(grouping))
+            self.members.append(grouping)
+            yield
+        mean_size = self.k / self.m
+        child = np.empty_like(self.start)
+        while going():
+            spent = fraction()
+            kick = max(1, int((wide - (wide - narrow) * spent) * mean_size))
+            for i in range(len(self.members)):  # a random kick for every member
+                if not going():
+                    return
+                kernel.rebuild(d, weight, adj_ptr, adj, self.members[i], self.m, size, gain, clash)
+                kernel.perturb(
+                    d, weight, movable, lo, hi, adj_ptr, adj, self.members[i], size, gain, clash,
+                    kick,
+                )  # fmt: skip
+                self.values[i] = self._improve(self.members[i])
+                yield
+            if len(self.members) > 1:  # a child of each member and another, kept if no worse
+                for i in range(len(self.members)):
+                    if not going():
+                        return
+                    other = (i + 1 + np.random.randint(len(self.members) - 1)) % len(self.members)
+                    if kernel.crossover(
+                        d, weight, movable, lo, hi, adj_ptr, adj, self.members[i],
+                        self.members[other], child, size, gain, clash,
+                    ):  # fmt: skip
+                        value = self._improve(child)
+                        if value >= self.values[i] - kernel.EPS:
+                            self.members[i][:] = child
+                            self.values[i] = value
+                    yield
+            for i in range(len(self.members)):  # a directed kick for every member
+                if not going():
+                    return
+                kernel.rebuild(d, weight, adj_ptr, adj, self.members[i], self.m, size, gain, clash)
+                kernel.reinsert(
+                    d, weight, movable, lo, hi, adj_ptr, adj, self.members[i], size, gain, clash,
+                    REINSERTS,
+                )  # fmt: skip
+                self.values[i] = self._improve(self.members[i])
+                yield
+            # The best survive as the population shrinks with the budget spent.
+            keep = max(final, round(SIZE - (SIZE - final) * fraction()))
+            order = np.argsort(self.values)[::-1][:keep]
+            self.members = [self.members[i] for i in order]
+            self.values = [self.values[i] for i in order]
+
+
+# The population's shape (TPSDP's published settings, kept after trying others on MDGPLIB; see
+# benchmarks/README.md): 15 groupings shrinking to 2 (to 1 beyond LARGE people); a random kick
+# of 1.2 down to 0.1 times the mean set size (2.0 down to 1.0 beyond LARGE); three rounds of
+# reinsertion in the directed kick.
+SIZE = 15
+LARGE = 400
+FINAL_SMALL, FINAL_LARGE = 2, 1
+KICK_SMALL, KICK_LARGE = (1.2, 0.1), (2.0, 1.0)
+REINSERTS = 3
+DEPTH = 50  # each descent is followed by a tabu search to 50 steps without a new best
+POPULATION_UP_TO = 1000  # people (units); beyond, the iterated tabu search
+
+# The iterated tabu search (`its-2`, kept for large problems): each tabu search stops after 100
+# steps without a new best; one round in ten (where sizes may vary) kicks by shifting people
+# between two sets; explore results within 0.8 % of the best, and go back to the best after
+# 1,000 rounds without a new one.
+ITS_DEPTH = 100
 SHIFTS = 0.1
 SLACK = 0.008
 PATIENCE = 1000
