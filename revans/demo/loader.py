@@ -372,9 +372,10 @@ def _answers_about(rng: random.Random, mean: float) -> dict[int, int]:
 
 
 def _load_evidence(programme: Programme, demo: DemoProgramme) -> None:
-    """Climate surveys answered by every member in the rounds that have closed (the current one
-    open, for someone to answer), evaluations after past meetings from those present, career
-    outcomes and the organisation's baseline."""
+    """Climate surveys answered by every member in the rounds that have closed, evaluations of
+    past meetings from those present, career outcomes and the organisation's baseline. What is
+    open now is left to the sweep (`make run` runs it at once), which opens it and invites the
+    members by email, as it will from then on."""
     rng = random.Random(programme.name)  # noqa: S311 (the same demo every time)
     now = timezone.now()
     plan = surveys.plan_of(programme)
@@ -388,8 +389,8 @@ def _load_evidence(programme: Programme, demo: DemoProgramme) -> None:
             continue
         for n, day in enumerate(rounds):
             opens = datetime.combine(day, time(8), tzinfo=zone)
-            if opens > now:
-                break
+            if opens + window > now:
+                break  # open now or later: the sweep opens it, with its invitations
             survey = Survey.objects.create(
                 learning_set=learning_set,
                 kind=Survey.Kind.CLIMATE,
@@ -399,8 +400,8 @@ def _load_evidence(programme: Programme, demo: DemoProgramme) -> None:
                 closes_at=opens + window,
                 key=f"{learning_set.pk}:{Survey.Kind.CLIMATE}:{opens:%Y%m%d}",
             )
-            if survey.closes_at > now or n >= len(demo.climate):
-                continue  # open now: left for the members to answer
+            if n >= len(demo.climate):
+                continue
             for person in members:
                 surveys.answer(
                     survey=survey,
@@ -408,7 +409,9 @@ def _load_evidence(programme: Programme, demo: DemoProgramme) -> None:
                     scores=_answers_about(rng, demo.climate[n]),
                     now=opens + timedelta(days=1),
                 )
-        for meeting in learning_set.meetings.filter(ends_at__lte=now).order_by("starts_at"):
+        for meeting in learning_set.meetings.filter(ends_at__lte=now - window).order_by(
+            "starts_at"
+        ):  # the evaluations still open are the sweep's to open, with their invitations
             survey = Survey.objects.create(
                 learning_set=learning_set,
                 kind=Survey.Kind.EVALUATION,
@@ -418,8 +421,6 @@ def _load_evidence(programme: Programme, demo: DemoProgramme) -> None:
                 closes_at=meeting.ends_at + window,
                 key=f"{learning_set.pk}:{Survey.Kind.EVALUATION}:m{meeting.pk}",
             )
-            if survey.closes_at > now:
-                continue
             present = Attendance.objects.filter(meeting=meeting, present=True)
             for mark in present.select_related("participant"):
                 surveys.answer(

@@ -11,6 +11,8 @@ from django.utils import timezone
 from revans.accounts.models import Invitation, Membership, Organisation, Role, User
 from revans.demo.data import ORGANISATIONS, PASSWORD
 from revans.formation.models import FormationRun
+from revans.impact.models import SurveyNotice
+from revans.impact.surveys import open_due
 from revans.learning.models import (
     Action,
     Challenge,
@@ -269,3 +271,28 @@ def test_the_logistics_company_s_roi_is_believable_and_conservative(client):
     assert not roi.benefits.hidden and 0 < roi.bcr.value < 3  # a return, and a modest one
     assert roi.costs.uncosted_people == 0 and roi.costs.total > 20000  # time is costed too
     assert roi.report.claimed > 10 * roi.report.benefits  # what was claimed, and what counts
+
+
+@pytest.mark.django_db
+def test_the_demo_tells_the_evidence_story_and_the_sweep_opens_what_is_due(client):
+    call_command("load_demo", stdout=StringIO())
+    northbridge = Programme.objects.get(name="Leading Across Functions 2026")
+    client.force_login(User.objects.get(email="margaret.holloway@northbridge.example"))
+    dash = client.get(f"/o/northbridge/programmes/{northbridge.pk}/dashboard/").context["dash"]
+    rounds = [value for _period, value in dash.climate.shown]
+    assert len(rounds) >= 2 and rounds[-1] > rounds[0]  # trust rising between the surveys
+    outcomes = {line.label: line for line in dash.outcomes}
+    assert outcomes["Promotion"].cell.value == 2 and outcomes["Award"].cell.value == 1
+    assert outcomes["Promotion"].baseline is not None
+    assert not dash.roi.benefits.hidden  # and the savings
+    kestrel = Programme.objects.get(name="Steadying the Ship")
+    client.force_login(
+        User.objects.get(memberships__organisation__slug="kestrel", memberships__is_sponsor=True)
+    )
+    steady = client.get(f"/o/kestrel/programmes/{kestrel.pk}/dashboard/").context["dash"]
+    values = [value for _period, value in steady.climate.shown]
+    assert len(values) >= 2 and abs(values[-1] - values[0]) < 1  # steadying, not leaping
+    # What is open now is the sweep's: it opens it with invitations, once.
+    opened = open_due(now=timezone.now())
+    assert opened > 0 and SurveyNotice.objects.filter(kind="invitation").exists()
+    assert open_due(now=timezone.now()) == 0
