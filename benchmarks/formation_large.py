@@ -183,6 +183,30 @@ def pages(
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
+def compare(people: int, seconds: float, seed: int) -> None:
+    """The population search beside the iterated tabu search at one size (sets of 5)."""
+    from revans.domain.formation import solver
+
+    problem, _attributes = generate(n=people, sets=people // 5, apart_pairs=people * 3 // 4)
+    for name, up_to in (("population", people), ("iterated tabu search", 0)):
+        solver.POPULATION_UP_TO, kept = up_to, solver.POPULATION_UP_TO
+        started = time.perf_counter()
+        solution = solve(problem, seconds=seconds, seed=seed)
+        solver.POPULATION_UP_TO = kept
+        print(
+            json.dumps(
+                {
+                    "people": people,
+                    "strategy": name,
+                    "limit_s": seconds,
+                    "seconds": round(time.perf_counter() - started, 2),
+                    "objective": round(objective(problem.diversity, solution.groups), 3),
+                    "rounds": solution.rounds,
+                }
+            )
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=30)
@@ -193,9 +217,18 @@ def main() -> None:
     parser.add_argument(
         "--pages-only", action="store_true", help="solve for 5 s, then time only the pages"
     )
+    parser.add_argument(
+        "--compare-at",
+        type=int,
+        metavar="PEOPLE",
+        help="only solve PEOPLE people in sets of 5, once with each strategy, and print both",
+    )
     args = parser.parse_args()
     if args.database_url:
         os.environ["REVANS_DATABASE_URL"] = args.database_url
+    if args.compare_at:
+        compare(args.compare_at, args.seconds, args.seed)
+        return
     problem, attributes = generate()
     figures: dict[str, object] = {
         "people": problem.n,

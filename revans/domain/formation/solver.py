@@ -480,7 +480,7 @@ FINAL_SMALL, FINAL_LARGE = 2, 1
 KICK_SMALL, KICK_LARGE = (1.2, 0.1), (2.0, 1.0)
 REINSERTS = 3
 DEPTH = 50  # each descent is followed by a tabu search to 50 steps without a new best
-POPULATION_UP_TO = 1000  # people (units); beyond, the iterated tabu search
+POPULATION_UP_TO = 600  # people (units); beyond, the iterated tabu search
 
 # The iterated tabu search (`its-2`, kept for large problems): each tabu search stops after 100
 # steps without a new best; one round in ten (where sizes may vary) kicks by shifting people
