@@ -221,7 +221,7 @@ def _notify(survey: Survey, kind: str, users: list[User]) -> int:
 
 def remind_due(*, now: datetime) -> int:
     """A reminder, shortly before a survey closes (and not before half its time has passed), to
-    each person who was invited and has not answered."""
+    each person whose invitation was sent a day ago or more and who has not answered."""
     closing = Survey.objects.filter(
         opens_at__lte=now, closes_at__gt=now, closes_at__lte=now + REMIND_BEFORE
     ).select_related("learning_set__programme")
@@ -232,9 +232,13 @@ def remind_due(*, now: datetime) -> int:
         answered = set(
             Receipt.objects.filter(survey=survey).values_list("participant__user_id", flat=True)
         )
+        # Only those whose invitation went out a day ago or more: a survey opened late (the
+        # sweep was down) must not send the invitation and its reminder together.
         asked = set(
             SurveyNotice.objects.filter(
-                survey=survey, kind=SurveyNotice.Kind.INVITATION
+                survey=survey,
+                kind=SurveyNotice.Kind.INVITATION,
+                sent_at__lte=now - timedelta(days=1),
             ).values_list("user_id", flat=True)
         )
         waiting = [u for u in invited(survey) if u.pk in asked and u.pk not in answered]

@@ -651,3 +651,17 @@ def test_the_month_under_way_is_not_shown_until_it_is_over(world):
     page = said(as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/dashboard/"))
     assert "Attendance: shown once the period under way is over." in page
     assert "100 %" not in page
+
+
+def test_a_survey_opened_late_sends_its_invitation_before_any_reminder(world):
+    # The sweep was down: the round opened 12 days ago (of 14) and is only made now.
+    start = world.org.today() - timedelta(days=12)
+    Programme.objects.filter(pk=world.programme.pk).update(
+        starts_on=start, ends_on=start + timedelta(days=200)
+    )
+    now = timezone.now()
+    assert surveys.open_due(now=now) == 1
+    assert surveys.remind_due(now=now) == 0  # no invitation has gone out yet
+    assert surveys.send_due(now=now) == 2
+    assert surveys.remind_due(now=now + timedelta(hours=2)) == 0  # sent only just now
+    assert surveys.remind_due(now=now + timedelta(days=1, minutes=1)) == 2
