@@ -22,7 +22,6 @@ from .access import get_survey, programme_view, reads_survey_text, report_view
 from .dashboard import Dashboard, dashboard
 from .forms import AnswerForm, BaselineForm, OutcomeForm, SurveyPlanForm
 from .models import Baseline, BoardReport, CareerOutcome, Survey
-from .selectors import pool_people
 
 FORM = ["GET", "POST"]
 SET_PEOPLE = (Role.PARTICIPANT, Role.FACILITATOR)
@@ -63,6 +62,7 @@ def survey(request: OrgRequest, cycle: CycleAccess, found: Survey) -> HttpRespon
     if done:
         messages.success(request, _("Thank you: your answer is in, kept apart from your name."))
         return redirect("impact:survey", org=request.organisation.slug, survey_id=found.pk)
+    reads_text = reads_survey_text(cycle, found)
     return render(
         request,
         "impact/survey.html",
@@ -71,8 +71,8 @@ def survey(request: OrgRequest, cycle: CycleAccess, found: Survey) -> HttpRespon
             "learning_set": cycle.learning_set,
             "form": form if may_answer else None,
             "answered": answered,
-            "result": selectors.survey_result(found, reads_text=reads_survey_text(cycle, found)),
-            "reads_text": reads_survey_text(cycle, found),
+            "result": selectors.survey_result(found, reads_text=reads_text),
+            "reads_text": reads_text,
             "now": now,
         },
     )
@@ -109,10 +109,6 @@ def survey_plan(request: OrgRequest, programme: Programme) -> HttpResponse:
     )
 
 
-def _people(programme: Programme) -> list[tuple[int, str]]:
-    return [(p.pk, p.name) for p in pool_people(programme)]
-
-
 def _to_outcomes(request: OrgRequest, programme: Programme) -> HttpResponse:
     return redirect("impact:outcomes", org=request.organisation.slug, programme_id=programme.pk)
 
@@ -130,7 +126,7 @@ def outcomes(request: OrgRequest, programme: Programme) -> HttpResponse:
                 "participant"
             ),
             "baselines": Baseline.objects.filter(programme=programme),
-            "form": OutcomeForm(people=_people(programme)),
+            "form": OutcomeForm(people=selectors.pool_choices(programme)),
             "baseline_form": BaselineForm(),
         },
     )
@@ -139,7 +135,7 @@ def outcomes(request: OrgRequest, programme: Programme) -> HttpResponse:
 @programme_view(Role.ADMIN)
 @require_POST
 def outcome_add(request: OrgRequest, programme: Programme) -> HttpResponse:
-    form = OutcomeForm(request.POST, people=_people(programme))
+    form = OutcomeForm(request.POST, people=selectors.pool_choices(programme))
 
     def add() -> object:
         data = form.cleaned_data

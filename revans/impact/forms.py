@@ -243,6 +243,3 @@ class BaselineForm(forms.ModelForm):  # type: ignore[type-arg]
         if people is not None and events is not None and events > people:
             self.add_error("events", _("It cannot have happened to more people than there are."))
         return data
-
-    def validate_unique(self) -> None:
-        pass  # one baseline a kind: saving one replaces the last (services.baseline_save)

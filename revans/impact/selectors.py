@@ -339,6 +339,11 @@ def pool_people(programme: Programme) -> list[Participant]:
     )
 
 
+def pool_choices(programme: Programme) -> list[tuple[int, str]]:
+    """The programme's people as (id, name), for a form's choice of person."""
+    return [(p.pk, p.name) for p in pool_people(programme)]
+
+
 def claims_of(user: User, organisation: Organisation) -> list[BenefitClaim]:
     """A member's own claims, for their home page: what they claimed and what was decided."""
     return list(

@@ -10,7 +10,6 @@ who copies the whole database just before and just after one person answers can 
 that one answer by difference; no row can.
 """
 
-import logging
 import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -19,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from revans.accounts.models import User
 from revans.domain import climate
+from revans.meetings import notices
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import LearningSet, Participant, Programme
 
@@ -34,8 +34,6 @@ from .models import Answer, Receipt, Survey, SurveyNotice, SurveyPlan
 
 Kind = Survey.Kind
 REMIND_BEFORE = timedelta(days=2)  # a reminder this long before a survey closes
-RECLAIM_AFTER = timedelta(minutes=10)  # a claim this old belongs to a sender that died
-logger = logging.getLogger(__name__)
 _shuffle = random.SystemRandom().shuffle
 
 
@@ -246,12 +244,6 @@ def remind_due(*, now: datetime) -> int:
     return made
 
 
-def _unclaimed(now: datetime) -> Q:
-    return Q(sent_at=None, skipped="") & (
-        Q(claimed_at=None) | Q(claimed_at__lt=now - RECLAIM_AFTER)
-    )
-
-
 def _obsolete(notice: SurveyNotice, now: datetime) -> str:
     survey = notice.survey
     if now >= survey.closes_at:
@@ -264,30 +256,14 @@ def _obsolete(notice: SurveyNotice, now: datetime) -> str:
 
 
 def send_due(*, now: datetime) -> int:
-    """Send each notice that is due, once: claimed by a conditional update first, released if
-    sending fails so that a later sweep tries again."""
-    sent = 0
-    for pk in (
-        SurveyNotice.objects.filter(_unclaimed(now)).order_by("pk").values_list("pk", flat=True)
-    ):
-        if not SurveyNotice.objects.filter(_unclaimed(now), pk=pk).update(claimed_at=now):
-            continue  # another sender has it
-        notice = SurveyNotice.objects.select_related(
-            "user", "survey__learning_set__programme__organisation"
-        ).get(pk=pk)
-        reason = _obsolete(notice, now)
-        if reason:
-            SurveyNotice.objects.filter(pk=pk).update(skipped=reason)
-            continue
-        try:
-            message(notice).send()
-        except Exception:
-            logger.exception("Survey notice %s could not be sent; the next sweep tries again", pk)
-            SurveyNotice.objects.filter(pk=pk).update(claimed_at=None)
-            continue
-        SurveyNotice.objects.filter(pk=pk).update(sent_at=now)
-        sent += 1
-    return sent
+    """Send each survey notice that is due, once (through the meetings' outbox sender)."""
+    return notices.send_outbox(
+        SurveyNotice,
+        now=now,
+        related=("user", "survey__learning_set__programme__organisation"),
+        obsolete=lambda notice: _obsolete(notice, now),
+        message=message,
+    )
 
 
 def message(notice: SurveyNotice) -> EmailMessage:
@@ -373,17 +349,20 @@ def answer(
 
 
 def open_for(participant_ids: list[int], now: datetime) -> list[Survey]:
-    """The open surveys these pool entries may still answer (for a member's home page)."""
-    found = (
+    """The open surveys these pool entries may still answer (for a member's home page), in one
+    query: `askable`'s rule, that a meeting with attendance taken is evaluated by those there."""
+    marks = Attendance.objects.filter(meeting_id=OuterRef("meeting_id"))
+    there = marks.filter(participant_id__in=participant_ids, present=True)
+    return list(
         Survey.objects.filter(
             learning_set__memberships__participant_id__in=participant_ids,
             learning_set__memberships__left_on=None,
             opens_at__lte=now,
             closes_at__gt=now,
         )
+        .filter(Q(meeting__isnull=True) | ~Exists(marks) | Exists(there))
         .exclude(receipts__participant_id__in=participant_ids)
         .select_related("learning_set", "meeting")
         .distinct()
         .order_by("closes_at")
     )
-    return [s for s in found if askable(s).filter(pk__in=participant_ids).exists()]

@@ -30,10 +30,6 @@ def _to_costs(request: OrgRequest, programme: Programme) -> HttpResponse:
     return redirect("impact:costs", org=request.organisation.slug, programme_id=programme.pk)
 
 
-def _people(programme: Programme) -> list[tuple[int, str]]:
-    return [(p.pk, p.name) for p in selectors.pool_people(programme)]
-
-
 @programme_view()
 @require_safe
 def costs(request: OrgRequest, programme: Programme) -> HttpResponse:
@@ -45,7 +41,7 @@ def costs(request: OrgRequest, programme: Programme) -> HttpResponse:
             "costs": selectors.costs(programme),
             "rates": HourlyRate.objects.filter(programme=programme).select_related("participant"),
             "cost_form": CostForm(),
-            "rate_form": RateForm(people=_people(programme)),
+            "rate_form": RateForm(people=selectors.pool_choices(programme)),
             "settings_form": SettingsForm(instance=selectors.settings_or_default(programme)),
         },
     )
@@ -79,7 +75,7 @@ def cost_remove(request: OrgRequest, programme: Programme, cost_id: int) -> Http
 @programme_view()
 @require_POST
 def rate_set(request: OrgRequest, programme: Programme) -> HttpResponse:
-    people = dict(_people(programme))
+    people = dict(selectors.pool_choices(programme))
     form = RateForm(request.POST, people=list(people.items()))
 
     def change() -> object:

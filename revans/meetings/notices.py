@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import models
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -157,29 +158,51 @@ def _unclaimed(now: datetime) -> Q:
     )
 
 
-def send_due(*, now: datetime) -> int:
-    """Send every notice that is due and not yet sent; returns how many this call sent."""
+def send_outbox[Row: models.Model](
+    model: type[Row],
+    *,
+    now: datetime,
+    related: Sequence[str],
+    obsolete: Callable[[Row], str],
+    message: Callable[[Row], EmailMessage],
+) -> int:
+    """Send each due row of an outbox (a model with `claimed_at`, `sent_at` and `skipped`)
+    exactly once: claimed by a conditional update first, skipped with the reason `obsolete`
+    gives, released if sending fails so that a later sweep tries again. Returns how many this
+    call sent. Meeting notices and survey notices both leave through here."""
     sent = 0
-    people = people_by_set()
-    for pk in Notice.objects.filter(_unclaimed(now)).order_by("pk").values_list("pk", flat=True):
-        if not Notice.objects.filter(_unclaimed(now), pk=pk).update(claimed_at=now):
+    rows = model._default_manager
+    for pk in rows.filter(_unclaimed(now)).order_by("pk").values_list("pk", flat=True):
+        if not rows.filter(_unclaimed(now), pk=pk).update(claimed_at=now):
             continue  # another sender has it
-        notice = Notice.objects.select_related(
-            "user", "meeting__learning_set__programme__organisation"
-        ).get(pk=pk)
-        reason = _obsolete(notice, now, people)
+        row = rows.select_related(*related).get(pk=pk)
+        reason = obsolete(row)
         if reason:
-            Notice.objects.filter(pk=pk).update(skipped=reason)
+            rows.filter(pk=pk).update(skipped=reason)
             continue
         try:
-            message(notice).send()
+            message(row).send()
         except Exception:
-            logger.exception("Notice %s could not be sent; the next sweep tries again", pk)
-            Notice.objects.filter(pk=pk).update(claimed_at=None)
+            logger.exception(
+                "%s %s could not be sent; the next sweep tries again", model.__name__, pk
+            )
+            rows.filter(pk=pk).update(claimed_at=None)
             continue
-        Notice.objects.filter(pk=pk).update(sent_at=now)
+        rows.filter(pk=pk).update(sent_at=now)
         sent += 1
     return sent
+
+
+def send_due(*, now: datetime) -> int:
+    """Send every notice that is due and not yet sent; returns how many this call sent."""
+    people = people_by_set()
+    return send_outbox(
+        Notice,
+        now=now,
+        related=("user", "meeting__learning_set__programme__organisation"),
+        obsolete=lambda notice: _obsolete(notice, now, people),
+        message=message,
+    )
 
 
 def agenda(notice: Notice) -> list[str]:
