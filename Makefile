@@ -10,7 +10,7 @@ CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 REVANS_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export REVANS_TEST_DATABASE_URL
 
-.PHONY: help run test install lint typecheck migrations-check test-sqlite test-postgres test-browser clean
+.PHONY: help run test install lint typecheck migrations-check test-sqlite test-postgres test-browser test-dates clean
 
 help:
 	@echo "make run    install, migrate, load the demo and serve http://127.0.0.1:8000 with its worker and sweep"
@@ -71,7 +71,16 @@ test-browser: install node_modules/.installed
 	  if [ "$$CI" = "true" ]; then echo "CI=true: a skipped part is a failure."; exit 1; fi; \
 	fi
 
-test: lint typecheck migrations-check test-sqlite test-postgres test-browser
+# The suite on the days where calendars turn (revans/tests/clock.py): a year's last day, a new
+# year, February's end and a leap day. Today is the test-sqlite run itself.
+TEST_DATES ?= 2026-12-31 2027-01-01 2027-02-28 2028-02-29
+test-dates: install
+	@for day in $(TEST_DATES); do \
+	  echo "The suite on $$day"; \
+	  REVANS_TEST_TODAY=$$day $(BIN)/pytest -m "not browser" -n 2 -q || exit 1; \
+	done
+
+test: lint typecheck migrations-check test-sqlite test-postgres test-dates test-browser
 	@echo "All checks passed."
 
 clean:

@@ -5,7 +5,9 @@ form its sets), another facilitator (of set B only) and two participants; organi
 outsider (its own admin) who must never see anything of A.
 """
 
+import os
 import re
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,10 +20,29 @@ from revans.formation.inputs import RunInputs, Weighting
 from revans.formation.models import FormationRun
 from revans.meetings.models import Meeting
 from revans.programmes import services as programme_services
-from revans.programmes.models import LearningSet, Participant, Programme, SetMembership
+from revans.programmes.models import (
+    LearningSet,
+    Participant,
+    Programme,
+    SetFacilitator,
+    SetMembership,
+)
+from revans.tests import clock
 from revans.tests.dns_server import DNSServer
 
 PASSWORD = "correct horse battery staple"
+
+_clock = ExitStack()
+
+
+def pytest_configure(config):
+    """The suite's clock starts before the test modules are read, so that what they count from
+    today at import is counted from the suite's today (`revans/tests/clock.py`)."""
+    os.environ[clock.SHIFT] = str(_clock.enter_context(clock.suite_clock()))
+
+
+def pytest_unconfigure(config):
+    _clock.close()
 
 
 @dataclass
@@ -52,6 +73,11 @@ class World:
             "participant": self.participant,
             "outsider": self.outsider,
         }
+
+
+def today(days: int = 0) -> date:
+    """The suite's today (`revans/tests/clock.py`), or the day `days` from it."""
+    return timezone.localdate() + timedelta(days=days)
 
 
 def email_link(message, path: str) -> str:
@@ -172,11 +198,12 @@ def world(db) -> World:
         for user in (w.participant, w.participant2)
     }
     Participant.objects.create(organisation=org, email="rae@acme.test", name="Rae Pool")
+    today = timezone.localdate()
     w.programme = Programme.objects.create(
         organisation=org,
-        name="Leaders 2026",
-        starts_on=date(2026, 1, 1),
-        ends_on=date(2026, 12, 31),
+        name="Leaders",
+        starts_on=today - timedelta(days=180),  # half a year behind it, half ahead
+        ends_on=today + timedelta(days=180),
     )
     w.set_a = programme_services.set_create(
         programme=w.programme, name="Set A", facilitators=[w.facilitator], by=w.admin
@@ -185,6 +212,12 @@ def world(db) -> World:
     w.set_b = programme_services.set_create(
         programme=w.programme, name="Set B", facilitators=[w.other_facilitator], by=w.admin
     )
+    # Everyone has been in their set since the programme began.
+    SetFacilitator.objects.filter(learning_set__programme=w.programme).update(
+        since=w.programme.starts_on
+    )
     for person in people.values():
-        SetMembership.objects.create(learning_set=w.set_a, participant=person)
+        SetMembership.objects.create(
+            learning_set=w.set_a, participant=person, joined_on=w.programme.starts_on
+        )
     return w

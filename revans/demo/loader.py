@@ -499,6 +499,7 @@ def _load_cycle(learning_set: LearningSet, members: list[Participant]) -> None:
     for i, member in enumerate(members):
         statement, area = CHALLENGES[i % len(CHALLENGES)]
         opened = past[0].local_start.date() if past else learning_set.programme.starts_on
+        opened_at = past[0].starts_at if past else _at(opened)
         resolved = i == 0 and len(past) >= 5
         challenge = Challenge.objects.create(
             learning_set=learning_set,
@@ -509,7 +510,7 @@ def _load_cycle(learning_set: LearningSet, members: list[Participant]) -> None:
             business_area=area,
             status=Challenge.Status.RESOLVED if resolved else Challenge.Status.PROGRESSING,
             status_since=past[-1].local_start.date() if resolved else opened,
-            written_on=opened,
+            written_at=opened_at,
         )
         previous: Action | None = None
         for k, meeting in enumerate(past):
@@ -520,7 +521,7 @@ def _load_cycle(learning_set: LearningSet, members: list[Participant]) -> None:
                 due_on=due
                 or (upcoming.local_start.date() if upcoming else meeting.local_start.date()),
                 committed_at=meeting,
-                written_on=meeting.local_start.date(),
+                written_at=meeting.ends_at,
                 carried_from=previous,
             )
             previous = None
@@ -533,21 +534,21 @@ def _load_cycle(learning_set: LearningSet, members: list[Participant]) -> None:
                 outcome=outcome,
                 what_happened=happened,
                 learned=learned,
-                written_on=due,
+                written_at=past[k + 1].starts_at,
             )
             action.status = Action.Status.DONE if outcome == "done" else Action.Status.CLOSED
             action.closed_reason = "" if outcome == "done" else "Carried forward"
             action.save(update_fields=["status", "closed_reason"])
             previous = action if outcome != "done" else None
         for r, text in enumerate(REFLECTIONS[: 2 + i % 2]):
-            day = past[min(r, len(past) - 1)].local_start.date() if past else opened
+            written = past[min(r, len(past) - 1)].ends_at if past else opened_at
             Reflection.objects.create(
                 learning_set=learning_set,
                 author=member,
                 prompt="",
                 text=text,
-                written_on=day,
-                shared_at=now if r == 1 else None,
+                written_at=written,
+                shared_at=written if r == 1 else None,
             )
     if facilitator is not None:
         for k, meeting in enumerate(past):
@@ -555,7 +556,7 @@ def _load_cycle(learning_set: LearningSet, members: list[Participant]) -> None:
                 meeting=meeting,
                 author=facilitator.user,
                 text=PROCESS_NOTES[k % len(PROCESS_NOTES)],
-                written_on=meeting.local_start.date(),
+                written_at=meeting.ends_at,
             )
 
 

@@ -2,16 +2,19 @@
 page, fragment, export, email, PDF and endpoint (through each app's access helpers, which work
 out the reader's relation to the set and ask `may_read`); nothing else decides.
 
-Pure: a kind of content, the reader's relation to the set (with dates), the day it was written.
+Pure: a kind of content, the reader's relation to the set (their periods in it, as moments),
+and the content's own moment: when it was written, shared or reported.
 
 The rules (docs/architecture.md repeats them in words):
 - The author always reads what they wrote.
-- Set content (a challenge, an action, a report-back, a shared reflection, a meeting record) is
-  read by the set's current members and current facilitators; a former member or facilitator
-  reads only what was written while they were in the set (from the day they joined to the day
-  they left), so moving to another set does not take the old set's later talk along.
+- Set content (a challenge, an action and its progress, a report-back, a shared reflection, a
+  meeting record) is read by the set's members and facilitators for what was written, shared or
+  reported during their own periods in the set, to the moment: someone who left at 10:00 does
+  not read what was written at 15:00, someone who joined today does not read last month's talk,
+  and moving to another set does not take the old set's later talk along.
 - A private reflection is the author's alone.
-- A process note is for the set's facilitators, current and past, and nobody else.
+- A process note is for the set's facilitators, for what was written during their periods.
+- A note sent with an apology ("for your facilitator") is for the set's facilitators alone.
 - A benefit claim (its numbers and its evidence file) is read by its owner, the set's
   facilitators and the organisation's sponsors, who verify it; its description (what improved,
   how the value was worked out, the evidence in words) reaches sponsors only when the owner
@@ -19,11 +22,13 @@ The rules (docs/architecture.md repeats them in words):
 - Free text in an anonymous survey answer has no author anyone can know: it is read, as a list
   of the set's answers, by the set's facilitators only (never the members, never sponsors).
 - Otherwise sponsors and admins, as such, read none of it: they see figures, never text.
+- A facilitator's periods are those in which they facilitated the set while holding the
+  facilitator role: the access helpers give none to someone whose role was taken away.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -40,12 +45,12 @@ class Kind(StrEnum):
     SHARED_CLAIM_DESCRIPTION = "shared_claim_description"  # its words, shared with the sponsor
     EVIDENCE = "evidence"  # the file behind a claim
     SURVEY_TEXT = "survey_text"  # free text in an anonymous survey answer
+    APOLOGY_NOTE = "apology_note"  # the note with an RSVP, "for your facilitator"
 
 
 class Access(StrEnum):
     NONE = "none"
-    WHILE_IN_SET = "while in the set"  # current: everything; former: what was written meanwhile
-    ALWAYS = "always"  # current and former alike, whenever it was written
+    WHILE_IN_SET = "while in the set"  # what was written during the reader's periods in it
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,8 @@ RULES: dict[Kind, Rule] = {
     Kind.SHARED_REFLECTION: Rule(members=Access.WHILE_IN_SET, facilitators=Access.WHILE_IN_SET),
     Kind.MEETING_RECORD: Rule(members=Access.WHILE_IN_SET, facilitators=Access.WHILE_IN_SET),
     Kind.REFLECTION: Rule(members=Access.NONE, facilitators=Access.NONE),
-    Kind.PROCESS_NOTE: Rule(members=Access.NONE, facilitators=Access.ALWAYS),
+    Kind.PROCESS_NOTE: Rule(members=Access.NONE, facilitators=Access.WHILE_IN_SET),
+    Kind.APOLOGY_NOTE: Rule(members=Access.NONE, facilitators=Access.WHILE_IN_SET),
     Kind.CLAIM: Rule(members=Access.NONE, facilitators=Access.WHILE_IN_SET, sponsors=True),
     Kind.CLAIM_DESCRIPTION: Rule(members=Access.NONE, facilitators=Access.WHILE_IN_SET),
     Kind.SHARED_CLAIM_DESCRIPTION: Rule(
@@ -72,7 +78,7 @@ RULES: dict[Kind, Rule] = {
     Kind.SURVEY_TEXT: Rule(members=Access.NONE, facilitators=Access.WHILE_IN_SET),
 }
 
-type Period = tuple[date, date | None]  # from, until (None: still there)
+type Period = tuple[datetime, datetime | None]  # from, until (None: still there)
 
 
 @dataclass(frozen=True)
@@ -93,39 +99,20 @@ class Reader:
         return any(until is None for _from, until in self.as_facilitator)
 
 
-def _allows(access: Access, periods: Sequence[Period], written_on: date) -> bool:
-    if access == Access.NONE or not periods:
+def _allows(access: Access, periods: Sequence[Period], moment: datetime) -> bool:
+    if access == Access.NONE:
         return False
-    if access == Access.ALWAYS:
-        return True
-    return any(until is None or start <= written_on <= until for start, until in periods)
+    return any(start <= moment and (until is None or moment < until) for start, until in periods)
 
 
-def may_read(kind: Kind, reader: Reader, written_on: date) -> bool:
+def may_read(kind: Kind, reader: Reader, moment: datetime) -> bool:
+    """May this reader read content of this kind whose moment (written, shared, reported) is
+    `moment`?"""
     if reader.is_author:
         return True
     rule = RULES[kind]
     if rule.sponsors and reader.is_sponsor:
         return True
-    return _allows(rule.members, reader.as_member, written_on) or _allows(
-        rule.facilitators, reader.as_facilitator, written_on
+    return _allows(rule.members, reader.as_member, moment) or _allows(
+        rule.facilitators, reader.as_facilitator, moment
     )
-
-
-def readable_since(kind: Kind, reader: Reader) -> list[Period]:
-    """The periods whose writing this reader may read (for filtering a query), [] for none;
-    a period (date.min, None) means everything."""
-    rule = RULES[kind]
-    if rule.sponsors and reader.is_sponsor:
-        return [(date.min, None)]
-    found: list[Period] = []
-    for access, periods in (
-        (rule.members, reader.as_member),
-        (rule.facilitators, reader.as_facilitator),
-    ):
-        if access == Access.NONE or not periods:
-            continue
-        if access == Access.ALWAYS or any(until is None for _start, until in periods):
-            return [(date.min, None)]
-        found += list(periods)
-    return found

@@ -13,9 +13,9 @@ from django.http import Http404, HttpResponse
 from revans.accounts.access import OrgRequest, org_view
 from revans.accounts.models import Role
 from revans.domain.confidentiality import Kind, Reader, may_read
-from revans.learning.access import CycleAccess, get_challenge, get_cycle, reader_of
+from revans.learning.access import CycleAccess, get_challenge, get_cycle
 from revans.learning.models import Challenge
-from revans.programmes.access import PROGRAMME_MANAGERS, get_programme
+from revans.programmes.access import PROGRAMME_MANAGERS, get_programme, reader_of
 from revans.programmes.models import Programme
 
 from .models import BenefitClaim, BoardReport, Survey
@@ -30,7 +30,7 @@ class ClaimAccess:
     reader: Reader
 
     def reads(self, kind: Kind) -> bool:
-        return may_read(kind, self.reader, self.claim.written_on)
+        return may_read(kind, self.reader, self.claim.written_at)
 
     @property
     def reads_description(self) -> bool:
@@ -52,7 +52,7 @@ class ClaimAccess:
 
 def claim_reader(request: OrgRequest, claim: BenefitClaim) -> Reader:
     learning_set = claim.challenge.learning_set
-    relation, _me, own = reader_of(request.user, learning_set)
+    relation, _me, own = reader_of(request.membership, learning_set)
     return Reader(
         is_author=claim.owner_id in own,
         as_member=relation.as_member,
@@ -147,7 +147,7 @@ def get_survey(request: OrgRequest, survey_id: int) -> tuple[CycleAccess, Survey
 
 
 def reads_survey_text(cycle: CycleAccess, survey: Survey) -> bool:
-    return may_read(Kind.SURVEY_TEXT, cycle.reader, survey.opens_at.date())
+    return may_read(Kind.SURVEY_TEXT, cycle.reader, survey.opens_at)
 
 
 def get_report(request: OrgRequest, report_id: str) -> BoardReport:

@@ -173,7 +173,7 @@ class BenefitClaim(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.CharField(_("reason"), max_length=500, blank=True)
-    written_on = models.DateField(default=timezone.localdate)
+    written_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
     submission = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)

@@ -5,7 +5,7 @@ are refused the pages, since what members write is never theirs to read."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from functools import wraps
 from typing import Any, Concatenate
 
@@ -14,13 +14,14 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
 from revans.accounts.access import OrgRequest, org_view
-from revans.accounts.models import Role, User
+from revans.accounts.models import Role
 from revans.domain.confidentiality import Kind, Reader, may_read
 from revans.meetings.models import Meeting
-from revans.programmes.models import LearningSet, Participant, SetFacilitator, SetMembership
+from revans.programmes.access import reader_of
+from revans.programmes.models import LearningSet, Participant
 
 from .live import chair_of, current_mode, live_of, self_facilitating
-from .models import Action, Challenge, LiveMeeting, ProcessNote, Reflection
+from .models import Action, Challenge, LiveMeeting, ProcessNote, Reflection, ReportBack
 
 
 @dataclass(frozen=True)
@@ -34,44 +35,44 @@ class CycleAccess:
     def is_facilitator(self) -> bool:
         return self.reader.is_facilitator
 
-    def reads(self, kind: Kind, written_on: date, owner: Participant | None = None) -> bool:
-        """The one question every page asks: may this person read this piece of content?"""
+    def reads(self, kind: Kind, moment: datetime, owner: Participant | None = None) -> bool:
+        """The one question every page asks: may this person read this piece of content, whose
+        own moment (written, shared, reported) is `moment`?"""
         reader = Reader(
             is_author=owner is not None and owner.pk in self.own_entries,
             as_member=self.reader.as_member,
             as_facilitator=self.reader.as_facilitator,
         )
-        return may_read(kind, reader, written_on)
+        return may_read(kind, reader, moment)
 
     def reads_challenge(self, challenge: Challenge) -> bool:
-        return self.reads(Kind.CHALLENGE, challenge.written_on, challenge.owner)
+        return self.reads(Kind.CHALLENGE, challenge.written_at, challenge.owner)
 
     def reads_action(self, action: Action) -> bool:
-        return self.reads(Kind.ACTION, action.written_on, action.challenge.owner)
+        return self.reads(Kind.ACTION, action.written_at, action.challenge.owner)
+
+    def reads_progress(self, action: Action) -> bool:
+        """The owner's progress note, judged by when it was last written."""
+        moment = action.progress_at or action.written_at
+        return self.reads(Kind.ACTION, moment, action.challenge.owner)
+
+    def reads_report_back(self, report: ReportBack) -> bool:
+        return self.reads(Kind.REPORT_BACK, report.written_at, report.action.challenge.owner)
 
     def reads_reflection(self, reflection: Reflection) -> bool:
         kind = Kind.SHARED_REFLECTION if reflection.is_shared else Kind.REFLECTION
-        return self.reads(kind, reflection.written_on, reflection.author)
+        return self.reads(kind, reflection.moment, reflection.author)
 
     def reads_process_note(self, note: ProcessNote) -> bool:
-        return self.reads(Kind.PROCESS_NOTE, note.written_on)
+        return self.reads(Kind.PROCESS_NOTE, note.written_at)
 
-
-def reader_of(
-    user: User, learning_set: LearningSet
-) -> tuple[Reader, Participant | None, frozenset[int]]:
-    memberships = list(
-        SetMembership.objects.filter(learning_set=learning_set, participant__user=user)
-        .select_related("participant")
-        .order_by("joined_on")
-    )
-    facilitations = SetFacilitator.objects.filter(learning_set=learning_set, user=user)
-    me = next((m.participant for m in memberships if m.left_on is None), None)
-    reader = Reader(
-        as_member=[(m.joined_on, m.left_on) for m in memberships],
-        as_facilitator=[(f.since, f.until) for f in facilitations],
-    )
-    return reader, me, frozenset(m.participant_id for m in memberships)
+    def shown(self, action: Action) -> Action:
+        """The action with what this reader may read of its later parts: `shown_progress` and
+        `shown_report` (None where the reader was not in the set when they were written)."""
+        report = getattr(action, "report_back", None)
+        action.shown_progress = action.progress if self.reads_progress(action) else ""  # type: ignore[attr-defined]
+        action.shown_report = report if report and self.reads_report_back(report) else None  # type: ignore[attr-defined]
+        return action
 
 
 def get_cycle(request: OrgRequest, set_id: int) -> CycleAccess:
@@ -81,7 +82,7 @@ def get_cycle(request: OrgRequest, set_id: int) -> CycleAccess:
         )
     except LearningSet.DoesNotExist:
         raise Http404 from None
-    reader, me, own = reader_of(request.user, learning_set)
+    reader, me, own = reader_of(request.membership, learning_set)
     if not reader.as_member and not reader.as_facilitator:
         if request.membership.has_role(Role.ADMIN, Role.SPONSOR):
             raise PermissionDenied(

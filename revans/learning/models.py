@@ -9,6 +9,7 @@ the form's `submission` key, unique, so a double-clicked submit makes one row.
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -22,9 +23,10 @@ from revans.programmes.models import LearningSet, Participant, Programme
 
 
 class Written(models.Model):
-    """The day it was written: what the confidentiality table compares with membership dates."""
+    """The moment it was written: what the confidentiality table compares, to the moment, with
+    the reader's periods in the set."""
 
-    written_on = models.DateField(default=timezone.localdate)
+    written_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         abstract = True
@@ -87,6 +89,8 @@ class Action(Written, Versioned, Submitted):
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     progress = models.TextField(_("progress so far"), max_length=2000, blank=True)
+    # When the progress was last written: a reader who left before then does not read it.
+    progress_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     closed_reason = models.CharField(_("why it is closed"), max_length=300, blank=True)
     # An unfinished action carried forward to the next meeting is a new action pointing here.
@@ -151,6 +155,11 @@ class Reflection(Written, Submitted):
     @property
     def is_shared(self) -> bool:
         return self.shared_at is not None
+
+    @property
+    def moment(self) -> datetime:
+        """What the confidentiality table judges: when it was shared, or else written."""
+        return self.shared_at or self.written_at
 
 
 class ProcessNote(Written, Versioned, Submitted):

@@ -1,7 +1,7 @@
 """Reads for the cycle's pages; every piece of text passes the reader's `CycleAccess` first."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -76,7 +76,7 @@ def set_cycle(access: CycleAccess) -> tuple[list[MemberCycle], Figures]:
                 person.figures.carried_forward += 1
         if access.reads_challenge(challenge):
             challenge.visible_actions = [  # type: ignore[attr-defined]
-                a for a in challenge.actions.all() if access.reads_action(a)
+                access.shown(a) for a in challenge.actions.all() if access.reads_action(a)
             ]
             person.challenges.append(challenge)
     attended = Attendance.objects.filter(meeting__learning_set=learning_set)
@@ -124,9 +124,9 @@ class MemberHome:
     open_actions: list[Action]
 
 
-def _own(kind: Kind, written_on: date) -> bool:
+def _own(kind: Kind, moment: datetime) -> bool:
     """The reader's own words: the confidentiality table says yes, and is asked all the same."""
-    return may_read(kind, Reader(is_author=True), written_on)
+    return may_read(kind, Reader(is_author=True), moment)
 
 
 def member_home(participant_ids: list[int]) -> dict[int, MemberHome]:
@@ -136,7 +136,7 @@ def member_home(participant_ids: list[int]) -> dict[int, MemberHome]:
         status__in=[Challenge.Status.RESOLVED, Challenge.Status.DROPPED]
     )
     for challenge in challenges:
-        if not _own(Kind.CHALLENGE, challenge.written_on):
+        if not _own(Kind.CHALLENGE, challenge.written_at):
             continue
         found.setdefault(
             challenge.learning_set_id, MemberHome(challenge.learning_set_id, [], [])
@@ -145,7 +145,7 @@ def member_home(participant_ids: list[int]) -> dict[int, MemberHome]:
         challenge__owner_id__in=participant_ids, status=Action.Status.OPEN
     ).select_related("challenge")
     for action in actions:
-        if not _own(Kind.ACTION, action.written_on):
+        if not _own(Kind.ACTION, action.written_at):
             continue
         found.setdefault(
             action.challenge.learning_set_id, MemberHome(action.challenge.learning_set_id, [], [])
@@ -324,7 +324,7 @@ def live_board(access: LiveAccess, now: datetime) -> Board:
             q.get_style_display(),
         )
         for q in Question.objects.filter(meeting=meeting)
-        if cycle.reads(Kind.MEETING_RECORD, q.written_on)
+        if cycle.reads(Kind.MEETING_RECORD, q.written_at)
     ]
     habits = {
         "open": sum(q.style == "open" for q in questions),
@@ -338,7 +338,7 @@ def live_board(access: LiveAccess, now: datetime) -> Board:
     ]
     record = MeetingRecord.objects.filter(meeting=meeting).first()
     review = ""
-    if record is not None and cycle.reads(Kind.MEETING_RECORD, record.written_on):
+    if record is not None and cycle.reads(Kind.MEETING_RECORD, record.written_at):
         review = record.process_review
     used = airtime(clock, now)
     slots = [(s.presenter, people.get(s.presenter, "?"), s.minutes) for s in slots_of(live)]

@@ -100,9 +100,7 @@ def challenge_create(
     return once(
         Challenge,
         submission,
-        lambda: Challenge(
-            learning_set=learning_set, owner=owner, written_on=timezone.localdate(), **fields
-        ),
+        lambda: Challenge(learning_set=learning_set, owner=owner, **fields),
     )
 
 
@@ -179,6 +177,8 @@ def action_progress(
     if not action.is_open:
         raise ValidationError(_("This action is already closed."))
     fields: dict[str, Any] = {"progress": progress.strip()}
+    if fields["progress"] != action.progress:
+        fields["progress_at"] = timezone.now()  # who may read it is judged from this moment
     if done:
         fields["status"] = Action.Status.DONE
     return _save_version(action, version, fields)
@@ -234,6 +234,7 @@ def report_back(
             due_on=upcoming.local_start.date() if upcoming else action.due_on,
             carried_from=action,
             progress=action.progress,
+            progress_at=action.progress_at,
         )
     if meeting is not None:
         touch(meeting)

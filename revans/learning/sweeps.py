@@ -53,5 +53,5 @@ def open_action_lines(notice: Notice) -> list[str]:
     return [
         f"{a.text} (by {a.due_on:%d %b})"
         for a in actions
-        if may_read(Kind.ACTION, Reader(is_author=True), a.written_on)  # to its owner alone
+        if may_read(Kind.ACTION, Reader(is_author=True), a.written_at)  # to its owner alone
     ]

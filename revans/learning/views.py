@@ -210,7 +210,7 @@ def _action_page(
         "learning/action.html",
         {
             "access": access,
-            "action": found,
+            "action": access.shown(found),
             "learning_set": access.learning_set,
             "form": form if mine and found.is_open else None,
             "conflict": conflict,
@@ -381,7 +381,7 @@ def _record_page(
     conflict: MeetingRecord | None = None,
 ) -> HttpResponse:
     record = MeetingRecord.objects.filter(meeting=meeting).first()
-    readable = record is None or access.reads(Kind.MEETING_RECORD, record.written_on)
+    readable = record is None or access.reads(Kind.MEETING_RECORD, record.written_at)
     members = [
         (m.participant_id, m.participant.name)
         for m in access.learning_set.memberships.filter(left_on=None).select_related("participant")
@@ -421,7 +421,7 @@ def _record_page(
             for q in Question.objects.filter(meeting=meeting).select_related(
                 "asked_by", "presenter"
             )
-            if access.reads(Kind.MEETING_RECORD, q.written_on)
+            if access.reads(Kind.MEETING_RECORD, q.written_at)
         ]
     return render(
         request,

@@ -2,7 +2,7 @@
 decides), and for the programme calendar its admins, sponsors and facilitators."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import wraps
 from typing import Any, Concatenate
 
@@ -11,10 +11,11 @@ from django.http import Http404, HttpResponse
 
 from revans.accounts.access import OrgRequest, org_view, require_role
 from revans.accounts.models import Role
-from revans.programmes.access import SetAccess, get_set
+from revans.domain.confidentiality import Kind, Reader, may_read
+from revans.programmes.access import SetAccess, get_set, reader_of
 from revans.programmes.models import Programme
 
-from .models import Meeting
+from .models import Meeting, Rsvp
 
 CALENDAR_READERS = (Role.ADMIN, Role.SPONSOR, Role.FACILITATOR)
 
@@ -23,6 +24,13 @@ CALENDAR_READERS = (Role.ADMIN, Role.SPONSOR, Role.FACILITATOR)
 class MeetingAccess:
     meeting: Meeting
     set: SetAccess
+    reader: Reader  # the asker's periods in the set, as member and facilitator
+    own_entries: frozenset[int]  # their pool entries in the set: what they wrote
+
+    def reads_apology(self, rsvp: Rsvp) -> bool:
+        """The note sent with an apology: its author and the set's facilitators alone."""
+        reader = replace(self.reader, is_author=rsvp.participant_id in self.own_entries)
+        return may_read(Kind.APOLOGY_NOTE, reader, rsvp.answered_at)
 
 
 def get_meeting(request: OrgRequest, meeting_id: int, *, manage: bool = False) -> MeetingAccess:
@@ -32,9 +40,9 @@ def get_meeting(request: OrgRequest, meeting_id: int, *, manage: bool = False) -
         )
     except Meeting.DoesNotExist:
         raise Http404 from None
-    return MeetingAccess(
-        meeting=meeting, set=get_set(request, meeting.learning_set_id, manage=manage)
-    )
+    access = get_set(request, meeting.learning_set_id, manage=manage)
+    reader, _me, own = reader_of(request.membership, meeting.learning_set)
+    return MeetingAccess(meeting=meeting, set=access, reader=reader, own_entries=own)
 
 
 type MeetingView = Callable[Concatenate[OrgRequest, MeetingAccess, ...], HttpResponse]

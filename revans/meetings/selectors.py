@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from revans.accounts.models import User
 from revans.programmes.models import LearningSet, Participant, Programme, SetMembership
 
+from .access import MeetingAccess
 from .models import Attendance, Meeting, Rsvp
 
 FEED_PAST = timedelta(days=120)  # how far back a calendar feed reaches
@@ -145,21 +146,28 @@ class Person:
     participant: Participant
     rsvp: Rsvp | None
     present: bool | None
+    note: str = ""  # the apology's note, where the reader may read it
 
 
-def meeting_people(meeting: Meeting) -> list[Person]:
-    """The set's current members with their answer and attendance, for the facilitator."""
+def meeting_people(access: MeetingAccess) -> list[Person]:
+    """The set's current members with their answer and attendance, for whoever manages the
+    meeting; an apology's note only where the confidentiality table lets this reader read it."""
+    meeting = access.meeting
     members = meeting.learning_set.memberships.filter(left_on=None).select_related("participant")
     answers = {r.participant_id: r for r in meeting.rsvps.all()}
     attendance = {a.participant_id: a.present for a in Attendance.objects.filter(meeting=meeting)}
-    return [
-        Person(
-            participant=m.participant,
-            rsvp=answers.get(m.participant_id),
-            present=attendance.get(m.participant_id),
+    people = []
+    for m in members:
+        rsvp = answers.get(m.participant_id)
+        people.append(
+            Person(
+                participant=m.participant,
+                rsvp=rsvp,
+                present=attendance.get(m.participant_id),
+                note=rsvp.note if rsvp and rsvp.note and access.reads_apology(rsvp) else "",
+            )
         )
-        for m in members
-    ]
+    return people
 
 
 def my_rsvp(meeting: Meeting, participant: Participant | None) -> Rsvp | None:

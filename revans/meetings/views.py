@@ -116,7 +116,7 @@ def meeting(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
     if me is not None:
         context["rsvp_form"] = RsvpForm()
     if access.set.can_manage:
-        people = selectors.meeting_people(found)
+        people = selectors.meeting_people(access)
         context["people"] = people
         context["attendance_form"] = AttendanceForm(
             people=[(p.participant.pk, p.participant.name) for p in people],
@@ -208,7 +208,7 @@ def rsvp(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
 @meeting_view(manage=True)
 @require_POST
 def attendance(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
-    people = selectors.meeting_people(access.meeting)
+    people = selectors.meeting_people(access)
     form = AttendanceForm(
         request.POST, people=[(p.participant.pk, p.participant.name) for p in people]
     )

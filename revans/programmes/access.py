@@ -3,19 +3,23 @@
 Programmes and the participant pool are for admins and sponsors (403 for other members).
 A set is for admins, sponsors, its current facilitators and its current members; to anyone else
 in the organisation it does not exist (404), because what happens in a set stays in the set.
+`reader_of` works out someone's periods in a set, as moments, for the confidentiality table.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from functools import wraps
 from typing import Any, Concatenate
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
 from revans.accounts.access import OrgRequest, org_view, require_role
-from revans.accounts.models import Role
+from revans.accounts.models import Membership, Role
+from revans.domain.confidentiality import Period, Reader
 
 from .models import (
     LearningSet,
@@ -73,6 +77,44 @@ def get_set(request: OrgRequest, set_id: int, *, manage: bool = False) -> SetAcc
     return SetAccess(
         learning_set=learning_set, can_manage=can_manage, me=me, facilitating=facilitating
     )
+
+
+def start_of(day: date, zone: ZoneInfo) -> datetime:
+    """The first moment of a day where the organisation is: a period recorded by the day
+    counts from the start of the day it began to the start of the day it ended, so the day
+    someone leaves is not a day in the set (what is written later that day is not theirs)."""
+    return datetime.combine(day, time.min, zone)
+
+
+def period_of(since: date, until: date | None, zone: ZoneInfo) -> Period:
+    return (start_of(since, zone), start_of(until, zone) if until else None)
+
+
+def reader_of(
+    membership: Membership, learning_set: LearningSet
+) -> tuple[Reader, Participant | None, frozenset[int]]:
+    """Someone's periods in a set, as moments. A facilitator reads as one only while they hold
+    the facilitator role: once an admin takes it away, their periods as facilitator give them
+    nothing, whatever the set's records still say."""
+    zone = ZoneInfo(membership.organisation.time_zone)
+    memberships = list(
+        SetMembership.objects.filter(
+            learning_set=learning_set, participant__user_id=membership.user_id
+        )
+        .select_related("participant")
+        .order_by("joined_on")
+    )
+    facilitations = (
+        SetFacilitator.objects.filter(learning_set=learning_set, user_id=membership.user_id)
+        if membership.has_role(Role.FACILITATOR)
+        else SetFacilitator.objects.none()
+    )
+    me = next((m.participant for m in memberships if m.left_on is None), None)
+    reader = Reader(
+        as_member=[period_of(m.joined_on, m.left_on, zone) for m in memberships],
+        as_facilitator=[period_of(f.since, f.until, zone) for f in facilitations],
+    )
+    return reader, me, frozenset(m.participant_id for m in memberships)
 
 
 type SetView = Callable[Concatenate[OrgRequest, SetAccess, ...], HttpResponse]

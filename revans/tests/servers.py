@@ -16,6 +16,8 @@ from typing import Any
 
 from django.conf import settings
 
+from revans.tests.clock import SHIFT
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -71,6 +73,8 @@ def app_servers(
             out = log.open("wb")
             command = [sys.executable, "-m", "gunicorn", "revans.wsgi"]
             command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+            if float(os.environ.get(SHIFT) or 0):
+                command += ["--config", "python:revans.tests.clock"]  # the suite's day
             process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
             )

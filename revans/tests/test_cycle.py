@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from revans.learning.models import (
     Reflection,
     ReportBack,
 )
+from revans.programmes import services as programme_services
 from revans.programmes.models import Participant, SetMembership
 
 from .sweeps import assert_canary_absent, crawl
@@ -45,7 +47,13 @@ def pat(world) -> Participant:
 
 @pytest.fixture
 def planted(world):
-    """One canary in each kind of private content, all in set A, written by Pat or Fay."""
+    """One canary in each kind of private content, all in set A, written by Pat or Fay ten days
+    ago."""
+    with time_machine.travel(timezone.now() - timedelta(days=10), tick=False):
+        return _plant(world)
+
+
+def _plant(world):
     owner = pat(world)
     challenge = services.challenge_create(
         learning_set=world.set_a,
@@ -64,7 +72,7 @@ def planted(world):
         on_behalf=False,
         submission=uuid.uuid4(),
         text=f"Talk to the night shift {CANARIES['action']}",
-        due_on=timezone.localdate() + timedelta(days=7),
+        due_on=timezone.localdate() + timedelta(days=17),  # a week after the test's today
     )
     done = services.action_create(
         challenge=challenge,
@@ -72,7 +80,7 @@ def planted(world):
         on_behalf=False,
         submission=uuid.uuid4(),
         text="Map the rota",
-        due_on=timezone.localdate() + timedelta(days=7),
+        due_on=timezone.localdate() + timedelta(days=17),  # a week after the test's today
     )
     services.report_back(
         action=done,
@@ -202,7 +210,7 @@ def test_a_former_member_reads_what_was_said_while_they_were_there_and_nothing_l
     client, world, planted
 ):
     quinn = SetMembership.objects.get(participant__user=world.participant2)
-    quinn.left_on = timezone.localdate()
+    quinn.left_on = timezone.localdate() - timedelta(days=1)
     quinn.save()
     later = services.challenge_create(
         learning_set=world.set_a,
@@ -215,12 +223,26 @@ def test_a_former_member_reads_what_was_said_while_they_were_there_and_nothing_l
             "business_area": "",
         },
     )
-    Challenge.objects.filter(pk=later.pk).update(
-        written_on=timezone.localdate() + timedelta(days=1)
-    )
     client.force_login(world.participant2)
     assert client.get(f"/o/acme/challenges/{planted['challenge'].pk}/").status_code == 200
     assert client.get(f"/o/acme/challenges/{later.pk}/").status_code == 404
+
+
+def test_the_day_someone_leaves_is_not_a_day_in_the_set(client, world, planted):
+    """Left this morning: what is written this afternoon is not theirs, to the moment."""
+    quinn = SetMembership.objects.get(participant__user=world.participant2)
+    programme_services.set_member_leave(
+        membership=quinn, left_on=timezone.localdate(), reason="Left the company"
+    )
+    later = services.challenge_create(
+        learning_set=world.set_a,
+        owner=pat(world),
+        submission=uuid.uuid4(),
+        fields={"statement": "zqx-same-day", "why_it_matters": "", "desired_outcome": ""},
+    )
+    client.force_login(world.participant2)
+    assert client.get(f"/o/acme/challenges/{later.pk}/").status_code == 404
+    assert client.get(f"/o/acme/challenges/{planted['challenge'].pk}/").status_code == 200
 
 
 def test_a_double_clicked_submit_makes_one_challenge(client, world):
@@ -304,14 +326,20 @@ def test_the_author_takes_a_shared_entry_back(client, world, planted):
     assert CANARIES["shared_reflection"] not in page
 
 
-def test_process_notes_are_for_the_set_s_facilitators_past_and_present(client, world, planted):
+def test_process_notes_are_for_facilitators_for_what_was_written_in_their_periods(
+    client, world, planted
+):
     url = f"/o/acme/meetings/{planted['meeting'].pk}/process-notes/"
     client.force_login(world.participant)
     assert client.get(url).status_code == 403  # a member's role does not reach the notes at all
     world.set_a.facilitations.update(until=timezone.localdate())
-    programme_facilitator = world.facilitator
-    client.force_login(programme_facilitator)
+    client.force_login(world.facilitator)
     assert CANARIES["process_note"] in client.get(url).content.decode()  # a former facilitator
+    # A facilitator added today reads none of what was written before.
+    programme_services.set_facilitator_add(learning_set=world.set_a, user=world.other_facilitator)
+    client.force_login(world.other_facilitator)
+    page = client.get(url)
+    assert page.status_code == 200 and CANARIES["process_note"] not in page.content.decode()
     assert ProcessNote.objects.filter(meeting=planted["meeting"]).count() == 1
 
 
@@ -401,11 +429,28 @@ def test_an_unfinished_action_can_be_closed_with_a_reason(world, planted):
 def test_a_former_member_s_crawl_shows_the_past_and_nothing_written_after_they_left(
     client, world, planted
 ):
+    """All four things written after a member left (a report-back, a progress update, an entry
+    shared, a new challenge) stay out of every page the former member can still reach."""
     quinn = SetMembership.objects.get(participant__user=world.participant2)
-    quinn.joined_on = timezone.localdate() - timedelta(days=30)
     quinn.left_on = timezone.localdate() - timedelta(days=1)
     quinn.save()
     owner = pat(world)
+    with time_machine.travel(timezone.now() - timedelta(days=5), tick=False):
+        kept = services.reflection_write(
+            learning_set=world.set_a,
+            author=owner,
+            submission=uuid.uuid4(),
+            prompt="",
+            text="zqx-shared-after-leaving",
+        )  # written while Quinn was there, shared only after
+        pending = services.action_create(
+            challenge=planted["challenge"],
+            by=owner,
+            on_behalf=False,
+            submission=uuid.uuid4(),
+            text="Ask the depot",
+            due_on=timezone.localdate() + timedelta(days=3),
+        )
     later = services.challenge_create(
         learning_set=world.set_a,
         owner=owner,
@@ -433,13 +478,29 @@ def test_a_former_member_s_crawl_shows_the_past_and_nothing_written_after_they_l
         text="zqx-later-shared",
     )
     services.reflection_share(reflection=shared, by=owner, shared=True)
-    # Everything in `planted` was written before Quinn left (today, while a member)...
-    Challenge.objects.exclude(pk=later.pk).update(written_on=quinn.joined_on)
-    Action.objects.exclude(challenge=later).update(written_on=quinn.joined_on)
-    ReportBack.objects.update(written_on=quinn.joined_on)
-    Reflection.objects.exclude(pk=shared.pk).update(written_on=quinn.joined_on)
+    services.reflection_share(reflection=kept, by=owner, shared=True)
+    services.action_progress(
+        action=planted["action"], by=owner, version=1, progress="zqx-later-progress", done=False
+    )
+    services.report_back(
+        action=pending,
+        by=world.facilitator,
+        outcome="done",
+        what_happened="zqx-later-report-back",
+        learned="",
+        carry_forward=False,
+    )
     pages = pages_of(client, world.participant2, world, planted)
-    for canary in ("zqx-later-challenge", "zqx-later-action", "zqx-later-shared"):
+    assert any(f"/actions/{planted['action'].pk}/" in url for url in pages)
+    assert any(f"/actions/{pending.pk}/" in url for url in pages)
+    for canary in (
+        "zqx-later-challenge",
+        "zqx-later-action",
+        "zqx-later-shared",
+        "zqx-shared-after-leaving",
+        "zqx-later-progress",
+        "zqx-later-report-back",
+    ):
         assert_canary_absent(pages, canary)
     for canary in ("reflection", "process_note"):
         assert_canary_absent(pages, CANARIES[canary])

@@ -4,7 +4,7 @@ sponsor's dashboard with its charts and CSV, and the board's PDF built in the ba
 
 import io
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 import pytest
@@ -90,9 +90,16 @@ def climate_survey(world, *, days_open: int = 5, learning_set=None, round_: int 
     )
 
 
+def last_month() -> datetime:
+    """Noon on the 10th of the month before the suite's today: in a month that is over."""
+    first = timezone.now().replace(day=1, hour=12, minute=0, second=0, microsecond=0)
+    return (first - timedelta(days=1)).replace(day=10)
+
+
 def close(survey: Survey) -> None:
+    """The survey ran last month (a period that is over) and has closed."""
     Survey.objects.filter(pk=survey.pk).update(
-        opens_at=timezone.now() - timedelta(days=20), closes_at=timezone.now() - timedelta(days=1)
+        opens_at=last_month(), closes_at=last_month() + timedelta(days=5)
     )
     survey.refresh_from_db()
 
@@ -392,8 +399,8 @@ def test_a_round_counts_only_when_every_set_s_survey_of_it_has_closed(world):
 def test_small_programmes_show_no_figure_drawn_from_fewer_than_k(world):
     meeting = Meeting.objects.create(
         learning_set=world.set_a,
-        starts_at=timezone.now() - timedelta(days=3, hours=3),
-        ends_at=timezone.now() - timedelta(days=3),
+        starts_at=last_month(),
+        ends_at=last_month() + timedelta(hours=3),
         time_zone="Europe/London",
     )
     pat, quinn = everyone(world)

@@ -3,6 +3,7 @@ input refused with nothing written; private words and evidence reaching only tho
 figures from too few people never shown; and the page's cost in queries."""
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -85,11 +86,14 @@ def add_members(world, count: int) -> list[Participant]:
 
 def test_a_member_claims_the_sponsor_verifies_and_the_roi_counts_it(world, pat, challenge):
     action = Action.objects.create(
-        challenge=challenge, text="Re-plan the rota", due_on="2026-12-20"
+        challenge=challenge, text="Re-plan the rota", due_on=world.programme.ends_on
     )
     add_members(world, 4)  # five claimants in all: enough to show the figures (k = 5)
     CostItem.objects.create(
-        programme=world.programme, category="facilitation", spent_on="2026-02-01", amount=20000
+        programme=world.programme,
+        category="facilitation",
+        spent_on=world.programme.starts_on,
+        amount=20000,
     )
     response = as_user(world.participant).post(
         f"/o/acme/challenges/{challenge.pk}/claims/",
@@ -311,14 +315,16 @@ def test_costs_load_participants_time_at_the_rate_that_applies(world, pat):
 
     # A cost dated outside the programme, or of no amount, is refused and nothing is written.
     url = f"/o/acme/programmes/{world.programme.pk}/costs/add/"
+    a_day_in_it = world.programme.starts_on + timedelta(days=60)
+    after_the_end = world.programme.ends_on + timedelta(days=60)
     for data, message in (
-        ({"category": "venue", "spent_on": "2027-03-01", "amount": "500"}, "within the programme"),
-        ({"category": "venue", "spent_on": "2026-03-01", "amount": "-500"}, "at least 0.01"),
-        ({"category": "venue", "spent_on": "2026-03-01", "amount": "1e12"}, "at least 0.01"),
+        ({"category": "venue", "spent_on": after_the_end, "amount": "500"}, "within the programme"),
+        ({"category": "venue", "spent_on": a_day_in_it, "amount": "-500"}, "at least 0.01"),
+        ({"category": "venue", "spent_on": a_day_in_it, "amount": "1e12"}, "at least 0.01"),
     ):
         assert message in said(sponsor.post(url, data, follow=True))
     assert not CostItem.objects.exists()
-    sponsor.post(url, {"category": "venue", "spent_on": "2026-03-01", "amount": "500"})
+    sponsor.post(url, {"category": "venue", "spent_on": a_day_in_it, "amount": "500"})
     assert CostItem.objects.get().amount == 500
 
 

@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django.utils.timezone import now
 
-from conftest import finished_run, future_meeting
+from conftest import finished_run, future_meeting, today
 from revans.accounts import services
 from revans.accounts.models import Invitation, Membership, Organisation, Role, SignupDomain, User
 from revans.formation.models import FormationRun
@@ -233,7 +233,8 @@ def grow_organisation(world, times: int = 9) -> None:
         SetMembership.objects.create(
             learning_set=world.set_a,
             participant=person,
-            left_on=date(2026, 12, 1),
+            joined_on=today(-60),
+            left_on=today(-5),
             leave_reason="Moved",
         )
         FacilitationPeriod.objects.create(learning_set=world.set_a, mode="co_facilitated")
