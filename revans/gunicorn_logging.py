@@ -1,12 +1,13 @@
-"""Gunicorn's access log without the secrets some URLs carry (calendar feeds, RSVP links and
-invitations put their token in the path, since calendars and mail clients cannot send headers)."""
+"""Gunicorn's access log without the secrets some URLs carry (calendar feeds, RSVP links,
+invitations, allauth's password-reset and email-confirmation keys put their token in the path,
+since calendars and mail clients cannot send headers)."""
 
 import re
 from typing import Any
 
 from gunicorn.glogging import Logger
 
-SECRET_PATH = re.compile(r"/(calendar|rsvp|invitations)/[^/\s?]+")
+SECRET_PATH = re.compile(r"/(calendar|rsvp|invitations|confirm-email|password/reset/key)/[^/\s?]+")
 
 
 def scrub(text: str) -> str:

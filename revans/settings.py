@@ -137,6 +137,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text email (subjects and bodies): the same templates, with no HTML escaping.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "revans" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # Database: SQLite on a laptop (WAL, so the web server and the worker can both write),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import signals
 from .dns import LookupFailed, txt_records
 from .models import Invitation, Membership, Organisation, Role, SignupDomain, User
 from .signals import membership_joined
@@ -37,8 +38,9 @@ def invitation_url(invitation: Invitation) -> str:
 
 def _send_later(*, template: str, to: str, context: dict[str, object]) -> None:
     """Render an email now and hand it to the worker once the transaction commits."""
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}_message.txt", context)
+    # Plain text, unescaped (the "text" template engine): "R&D" arrives as "R&D".
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context, using="text").split())
+    body = render_to_string(f"{template}_message.txt", context, using="text")
     transaction.on_commit(
         partial(
             send_email.enqueue,
@@ -203,9 +205,12 @@ def membership_set_roles(*, membership: Membership, roles: Iterable[Role]) -> Me
         raise ValidationError(
             _("An organisation needs at least one admin. Make someone else admin first.")
         )
+    was_facilitator = membership.is_facilitator
     membership.set_roles(chosen)
     membership.full_clean()
     membership.save()
+    if was_facilitator and not membership.is_facilitator:
+        signals.facilitator_role_ended.send(sender=Membership, membership=membership)
     return membership
 
 
@@ -222,6 +227,8 @@ def membership_deactivate(*, membership: Membership, by: User) -> Membership:
     membership.is_active = False
     membership.deactivated_at = timezone.now()
     membership.save(update_fields=["is_active", "deactivated_at"])
+    if membership.is_facilitator:
+        signals.facilitator_role_ended.send(sender=Membership, membership=membership)
     # End every session the person has, so the change takes effect on their next click everywhere.
     for session in UserSession.objects.filter(user=membership.user):
         session.end()

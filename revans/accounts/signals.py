@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent inside the transaction that makes `user` a member of `organisation` (an accepted
 # invitation, or a verified self-sign-up), so apps can link their records to the account.
 membership_joined = Signal()
+
+# Sent inside the transaction that takes the facilitator role from `membership` (or deactivates
+# it), so the sets they facilitate end their facilitation: access ends with the role.
+facilitator_role_ended = Signal()

@@ -202,7 +202,12 @@ def _load_set(programme: Programme, demo: DemoSet, starts: date) -> None:
     members = [Participant.objects.get(organisation=organisation, email=e) for e in demo.members]
     for member in members:
         programme_services.set_member_add(
-            learning_set=learning_set, participant=member, joined_on=starts, reason="", by=admin
+            learning_set=learning_set,
+            participant=member,
+            joined_on=starts,
+            reason="",
+            by=admin,
+            announce=False,
         )
     first_rules = GroundRules.objects.get(learning_set=learning_set)
     for member in members:

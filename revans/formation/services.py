@@ -127,6 +127,7 @@ def formation_accept(
                 joined_on=today,
                 reason=_("Formed by formation run %(n)s") % {"n": run.pk},
                 by=by,
+                announce=False,
             )
         created.append(learning_set)
     run.status = FormationRun.Status.ACCEPTED

@@ -2,6 +2,8 @@
 facilitators); the survey plan, career outcomes and the baseline (admins, sponsors); the
 sponsor's dashboard, its charts, its CSV and the board's PDF (admins and sponsors: figures)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -14,7 +16,7 @@ from revans.accounts.access import OrgRequest
 from revans.accounts.models import Role
 from revans.learning.access import CycleAccess, resolved
 from revans.programmes.models import Programme
-from revans.programmes.spreadsheets import write_csv
+from revans.programmes.spreadsheets import Cell, write_csv
 from revans.web import posted, report_form, save_form
 
 from . import reports, selectors, services, surveys
@@ -228,13 +230,14 @@ def chart(request: OrgRequest, programme: Programme, name: str) -> HttpResponse:
     return response
 
 
-def csv_rows(found: Dashboard) -> list[list[str]]:
-    """Every figure on the dashboard, as it may be shown, one a line."""
+def csv_rows(found: Dashboard) -> list[list[Cell]]:
+    """Every figure on the dashboard, as it may be shown, one a line (numbers as numbers)."""
 
-    def shown(cell: object) -> tuple[str, str]:
+    def shown(cell: object) -> tuple[Cell, str]:
         if getattr(cell, "hidden", False):
             return "", f"not shown: {getattr(cell, 'reason', '')}"
-        return str(getattr(cell, "value", "")), ""
+        value = getattr(cell, "value", "")
+        return (value if isinstance(value, int | Decimal) else str(value)), ""
 
     def interval(rate: object) -> str:
         if rate is None:
@@ -242,15 +245,16 @@ def csv_rows(found: Dashboard) -> list[list[str]]:
         value, low, high = (100 * getattr(rate, n) for n in ("value", "low", "high"))
         return f"{value:.1f} ({low:.1f} to {high:.1f})"
 
-    rows = []
+    rows: list[list[Cell]] = []
     for s in found.all_series:
         for point in [*s.table, s.whole]:
             note = f"not shown: {point['reason']}" if point["reason"] else ""
-            row = [s.title, s.measure, point["period"], point["number"], point["count"], note]
-            rows.append([str(cell) for cell in row])
+            number = Decimal(str(point["number"])) if point["number"] != "" else ""
+            count = point["count"] if isinstance(point["count"], int) else str(point["count"])
+            rows.append([s.title, s.measure, str(point["period"]), number, count, note])
     for line in found.outcomes:
         value, note = shown(line.cell)
-        people = str(line.people)
+        people = line.people
         rows.append([line.label, "people it happened to", "programme", value, people, note])
         rows.append([line.label, "% (95 % interval)", "programme", interval(line.rate), "", ""])
         rows.append([line.label, "% (95 % interval)", "baseline", interval(line.baseline), "", ""])

@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -278,13 +277,15 @@ def message(notice: SurveyNotice) -> EmailMessage:
         "url": settings.SITE_URL
         + reverse("impact:survey", kwargs={"org": organisation.slug, "survey_id": survey.pk}),
     }
-    subject = " ".join(render_to_string("impact/email/survey_subject.txt", context).split())
+    subject = " ".join(notices.text("impact/email/survey_subject.txt", context).split())
     return EmailMessage(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body=render_to_string("impact/email/survey_message.txt", context),
+        body=notices.text("impact/email/survey_message.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notice.user.email],
-        headers={"Message-ID": f"<survey.{notice.kind}.{notice.user.pk}.{survey.key}@revans>"},
+        headers={
+            "Message-ID": notices.message_id("survey", notice.kind, notice.user.pk, survey.key)
+        },
     )
 
 

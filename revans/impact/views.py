@@ -2,6 +2,8 @@
 CSV (admins and sponsors: figures); a claim, its evidence and the form to make one (its owner,
 the set's facilitators, sponsors: as `access` and the confidentiality table allow)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +17,7 @@ from revans.domain.roi import PRINCIPLES
 from revans.learning.access import CycleAccess, resolved
 from revans.learning.models import Challenge
 from revans.programmes.models import Programme
-from revans.programmes.spreadsheets import write_csv
+from revans.programmes.spreadsheets import Cell, write_csv
 from revans.web import posted, report, report_form, save_form
 
 from . import selectors, services
@@ -141,11 +143,12 @@ def roi(request: OrgRequest, programme: Programme) -> HttpResponse:
     )
 
 
-def _shown(cell: object) -> str:
-    """A suppressed figure's reason, or the figure."""
+def _shown(cell: object) -> Cell:
+    """A suppressed figure's reason, or the figure (a number stays a number)."""
     if getattr(cell, "hidden", False):
         return f"not shown: {getattr(cell, 'reason', '')}"
-    return str(getattr(cell, "value", ""))
+    value = getattr(cell, "value", "")
+    return value if isinstance(value, int | Decimal) else str(value)
 
 
 CSV_HEADERS = ["line", "item", "claims", "claimed a year", "counted", "note"]
@@ -156,15 +159,15 @@ CSV_HEADERS = ["line", "item", "claims", "claimed a year", "counted", "note"]
 def roi_csv(request: OrgRequest, programme: Programme) -> HttpResponse:
     """The ROI page's lines, for a spreadsheet: the same figures, suppressed the same way."""
     found = selectors.roi(programme)
-    rows: list[list[object]] = []
+    rows: list[list[Cell]] = []
 
     def row(
         line: str,
         item: str,
         *,
-        claims: object = "",
-        claimed: object = "",
-        counted: object = "",
+        claims: Cell = "",
+        claimed: Cell = "",
+        counted: Cell = "",
         note: str = "",
     ) -> None:
         rows.append([line, item, claims, claimed, counted, note])
@@ -195,7 +198,7 @@ def roi_csv(request: OrgRequest, programme: Programme) -> HttpResponse:
     for name in found.intangibles:
         row("intangible", name, note="listed, never given a money value")
     headers = [*CSV_HEADERS[:3], f"claimed a year ({found.currency})", *CSV_HEADERS[4:]]
-    body = write_csv(headers, ([str(cell) for cell in r] for r in rows))
+    body = write_csv(headers, rows)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roi-{programme.pk}.csv"'
     return response

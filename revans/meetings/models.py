@@ -124,8 +124,9 @@ class Rsvp(models.Model):
     answer = models.CharField(max_length=3, choices=Answer.choices)
     note = models.CharField(_("note for the facilitator"), max_length=500, blank=True)
     answered_at = models.DateTimeField(default=timezone.now)
-    # The emailed link that gave this answer (its hash): a link works once.
-    link_hash = models.CharField(max_length=64, blank=True)
+    # The hashes of every emailed link that gave an answer: a link works once, even after a
+    # later link (each email's is its own) was used.
+    used_links = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [

@@ -7,9 +7,11 @@ notice about a version of the meeting that has since changed is skipped: a newer
 true now. Each is rendered when it is sent, in the recipient's time zone.
 """
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -18,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from revans.accounts.models import User
 from revans.programmes.models import LearningSet, Participant
@@ -79,6 +82,13 @@ def number(meeting: Meeting) -> int:
     return earlier.count() + 1
 
 
+def message_id(kind: str, *parts: object) -> str:
+    """A Message-ID valid by RFC 5322 (a dot-atom on each side of the @), unique by its parts
+    (a digest of them, whatever characters they hold) and short enough not to be folded."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"<{kind}.{digest}@{urlsplit(settings.SITE_URL).hostname or 'revans'}>"
+
+
 def make(meeting: Meeting, user: User, kind: str, about: str) -> Notice:
     """A notice (not yet saved) about this meeting, unique by kind, person and `about`."""
     return Notice(
@@ -88,7 +98,7 @@ def make(meeting: Meeting, user: User, kind: str, about: str) -> Notice:
         sequence=meeting.sequence,
         for_start=meeting.starts_at,
         key=f"{meeting.uid}:{kind}:{user.pk}:{about}",
-        message_id=f"<{kind}.{about}.{user.pk}.{meeting.uid}>",
+        message_id=message_id(kind, about, user.pk, meeting.uid),
     )
 
 
@@ -173,7 +183,10 @@ def send_outbox[Row: models.Model](
     sent = 0
     rows = model._default_manager
     for pk in rows.filter(_unclaimed(now)).order_by("pk").values_list("pk", flat=True):
-        if not rows.filter(_unclaimed(now), pk=pk).update(claimed_at=now):
+        # Each claim carries the moment it was made, not the batch's start: a long batch's late
+        # claims are fresh, so a second sweep cannot take them as a dead sender's and send again.
+        claimed = timezone.now()
+        if not rows.filter(_unclaimed(claimed), pk=pk).update(claimed_at=claimed):
             continue  # another sender has it
         row = rows.select_related(*related).get(pk=pk)
         reason = obsolete(row)
@@ -259,6 +272,12 @@ def apologies_rule(learning_set: LearningSet) -> str:
     return next((rule for rule in rules if rule.lower().startswith("apolog")), "")
 
 
+def text(template: str, context: dict[str, object]) -> str:
+    """An email's plain text (subject or body): rendered without HTML escaping, so that a set
+    named "R&D" arrives as "R&D"."""
+    return render_to_string(template, context, using="text")
+
+
 def message(notice: Notice) -> EmailMultiAlternatives:
     meeting, user = notice.meeting, notice.user
     n = number(meeting)
@@ -273,10 +292,10 @@ def message(notice: Notice) -> EmailMultiAlternatives:
         "apologies": apologies_rule(meeting.learning_set),
         "lines": agenda(notice),
     }
-    subject = " ".join(render_to_string("meetings/email/notice_subject.txt", context).split())
+    subject = " ".join(text("meetings/email/notice_subject.txt", context).split())
     email = EmailMultiAlternatives(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body=render_to_string("meetings/email/notice_message.txt", context),
+        body=text("meetings/email/notice_message.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
         headers={"Message-ID": notice.message_id},

@@ -235,12 +235,14 @@ def rsvp_answer(
     if answer not in Rsvp.Answer.values:
         raise ValidationError(_("Choose whether you are coming."))
     existing = Rsvp.objects.filter(meeting=meeting, participant=participant).first()
-    if token and existing is not None and existing.link_hash == token_hash(token):
+    used = token_hash(token) if token else ""
+    if used and existing is not None and used in existing.used_links:
         raise ValidationError(_("You have used this link already. Sign in to change your answer."))
     rsvp = existing or Rsvp(meeting=meeting, participant=participant)
     rsvp.answer, rsvp.note = answer, note.strip() if answer == Rsvp.Answer.NO else ""
     rsvp.answered_at = timezone.now()
-    rsvp.link_hash = token_hash(token) if token else ""
+    if used:
+        rsvp.used_links = [*rsvp.used_links, used]
     rsvp.full_clean()
     rsvp.save()
     return rsvp

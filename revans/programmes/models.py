@@ -220,6 +220,10 @@ class SetFacilitator(models.Model):
     )
     since = models.DateField(default=timezone.localdate)
     until = models.DateField(null=True, blank=True)
+    # Who added them: shown on the set page, so that nobody joins a set's facilitators unseen.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["since"]

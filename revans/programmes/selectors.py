@@ -39,7 +39,7 @@ def _summaries(sets: QuerySet[LearningSet]) -> list[SetSummary]:
         ),
         Prefetch(
             "facilitations",
-            queryset=SetFacilitator.objects.filter(until=None).select_related("user"),
+            queryset=SetFacilitator.objects.filter(until=None).select_related("user", "added_by"),
             to_attr="current_facilitators",
         ),
         Prefetch("periods", to_attr="all_periods"),

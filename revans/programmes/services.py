@@ -3,17 +3,21 @@
 import logging
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import partial
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Count, Field, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from revans.accounts import services as accounts_services
 from revans.accounts.models import Membership, Organisation, Role, User
+from revans.accounts.tasks import send_email
 from revans.domain.roster import PersonRecord, RosterPlan, RowStatus, plan_import
 
 from .models import (
@@ -87,7 +91,7 @@ def set_create(
     learning_set.full_clean()
     learning_set.save()
     SetFacilitator.objects.bulk_create(
-        SetFacilitator(learning_set=learning_set, user=user) for user in chosen
+        SetFacilitator(learning_set=learning_set, user=user, added_by=by) for user in chosen
     )
     FacilitationPeriod.objects.create(
         learning_set=learning_set,
@@ -120,10 +124,40 @@ def _check_room(learning_set: LearningSet) -> None:
         )
 
 
+def _announce(learning_set: LearningSet, *, name: str, as_facilitator: bool, by: User) -> None:
+    """Tell the set's current members and facilitators that someone joined it (a facilitator
+    reads what the set writes from now on; nobody joins a set unseen)."""
+    members = learning_set.memberships.filter(left_on=None, participant__user__is_active=True)
+    addresses = set(members.values_list("participant__user__email", flat=True))
+    addresses |= set(
+        learning_set.facilitations.filter(until=None).values_list("user__email", flat=True)
+    )
+    context = {"learning_set": learning_set, "name": name, "as_facilitator": as_facilitator}
+    context |= {"by": by, "url": settings.SITE_URL + learning_set.get_absolute_url()}
+    subject = render_to_string("programmes/email/set_joined_subject.txt", context, using="text")
+    body = render_to_string("programmes/email/set_joined_message.txt", context, using="text")
+    for address in sorted(addresses - {by.email}):
+        transaction.on_commit(
+            partial(
+                send_email.enqueue,
+                subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+                body=body,
+                to=[address],
+            )
+        )
+
+
 @transaction.atomic
 def set_member_add(
-    *, learning_set: LearningSet, participant: Participant, joined_on: date, reason: str, by: User
+    *,
+    learning_set: LearningSet,
+    participant: Participant,
+    joined_on: date,
+    reason: str,
+    by: User,
+    announce: bool = True,
 ) -> SetMembership:
+    """`announce`: tell the set (not when a set is being formed: its members meet it whole)."""
     # Lock the set so that two admins adding at once cannot pass the size limit together.
     LearningSet.objects.select_for_update().get(pk=learning_set.pk)
     if participant.organisation_id != learning_set.programme.organisation_id:
@@ -145,6 +179,8 @@ def set_member_add(
         learning_set=learning_set, participant=participant, joined_on=joined_on, join_reason=reason
     )
     membership.full_clean()
+    if announce:
+        _announce(learning_set, name=participant.name, as_facilitator=False, by=by)
     membership.save()
     # People join Revans when they first join a set; a member already is linked now.
     accounts_services.invitation_ensure(
@@ -196,11 +232,14 @@ def set_member_move(
 
 
 @transaction.atomic
-def set_facilitator_add(*, learning_set: LearningSet, user: User) -> SetFacilitator:
+def set_facilitator_add(*, learning_set: LearningSet, user: User, by: User) -> SetFacilitator:
+    """A facilitator joins the set: shown on its page with who added them, and announced to its
+    members and facilitators by email. They read only what is written from now on."""
     _check_facilitators(learning_set.programme.organisation, [user])
     if learning_set.facilitations.filter(user=user, until=None).exists():
         raise ValidationError(_("%(name)s already facilitates this set."), params={"name": user})
-    return SetFacilitator.objects.create(learning_set=learning_set, user=user)
+    _announce(learning_set, name=user.name, as_facilitator=True, by=by)
+    return SetFacilitator.objects.create(learning_set=learning_set, user=user, added_by=by)
 
 
 @transaction.atomic
@@ -213,6 +252,18 @@ def set_facilitator_end(*, facilitation: SetFacilitator, until: date) -> SetFaci
     facilitation.until = until
     facilitation.save(update_fields=["until"])
     return facilitation
+
+
+@transaction.atomic
+def facilitations_end(*, membership: Membership) -> int:
+    """The facilitator role is gone: every set they facilitate in the organisation ends their
+    facilitation today (even a set's last: the role decides, and the set page then asks for a
+    new facilitator). Returns how many ended."""
+    return SetFacilitator.objects.filter(
+        user_id=membership.user_id,
+        learning_set__programme__organisation_id=membership.organisation_id,
+        until=None,
+    ).update(until=membership.organisation.today())
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -93,10 +94,23 @@ def escape_formula(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def write_csv(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+type Cell = str | int | Decimal | None
+
+
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
+    """A CSV that spreadsheets read as data, whatever their separator: numbers stay numbers
+    (unquoted, so -35.2 is a number); every text cell is quoted, so a separator inside it
+    ("x;=1+1" in a spreadsheet that splits on semicolons) cannot start a new cell, and a text
+    cell that starts a formula is prefixed to show as text."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([escape_formula(h) for h in headers])
+    writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC)
+
+    def cell(value: Cell) -> Cell:
+        if value is None or isinstance(value, bool):
+            return escape_formula(str(value or ""))
+        return value if isinstance(value, int | Decimal) else escape_formula(str(value))
+
+    writer.writerow([cell(h) for h in headers])
     for row in rows:
-        writer.writerow([escape_formula(str(cell)) for cell in row])
+        writer.writerow([cell(value) for value in row])
     return out.getvalue()

@@ -239,7 +239,7 @@ def set_facilitator_add(request: OrgRequest, access: SetAccess) -> HttpResponse:
         access,
         form,
         lambda: services.set_facilitator_add(
-            learning_set=access.learning_set, user=form.cleaned_data["user"]
+            learning_set=access.learning_set, user=form.cleaned_data["user"], by=request.user
         ),
         _("Facilitator added."),
         _("Add a facilitator"),

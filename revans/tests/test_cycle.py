@@ -336,7 +336,9 @@ def test_process_notes_are_for_facilitators_for_what_was_written_in_their_period
     client.force_login(world.facilitator)
     assert CANARIES["process_note"] in client.get(url).content.decode()  # a former facilitator
     # A facilitator added today reads none of what was written before.
-    programme_services.set_facilitator_add(learning_set=world.set_a, user=world.other_facilitator)
+    programme_services.set_facilitator_add(
+        learning_set=world.set_a, user=world.other_facilitator, by=world.admin
+    )
     client.force_login(world.other_facilitator)
     page = client.get(url)
     assert page.status_code == 200 and CANARIES["process_note"] not in page.content.decode()
@@ -539,3 +541,30 @@ def test_follow_through_figures_and_the_facilitator_s_home(client, world, plante
     # Pat: one action reported back (partly), one carried forward.
     row = page[page.index("<td>Pat Participant</td>") :].split("</tr>")[0]
     assert [cell.split(">")[-1] for cell in row.split("</td>")[1:5]] == ["1", "1", "1", "0"]
+
+
+def test_access_ends_with_the_facilitator_role(client, world, planted):
+    """An admin takes Fay's facilitator role: the set's cycle, its challenges, the live console
+    and its private-note form are closed to her at once, and her facilitation of the set ends."""
+    meeting = future_meeting(world.set_a, days=-5 / (24 * 60))  # under way
+    client.force_login(world.admin)
+    fay = world.membership(world.facilitator)
+    response = client.post(f"/o/acme/members/{fay.pk}/", {"roles": ["participant"]})
+    assert response.status_code == 302
+    assert world.set_a.facilitations.get(user=world.facilitator).until == world.org.today()
+    client.force_login(world.facilitator)
+    for url in (
+        f"/o/acme/sets/{world.set_a.pk}/",
+        f"/o/acme/sets/{world.set_a.pk}/cycle/",
+        f"/o/acme/challenges/{planted['challenge'].pk}/",
+        f"/o/acme/meetings/{planted['meeting'].pk}/process-notes/",
+        f"/o/acme/meetings/{meeting.pk}/console/",
+    ):
+        assert client.get(url).status_code in (403, 404), url
+    notes = ProcessNote.objects.count()
+    response = client.post(
+        f"/o/acme/meetings/{meeting.pk}/console/notes/",
+        {"text": "zqx-after-the-role", "submission": str(uuid.uuid4())},
+    )
+    assert response.status_code in (403, 404)
+    assert ProcessNote.objects.count() == notes

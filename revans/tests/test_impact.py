@@ -120,7 +120,7 @@ def test_a_member_claims_the_sponsor_verifies_and_the_roi_counts_it(world, pat, 
     assert page.benefits.value == Decimal(34000)
     assert (page.bcr.value, page.roi_percent.value) == (Decimal("1.70"), Decimal("70.0"))
     csv = sponsor.get(f"/o/acme/programmes/{world.programme.pk}/roi.csv").content.decode()
-    assert "claims,counted,5,80000.00,34000.00" in csv and "ratio,ROI %,,,70.0," in csv
+    assert '"claims","counted",5,80000.00,34000.00' in csv and '"ratio","ROI %","","",70.0' in csv
     assert f"#{claim.pk}" not in csv  # groups of claims, never one person's line
 
 
@@ -366,7 +366,7 @@ def test_intangibles_are_listed_and_never_reach_the_money(world, pat, challenge)
     assert roi.intangibles == ["Trust", "Fewer silos"] and "Fewer silos" in after.content.decode()
     assert roi.benefits == before.benefits and roi.report.costs == before.report.costs
     csv = sponsor.get(f"{url}roi.csv").content.decode()
-    assert 'intangible,Fewer silos,,,,"listed, never given a money value"' in csv
+    assert '"intangible","Fewer silos","","","","listed, never given a money value"' in csv
 
 
 def test_only_the_owner_shares_the_words_and_nobody_verifies_their_own_claim(world, pat, challenge):

@@ -3,6 +3,7 @@
 import csv
 import html
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from revans.accounts.models import Invitation
 from revans.domain.roster import RowStatus, plan_import
 from revans.programmes import services
 from revans.programmes.models import Participant, ParticipantImport
-from revans.programmes.spreadsheets import MAX_BYTES, SpreadsheetError, read_table
+from revans.programmes.spreadsheets import MAX_BYTES, SpreadsheetError, read_table, write_csv
 
 HEADER = ["name", "email", "department", "site", "job_level", "manager_email", "Tenure years"]
 ROWS = [
@@ -407,3 +408,21 @@ def test_an_export_imports_again_unchanged(client, world):
     plan = services.import_plan(batch)
     assert plan.ok
     assert {row.status for row in plan.rows} == {RowStatus.UNCHANGED}
+
+
+def test_a_csv_export_is_read_as_data_whatever_the_separator():
+    """Numbers stay numbers (a negative ROI too); text is quoted, and text that would start a
+    formula shows as text, in a spreadsheet that splits on commas or on semicolons."""
+    body = write_csv(
+        ["figure", "value"],
+        [["ROI %", Decimal("-35.2")], ["x;=1+1", 3], ["=HYPERLINK(1)", None], ["-2+3", "ok"]],
+    )
+    rows = list(csv.reader(io.StringIO(body), quoting=csv.QUOTE_NONNUMERIC))
+    assert rows[1] == ["ROI %", -35.2] and rows[2] == ["x;=1+1", 3]  # numbers parsed as numbers
+    assert rows[3] == ["'=HYPERLINK(1)", ""] and rows[4] == ["'-2+3", "ok"]
+    for delimiter in (",", ";", "\t"):
+        for row in csv.reader(io.StringIO(body), delimiter=delimiter):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "@")), (delimiter, cell)
+                numeric = cell.lstrip("-").replace(".", "").isdigit()
+                assert not (cell.startswith("-") and not numeric), (delimiter, cell)

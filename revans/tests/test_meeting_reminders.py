@@ -3,12 +3,14 @@ and a reminder for a meeting that has moved is never sent for the old time. One 
 through a real SMTP server, and arrives as a calendar invitation."""
 
 import email
+import re
 import socket
 import threading
 from datetime import timedelta
 
 import icalendar
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.management import call_command
@@ -16,6 +18,8 @@ from django.db import connection
 from django.utils import timezone
 
 from conftest import future_meeting
+from revans.impact import surveys as impact_surveys
+from revans.impact.models import Survey, SurveyNotice
 from revans.meetings import notices, services
 from revans.meetings.models import Meeting, Notice
 from revans.programmes.models import Programme
@@ -172,3 +176,74 @@ def test_an_invitation_through_a_real_smtp_server_arrives_as_a_calendar_request(
     assert str(event["UID"]) == meeting.uid and calendar["METHOD"] == "REQUEST"
     assert arrived["Message-ID"].startswith("<invitation.")
     assert Meeting.objects.get().sequence == 0
+
+
+# Email that mail systems accept once (issue 18, point 4) --------------------------------------
+
+# RFC 5322's msg-id: "<" dot-atom-text "@" dot-atom-text ">".
+ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+MSG_ID = re.compile(rf"<{ATEXT}(\.{ATEXT})*@{ATEXT}(\.{ATEXT})*>")
+
+
+def test_every_message_id_is_valid_and_unique_and_subjects_are_not_html(world):
+    world.set_a.name = "R&D <Leeds>"
+    world.set_a.save()
+    future_meeting(world.set_a, days=1)
+    call_command("sweep")
+    surveys_sent = []
+    for round_ in (0, 1):  # two surveys of one kind, one set, one person: keys with colons
+        survey = Survey.objects.create(
+            learning_set=world.set_a,
+            kind=Survey.Kind.CLIMATE,
+            round=round_,
+            items=["I feel safe"],
+            opens_at=timezone.now(),
+            closes_at=timezone.now() + timedelta(days=5),
+            key=f"{world.set_a.pk}:climate:2026120{round_}",
+        )
+        notice = SurveyNotice.objects.create(
+            survey=survey, user=world.participant, kind="invitation", key=f"k{round_}"
+        )
+        surveys_sent.append(impact_surveys.message(notice))
+    messages = [*mail.outbox, *surveys_sent]
+    assert len(messages) >= 4
+    ids = [m.extra_headers["Message-ID"] for m in messages]
+    for message_id in ids:
+        assert MSG_ID.fullmatch(message_id), message_id
+    assert len(set(ids)) == len(ids)
+    for message in mail.outbox:
+        assert "R&D <Leeds>" in message.subject and "&amp;" not in message.subject
+        assert "&amp;" not in message.body and "&lt;" not in message.body
+
+
+class SlowMail:
+    """A mail server so slow that a batch outlasts the claim timeout (each message takes longer
+    than it); while it takes the batch's second message, the next sweep runs."""
+
+    sent: list[str] = []
+    traveller: time_machine.Traveller
+    swept = False
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        SlowMail.sent += [m.extra_headers["Message-ID"] for m in messages]
+        if len(SlowMail.sent) == 2 and not SlowMail.swept:
+            SlowMail.swept = True
+            notices.send_due(now=timezone.now())
+        SlowMail.traveller.shift(notices.RECLAIM_AFTER + timedelta(minutes=1))
+        return len(messages)
+
+
+def test_a_batch_longer_than_the_claim_timeout_still_sends_each_once(world, settings):
+    for days in (1, 1.5):
+        future_meeting(world.set_a, days=days)
+    notices.remind_due(now=timezone.now())
+    settings.MAILERS = {"default": {"BACKEND": "revans.tests.test_meeting_reminders.SlowMail"}}
+    SlowMail.sent, SlowMail.swept = [], False
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        SlowMail.traveller = traveller
+        notices.send_due(now=timezone.now())
+    assert len(SlowMail.sent) == Notice.objects.count() == 6
+    assert len(set(SlowMail.sent)) == len(SlowMail.sent)

@@ -16,6 +16,7 @@ from django.db import transaction
 from conftest import future_meeting, make_member, make_user
 from revans.accounts.models import Role
 from revans.meetings import services
+from revans.meetings.links import rsvp_token
 from revans.meetings.models import Attendance, Meeting, Notice, Rsvp
 from revans.programmes import services as programme_services
 from revans.programmes.models import Participant, Programme, SetMembership
@@ -297,6 +298,32 @@ def test_a_member_answers_from_the_emailed_link_without_signing_in(client, world
     client.force_login(world.facilitator)
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Board meeting that day." in page and "Sending apologies" in page
+
+
+def test_an_rsvp_link_works_once_even_after_a_later_one_was_used(client, world, invited):
+    meeting, message = invited
+    first = rsvp_link(message)
+    pat = Participant.objects.get(user=world.participant)
+    second = f"/rsvp/{rsvp_token(meeting, pat, 'a later email')}/"
+    assert b"is recorded" in client.post(first, {"answer": "yes"}).content
+    assert b"is recorded" in client.post(second, {"answer": "no", "note": "Ill"}).content
+    again = client.post(first, {"answer": "yes"})
+    assert b"used this link already" in again.content
+    assert Rsvp.objects.get().answer == "no"
+
+
+def test_an_apology_s_note_is_for_its_author_and_the_facilitators_alone(client, world, invited):
+    meeting, message = invited
+    client.post(rsvp_link(message), {"answer": "no", "note": "zqx-apology-note"})
+    for user, reads in (
+        (world.facilitator, True),
+        (world.sponsor, False),
+        (world.admin, False),
+    ):
+        client.force_login(user)
+        page = client.get(meeting.get_absolute_url())
+        assert page.status_code == 200
+        assert ("zqx-apology-note" in page.content.decode()) is reads, user
 
 
 @pytest.mark.parametrize("damage", ["tamper", "cancelled", "started", "left"])

@@ -118,7 +118,11 @@ def test_adding_a_member_invites_them_once(client, world, django_capture_on_comm
     assert (membership.joined_on, membership.join_reason) == (today(-30), "Joined late")
     invitation = Invitation.objects.get(email="rae@acme.test")
     assert invitation.roles == [Role.PARTICIPANT]
-    assert [m.to for m in mail.outbox] == [["rae@acme.test"]]
+    invited = [m.to for m in mail.outbox if "invited you" in m.body]
+    assert invited == [["rae@acme.test"]]
+    # The set is told who joined (not the facilitator who added her).
+    told = sorted(m.to[0] for m in mail.outbox if "Rae Pool joins Set A" in m.subject)
+    assert told == ["pat@acme.test", "quinn@acme.test"]
 
 
 def test_an_existing_member_is_not_invited_again(world):
@@ -350,3 +354,26 @@ def test_an_invited_pool_member_finds_their_set_after_accepting(
     home = client.get("/o/acme/")
     assert b"Set A" in home.content
     assert client.get(f"/o/acme/sets/{world.set_a.pk}/").status_code == 200
+
+
+def test_nobody_joins_a_set_unseen(client, world, django_capture_on_commit_callbacks):
+    """An admin who makes themselves a facilitator and adds themselves to a set is shown on the
+    set page as added by them, and the set's members and facilitators are emailed; the admin
+    reads none of the set's earlier process notes (test_cycle)."""
+    world.set_a.name = "R&D"
+    world.set_a.save()
+    client.force_login(world.admin)
+    admin = world.membership(world.admin)
+    client.post(f"/o/acme/members/{admin.pk}/", {"roles": ["admin", "facilitator"]})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/o/acme/sets/{world.set_a.pk}/facilitators/add/", {"user": world.admin.pk}
+        )
+    assert response.status_code == 302
+    told = sorted(m.to[0] for m in mail.outbox)
+    assert told == ["fay@acme.test", "pat@acme.test", "quinn@acme.test"]
+    message = mail.outbox[0]
+    assert message.subject.endswith("Ada Admin now facilitates R&D")
+    assert "Ada Admin added Ada Admin as a facilitator of R&D" in message.body
+    page = client.get(f"/o/acme/sets/{world.set_a.pk}/").content.decode()
+    assert "added by Ada Admin" in page

@@ -128,3 +128,28 @@ def test_the_access_log_keeps_no_secret_from_a_url():
     atoms = ScrubbingLogger(Config()).atoms(Response(), {}, environ, timedelta(seconds=1))
     assert "s3cr3t" not in " ".join(str(v) for v in atoms.values())
     assert atoms["U"] == "/calendar/[secret]"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/password/reset/key/1-s3cr3t-key/",
+        "/accounts/confirm-email/s3cr3t:key/",
+        "/invitations/s3cr3t.token/",
+    ],
+)
+def test_the_access_log_keeps_no_account_key(path):
+    """Password-reset and email-confirmation keys are secrets in the path too (issue 18)."""
+    from datetime import timedelta
+
+    from gunicorn.config import Config
+
+    from revans.gunicorn_logging import ScrubbingLogger
+
+    class Response:
+        status, sent, headers = "200 OK", 10, []
+
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": path, "PATH_INFO": path}
+    environ |= {"SERVER_PROTOCOL": "HTTP/1.1", "HTTP_REFERER": f"https://revans.example{path}"}
+    atoms = ScrubbingLogger(Config()).atoms(Response(), {}, environ, timedelta(seconds=1))
+    assert "s3cr3t" not in " ".join(str(v) for v in atoms.values())
