@@ -72,7 +72,7 @@ class RateForm(forms.Form):
 class SettingsForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = RoiSettings
-        fields = ["extreme_rule", "extreme_value", "intangibles"]
+        fields = ["extreme_rule", "extreme_value", "prep_hours", "facilitator_rate", "intangibles"]
         widgets = {"intangibles": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self) -> dict[str, Any]:

@@ -110,6 +110,26 @@ class RoiSettings(models.Model):
         default=Decimal(5),
         validators=[MinValueValidator(Decimal(1)), MaxValueValidator(MAX_AMOUNT)],
     )
+    prep_hours = models.DecimalField(
+        _("preparation, hours per meeting"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(40))],
+        help_text=_("Each person's time outside a meeting to prepare for it: counted as a cost."),
+    )
+    facilitator_rate = models.DecimalField(
+        _("internal facilitators' loaded hourly rate"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal(100000))],
+        help_text=_(
+            "Their time in meetings and preparation is a cost at this rate. Leave empty when "
+            "the facilitators are external and paid by fees recorded as costs."
+        ),
+    )
     intangibles = models.TextField(
         _("intangible benefits (listed, never given a money value)"),
         max_length=2000,

@@ -3,11 +3,12 @@ every figure for a sponsor passed through `revans.domain.privacy` first."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from revans.accounts.models import Organisation, User
 from revans.domain import climate, privacy
@@ -25,7 +26,7 @@ from revans.domain.roi import (
 )
 from revans.domain.roi import participant_time as time_cost
 from revans.meetings.models import Attendance, Meeting
-from revans.programmes.models import Participant, Programme, SetMembership
+from revans.programmes.models import Participant, Programme, SetFacilitator, SetMembership
 
 from .models import Answer, BenefitClaim, CostItem, HourlyRate, RoiSettings, Survey
 
@@ -34,8 +35,9 @@ HUNDRED = Decimal(100)
 
 @dataclass
 class TimeLine:
-    """Participants' time at one rate: how many people, their hours in meetings, the rate, the
-    cost; `shown` says whether it may be shown (a group smaller than k would show pay)."""
+    """People's time at one rate (participants' meetings and preparation, or the internal
+    facilitators'): how many people, their hours so far and still to come, the rate, the cost;
+    `shown` says whether it may be shown (a group smaller than k would show pay)."""
 
     label: str
     people: int
@@ -47,15 +49,22 @@ class TimeLine:
 
 @dataclass
 class Costs:
+    """The programme's fully loaded costs (Phillips' tenth principle): what it has cost so far
+    and what it has committed to (scheduled meetings' time, planned fees), each labelled."""
+
     items: list[CostItem]
     by_category: dict[str, Decimal]
     time: list[TimeLine]
     uncosted_hours: Decimal
     uncosted_people: int
     total: Decimal
-    total_cell: privacy.Cell  # the total, unless it would give away a small group's pay
+    total_cell: privacy.Cell  # hidden where a rate is missing or a small group's pay shows
     time_cell: privacy.Cell
     lines: list[CostLine] = field(default_factory=list)  # as the ROI takes them
+    shown_lines: list[tuple[str, privacy.Cell]] = field(default_factory=list)  # as shown
+    missing: str = ""  # why the costs cannot be computed (a rate is missing), or ""
+    forecast: bool = False  # the programme has not ended: committed costs are included
+    ends_on: date | None = None
 
 
 def _rates(programme: Programme) -> tuple[dict[int, Decimal], dict[str, Decimal], Decimal | None]:
@@ -70,64 +79,157 @@ def _rates(programme: Programme) -> tuple[dict[int, Decimal], dict[str, Decimal]
     return person, level, default
 
 
-def costs(programme: Programme) -> Costs:
-    """Every cost line, and participants' time: each person's attended meeting hours at their
-    own rate, else their job level's, else the programme's default, else not costed."""
+type Who = tuple[str, int]  # ("p", participant id) or ("f", facilitator's user id)
+
+
+def _hours(programme: Programme, prep: Decimal) -> tuple[dict[Who, Decimal], dict[Who, Decimal]]:
+    """Everyone's hours (each meeting's length plus the programme's preparation time), so far
+    and still to come. So far: those marked present, or, where a meeting's attendance was never
+    taken, everyone in the set that day (costs err upwards). To come: every scheduled meeting,
+    for the set's members now. Facilitators: every meeting of a set they facilitated that day."""
+    now = timezone.now()
+    meetings = list(
+        Meeting.objects.filter(
+            learning_set__programme=programme, status=Meeting.Status.SCHEDULED
+        ).values_list("pk", "learning_set_id", "starts_at", "ends_at")
+    )
+    present: dict[int, list[int]] = defaultdict(list)
+    taken: set[int] = set()
+    for meeting_id, person, here in Attendance.objects.filter(
+        meeting__learning_set__programme=programme
+    ).values_list("meeting_id", "participant_id", "present"):
+        taken.add(meeting_id)
+        if here:
+            present[meeting_id].append(person)
+    members = defaultdict(list)
+    for row in SetMembership.objects.filter(learning_set__programme=programme).values_list(
+        "learning_set_id", "participant_id", "joined_on", "left_on"
+    ):
+        members[row[0]].append(row[1:])
+    facilitators = defaultdict(list)
+    for row in SetFacilitator.objects.filter(learning_set__programme=programme).values_list(
+        "learning_set_id", "user_id", "since", "until"
+    ):
+        facilitators[row[0]].append(row[1:])
+
+    def there(periods: list[tuple[int, date, date | None]], day: date) -> list[int]:
+        return [who for who, since, until in periods if since <= day and (not until or until > day)]
+
+    so_far: dict[Who, Decimal] = defaultdict(Decimal)
+    to_come: dict[Who, Decimal] = defaultdict(Decimal)
+    for pk, set_id, starts, ends in meetings:
+        hours = Decimal((ends - starts).total_seconds()) / 3600 + prep
+        day = starts.date()
+        if starts <= now:
+            sink = so_far
+            people = present[pk] if pk in taken else there(members[set_id], day)
+        else:
+            sink = to_come
+            people = [who for who, _since, until in members[set_id] if until is None]
+        for person in people:
+            sink[("p", person)] += hours
+        for user in there(facilitators[set_id], day):
+            sink[("f", user)] += hours
+    return so_far, to_come
+
+
+def costs(programme: Programme, settings: RoiSettings | None = None) -> Costs:
+    """Every cost line, incurred or planned, and people's time, so far and still to come: each
+    participant's hours at their own rate, else their job level's, else the programme's
+    default; internal facilitators' at theirs. An hour with no rate is never costed at zero:
+    the total is then not shown, and says which rate is missing."""
+    settings = settings or settings_or_default(programme)
+    today = programme.organisation.today()
     items = list(CostItem.objects.filter(programme=programme).select_related("recorded_by"))
     by_category: dict[str, Decimal] = defaultdict(Decimal)
+    planned: dict[str, Decimal] = defaultdict(Decimal)
     for item in items:
-        by_category[item.get_category_display()] += item.amount
+        name = str(item.get_category_display())
+        (planned if item.spent_on > today else by_category)[name] += item.amount
     person_rate, level_rate, default = _rates(programme)
-    attended = Attendance.objects.filter(
-        present=True,
-        meeting__learning_set__programme=programme,
-        meeting__status=Meeting.Status.SCHEDULED,
-    ).values_list(  # plain rows: a large programme has tens of thousands of marks
-        "participant_id", "participant__job_level", "meeting__starts_at", "meeting__ends_at"
+    levels = dict(
+        Participant.objects.filter(set_memberships__learning_set__programme=programme)
+        .values_list("pk", "job_level")
+        .distinct()
     )
-    hours: dict[int, Decimal] = defaultdict(Decimal)
-    levels: dict[int, str] = {}
-    for person, level, starts, ends in attended:
-        minutes = Decimal((ends - starts).total_seconds()) / 60
-        hours[person] += minutes / 60
-        levels[person] = level
-    groups: dict[tuple[str, Decimal | None], list[int]] = defaultdict(list)
-    for pk in hours:
-        if pk in person_rate:
-            groups[("their own rate", person_rate[pk])].append(pk)
-        elif levels[pk] in level_rate:
-            groups[(levels[pk], level_rate[levels[pk]])].append(pk)
+    so_far, to_come = _hours(programme, settings.prep_hours)
+    groups: dict[tuple[str, Decimal | None], list[Who]] = defaultdict(list)
+    for who in {*so_far, *to_come}:
+        kind, pk = who
+        if kind == "f":
+            groups[("facilitators (internal)", settings.facilitator_rate)].append(who)
+        elif pk in person_rate:
+            groups[("their own rate", person_rate[pk])].append(who)
+        elif levels.get(pk, "") in level_rate:
+            groups[(levels[pk], level_rate[levels[pk]])].append(who)
         else:
-            groups[("the default rate" if default else "no rate set", default)].append(pk)
+            groups[("the default rate" if default else "no rate set", default)].append(who)
     k = programme.organisation.min_group_size
-    rows, uncosted_hours, uncosted_people = [], Decimal(0), 0
+    rows = []
+    uncosted_hours, uncosted_people, missing_levels = Decimal(0), 0, set()
+    spent = {"so far": Decimal(0), "to come": Decimal(0)}
     for (label, rate), people in sorted(groups.items(), key=lambda g: g[0][0]):
-        total_hours = sum((hours[pk] for pk in people), Decimal(0))
+        hours = sum((so_far[w] + to_come[w] for w in people), Decimal(0))
         cost = Decimal(0)
-        if rate is None:
-            uncosted_hours += total_hours
+        if rate is not None:
+            for when, sink in (("so far", so_far), ("to come", to_come)):
+                spent[when] += sum((time_cost(sink[w], rate) for w in people if w in sink), 0)
+            cost = sum((time_cost(so_far[w] + to_come[w], rate) for w in people), Decimal(0))
+        elif label != "facilitators (internal)":  # external facilitators are paid by fees
+            uncosted_hours += hours
             uncosted_people += len(people)
-        else:
-            cost = sum((time_cost(hours[pk], rate) for pk in people), Decimal(0))
-        rows.append((label, frozenset(people), total_hours.quantize(Decimal("0.1")), rate, cost))
-    time_total = sum((row[4] for row in rows), Decimal(0))
-    attendees = frozenset(hours)
+            missing_levels |= {levels.get(pk, "") for _kind, pk in people}
+        rows.append((label, frozenset(people), hours.quantize(Decimal("0.1")), rate, cost))
+    time_total = spent["so far"] + spent["to come"]
+    everyone = frozenset(w for _label, who, *_rest in rows for w in who)
     cells = {row[0]: privacy.Figure(row[4], row[1]) for row in rows}
-    shown, _total = privacy.table(cells, privacy.Figure(time_total, attendees), k)
+    shown, _total = privacy.table(cells, privacy.Figure(time_total, everyone), k)
     time = [
-        TimeLine(label, len(who), spent, rate, cost, shown[label])
-        for label, who, spent, rate, cost in rows
+        TimeLine(label, len(who), hours, rate, cost, shown[label])
+        for label, who, hours, rate, cost in rows
     ]
     lines = [CostLine(name, amount, "cost") for name, amount in by_category.items()]
-    lines.append(CostLine("Participants' time in meetings", time_total, "time"))
+    lines += [CostLine(f"{name} (planned)", amount, "cost") for name, amount in planned.items()]
+    time_lines = [
+        ("People's time so far (meetings and preparation)", spent["so far"], so_far),
+        (
+            "People's time still to come (meetings and preparation)",
+            spent["to come"],
+            to_come,
+        ),
+    ]
+    shown_lines: list[tuple[str, privacy.Cell]] = [
+        (line.label, privacy.Shown(line.amount, 0)) for line in lines
+    ]
+    time_hidden = False
+    for label, amount, sink in time_lines:
+        if not sink:
+            continue
+        lines.append(CostLine(label, amount, "time"))
+        # Time drawn from fewer than k people is their pay: hidden, and so is the total.
+        cell = privacy.single(privacy.Figure(amount, frozenset(sink)), k)
+        time_hidden |= cell.hidden
+        shown_lines.append((label, cell))
     total = sum((line.amount for line in lines), Decimal(0))
-    # Time drawn from fewer than k people is their pay: hidden, and so is the total (the other
-    # lines are shown, so the total less them would be it).
-    time_cell: privacy.Cell = privacy.Shown(Decimal(0), 0)
-    if attendees:
-        time_cell = privacy.single(privacy.Figure(time_total, attendees), k)
-    total_cell: privacy.Cell = privacy.Shown(total, len(attendees))
-    if time_cell.hidden:
+    time_cell: privacy.Cell = privacy.Shown(time_total, len(everyone))
+    if everyone:
+        time_cell = privacy.single(privacy.Figure(time_total, everyone), k)
+    missing = ""
+    if uncosted_people:
+        named = sorted(level for level in missing_levels if level)
+        which = (
+            _("the job levels %(levels)s, or a default rate") % {"levels": ", ".join(named)}
+            if named
+            else _("a default rate")
+        )
+        missing = _(
+            "not worked out: %(hours)s hours of participants' time have no hourly rate (set "
+            "%(which)s). A sponsor or admin sets rates on the costs page."
+        ) % {"hours": uncosted_hours.quantize(Decimal("0.1")), "which": which}
+    total_cell: privacy.Cell = privacy.Shown(total, len(everyone))
+    if missing:
+        total_cell = privacy.Hidden(missing)
+    elif time_hidden or time_cell.hidden:
         total_cell = privacy.Hidden(privacy.COMPLEMENT)
     return Costs(
         items=items,
@@ -139,6 +241,10 @@ def costs(programme: Programme) -> Costs:
         total_cell=total_cell,
         time_cell=time_cell,
         lines=lines,
+        shown_lines=shown_lines,
+        missing=missing,
+        forecast=today <= programme.ends_on,
+        ends_on=programme.ends_on,
     )
 
 
@@ -185,6 +291,20 @@ class Roi:
     intangibles: list[str]
     currency: str
     rule_text: str
+
+    @property
+    def basis(self) -> str:
+        """What the figures stand for: a forecast while the programme runs, else its result."""
+        ends = f"{self.costs.ends_on:%-d %B %Y}" if self.costs.ends_on else ""
+        if self.costs.forecast:
+            return _(
+                "A forecast: the programme runs until %(ends)s. The costs are its planned costs "
+                "(what it has cost so far, and what it has committed: the scheduled meetings' "
+                "time and planned fees); the benefits are the claims verified so far."
+            ) % {"ends": ends}
+        return _(
+            "The programme ended on %(ends)s: these are its costs and its verified claims."
+        ) % {"ends": ends}
 
 
 def _breakdown(
@@ -258,8 +378,8 @@ def roi(programme: Programme) -> Roi:
         )
         for c in claims
     ]
-    spent = costs(programme)
     settings = settings_or_default(programme)
+    spent = costs(programme, settings)
     report = evaluate(domain_claims, spent.lines, rule_of(settings))
     owners = {c.pk: c.owner_id for c in claims}
     counted = [line for line in report.lines if line.outcome == Outcome.COUNTED]
@@ -268,6 +388,8 @@ def roi(programme: Programme) -> Roi:
     benefits = privacy.single(total, k)
 
     def ratio(value: Decimal | None) -> privacy.Cell:
+        if spent.missing:  # never a ratio over costs that leave hours out
+            return spent.total_cell
         if benefits.hidden:
             return benefits
         if spent.total_cell.hidden:

@@ -4,7 +4,7 @@ database would refuse is refused here first, in words."""
 
 import hashlib
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -60,11 +60,20 @@ def settings_of(programme: Programme) -> RoiSettings:
     return found
 
 
+# A cost dated after the programme's end (its evaluation, say) is accepted this long after it.
+AFTER_THE_END = timedelta(days=92)
+
+
 def _within(programme: Programme, day: date) -> None:
-    if not programme.starts_on <= day <= programme.ends_on:
+    """Within the programme, or up to three months after its end (its evaluation, say)."""
+    last = programme.ends_on + AFTER_THE_END
+    if not programme.starts_on <= day <= last:
         raise ValidationError(
-            _("A cost is dated within the programme, from %(start)s to %(end)s.")
-            % {"start": programme.starts_on, "end": programme.ends_on}
+            _(
+                "A cost is dated within the programme (from %(start)s to %(end)s) or in the "
+                "three months after it, up to %(last)s."
+            )
+            % {"start": programme.starts_on, "end": programme.ends_on, "last": last}
         )
 
 

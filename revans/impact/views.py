@@ -182,9 +182,8 @@ def roi_csv(request: OrgRequest, programme: Programme) -> HttpResponse:
         )
     for label, cell in found.chain:
         row("adjustment", label, counted=_shown(cell))
-    for cost in found.costs.lines:
-        shown = found.costs.time_cell if cost.category == "time" else None
-        row("cost", cost.label, counted=_shown(shown) if shown else cost.amount)
+    for label, cell in found.costs.shown_lines:
+        row("cost", label, counted=_shown(cell))
     for name, cell in found.by_category.items():
         row("by kind of benefit", name, counted=_shown(cell))
     for name, cell in found.by_set.items():
@@ -194,6 +193,7 @@ def roi_csv(request: OrgRequest, programme: Programme) -> HttpResponse:
     row("total", "fully loaded costs", counted=_shown(found.costs_total))
     row("ratio", "benefit-cost ratio", counted=_shown(found.bcr))
     row("ratio", "ROI %", counted=_shown(found.roi_percent))
+    row("basis", found.basis)
     row("rule", found.report.rule.describe(found.currency))
     for name in found.intangibles:
         row("intangible", name, note="listed, never given a money value")

@@ -2,6 +2,9 @@
 input refused with nothing written; private words and evidence reaching only those entitled;
 figures from too few people never shown; and the page's cost in queries."""
 
+import html
+import io
+import re
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -9,11 +12,15 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from pypdf import PdfReader
 
 from conftest import future_meeting, make_member, make_user
 from revans.accounts.models import Role
 from revans.impact import services
-from revans.impact.models import BenefitClaim, CostItem, EvidenceFile, HourlyRate
+from revans.impact.dashboard import dashboard
+from revans.impact.models import BenefitClaim, CostItem, EvidenceFile, HourlyRate, RoiSettings
+from revans.impact.pdf import render
+from revans.impact.reports import drawings
 from revans.learning.models import Action, Challenge
 from revans.meetings.models import Attendance
 from revans.programmes.models import Participant, SetMembership
@@ -316,9 +323,9 @@ def test_costs_load_participants_time_at_the_rate_that_applies(world, pat):
     # A cost dated outside the programme, or of no amount, is refused and nothing is written.
     url = f"/o/acme/programmes/{world.programme.pk}/costs/add/"
     a_day_in_it = world.programme.starts_on + timedelta(days=60)
-    after_the_end = world.programme.ends_on + timedelta(days=60)
+    after_the_end = world.programme.ends_on + timedelta(days=93)
     for data, message in (
-        ({"category": "venue", "spent_on": after_the_end, "amount": "500"}, "within the programme"),
+        ({"category": "venue", "spent_on": after_the_end, "amount": "500"}, "three months after"),
         ({"category": "venue", "spent_on": a_day_in_it, "amount": "-500"}, "at least 0.01"),
         ({"category": "venue", "spent_on": a_day_in_it, "amount": "1e12"}, "at least 0.01"),
     ):
@@ -359,7 +366,12 @@ def test_intangibles_are_listed_and_never_reach_the_money(world, pat, challenge)
     before = sponsor.get(f"{url}roi/").context["roi"]
     sponsor.post(
         f"{url}roi/settings/",
-        {"extreme_rule": "none", "extreme_value": "1", "intangibles": "Trust\nFewer silos"},
+        {
+            "extreme_rule": "none",
+            "extreme_value": "1",
+            "prep_hours": "0",
+            "intangibles": "Trust\nFewer silos",
+        },
     )
     after = sponsor.get(f"{url}roi/")
     roi = after.context["roi"]
@@ -444,3 +456,95 @@ def test_home_pages_lead_to_the_claims_the_roi_and_the_decisions(world, pat, cha
         f"/o/acme/claims/{claim.pk}/"
         not in as_user(world.participant2).get("/o/acme/").content.decode()
     )
+
+
+# A conservative ROI, by Phillips' own rules (issue 18, point 3) ------------------------------
+
+
+def four_surfaces(world) -> dict[str, str]:
+    """The ROI page, its CSV, the dashboard and the board's PDF, as text."""
+    sponsor = as_user(world.sponsor)
+    url = f"/o/acme/programmes/{world.programme.pk}/"
+    found = dashboard(world.programme)
+    pdf = PdfReader(io.BytesIO(render(found, drawings(found))))
+    return {
+        "page": html.unescape(sponsor.get(f"{url}roi/").content.decode()),
+        "csv": sponsor.get(f"{url}roi.csv").content.decode(),
+        "dashboard": html.unescape(sponsor.get(f"{url}dashboard/").content.decode()),
+        "pdf": " ".join(" ".join(page.extract_text().split()) for page in pdf.pages),
+    }
+
+
+@pytest.fixture
+def costed(world, pat, challenge):
+    """Six members, five with verified claims; a meeting held (everyone there) and one to come, of
+    four hours each, an hour's preparation for each, at 30 an hour; Fay, an internal
+    facilitator, at 50; a planned fee."""
+    add_members(world, 4)
+    BenefitClaim.objects.create(
+        challenge=challenge,
+        owner=pat,
+        category="time_saved",
+        description="Fewer shifts",
+        currency="GBP",
+        annual_value=Decimal(10000),
+        attribution=50,
+        confidence=80,
+        status="verified",
+    )
+    held = future_meeting(world.set_a, days=-30)
+    future_meeting(world.set_a, days=20)
+    for person in Participant.objects.filter(set_memberships__learning_set=world.set_a):
+        Attendance.objects.create(meeting=held, participant=person, present=True)
+    HourlyRate.objects.create(programme=world.programme, rate=Decimal(30))
+    RoiSettings.objects.create(
+        programme=world.programme, prep_hours=Decimal(1), facilitator_rate=Decimal(50)
+    )
+    CostItem.objects.create(
+        programme=world.programme,
+        category="facilitation",
+        spent_on=world.org.today() + timedelta(days=10),
+        amount=1000,
+    )
+    return world
+
+
+def test_the_costs_are_the_whole_programme_s_and_the_roi_says_it_is_a_forecast(costed):
+    world = costed
+    costs = as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/costs/")
+    found = costs.context["costs"]
+    # Seven people (six members and Fay) at two meetings of four hours and an hour's
+    # preparation: members 6 x 2 x 5 h at 30, Fay 2 x 5 h at 50, and the planned fee.
+    assert found.total == Decimal(6 * 2 * 5 * 30 + 2 * 5 * 50 + 1000)
+    shown = dict(found.shown_lines)
+    assert shown["Facilitator fees (planned)"].value == 1000
+    assert shown["People's time so far (meetings and preparation)"].value == 6 * 5 * 30 + 5 * 50
+    still = "People's time still to come (meetings and preparation)"
+    assert shown[still].value == 6 * 5 * 30 + 5 * 50
+    # Benefits: 5 x 10,000 x 50 % x 80 % = 20,000; costs 3,300: ROI 506.0 % (rounded down).
+    for name, text in four_surfaces(world).items():
+        assert "A forecast: the programme runs until" in text, name
+        assert "3,300.00" in text or "3300.00" in text, name
+        assert "506.0" in text, name
+
+
+def test_no_hour_is_costed_at_zero_and_no_roi_is_shown_over_it(costed):
+    world = costed
+    HourlyRate.objects.filter(programme=world.programme).delete()
+    Participant.objects.filter(email="m0@acme.test").update(job_level="Director")
+    for name, text in four_surfaces(world).items():
+        assert "hours of participants' time have no hourly rate" in text, name
+        assert "Director" in text and "costs page" in text, name
+        assert "506.0" not in text and "0.00 : 1" not in text, name
+        assert not re.search(r"(?i)fully loaded costs?\W*(GBP )?0\.00", text), name
+    csv = four_surfaces(world)["csv"]
+    costs_row = next(line for line in csv.splitlines() if "fully loaded costs" in line)
+    assert "no hourly rate" in costs_row
+
+
+def test_a_cost_after_the_end_is_accepted_within_the_stated_window(world):
+    sponsor = as_user(world.sponsor)
+    url = f"/o/acme/programmes/{world.programme.pk}/costs/add/"
+    evaluation = world.programme.ends_on + timedelta(days=60)
+    page = sponsor.post(url, {"category": "other", "spent_on": evaluation, "amount": "800"})
+    assert page.status_code == 302 and CostItem.objects.get().spent_on == evaluation
