@@ -15,11 +15,23 @@ Pure: rows in; cells with their rates or means out.
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from . import privacy
 
 UNDER_WAY = "still under way: shown once it is over, so that it never moves afterwards"
+
+# A month's records settle a week after it ends (attendance taken late, a report-back told at
+# the next meeting and typed in the day after): only then is the month shown, and what arrives
+# later never moves it.
+SETTLE = timedelta(days=7)
+
+
+def settled(day: date, today: date) -> bool:
+    """Is the month of `day` over and settled, so that its figures may show and never move?"""
+    last = today - SETTLE
+    return (day.year, day.month) < (last.year, last.month)
 
 
 @dataclass(frozen=True)

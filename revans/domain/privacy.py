@@ -41,15 +41,27 @@ class Shown:
     value: Number
     people: int
     hidden = False
+    empty = False
 
 
 @dataclass(frozen=True)
 class Hidden:
     reason: str
     hidden = True
+    empty = False
 
 
-type Cell = Shown | Hidden
+@dataclass(frozen=True)
+class Empty:
+    """Nothing to show, because nobody is behind the figure (no claims yet): said as such,
+    never as a figure drawn from too few people."""
+
+    reason: str = "none yet"
+    hidden = True
+    empty = True
+
+
+type Cell = Shown | Hidden | Empty
 
 SMALL = "drawn from fewer than {k} people"
 COMPLEMENT = "hidden too, so that a smaller figure cannot be worked out by subtraction"
@@ -62,6 +74,8 @@ def floor(k: int) -> int:
 def single(figure: Figure, k: int) -> Cell:
     """A figure on its own (no total or siblings published with it)."""
     k = floor(k)
+    if not figure.people and not figure.value:
+        return Empty()
     if figure.people < k:
         return Hidden(SMALL.format(k=k))
     return Shown(figure.value, figure.people)
@@ -72,19 +86,26 @@ def table(
 ) -> tuple[dict[str, Cell], Cell | None]:
     """Cells that add up to `total` (or no total), as they may be shown."""
     k = floor(k)
+    if total is not None and not total.people and not total.value:
+        return {name: Empty() for name in cells}, Empty()
     if total is not None and total.people < k:
         reason = SMALL.format(k=k)
         return {name: Hidden(reason) for name in cells}, Hidden(reason)
-    hidden = {name for name, cell in cells.items() if cell.people < k}
+    # A cell nobody is behind says nothing about anyone: it is "none", and hides nothing.
+    hidden = {name for name, c in cells.items() if c.people < k and (c.people or c.value)}
     if total is not None and hidden:
         # Hide the smallest of the rest until the hidden cells are two or more and together
         # cover k people: what subtraction reveals is then a sum over k people or more.
-        rest = sorted((cells[name].people, name) for name in cells if name not in hidden)
+        rest = sorted(
+            (c.people, name) for name, c in cells.items() if name not in hidden and c.people
+        )
         while rest and (len(hidden) < 2 or _people(cells[n] for n in hidden) < k):
             hidden.add(rest.pop(0)[1])
     out: dict[str, Cell] = {}
     for name, cell in cells.items():
-        if name not in hidden:
+        if not cell.people and not cell.value:
+            out[name] = Empty()
+        elif name not in hidden:
             out[name] = Shown(cell.value, cell.people)
         elif cell.people < k:
             out[name] = Hidden(SMALL.format(k=k))

@@ -7,26 +7,29 @@ A period (a month, a climate round, before and after) is shown only when it is o
 figure never moves once shown and two dashboards days apart cannot be subtracted to find one
 person's part; the "all" row is only of the periods shown. Survey answers count by period and a
 period is over once every survey in it has closed (and, for meetings' evaluations, its month has
-ended); the people behind an answer are its survey's respondents (from the receipts, never tied
-to an answer), so one person answering twice in a month is not counted as two.
+ended); the people behind a survey figure are counted item by item, from the answers that give
+it, never from the survey's respondents as a whole, and one person answering two surveys of
+their set in a month is not counted as two.
 """
 
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from revans.domain import climate, privacy
-from revans.domain.evidence import UNDER_WAY, Point, Row, row, series
+from revans.domain.evidence import SETTLE, UNDER_WAY, Point, Row, row, series, settled
 from revans.learning.models import Action, Challenge, ReportBack
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import FacilitationMode, FacilitationPeriod, Programme, SetMembership
 
-from .models import Answer, Baseline, CareerOutcome, Receipt, Survey
+from .models import Answer, Baseline, CareerOutcome, Survey
 from .selectors import Roi, roi
 
 FOLLOWED = (ReportBack.Outcome.DONE, ReportBack.Outcome.PARTLY)
@@ -73,6 +76,15 @@ class Series:
         return self.line(self.total)
 
     @property
+    def shown_table(self) -> list[dict[str, object]]:
+        return [line for line in self.table if not line["reason"]]
+
+    @property
+    def hidden_note(self) -> str:
+        """The periods not shown, said once for the table, not in a grey cell each."""
+        return hidden_note((str(line["period"]), str(line["reason"])) for line in self.table)
+
+    @property
     def shown(self) -> list[tuple[str, Decimal]]:
         return [(p.period, v) for p in self.points if (v := self.value(p)) is not None]
 
@@ -117,6 +129,18 @@ class Dashboard:
             self.recommend,
             *self.self_assessment,
         ]
+
+
+def hidden_note(cells: Iterable[tuple[str, str]]) -> str:
+    """ "Not shown: 2026-11, 2026-12: still under way; ..." for (name, reason) pairs; the
+    reason "" is a cell that is shown."""
+    names: dict[str, list[str]] = defaultdict(list)
+    for name, reason in cells:
+        if reason:
+            names[reason].append(name)
+    if not names:
+        return ""
+    return "Not shown: " + "; ".join(f"{', '.join(n)}: {r}" for r, n in names.items()) + "."
 
 
 def _month(moment: datetime | date, zone: ZoneInfo | None = None) -> str:
@@ -196,7 +220,6 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
     for meeting in meetings:
         days[meeting.learning_set_id].append(meeting.starts_at.astimezone(zone).date())
     today = now.astimezone(zone).date()
-    this_month = _month(today)
     follow, undecided = [], set()
     actions = Action.objects.filter(
         challenge__learning_set__programme=programme, due_on__lt=today
@@ -204,20 +227,27 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
         "due_on",
         "challenge__learning_set_id",
         "challenge__owner_id",
+        "written_at",
         "report_back__outcome",
         "report_back__meeting__starts_at",
+        "report_back__written_at",
     )
-    for due, set_id, owner, outcome, told_at in actions:
+    for due, set_id, owner, written, outcome, told_at, reported in actions:
         # Followed through: done or partly done, told by the first meeting on or after the day
-        # it was due (or at any meeting, when none has come since).
+        # it was due (or at any meeting, when none has come since). Only what was recorded
+        # within SETTLE of that meeting counts, and the month shows only once every action of
+        # it has settled: a late report-back or action never moves a figure already shown.
         held = days.get(set_id, [])
         at = bisect_left(held, due)
         by = held[at] if at < len(held) else None
-        told = told_at.astimezone(zone).date() if told_at else None
-        on_time = told is not None and (by is None or told <= by)
-        follow.append(row(_month(due), [owner], outcome in FOLLOWED and on_time))
-        if by is None or by >= today:  # its next meeting is still to come: not yet decided
+        if by is None or by + SETTLE >= today:  # its next meeting is to come, or just past
             undecided.add(_month(due))
+        elif written.astimezone(zone).date() > by + SETTLE:
+            continue  # an action written after its month settled
+        told = told_at.astimezone(zone).date() if told_at else None
+        recorded = reported.astimezone(zone).date() if reported else today
+        on_time = told is not None and (by is None or (told <= by and recorded <= by + SETTLE))
+        follow.append(row(_month(due), [owner], outcome in FOLLOWED and on_time))
 
     # Where the challenges stand now (one figure: a challenge's status moves at any time, so a
     # breakdown by month would move person by person).
@@ -245,7 +275,11 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
                 mode == FacilitationMode.SELF_FACILITATING,
             )
         )
-    current = {r.period for r in [*attendance, *follow, *modes] if r.period >= this_month}
+    current = {
+        r.period
+        for r in [*attendance, *follow, *modes]
+        if not settled(date.fromisoformat(f"{r.period}-01"), today)
+    }
     return [
         _series(
             "attendance",
@@ -316,14 +350,10 @@ def _answers(surveys: list[Survey]) -> dict[int, list[_Answer]]:
     return found
 
 
-def _respondents(surveys: list[Survey]) -> dict[int, frozenset[int]]:
-    """Who answered each survey (from the receipts): the people behind its answers, together."""
-    found: dict[int, set[int]] = defaultdict(set)
-    for survey, person in Receipt.objects.filter(survey__in=surveys).values_list(
-        "survey_id", "participant_id"
-    ):
-        found[survey].add(person)
-    return {pk: frozenset(people) for pk, people in found.items()}
+def _answerer(set_id: int, counted: dict[str, int], figure: str) -> list[tuple[int, str, int]]:
+    """The next answer to a figure in a set's survey, as the person it stands for."""
+    counted[figure] += 1
+    return [(set_id, figure, counted[figure])]
 
 
 def _surveys(
@@ -333,30 +363,35 @@ def _surveys(
     found = list(Survey.objects.filter(learning_set__programme=programme).order_by("opens_at"))
     waiting = _under_way(found, now, zone)
     closed = [s for s in found if s.closes_at <= now]
-    answers, behind = _answers(closed), _respondents(closed)
+    answers = _answers(closed)
     climate_rows, useful, recommend = [], [], []
     before_after: dict[str, list[Row]] = defaultdict(list)
     items: list[str] = []  # the self-assessment's items, in the order first asked
     for survey in closed:
         period = _period(survey, zone)
-        who = behind.get(survey.pk, frozenset())
+        # The people behind a figure are those whose answers it is drawn from. Answers are
+        # anonymous, so the j-th answer of a set's survey stands for a person of that set, the
+        # same one in each of its surveys of a period (one person answers each survey once):
+        # an item two answered is drawn from two people, whoever else answered the survey.
+        counted: dict[str, int] = defaultdict(int)
+        who = partial(_answerer, survey.learning_set_id, counted)
         for answer in answers[survey.pk]:
             scores = answer.scores
             if survey.kind == Kind.CLIMATE:
                 score = climate.member_score(scores)
                 if score is not None:
-                    climate_rows.append(row(period, who, round(score, 4)))
+                    climate_rows.append(row(period, who("climate"), round(score, 4)))
             elif survey.kind == Kind.EVALUATION:
                 if (value := climate.mean(scores)) is not None:
-                    useful.append(row(period, who, round(value, 4)))
+                    useful.append(row(period, who("useful"), round(value, 4)))
                 if answer.recommend is not None:
-                    recommend.append(row(period, who, answer.recommend))
+                    recommend.append(row(period, who("recommend"), answer.recommend))
             else:  # items are matched by their words: an item reworded is another item
                 for item, value in scores.items():
                     if item < len(survey.items):
                         text = survey.items[item]
                         items += [] if text in items else [text]
-                        before_after[text].append(row(period, who, value))
+                        before_after[text].append(row(period, who(text), value))
     rounds = [_period(s, zone) for s in found if s.kind == Kind.CLIMATE]
     climate_series = _series(
         "climate",
@@ -417,10 +452,21 @@ def _outcomes(programme: Programme, people: frozenset[int], k: int) -> list[Outc
         # The rate is drawn from everyone on the programme (the ones it happened to and the
         # ones it did not), so it is shown when they are k or more.
         cell = privacy.single(privacy.Figure(events, people), k)
+        # A count of 1 to k-1 (or all but 1 to k-1) is a figure about that many people: the
+        # ones it happened to (or did not). It is shown as such, never as a number.
+        floor, few = privacy.floor(k), ""
+        if not cell.hidden and (0 < events < floor or 0 < len(people) - events < floor):
+            side = "fewer than" if events < floor else "all but fewer than"
+            few = f"{side} {floor} of the {len(people)} people"
+            cell = privacy.Hidden(few)
         rate = climate.wilson(events, len(people)) if people and not cell.hidden else None
         base = baselines.get(kind)
         baseline = climate.wilson(base.events, base.people) if base else None
-        if rate is None:
+        if few:
+            sentence = (
+                f"It happened to {few}: too few to show or compare without singling anyone out."
+            )
+        elif rate is None:
             sentence = "Too few people on the programme to show this without singling anyone out."
         elif baseline is None:
             sentence = "No baseline has been entered to compare with."

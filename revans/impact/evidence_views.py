@@ -234,6 +234,8 @@ def csv_rows(found: Dashboard) -> list[list[Cell]]:
     """Every figure on the dashboard, as it may be shown, one a line (numbers as numbers)."""
 
     def shown(cell: object) -> tuple[Cell, str]:
+        if getattr(cell, "empty", False):
+            return "", "none yet"
         if getattr(cell, "hidden", False):
             return "", f"not shown: {getattr(cell, 'reason', '')}"
         value = getattr(cell, "value", "")

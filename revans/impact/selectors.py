@@ -293,6 +293,20 @@ class Roi:
     rule_text: str
 
     @property
+    def shown_groups(self) -> list[Group]:
+        return [g for g in self.groups if not g.claims.hidden]
+
+    @property
+    def groups_note(self) -> str:
+        """The groups of claims not shown, said once for the table."""
+        hidden = [g for g in self.groups if g.claims.hidden]
+        if not hidden:
+            return ""
+        reasons = sorted({getattr(g.claims, "reason", "") for g in hidden})
+        names = ", ".join(g.label for g in hidden)
+        return f"Not shown: {names} ({'; '.join(reasons)})."
+
+    @property
     def basis(self) -> str:
         """What the figures stand for: a forecast while the programme runs, else its result."""
         ends = f"{self.costs.ends_on:%-d %B %Y}" if self.costs.ends_on else ""
@@ -337,7 +351,7 @@ def _groups(lines: list[Line], owners: dict[int, int], k: int) -> list[Group]:
     out = []
     for label, cell in shown.items():
         group = by[label]
-        if isinstance(cell, privacy.Hidden):  # the same people behind each: hidden alike
+        if not isinstance(cell, privacy.Shown):  # the same people behind each: hidden alike
             out.append(Group(label, cell, cell, cell))
             continue
         claimed = sum((line.claim.annual_value or Decimal(0) for line in group), Decimal(0))
@@ -351,6 +365,10 @@ def _groups(lines: list[Line], owners: dict[int, int], k: int) -> list[Group]:
             )
         )
     return out
+
+
+def _claimed(lines: list[Line]) -> Decimal:
+    return sum((line.claim.annual_value or Decimal(0) for line in lines), Decimal(0))
 
 
 def _after_share(line: Line) -> Decimal:
@@ -401,11 +419,17 @@ def roi(programme: Programme) -> Roi:
     def of_counted(value: Decimal) -> privacy.Cell:
         return privacy.single(privacy.Figure(value.quantize(CENT, ROUND_DOWN), counted_who), k)
 
+    # The counted claims' values beside the total claimed: their difference is the claims not
+    # counted, so the two are one table against the total and suppressed together.
+    claimed_by = frozenset(owners[c.pk] for c in claims if c.annual_value is not None)
+    others = [ln for ln in report.lines if ln.outcome != Outcome.COUNTED and ln.claim.annual_value]
+    parts = {"counted": privacy.Figure(_claimed(counted), counted_who)}
+    if others:
+        who = frozenset(owners[ln.claim.ref] for ln in others)
+        parts["not counted"] = privacy.Figure(_claimed(others), who)
+    as_claimed, claimed_total = privacy.table(parts, privacy.Figure(report.claimed, claimed_by), k)
     chain = [
-        (
-            "their annual values as claimed",
-            of_counted(sum((ln.claim.annual_value or Decimal(0) for ln in counted), Decimal(0))),
-        ),
+        ("their annual values as claimed", as_claimed["counted"]),
         (
             "after the share due to the set",
             of_counted(sum((_after_share(ln) for ln in counted), Decimal(0))),
@@ -413,7 +437,6 @@ def roi(programme: Programme) -> Roi:
         ("after their owners' confidence: the adjusted benefits", benefits),
     ]
     intangibles = settings.intangibles
-    claimed_by = frozenset(owners[c.pk] for c in claims if c.annual_value is not None)
     sets = {c.pk: c.challenge.learning_set.name for c in claims}
     categories = {c.pk: c.get_category_display() for c in claims}
     return Roi(
@@ -425,7 +448,7 @@ def roi(programme: Programme) -> Roi:
         bcr=ratio(report.bcr),
         roi_percent=ratio(report.roi_percent),
         made=privacy.single(privacy.Figure(len(claims), frozenset(owners.values())), k),
-        claimed=privacy.single(privacy.Figure(report.claimed, claimed_by), k),
+        claimed=claimed_total or privacy.Hidden(privacy.COMPLEMENT),
         chain=chain,
         groups=_groups(report.lines, owners, k),
         by_category={} if benefits.hidden else _breakdown(counted, categories, owners, total, k),

@@ -145,6 +145,8 @@ def roi(request: OrgRequest, programme: Programme) -> HttpResponse:
 
 def _shown(cell: object) -> Cell:
     """A suppressed figure's reason, or the figure (a number stays a number)."""
+    if getattr(cell, "empty", False):
+        return "none yet"
     if getattr(cell, "hidden", False):
         return f"not shown: {getattr(cell, 'reason', '')}"
     value = getattr(cell, "value", "")

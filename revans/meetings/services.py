@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from revans.accounts.models import User
 from revans.domain.cadence import CadenceError, Rule, exact_start, meeting_dates
+from revans.domain.evidence import settled
 from revans.programmes.models import LearningSet, Participant
 
 from . import notices
@@ -248,13 +250,27 @@ def rsvp_answer(
     return rsvp
 
 
-@transaction.atomic
-def attendance_record(*, meeting: Meeting, present: set[int], by: User) -> list[Attendance]:
-    """Who was there, for every current member (ids in `present` were; the rest were not)."""
+def _check_attendance(meeting: Meeting) -> None:
     if meeting.is_cancelled:
         raise ValidationError(_("A cancelled meeting has no attendance."))
     if not meeting.takes_attendance:
         raise ValidationError(_("Attendance is taken when the meeting happens."))
+    organisation = meeting.learning_set.programme.organisation
+    day = meeting.starts_at.astimezone(ZoneInfo(organisation.time_zone)).date()
+    if settled(day, organisation.today()):
+        raise ValidationError(
+            _(
+                "Attendance for %(month)s has settled: it is in the sponsor's figures, which "
+                "never change once shown."
+            )
+            % {"month": f"{day:%B %Y}"}
+        )
+
+
+@transaction.atomic
+def attendance_record(*, meeting: Meeting, present: set[int], by: User) -> list[Attendance]:
+    """Who was there, for every current member (ids in `present` were; the rest were not)."""
+    _check_attendance(meeting)
     members = [
         m.participant
         for m in meeting.learning_set.memberships.filter(left_on=None).select_related("participant")
@@ -303,10 +319,7 @@ def attendance_mark(
     *, meeting: Meeting, participant_id: int, present: bool, by: User
 ) -> Attendance:
     """One person arriving (or marked absent again), as the live console takes it."""
-    if meeting.is_cancelled:
-        raise ValidationError(_("A cancelled meeting has no attendance."))
-    if not meeting.takes_attendance:
-        raise ValidationError(_("Attendance is taken when the meeting happens."))
+    _check_attendance(meeting)
     if not meeting.learning_set.memberships.filter(
         participant_id=participant_id, left_on=None
     ).exists():

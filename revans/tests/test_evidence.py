@@ -18,7 +18,9 @@ from pypdf import PdfReader
 from conftest import make_member, make_user
 from revans.accounts.models import Role
 from revans.domain import climate
+from revans.domain.evidence import SETTLE
 from revans.impact import reports, surveys
+from revans.impact.dashboard import dashboard
 from revans.impact.models import (
     Answer,
     Baseline,
@@ -31,7 +33,8 @@ from revans.impact.models import (
 )
 from revans.impact.pdf import OwnFilesOnly
 from revans.learning import services as cycle_services
-from revans.learning.models import Challenge
+from revans.learning.models import Action, Challenge, ReportBack
+from revans.meetings import services as meeting_services
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import Participant, Programme, SetMembership
 
@@ -91,8 +94,8 @@ def climate_survey(world, *, days_open: int = 5, learning_set=None, round_: int 
 
 
 def last_month() -> datetime:
-    """Noon on the 10th of the month before the suite's today: in a month that is over."""
-    first = timezone.now().replace(day=1, hour=12, minute=0, second=0, microsecond=0)
+    """Noon on the 10th of the last month that is over and settled (revans.domain.evidence)."""
+    first = (timezone.now() - SETTLE).replace(day=1, hour=12, minute=0, second=0, microsecond=0)
     return (first - timedelta(days=1)).replace(day=10)
 
 
@@ -323,23 +326,28 @@ def test_outcomes_and_baselines_refuse_what_cannot_be_and_write_nothing(world):
 
 
 def test_the_dashboard_puts_outcomes_beside_the_baseline_and_says_when_too_few(world):
-    people = [*everyone(world), *members(world, 8)]  # ten on the programme
+    people = [*everyone(world), *members(world, 10)]  # twelve on the programme
     day = world.programme.starts_on + timedelta(days=40)
-    for person in people[:2]:
+    for person in people[:5]:
         CareerOutcome.objects.create(
             programme=world.programme, participant=person, kind="promotion", happened_on=day
         )
+    CareerOutcome.objects.create(
+        programme=world.programme, participant=people[5], kind="award", happened_on=day
+    )
     Baseline.objects.create(
         programme=world.programme, kind="promotion", people=240, events=18, period="last year"
     )
     page = said(as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/dashboard/"))
-    assert "2 of 10" in page and "18 of 240" in page
-    assert "too small to conclude anything" in page
-    rate = climate.wilson(2, 10)
-    assert f"{rate.low * 100:.1f}" in said(
-        as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/dashboard.csv")
-    )
-    for person in people[:2]:
+    assert "5 of 12" in page and "18 of 240" in page
+    rate = climate.wilson(5, 12)
+    csv = said(as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/dashboard.csv"))
+    assert f"{rate.low * 100:.1f}" in csv
+    # One award is a figure about one person: said as such, never as "1 of 12".
+    assert "1 of 12" not in page and "fewer than 5 of the 12 people" in page
+    award = [line for line in csv.splitlines() if line.startswith('"Award"')]
+    assert award and all(",1," not in line for line in award)
+    for person in people[:6]:
         assert person.name not in page
 
 
@@ -672,3 +680,83 @@ def test_a_survey_opened_late_sends_its_invitation_before_any_reminder(world):
     assert surveys.send_due(now=now) == 2
     assert surveys.remind_due(now=now + timedelta(hours=2)) == 0  # sent only just now
     assert surveys.remind_due(now=now + timedelta(days=1, minutes=1)) == 2
+
+
+# No figure about fewer than k people, by any route (issue 18, point 2) -----------------------
+
+
+def test_a_survey_figure_counts_the_people_behind_its_own_item(world):
+    """Five answered the evaluation; two said whether they would recommend it: "would
+    recommend" is drawn from two people and is not shown, whatever the survey's five."""
+    people = [*everyone(world), *members(world, 3)]
+    evaluation = Survey.objects.create(
+        learning_set=world.set_a,
+        kind=Survey.Kind.EVALUATION,
+        items=[climate.USEFULNESS],
+        opens_at=timezone.now() - timedelta(days=3),
+        closes_at=timezone.now() + timedelta(days=3),
+        key=f"{world.set_a.pk}:evaluation:item-k",
+    )
+    for n, person in enumerate(people):
+        surveys.answer(
+            survey=evaluation,
+            participant=person,
+            scores={0: 4},
+            recommend=False if n < 2 else None,
+        )
+    close(evaluation)
+    csv = said(as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/dashboard.csv"))
+    month = f"{last_month():%Y-%m}"
+    usefulness = next(line for line in csv.splitlines() if "Usefulness" in line and month in line)
+    recommend = next(
+        line for line in csv.splitlines() if "Would recommend" in line and month in line
+    )
+    assert ",4.00,5," in usefulness
+    assert "not shown: drawn from fewer than 5 people" in recommend and "0.0" not in recommend
+
+
+def test_a_period_s_figure_once_shown_never_changes(world):
+    """A late report-back does not move a month's follow-through once shown, and attendance of
+    a settled month can no longer change (issue 18: 73.3 % became 80.0 % in the demo)."""
+    world.org.min_group_size = 3
+    world.org.save()
+    people = [*everyone(world), *members(world, 3)]
+    held = last_month().replace(day=5)
+    first, then = (
+        Meeting.objects.create(
+            learning_set=world.set_a,
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+            time_zone="Europe/London",
+        )
+        for start in (held, held + timedelta(days=14))
+    )
+    actions = []
+    for person in people:
+        challenge = Challenge.objects.create(
+            learning_set=world.set_a, owner=person, statement="S", written_at=held
+        )
+        actions.append(
+            Action.objects.create(
+                challenge=challenge,
+                text="Do it",
+                due_on=(held + timedelta(days=7)).date(),
+                committed_at=first,
+                written_at=first.ends_at,
+            )
+        )
+    for action in actions[:4]:
+        ReportBack.objects.create(
+            action=action, meeting=then, outcome="done", written_at=then.ends_at
+        )
+    month = f"{held:%Y-%m}"
+
+    def follow_through() -> str:
+        dash = dashboard(world.programme)
+        return str(next(p["number"] for p in dash.follow_through.table if p["period"] == month))
+
+    assert follow_through() == "80.0"
+    ReportBack.objects.create(action=actions[4], meeting=then, outcome="done")  # typed in today
+    assert follow_through() == "80.0"
+    with pytest.raises(ValidationError, match="has settled"):
+        meeting_services.attendance_record(meeting=first, present=set(), by=world.facilitator)
