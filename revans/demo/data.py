@@ -317,33 +317,324 @@ ORGANISATIONS = (
 )
 
 
-# The action learning cycle in the demo: real-sounding problems, actions and reflections.
-CHALLENGES = (
-    ("Overtime at the depot has doubled since the new rota.", "Operations"),
-    ("Customer complaints about late deliveries reach us a week late.", "Customer service"),
-    ("Month-end close takes nine days; the board wants five.", "Finance"),
-    ("Two teams keep duplicating the same supplier checks.", "Procurement"),
-    ("New starters leave within six months.", "People"),
-    ("Our systems do not talk to each other, so we re-key orders.", "IT"),
-)
-ACTIONS = (
-    "Sit in on the night shift handover and note where time goes.",
-    "Ask three customers how they would like to hear about delays.",
-    "Map every step of the month-end close with the team.",
-    "Meet my counterpart in the other team and compare checklists.",
-    "Interview two people who left last quarter.",
-    "List every order that is keyed in twice in one week.",
-)
-REPORT_BACKS = (
-    ("done", "Done, and it showed the handover overlaps by 40 minutes.", "Asking beats assuming."),
-    ("partly", "Managed two of the three conversations.", "I put off the hardest one."),
-    ("done", "We found three steps nobody needed.", "The team knew all along."),
-    ("not", "The week ran away with me.", "I need to block the time first."),
-)
-REFLECTIONS = (
-    "What am I really trying to do? Less about the rota, more about trust between shifts.",
-    "The question 'who else cares about this?' opened the problem up for me.",
-    "I noticed I jump to solutions when someone else presents. Holding back is hard.",
+# The action learning cycle in the demo: real-sounding problems, each member's own, in their own
+# words: a challenge, the steps they commit to meeting by meeting with what came of each, and
+# their reflections. "{site}" is the member's site, so that no two people write the same line.
+@dataclass(frozen=True)
+class Story:
+    statement: str
+    area: str
+    why: str
+    outcome: str
+    steps: tuple[tuple[str, str, str], ...]  # (action, what happened, what I learned)
+    reflections: tuple[str, ...]
+
+
+STORIES = (
+    Story(
+        "Overtime at the {site} depot has doubled since the new rota.",
+        "Operations",
+        "We pay for hours nobody planned, and the night shift is exhausted.",
+        "Overtime back to last year's level by the spring.",
+        (
+            (
+                "Sit in on the {site} night-shift handover and time it.",
+                "The handover overlaps by 40 minutes.",
+                "Watching beats asking for a report.",
+            ),
+            (
+                "Ask the three shift leads at {site} what the rota broke.",
+                "Two of them said the same thing: breaks now clash.",
+                "The leads knew before I did.",
+            ),
+            (
+                "Trial staggered breaks for a fortnight at {site}.",
+                "Overtime fell by a fifth in the trial weeks.",
+                "A small change, tried, convinced more than my slides.",
+            ),
+            (
+                "Write up the {site} trial for the operations board.",
+                "The board asked for it in two more depots.",
+                "Numbers from the floor travel further than mine.",
+            ),
+            (
+                "Hand the staggered-break rota to the {site} shift leads to own.",
+                "They changed it twice, both times for the better.",
+                "Letting go was the last step of the fix.",
+            ),
+        ),
+        (
+            "What am I really trying to fix at {site}? Less the rota, more the trust between shifts.",
+            "I went in sure {site} had a staffing problem. The set's questions kept pointing at the handover.",
+            "I noticed I defend the {site} rota because I designed it. That is worth knowing.",
+        ),
+    ),
+    Story(
+        "Complaints about late deliveries from {site} reach my team a week late.",
+        "Customer service",
+        "By the time we hear, the customer has already escalated to sales.",
+        "Every complaint about {site} on my desk within a day.",
+        (
+            (
+                "Ask three {site} customers how they would like to hear about delays.",
+                "All three wanted a text, not an email.",
+                "I had assumed they wanted a call.",
+            ),
+            (
+                "Trace one complaint's route from the {site} driver to my inbox.",
+                "It passed through four inboxes and a weekly report.",
+                "Nobody owned the middle.",
+            ),
+            (
+                "Agree a same-day alert with the {site} transport planner.",
+                "Agreed for a month's trial; she added a field I had not thought of.",
+                "Asking what she needed got me more than asking for what I needed.",
+            ),
+            (
+                "Count the {site} complaints that arrive within a day, for four weeks.",
+                "From one in ten to seven in ten.",
+                "The measure itself changed behaviour.",
+            ),
+            (
+                "Present the {site} alert to the other regional leads.",
+                "Two regions will copy it; one wants proof first.",
+                "Not everyone needs convincing the same way.",
+            ),
+        ),
+        (
+            "A member asked who benefits from the delay at {site}. Nobody, it turns out, which is why nobody fixed it.",
+            "I came to the set for answers about {site} and left with better questions. Annoying, and useful.",
+            "I talk too much when I present {site}'s problem. Next time I will stop after five minutes.",
+        ),
+    ),
+    Story(
+        "Month-end close at {site} takes nine days; the board wants five.",
+        "Finance",
+        "The board decides on numbers that are already three weeks old.",
+        "A six-day close by the year end, on the way to five.",
+        (
+            (
+                "Map every step of the {site} month-end close with the team.",
+                "Sixty-one steps; fourteen wait for someone else.",
+                "The waiting is the problem, not the work.",
+            ),
+            (
+                "Drop the three {site} reconciliations nobody reads.",
+                "Nobody noticed they were gone.",
+                "We keep doing things because we always have.",
+            ),
+            (
+                "Move the {site} accruals review two days earlier.",
+                "Saved a day and a half in the first month.",
+                "The team had wanted to for years.",
+            ),
+            (
+                "Ask the auditors which {site} checks they rely on.",
+                "Half the checks we feared dropping, they never look at.",
+                "Ask the person you fear, not your fear of them.",
+            ),
+            (
+                "Run the {site} close to a six-day plan.",
+                "Closed in six and a half days.",
+                "Close enough to believe five.",
+            ),
+        ),
+        (
+            "Why does a nine-day close at {site} feel normal? Because it always was.",
+            "I was asked what {site} would do with four extra days. I had no answer, and that says a lot.",
+            "I hold on to control in the {site} close. The set saw it before I did.",
+        ),
+    ),
+    Story(
+        "Two teams at {site} keep duplicating the same supplier checks.",
+        "Procurement",
+        "Suppliers fill in the same forms twice and think we are disorganised.",
+        "One check per supplier, shared by both teams.",
+        (
+            (
+                "Meet my counterpart at {site} and compare our checklists line by line.",
+                "Eighty per cent overlap, and we each thought ours was unique.",
+                "Assume overlap before difference.",
+            ),
+            (
+                "List every supplier that both {site} teams checked this year.",
+                "Forty-two suppliers, checked twice.",
+                "The list made the case without me.",
+            ),
+            (
+                "Draft one shared checklist with the {site} quality lead.",
+                "Draft done; legal wants two questions kept.",
+                "Legal's two questions were fair.",
+            ),
+            (
+                "Pilot the shared checklist with five {site} suppliers.",
+                "Four of five said it was quicker; one did not notice.",
+                "Silence from a supplier is also an answer.",
+            ),
+            (
+                "Agree who owns the shared {site} checklist from now on.",
+                "My counterpart owns it; I review it twice a year.",
+                "Giving it away made it stick.",
+            ),
+        ),
+        (
+            "I thought the other team at {site} was slow. They thought the same of us.",
+            "The set would not let me blame the system at {site}. It made me name what I could do.",
+            "I find it hard to ask a peer at {site} for help. Easier from a stranger.",
+        ),
+    ),
+    Story(
+        "New starters at {site} leave within six months.",
+        "People",
+        "We recruit the same roles twice a year and lose what we taught them.",
+        "Two in three starters still here after a year.",
+        (
+            (
+                "Interview two people who left {site} last quarter.",
+                "Both said nobody checked on them after week two.",
+                "The leaving started long before the notice.",
+            ),
+            (
+                "Ask the {site} team leads what a starter's first month looks like.",
+                "Four leads, four different answers.",
+                "No plan is a plan too, just a bad one.",
+            ),
+            (
+                "Give every {site} starter a named buddy for three months.",
+                "Six buddies signed up in a week.",
+                "People wanted to help; nobody had asked them.",
+            ),
+            (
+                "Check in with each {site} starter at week six.",
+                "Two were thinking of leaving; both are staying.",
+                "The check-in is the cheapest retention tool we have.",
+            ),
+            (
+                "Share the {site} starter figures with HR.",
+                "HR will try it at two more sites.",
+                "Data from one site can start something bigger.",
+            ),
+        ),
+        (
+            "What would make someone stay at {site}? I had never asked the ones who did.",
+            "I came in blaming pay at {site}. The set's questions led me to the first fortnight instead.",
+            "I notice I avoid hard conversations with {site} leavers. They were the most useful ones.",
+        ),
+    ),
+    Story(
+        "At {site} our systems do not talk to each other, so we re-key orders.",
+        "IT",
+        "Every re-keyed order is a chance to get it wrong, and some are.",
+        "No order keyed in twice at {site}.",
+        (
+            (
+                "List every order keyed in twice at {site} in one week.",
+                "Three hundred and ten orders, about eleven hours of work.",
+                "Counting turned a grumble into a case.",
+            ),
+            (
+                "Sit with the {site} order clerks for a morning.",
+                "They keep a private spreadsheet to bridge the systems.",
+                "The workaround tells you the real requirement.",
+            ),
+            (
+                "Ask IT what an export between the two {site} systems would take.",
+                "Two weeks of work, already half built for another site.",
+                "Someone had solved half of it already.",
+            ),
+            (
+                "Test the export with the {site} clerks for a week.",
+                "Errors fell to almost none; one field maps wrongly.",
+                "The clerks found the bug in an hour.",
+            ),
+            (
+                "Retire the {site} private spreadsheet with the clerks.",
+                "They deleted it themselves, with some ceremony.",
+                "An ending deserves a moment.",
+            ),
+        ),
+        (
+            "Why did I accept re-keying at {site} for so long? Because it was someone else's time.",
+            "The set asked what I would measure at {site}. I had not thought to measure anything.",
+            "I am better at starting things than finishing them. This one at {site} I finished.",
+        ),
+    ),
+    Story(
+        "Stock counts at {site} disagree with the system every month.",
+        "Warehousing",
+        "We write off stock we probably have, and reorder stock we do not need.",
+        "Counts within one per cent of the system at {site}.",
+        (
+            (
+                "Recount one aisle at {site} with the system open beside me.",
+                "The differences all sat in returned goods.",
+                "Start with one aisle, not the warehouse.",
+            ),
+            (
+                "Follow a return through the {site} yard from van to shelf.",
+                "Returns wait two days unbooked in a cage.",
+                "The cage is where the numbers go missing.",
+            ),
+            (
+                "Book returns at the {site} gate, not on the shelf.",
+                "The monthly difference halved.",
+                "Fix the moment, not the month.",
+            ),
+            (
+                "Ask the {site} night team why returns pile up.",
+                "No one on nights can book them: no login.",
+                "Access, not attitude.",
+            ),
+            (
+                "Get night-shift logins for the {site} returns cage.",
+                "Done; the count matched within two per cent.",
+                "Small permissions, large effects.",
+            ),
+        ),
+        (
+            "I blamed the counters at {site}. The process failed them first.",
+            "The set kept asking what happens at {site} at night. I had never been there at night.",
+            "I like certainty, and a {site} stock count gives me none. I am learning to live with that.",
+        ),
+    ),
+    Story(
+        "Quotes from {site} take a week; customers buy elsewhere in three days.",
+        "Commercial",
+        "We lose work we would win on price and quality.",
+        "Every standard quote from {site} out within two days.",
+        (
+            (
+                "Time the last ten quotes from {site}, step by step.",
+                "Five days of the seven were waiting for a price check.",
+                "The work is fast; the queue is slow.",
+            ),
+            (
+                "Ask finance which {site} quotes really need a price check.",
+                "Only those above a threshold nobody had written down.",
+                "Write the rule down and half the queue goes.",
+            ),
+            (
+                "Agree a written threshold for {site} price checks.",
+                "Agreed; a third of quotes now skip the check.",
+                "A rule everyone can read beats a rule one person knows.",
+            ),
+            (
+                "Offer {site} customers a two-day quote promise.",
+                "Two customers came back who had left last year.",
+                "A promise is a sales tool too.",
+            ),
+            (
+                "Review lost {site} quotes with the sales team monthly.",
+                "We lost fewer on time, more on price: a better problem.",
+                "Know which problem you have.",
+            ),
+        ),
+        (
+            "Who is the quote at {site} really waiting for? Nobody could say, so nobody chased it.",
+            "I presented a {site} pricing problem. The set showed me a waiting problem.",
+            "I rush to defend my {site} team. The set's questions were not attacks.",
+        ),
+    ),
 )
 PROCESS_NOTES = (
     "Good questioning; advice crept in during the second presentation.",

@@ -45,21 +45,19 @@ from revans.programmes.models import (
 )
 
 from .data import (
-    ACTIONS,
-    CHALLENGES,
     EVALUATION_TEXTS,
     ORGANISATIONS,
     PASSWORD,
     PROCESS_NOTES,
-    REFLECTIONS,
-    REPORT_BACKS,
     ROI_CLAIMS,
     ROI_COSTS,
     ROI_RATES,
+    STORIES,
     DemoOrganisation,
     DemoProgramme,
     DemoSet,
     PoolPerson,
+    Story,
 )
 
 
@@ -494,35 +492,40 @@ def _ready_to_run(meeting: Meeting, members: list[Participant]) -> None:
 
 
 def _load_cycle(learning_set: LearningSet, members: list[Participant]) -> None:
-    """Six months of the cycle: a challenge each, an action each per past meeting with its
-    report-back at the next, unfinished ones carried forward, reflections private and shared,
-    and the facilitator's process notes."""
+    """Six months of the cycle, each member in their own words: a challenge each, the next step
+    of it committed at each past meeting and reported back at the next (unfinished ones carried
+    forward), reflections private and shared, and the facilitator's process notes. A member who
+    resolved their challenge has brought a new one, which holds their open action."""
     now = timezone.now()
     past = list(learning_set.meetings.filter(starts_at__lt=now).order_by("starts_at"))
     upcoming = learning_set.meetings.filter(starts_at__gt=now).order_by("starts_at").first()
     facilitator = learning_set.facilitations.order_by("since").first()
+    outcomes = ("done", "partly", "done", "not")
     for i, member in enumerate(members):
-        statement, area = CHALLENGES[i % len(CHALLENGES)]
+        site = member.site or member.department or "head office"
+        story = _own_story(learning_set.pk * 3 + i, site)
         opened = past[0].local_start.date() if past else learning_set.programme.starts_on
         opened_at = past[0].starts_at if past else _at(opened)
         resolved = i == 0 and len(past) >= 5
-        challenge = Challenge.objects.create(
-            learning_set=learning_set,
-            owner=member,
-            statement=statement,
-            why_it_matters="It costs us money every week and wears people down.",
-            desired_outcome="A measurable change before the programme ends.",
-            business_area=area,
-            status=Challenge.Status.RESOLVED if resolved else Challenge.Status.PROGRESSING,
-            status_since=past[-1].local_start.date() if resolved else opened,
-            written_at=opened_at,
-        )
+        challenge = _challenge(learning_set, member, story, site, opened_at)
+        if resolved:
+            challenge.status = Challenge.Status.RESOLVED
+            challenge.status_since = past[-2].local_start.date()
+            challenge.save(update_fields=["status", "status_since"])
         previous: Action | None = None
+        step = 0
         for k, meeting in enumerate(past):
             due = past[k + 1].local_start.date() if k + 1 < len(past) else None
+            text, happened, learned = story.steps[min(step, len(story.steps) - 1)]
+            owner_challenge = challenge
+            if due is None and resolved:  # the new challenge brought to the last meeting
+                story = _own_story(learning_set.pk * 3 + i + 1, site)
+                owner_challenge = _challenge(learning_set, member, story, site, meeting.starts_at)
+                text, happened, learned = story.steps[0]
+                previous = None
             action = Action.objects.create(
-                challenge=challenge,
-                text=previous.text if previous else ACTIONS[(i + k) % len(ACTIONS)],
+                challenge=owner_challenge,
+                text=previous.text if previous else text.format(site=site),
                 due_on=due
                 or (upcoming.local_start.date() if upcoming else meeting.local_start.date()),
                 committed_at=meeting,
@@ -532,26 +535,33 @@ def _load_cycle(learning_set: LearningSet, members: list[Participant]) -> None:
             previous = None
             if due is None:
                 continue  # due at the next meeting: still open
-            outcome, happened, learned = REPORT_BACKS[(i + k) % len(REPORT_BACKS)]
+            outcome = outcomes[(i + k) % len(outcomes)]
+            at_site = f"At {site}, {happened[0].lower()}{happened[1:]}"
+            told = {
+                "done": at_site,
+                "partly": f"Half of it so far. {at_site}",
+                "not": f"Not yet: {action.text[0].lower()}{action.text[1:-1]} is still to do.",
+            }[outcome]
             ReportBack.objects.create(
                 action=action,
                 meeting=past[k + 1],
                 outcome=outcome,
-                what_happened=happened,
-                learned=learned,
+                what_happened=told,
+                learned=learned.format(site=site) if outcome != "not" else "",
                 written_at=past[k + 1].starts_at,
             )
             action.status = Action.Status.DONE if outcome == "done" else Action.Status.CLOSED
             action.closed_reason = "" if outcome == "done" else "Carried forward"
             action.save(update_fields=["status", "closed_reason"])
             previous = action if outcome != "done" else None
-        for r, text in enumerate(REFLECTIONS[: 2 + i % 2]):
+            step += outcome == "done"
+        for r, text in enumerate(story.reflections[: 2 + i % 2]):
             written = past[min(r, len(past) - 1)].ends_at if past else opened_at
             Reflection.objects.create(
                 learning_set=learning_set,
                 author=member,
                 prompt="",
-                text=text,
+                text=text.format(site=site),
                 written_at=written,
                 shared_at=written if r == 1 else None,
             )
@@ -563,6 +573,33 @@ def _load_cycle(learning_set: LearningSet, members: list[Participant]) -> None:
                 text=PROCESS_NOTES[k % len(PROCESS_NOTES)],
                 written_at=meeting.ends_at,
             )
+
+
+def _own_story(start: int, site: str) -> Story:
+    """The first story from `start` on that nobody in the demo tells at this site yet: each
+    member's words are their own."""
+    told = set(Challenge.objects.values_list("statement", flat=True))
+    for n in range(start, start + len(STORIES)):
+        story = STORIES[n % len(STORIES)]
+        if story.statement.format(site=site) not in told:
+            return story
+    raise ValueError(f"Every demo story is told at {site} already: add a story.")
+
+
+def _challenge(
+    learning_set: LearningSet, member: Participant, story: Story, site: str, at: datetime
+) -> Challenge:
+    return Challenge.objects.create(
+        learning_set=learning_set,
+        owner=member,
+        statement=story.statement.format(site=site),
+        why_it_matters=story.why,
+        desired_outcome=story.outcome.format(site=site),
+        business_area=story.area,
+        status=Challenge.Status.PROGRESSING,
+        status_since=at.date(),
+        written_at=at,
+    )
 
 
 def _at(day: date) -> datetime:

@@ -1,5 +1,6 @@
 """The demo world loads once, loads again without change, and every printed login works."""
 
+from collections import defaultdict
 from datetime import timedelta
 from io import StringIO
 
@@ -241,7 +242,9 @@ def test_every_set_has_six_months_of_the_cycle():
     call_command("load_demo", stdout=StringIO())
     for learning_set in LearningSet.objects.exclude(programme__name__endswith="2027"):
         members = learning_set.memberships.filter(left_on=None).count()
-        assert Challenge.objects.filter(learning_set=learning_set).count() == members
+        # A challenge each, and a second for whoever resolved their first.
+        found = Challenge.objects.filter(learning_set=learning_set)
+        assert found.exclude(status="resolved").count() == members
         outcomes = set(
             ReportBack.objects.filter(action__challenge__learning_set=learning_set).values_list(
                 "outcome", flat=True
@@ -299,3 +302,29 @@ def test_the_demo_tells_the_evidence_story_and_the_sweep_opens_what_is_due(clien
     opened = open_due(now=timezone.now())
     assert opened > 0 and SurveyNotice.objects.filter(kind="invitation").exists()
     assert open_due(now=timezone.now()) == 0
+
+
+@pytest.mark.django_db
+def test_each_demo_member_writes_in_their_own_words(client):
+    """No two people share a challenge, an action, a report-back or a reflection, so that a
+    newcomer (and every leak test) can tell who wrote what; and a member whose challenge is
+    resolved has brought a new one for their open action."""
+    call_command("load_demo", stdout=StringIO())
+    texts: dict[str, set[int]] = defaultdict(set)
+    for text, owner in Challenge.objects.values_list("statement", "owner_id"):
+        texts[text].add(owner)
+    for text, owner in Action.objects.values_list("text", "challenge__owner_id"):
+        texts[text].add(owner)
+    for text, owner in ReportBack.objects.values_list(
+        "what_happened", "action__challenge__owner_id"
+    ):
+        texts[text].add(owner)
+    for text, owner in Reflection.objects.values_list("text", "author_id"):
+        texts[text].add(owner)
+    shared = {text: owners for text, owners in texts.items() if len(owners) > 1}
+    assert not shared, shared
+    for person in Participant.objects.filter(challenges__status="resolved").distinct():
+        assert person.challenges.exclude(status="resolved").exists()
+        client.force_login(person.user)
+        home = client.get(f"/o/{person.organisation.slug}/").content.decode()
+        assert "Bring a challenge to your set" not in home
