@@ -17,3 +17,6 @@ urlpatterns = [
     path("", include("revans.learning.urls")),
     path("", include("revans.impact.urls")),
 ]
+
+# allauth's rate limits answer through this (allauth.core.internal.ratelimit.respond_429).
+handler429 = "revans.web.too_many_requests"

@@ -5,7 +5,8 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
@@ -60,3 +61,15 @@ def report_form(
         messages.error(request, invalid or form_problems(form))
         return False
     return report(request, action, done)
+
+
+# The longest window of ACCOUNT_RATE_LIMITS (5 failed sign-ins per address in five minutes).
+RETRY_AFTER_MINUTES = 5
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    """allauth's answer to too many sign-in or reset attempts (ROOT_URLCONF.handler429): a page
+    in the product's style that says when to try again, with Retry-After."""
+    response = render(request, "429.html", {"retry_minutes": RETRY_AFTER_MINUTES}, status=429)
+    response["Retry-After"] = str(RETRY_AFTER_MINUTES * 60)
+    return response

@@ -36,6 +36,15 @@ class Versioned(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
+class CloseForm(Versioned):
+    """Closing a meeting is asked twice: the box says the meeting is really over."""
+
+    sure = forms.BooleanField(
+        label=_("Yes, the meeting is over"),
+        error_messages={"required": _("Tick the box to say the meeting is over, then close it.")},
+    )
+
+
 class ChallengeFields(forms.Form):
     statement = forms.CharField(
         label=_("The problem you bring, in a sentence or two"),

@@ -416,6 +416,24 @@ def private_note(*, meeting: Meeting, by: User, text: str, submission: uuid.UUID
 
 
 @transaction.atomic
+def reopen(*, meeting: Meeting, by: User) -> MeetingRecord:
+    """Undo a close made by mistake, within MeetingRecord.REOPEN_WITHIN of it: the clock stays
+    paused where it stopped, and the record keeps what it had."""
+    record = MeetingRecord.objects.select_for_update().filter(meeting=meeting).first()
+    if record is None or record.closed_at is None:
+        raise ValidationError(_("The meeting is not closed."))
+    if not record.can_reopen:
+        raise ValidationError(
+            _("A meeting reopens for two hours after it closed; correct its record instead.")
+        )
+    record.closed_at = None
+    record.version += 1
+    record.save(update_fields=["closed_at", "version"])
+    services.touch(meeting)
+    return record
+
+
+@transaction.atomic
 def close(*, meeting: Meeting, by: User, version: int) -> MeetingRecord:
     """The meeting is over: the record takes who presented, the airtime each had, and the time;
     the clock stops. The process review and the actions are in the record already."""

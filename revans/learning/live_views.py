@@ -31,6 +31,7 @@ from .forms import (
     ArrivalForm,
     BidForm,
     ClockForm,
+    CloseForm,
     LiveActionForm,
     LiveNoteForm,
     LiveReportForm,
@@ -56,7 +57,39 @@ def _members(access: LiveAccess) -> list[tuple[int, str]]:
     ]
 
 
-def _context(request: OrgRequest, access: LiveAccess, console: bool) -> dict[str, object]:
+def _question(
+    board: selectors.Board, members: list[tuple[int, str]], form: QuestionForm | None
+) -> dict[str, object]:
+    """The question form's values: as typed when it was refused, else sensible defaults (asked
+    of the presenter, or the first member, by someone else)."""
+    if form is not None:
+        data = form.data
+        return {
+            "of": _int(data.get("presenter")),
+            "by": _int(data.get("asked_by")),
+            "text": data.get("text", ""),
+            "style": data.get("style", ""),
+            "errors": [e for errors in form.errors.values() for e in errors],
+        }
+    of = board.presenter_id or (members[0][0] if members else None)
+    by = next((pk for pk, _name in members if pk != of), None)
+    return {"of": of, "by": by, "text": "", "style": "", "errors": []}
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _context(
+    request: OrgRequest,
+    access: LiveAccess,
+    console: bool,
+    question_form: QuestionForm | None = None,
+    close_form: CloseForm | None = None,
+) -> dict[str, object]:
     board = selectors.live_board(access, timezone.now())
     members = list(board.people.items())
     context: dict[str, object] = {
@@ -70,6 +103,8 @@ def _context(request: OrgRequest, access: LiveAccess, console: bool) -> dict[str
     }
     if console:
         context["slots_form"] = _slots_form(access, board, members)
+        context["question"] = _question(board, members, question_form)
+        context["close_errors"] = close_form.errors.get("sure", []) if close_form else []
     return context
 
 
@@ -87,9 +122,17 @@ def _slots_form(
     return SlotsForm(initial=initial, members=members, default_minutes=slot_minutes(rows))
 
 
-def _page(request: OrgRequest, access: LiveAccess, console: bool) -> HttpResponse:
+def _page(
+    request: OrgRequest,
+    access: LiveAccess,
+    console: bool,
+    *,
+    question_form: QuestionForm | None = None,
+    close_form: CloseForm | None = None,
+) -> HttpResponse:
+    """The console or the board; a refused form comes back on it with its problems."""
     template = "learning/live/console.html" if console else "learning/live/board.html"
-    return render(request, template, _context(request, access, console))
+    return render(request, template, _context(request, access, console, question_form, close_form))
 
 
 def _back(request: OrgRequest, access: LiveAccess, console: bool) -> HttpResponse:
@@ -305,11 +348,9 @@ def bid_withdraw(request: OrgRequest, access: LiveAccess) -> HttpResponse:
 @require_POST
 def question(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     form = QuestionForm(request.POST, members=_members(access))
-    return _act(
-        request,
-        access,
-        form,
-        lambda: live.question_add(
+
+    def change() -> object:
+        return live.question_add(
             meeting=access.meeting,
             by=request.user,
             presenter_id=form.cleaned_data["presenter"],
@@ -317,9 +358,20 @@ def question(request: OrgRequest, access: LiveAccess) -> HttpResponse:
             text=form.cleaned_data["text"],
             style=form.cleaned_data["style"],
             submission=form.cleaned_data["submission"],
-        ),
-        console=True,
-    )
+        )
+
+    if form.is_valid():
+        try:
+            change()
+        except ValidationError as error:
+            if live.is_closed(access.meeting):  # no form to show it beside: said on the page
+                messages.error(request, " ".join(error.messages))
+                return _back(request, access, console=True)
+            form.add_error("asked_by", error)
+        else:
+            return _back(request, access, console=True)
+    # Refused: the console again, the problem beside the form and nothing typed lost.
+    return _page(request, access, console=True, question_form=form)
 
 
 @live_view(run=True)
@@ -438,16 +490,36 @@ def chair(request: OrgRequest, access: LiveAccess) -> HttpResponse:
 @live_view(run=True)
 @require_POST
 def close(request: OrgRequest, access: LiveAccess) -> HttpResponse:
-    form = Versioned(request.POST)
+    form = CloseForm(request.POST)
 
     def change() -> object:
         return live.close(
             meeting=access.meeting, by=request.user, version=form.cleaned_data["version"]
         )
 
-    if not _try(request, form, change):
+    if not form.is_valid():  # the box not ticked: said beside it, on the console
+        return _page(request, access, console=True, close_form=form)
+    if not web.report(request, change, None):
         return _back(request, access, console=True)
-    messages.success(request, _("The meeting is closed and its record filled in."))
+    messages.success(
+        request,
+        _("The meeting is closed and its record filled in. Closed by mistake? Reopen it below."),
+    )
+    return redirect(
+        "learning:meeting_record", org=request.organisation.slug, meeting_id=access.meeting.pk
+    )
+
+
+@live_view(run=True)
+@require_POST
+def reopen(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    """Undo a close made by mistake (within two hours of it)."""
+    if web.report(
+        request,
+        lambda: live.reopen(meeting=access.meeting, by=request.user),
+        _("The meeting is open again."),
+    ):
+        return _back(request, access, console=True)
     return redirect(
         "learning:meeting_record", org=request.organisation.slug, meeting_id=access.meeting.pk
     )

@@ -9,7 +9,7 @@ the form's `submission` key, unique, so a double-clicked submit makes one row.
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -190,6 +190,14 @@ class MeetingRecord(Written, Versioned):
 
     def __str__(self) -> str:
         return f"Record of {self.meeting}"
+
+    # A meeting closed by mistake can be reopened this long after.
+    REOPEN_WITHIN = timedelta(hours=2)
+
+    @property
+    def can_reopen(self) -> bool:
+        closed = self.closed_at
+        return closed is not None and timezone.now() - closed <= self.REOPEN_WITHIN
 
 
 def default_agenda() -> list[dict[str, object]]:

@@ -312,7 +312,7 @@ def live_board(access: LiveAccess, now: datetime) -> Board:
         "action__challenge__owner"
     ):
         row = check_in.get(report.action.challenge.owner_id)
-        if row is not None and cycle.reads_action(report.action):
+        if row is not None and cycle.reads_report_back(report):
             row.reported.append(report)
 
     questions = [

@@ -47,6 +47,7 @@ urlpatterns += [
     path(L + "console/review/", live_views.review, name="live_review"),
     path(L + "console/notes/", live_views.note, name="live_note"),
     path(L + "console/close/", live_views.close, name="live_close"),
+    path(L + "console/reopen/", live_views.reopen, name="live_reopen"),
     path(L + "board/", live_views.board, name="board"),
     path(L + "board/poll/", live_views.board_poll, name="board_poll"),
     path(L + "board/bid/", live_views.bid, name="live_bid"),

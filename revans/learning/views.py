@@ -405,7 +405,7 @@ def _record_page(
         for r in ReportBack.objects.filter(meeting=meeting).select_related(
             "action__challenge__owner"
         )
-        if access.reads_action(r.action)
+        if access.reads_report_back(r)
     ]
     airtime = []
     questions: list[Question] = []
@@ -427,6 +427,7 @@ def _record_page(
         request,
         "learning/meeting_record.html",
         {
+            "access": access,
             "meeting": meeting,
             "learning_set": access.learning_set,
             "airtime": airtime,

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from revans.accounts.models import Organisation, User
 from revans.domain.roster import KNOWN_COLUMNS
@@ -83,9 +84,14 @@ def set_warnings(summary: SetSummary) -> list[str]:
     if not summary.facilitators:
         warnings.append(_("No facilitator."))
     if summary.not_accepted:
+        n = len(summary.not_accepted)
         warnings.append(
-            _("%(n)s member(s) have not accepted the current ground rules.")
-            % {"n": len(summary.not_accepted)}
+            ngettext(
+                "%(n)s member has not accepted the current ground rules.",
+                "%(n)s members have not accepted the current ground rules.",
+                n,
+            )
+            % {"n": n}
         )
     return warnings
 

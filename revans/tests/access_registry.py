@@ -144,6 +144,7 @@ REGISTRY: dict[str, Rule] = {
     "learning:live_review": org(Role.FACILITATOR, methods=ACTION, others=SCOPED),
     "learning:live_note": org(Role.FACILITATOR, methods=ACTION, others=SCOPED),
     "learning:live_close": org(Role.FACILITATOR, methods=ACTION, others=SCOPED),
+    "learning:live_reopen": org(Role.FACILITATOR, methods=ACTION, others=SCOPED),
     "learning:board": org(*CYCLE, others=SCOPED),
     "learning:board_poll": org(*CYCLE, others=SCOPED),
     "learning:live_bid": org(*CYCLE, methods=ACTION, others=SCOPED),

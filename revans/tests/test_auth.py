@@ -201,3 +201,15 @@ def test_with_mfa_the_policy_lets_admins_in(client, world):
     sign_in(client, world.admin.email)
     enable_totp(client)
     assert client.get("/o/acme/").status_code == 200
+
+
+def test_too_many_tries_get_a_page_that_says_when_to_try_again(client, world):
+    """The 429 after too many password resets for one address is a page in the product's style,
+    with a way back and when to try again (not allauth's bare 198 bytes)."""
+    reset = {"email": world.participant.email}
+    responses = [client.post("/accounts/password/reset/", reset) for _n in range(7)]
+    refused = [r for r in responses if r.status_code == 429]
+    assert refused
+    page = refused[-1].content.decode()
+    assert "Try again in 5 minutes" in page and "site-footer" in page and 'href="/"' in page
+    assert refused[-1]["Retry-After"] == "300"

@@ -1,6 +1,7 @@
 """The live meeting: the console runs a whole meeting on the records of the previous one, the
 board follows, and nothing two people do at once, or a hostile request, corrupts the state."""
 
+import html
 import threading
 import uuid
 from datetime import timedelta
@@ -69,6 +70,13 @@ def post(client: Client, meeting, tail: str, **data):
 
 def said(response) -> str:
     return " ".join(str(m) for m in response.context["messages"])
+
+
+def beside(response, form_id: str) -> str:
+    """The HTML of one form on the page: where a refusal must be said, beside the fields."""
+    body = response.content.decode()
+    start = body.index(f'id="{form_id}"')
+    return html.unescape(body[start : body.index("</form>", start)])
 
 
 @pytest.fixture
@@ -175,7 +183,7 @@ def test_a_facilitator_runs_a_whole_meeting_and_the_record_is_filled_in(world, p
         assert board.current.name == "Process review" and board.show_airtime
         post(fay, meeting, "console/review/", text="More open questions than last time")
         post(fay, meeting, "console/notes/", text="Pat was tired", submission=uuid.uuid4())
-        response = post(fay, meeting, "console/close/", version=state_version(meeting))
+        response = post(fay, meeting, "console/close/", version=state_version(meeting), sure="on")
 
     assert "The meeting is closed" in said(response)
     record = MeetingRecord.objects.get(meeting=meeting)
@@ -205,7 +213,7 @@ def test_a_facilitator_runs_a_whole_meeting_and_the_record_is_filled_in(world, p
         asked_by=quinn.pk,
         submission=uuid.uuid4(),
     )
-    assert "This meeting is closed" in said(response)
+    assert "This meeting is closed" in response.content.decode()
     assert version(meeting) == before and Question.objects.count() == 1
 
 
@@ -335,16 +343,18 @@ def test_bad_input_and_the_wrong_person_change_nothing(world, previous):
         asked_by=rae.pk,
         submission=uuid.uuid4(),
     )
-    assert "not understood" in said(response)
+    assert "Select a valid choice" in response.content.decode()
     response = post(
         fay,
         meeting,
         "console/questions/",
         presenter=pat.pk,
         asked_by=pat.pk,
+        text="What would you try first?",
         submission=uuid.uuid4(),
     )
-    assert "asked questions by the others" in said(response)
+    form = beside(response, "question-form")
+    assert "asked questions by the others" in form and "What would you try first?" in form
     assert not Question.objects.exists()
 
     # An action for someone who is not presenting, and one on another member's challenge.
@@ -684,3 +694,51 @@ def test_attendance_taken_on_the_meeting_page_reaches_the_board(world):
     assert version(meeting) == seen + 1
     board = as_user(world.participant).get(url(meeting, f"board/poll/?v={seen}")).context["board"]
     assert next(c for c in board.check_in if c.participant_id == pat.pk).present is True
+
+
+# The live meeting as a facilitator meets it (issue 18, point 6) ------------------------------
+
+
+def test_the_question_form_s_defaults_are_accepted_with_nobody_presenting(world):
+    meeting = started(world)
+    fay = as_user(world.facilitator)
+    page = fay.get(url(meeting))
+    question = page.context["question"]
+    assert question["of"] and question["by"] and question["of"] != question["by"]
+    post(
+        fay,
+        meeting,
+        "console/questions/",
+        presenter=question["of"],
+        asked_by=question["by"],
+        style="",
+        text="",
+        submission=uuid.uuid4(),
+    )
+    assert Question.objects.count() == 1
+
+
+def test_check_in_says_who_is_not_marked_yet(world):
+    meeting = started(world)
+    page = as_user(world.facilitator).get(url(meeting)).content.decode()
+    assert page.count("not marked yet") == 2  # Pat and Quinn, until they are marked
+    assert "Mark Pat Participant here" in page and ">here<" not in page
+
+
+def test_closing_is_confirmed_and_can_be_undone_for_two_hours(world):
+    meeting = started(world)
+    fay = as_user(world.facilitator)
+    fay.get(url(meeting))  # the console opens the live meeting
+    response = post(fay, meeting, "console/close/", version=state_version(meeting))
+    assert "Tick the box to say the meeting is over" in response.content.decode()
+    assert not live.is_closed(meeting)
+    post(fay, meeting, "console/close/", version=state_version(meeting), sure="on")
+    assert live.is_closed(meeting)
+    record_page = fay.get(f"/o/acme/meetings/{meeting.pk}/record/").content.decode()
+    assert "Reopen the meeting" in record_page
+    response = post(fay, meeting, "console/reopen/")
+    assert "open again" in said(response) and not live.is_closed(meeting)
+    post(fay, meeting, "console/close/", version=state_version(meeting), sure="on")
+    with time_machine.travel(timezone.now() + timedelta(hours=2, minutes=1)):
+        response = post(fay, meeting, "console/reopen/")
+        assert "correct its record instead" in said(response) and live.is_closed(meeting)
