@@ -12,6 +12,7 @@ from django.utils import timezone
 from revans.accounts.models import Membership, Organisation, Role, User
 from revans.domain import climate
 from revans.domain.cadence import Cadence, exact_start
+from revans.impact import services as impact_services
 from revans.impact import surveys
 from revans.impact.models import (
     Baseline,
@@ -363,6 +364,7 @@ def _load_roi(programme: Programme) -> None:
             decided_at=now if demo.status != "claimed" else None,
             decision_reason=demo.reason,
         )
+    impact_services.claims_release(programme=programme)  # what the sponsor's figures count
 
 
 def _answers_about(rng: random.Random, mean: float) -> dict[int, int]:

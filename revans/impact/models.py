@@ -141,6 +141,26 @@ class RoiSettings(models.Model):
         return f"ROI settings of {self.programme}"
 
 
+class ClaimRelease(models.Model):
+    """The claims as the sponsor's figures count them: a snapshot, taken only once k people or
+    more have a claim that is new, changed, decided or gone since the last one, so that no two
+    readings of the figures, on any two days, differ by fewer than k people's claims."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="claim_releases"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+    # One entry a claim: ref, version, owner, status, annual_value, attribution, confidence,
+    # category, set (the set's name).
+    claims = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Claims of {self.programme} as of {self.made_at:%Y-%m-%d %H:%M}"
+
+
 class BenefitClaim(models.Model):
     """A participant's claim that their challenge or one of its actions improved something
     worth money: the numbers always count (once verified); the words reach the sponsor only if

@@ -291,6 +291,7 @@ class Roi:
     intangibles: list[str]
     currency: str
     rule_text: str
+    released_at: datetime | None = None  # the claims counted are as they stood then
 
     @property
     def shown_groups(self) -> list[Group]:
@@ -319,6 +320,18 @@ class Roi:
         return _(
             "The programme ended on %(ends)s: these are its costs and its verified claims."
         ) % {"ends": ends}
+
+    @property
+    def release_note(self) -> str:
+        """Why the claims' figures lag: they change only in steps of k people's claims."""
+        rule = _(
+            "The claims' figures change only once %(k)s people or more have claimed, or had a "
+            "claim changed or decided, so that no change in them gives away one person's claim."
+        ) % {"k": self.k}
+        if self.released_at is None:
+            return rule
+        day = f"{self.released_at:%-d %B %Y}"
+        return _("Claims as they stood on %(day)s. ") % {"day": day} + rule
 
 
 def _breakdown(
@@ -380,26 +393,23 @@ def roi(programme: Programme) -> Roi:
     people it is drawn from and passes `privacy`. No claim is listed one by one here (the
     sponsor verifies claims one by one on the claims page, which is not for passing on)."""
     k = programme.organisation.min_group_size
-    claims = list(
-        BenefitClaim.objects.filter(challenge__learning_set__programme=programme)
-        .select_related("challenge__learning_set")
-        .order_by("pk")
-    )
+    release = programme.claim_releases.first()
+    claims = release.claims if release else []
     domain_claims = [
         Claim(
-            ref=c.pk,
-            status=Status(c.status),
-            annual_value=c.annual_value,
-            attribution=_percent(c.attribution),
-            confidence=_percent(c.confidence),
-            category=c.get_category_display(),
+            ref=c["ref"],
+            status=Status(c["status"]),
+            annual_value=Decimal(c["annual_value"]) if c["annual_value"] is not None else None,
+            attribution=_percent(c["attribution"]),
+            confidence=_percent(c["confidence"]),
+            category=c["category"],
         )
         for c in claims
     ]
     settings = settings_or_default(programme)
     spent = costs(programme, settings)
     report = evaluate(domain_claims, spent.lines, rule_of(settings))
-    owners = {c.pk: c.owner_id for c in claims}
+    owners = {c["ref"]: c["owner"] for c in claims}
     counted = [line for line in report.lines if line.outcome == Outcome.COUNTED]
     counted_who = frozenset(owners[line.claim.ref] for line in counted)
     total = privacy.Figure(report.benefits, counted_who)
@@ -421,7 +431,7 @@ def roi(programme: Programme) -> Roi:
 
     # The counted claims' values beside the total claimed: their difference is the claims not
     # counted, so the two are one table against the total and suppressed together.
-    claimed_by = frozenset(owners[c.pk] for c in claims if c.annual_value is not None)
+    claimed_by = frozenset(c["owner"] for c in claims if c["annual_value"] is not None)
     others = [ln for ln in report.lines if ln.outcome != Outcome.COUNTED and ln.claim.annual_value]
     parts = {"counted": privacy.Figure(_claimed(counted), counted_who)}
     if others:
@@ -437,8 +447,8 @@ def roi(programme: Programme) -> Roi:
         ("after their owners' confidence: the adjusted benefits", benefits),
     ]
     intangibles = settings.intangibles
-    sets = {c.pk: c.challenge.learning_set.name for c in claims}
-    categories = {c.pk: c.get_category_display() for c in claims}
+    sets = {c["ref"]: c["set"] for c in claims}
+    categories = {c["ref"]: c["category"] for c in claims}
     return Roi(
         report=report,
         costs=spent,
@@ -456,6 +466,7 @@ def roi(programme: Programme) -> Roi:
         intangibles=[line.strip() for line in intangibles.splitlines() if line.strip()],
         currency=programme.currency,
         rule_text=report.rule.describe(programme.currency),
+        released_at=release.made_at if release else None,
     )
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from revans.accounts.models import User
+from revans.domain import privacy
 from revans.domain.roi import Status
 from revans.learning.models import Action, Challenge
 from revans.learning.services import once
@@ -25,6 +26,7 @@ from .models import (
     Baseline,
     BenefitClaim,
     CareerOutcome,
+    ClaimRelease,
     CostItem,
     EvidenceFile,
     HourlyRate,
@@ -220,6 +222,44 @@ def _owned(
     return fields
 
 
+def _released(claim: BenefitClaim) -> dict[str, Any]:
+    return {
+        "ref": claim.pk,
+        "version": claim.version,
+        "owner": claim.owner_id,
+        "status": claim.status,
+        "annual_value": str(claim.annual_value) if claim.annual_value is not None else None,
+        "attribution": claim.attribution,
+        "confidence": claim.confidence,
+        "category": str(claim.get_category_display()),
+        "set": claim.challenge.learning_set.name,
+    }
+
+
+@transaction.atomic
+def claims_release(*, programme: Programme) -> ClaimRelease | None:
+    """A new release of the programme's claims for the sponsor's figures, when k people or more
+    have a claim that is new, changed, decided or gone since the last release; else None. Every
+    write to a claim asks, and so does the sweep."""
+    Programme.objects.select_for_update().get(pk=programme.pk)  # one release at a time
+    k = privacy.floor(programme.organisation.min_group_size)
+    claims = list(
+        BenefitClaim.objects.filter(challenge__learning_set__programme=programme).select_related(
+            "challenge__learning_set"
+        )
+    )
+    last = programme.claim_releases.first()
+    before = {entry["ref"]: entry for entry in (last.claims if last else [])}
+    now = {claim.pk: claim for claim in claims}
+    changed = {c.owner_id for c in claims if before.get(c.pk, {}).get("version") != c.version}
+    changed |= {entry["owner"] for ref, entry in before.items() if ref not in now}
+    if len(changed) < k:
+        return None
+    return ClaimRelease.objects.create(
+        programme=programme, claims=[_released(claim) for claim in claims]
+    )
+
+
 @transaction.atomic
 def claim_create(
     *,
@@ -248,6 +288,7 @@ def claim_create(
         raise ValidationError(_("This form was already used; open it again."))
     if file is not None:
         _store_evidence(claim, *file)
+    claims_release(programme=challenge.learning_set.programme)
     return claim
 
 
@@ -289,6 +330,7 @@ def claim_update(
         EvidenceFile.objects.filter(claim=claim).delete()
     if file is not None:
         _store_evidence(claim, *file)
+    claims_release(programme=claim.challenge.learning_set.programme)
     return BenefitClaim.objects.get(pk=claim.pk)
 
 
@@ -314,6 +356,7 @@ def claim_decide(
     )
     if not updated:
         raise Conflict()
+    claims_release(programme=claim.challenge.learning_set.programme)
     return BenefitClaim.objects.get(pk=claim.pk)
 
 

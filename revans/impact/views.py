@@ -196,6 +196,7 @@ def roi_csv(request: OrgRequest, programme: Programme) -> HttpResponse:
     row("ratio", "benefit-cost ratio", counted=_shown(found.bcr))
     row("ratio", "ROI %", counted=_shown(found.roi_percent))
     row("basis", found.basis)
+    row("claims counted", found.release_note)
     row("rule", found.report.rule.describe(found.currency))
     for name in found.intangibles:
         row("intangible", name, note="listed, never given a money value")

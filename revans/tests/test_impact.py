@@ -11,6 +11,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db.models import F
 from django.test import Client
 from pypdf import PdfReader
 
@@ -88,6 +90,7 @@ def add_members(world, count: int) -> list[Participant]:
             status="verified",
         )
         people.append(person)
+    services.claims_release(programme=world.programme)
     return people
 
 
@@ -123,6 +126,12 @@ def test_a_member_claims_the_sponsor_verifies_and_the_roi_counts_it(world, pat, 
     )
     assert "The claim is verified" in said(response)
     page = sponsor.get(f"/o/acme/programmes/{world.programme.pk}/roi/").context["roi"]
+    # One person's claim decided: the figures wait until five people's claims have changed,
+    # so that the change does not give Pat's claim away.
+    assert page.report.benefits == Decimal(16000)
+    BenefitClaim.objects.exclude(owner=pat).update(version=F("version") + 1)  # four more
+    services.claims_release(programme=world.programme)
+    page = sponsor.get(f"/o/acme/programmes/{world.programme.pk}/roi/").context["roi"]
     # 40,000 x 60 % x 75 % = 18,000 more; costs 20,000: BCR 1.70, ROI 70 %.
     assert page.benefits.value == Decimal(34000)
     assert (page.bcr.value, page.roi_percent.value) == (Decimal("1.70"), Decimal("70.0"))
@@ -133,21 +142,36 @@ def test_a_member_claims_the_sponsor_verifies_and_the_roi_counts_it(world, pat, 
 
 def test_too_few_claimants_hide_the_benefits_the_ratios_and_the_working(world, pat, challenge):
     add_members(world, 3)  # three claimants; the organisation shows groups of five or more
+    page = as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/roi/")
+    assert page.context["roi"].benefits.empty  # no claims released: three people is not five
+    assert "change only once 5 people or more" in html.unescape(page.content.decode())
+    for person in Participant.objects.filter(user__in=[world.participant, world.participant2]):
+        BenefitClaim.objects.create(
+            challenge=Challenge.objects.create(learning_set=world.set_a, owner=person),
+            owner=person,
+            category="quality",
+            description="Fewer errors",
+            currency="GBP",
+            annual_value=Decimal(7000),
+            attribution=50,
+            confidence=50,
+        )  # not verified
+    services.claims_release(programme=world.programme)  # five people's claims: released
     response = as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/roi/")
     roi = response.context["roi"]
-    assert roi.benefits.hidden and roi.bcr.hidden and roi.claimed.hidden and roi.by_set == {}
-    assert roi.made.hidden  # even how many claims there are
-    assert all(g.claims.hidden for g in roi.groups)
+    assert roi.benefits.hidden and roi.bcr.hidden and roi.by_set == {}
+    assert roi.chain[0][1].hidden  # the three counted claims' values, beside the total
+    assert all(g.claims.hidden for g in roi.groups)  # three counted, two not verified
     body = response.content.decode()
-    assert "not shown: drawn from fewer than 5 people" in body
+    assert "drawn from fewer than 5 people" in body
     csv = as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/roi.csv")
     for text in (body, csv.content.decode()):  # 3 x 4,000 counted, of 3 x 10,000 claimed
-        for figure in ("12,000", "12000", "30,000", "30000", "4,000", "4000"):
-            assert figure not in text, figure
+        for figure in ("12,000", "12000", "30,000.00", "30000.00", "4,000.00", "4000.00"):
+            assert not re.search(rf"(?<![\d,]){re.escape(figure)}", text), figure
     world.org.min_group_size = 3
     world.org.save()
     roi = as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/roi/").context["roi"]
-    assert roi.benefits.value == Decimal(12000) and roi.claimed.value == Decimal(30000)
+    assert roi.benefits.value == Decimal(12000) and roi.claimed.value == Decimal(44000)
 
 
 def test_bad_claims_are_refused_in_words_and_nothing_is_written(world, pat, challenge):
@@ -506,6 +530,7 @@ def costed(world, pat, challenge):
         spent_on=world.org.today() + timedelta(days=10),
         amount=1000,
     )
+    services.claims_release(programme=world.programme)
     return world
 
 
@@ -602,3 +627,19 @@ def test_nothing_is_said_as_nothing_and_hidden_cells_once_for_their_table(world)
     attendance = attendance[: attendance.index("</figure>")]
     assert attendance.count("drawn from fewer than 5 people") == 1
     assert "Not shown: " in attendance and "<table" not in attendance
+
+
+def test_one_more_claim_moves_no_figure_until_k_people_s_claims_have_changed(world, pat, challenge):
+    """Reading the ROI on two days must not give one claim's value: a new claim, or a decision
+    on one, shows only once k people's claims have changed since the figures last moved."""
+    add_members(world, 5)
+    sponsor = as_user(world.sponsor)
+    url = f"/o/acme/programmes/{world.programme.pk}/roi.csv"
+    before = sponsor.get(url).content.decode()
+    as_user(world.participant).post(f"/o/acme/challenges/{challenge.pk}/claims/", claim_data())
+    assert BenefitClaim.objects.filter(owner=pat).exists()
+    assert sponsor.get(url).content.decode() == before  # the next day: the same figures
+    four = BenefitClaim.objects.exclude(owner=pat).values_list("pk", flat=True)[:4]
+    BenefitClaim.objects.filter(pk__in=list(four)).update(version=F("version") + 1)
+    call_command("sweep")  # five people's claims changed: the figures move, all at once
+    assert sponsor.get(url).content.decode() != before
