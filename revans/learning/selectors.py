@@ -62,28 +62,32 @@ def set_cycle(access: CycleAccess) -> tuple[list[MemberCycle], Figures]:
     for m in learning_set.memberships.filter(left_on=None).select_related("participant"):
         people[m.participant_id] = MemberCycle(name=m.participant.name)
     total = Figures()
+    # The figures count only what this reader may read: a former member's figures stop where
+    # their time in the set did (a later report-back's outcome is a figure about one action).
     for challenge in challenges:
         person = people.setdefault(challenge.owner_id, MemberCycle(name=challenge.owner.name))
+        if not access.reads_challenge(challenge):
+            continue
         if challenge.status == Challenge.Status.RESOLVED:
             person.figures.challenges_resolved += 1
-        for action in challenge.actions.all():
-            report = getattr(action, "report_back", None)
+        visible = [access.shown(a) for a in challenge.actions.all() if access.reads_action(a)]
+        for action in visible:
+            report = action.shown_report  # type: ignore[attr-defined]
             if report is not None:
                 person.figures.reported += 1
                 if report.outcome in (ReportBack.Outcome.DONE, ReportBack.Outcome.PARTLY):
                     person.figures.done_or_partly += 1
             if action.carried_from_id:
                 person.figures.carried_forward += 1
-        if access.reads_challenge(challenge):
-            challenge.visible_actions = [  # type: ignore[attr-defined]
-                access.shown(a) for a in challenge.actions.all() if access.reads_action(a)
-            ]
-            person.challenges.append(challenge)
-    attended = Attendance.objects.filter(meeting__learning_set=learning_set)
-    for row in attended:
-        if row.participant_id in people:
-            people[row.participant_id].figures.meetings_recorded += 1
-            people[row.participant_id].figures.meetings_attended += int(row.present)
+        challenge.visible_actions = visible  # type: ignore[attr-defined]
+        person.challenges.append(challenge)
+    attended = Attendance.objects.filter(meeting__learning_set=learning_set).values_list(
+        "participant_id", "present", "meeting__starts_at"
+    )
+    for who, present, starts in attended:
+        if who in people and access.reads(Kind.MEETING_RECORD, starts):
+            people[who].figures.meetings_recorded += 1
+            people[who].figures.meetings_attended += int(present)
     for person in people.values():
         for name in vars(total):
             setattr(total, name, getattr(total, name) + getattr(person.figures, name))

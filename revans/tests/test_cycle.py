@@ -509,6 +509,10 @@ def test_a_former_member_s_crawl_shows_the_past_and_nothing_written_after_they_l
     text = " ".join(pages.values())
     for kind in ("challenge", "action", "report_back", "shared_reflection"):
         assert CANARIES[kind] in text, kind
+    # The figures stop where Quinn's time did: Pat's one report-back then, not the later one.
+    page = pages[next(u for u in pages if u.endswith(f"/sets/{world.set_a.pk}/cycle/"))]
+    row = page[page.index("<td>Pat Participant</td>") :].split("</tr>")[0]
+    assert [cell.split(">")[-1] for cell in row.split("</td>")[1:3]] == ["1", "1"]
 
 
 def test_prompts_rotate_through_revans_and_marquardt_s_questions(client, world):
