@@ -21,6 +21,7 @@ from revans.learning.models import (
     Reflection,
     ReportBack,
 )
+from revans.meetings import services as meeting_services
 from revans.programmes import services as programme_services
 from revans.programmes.models import Participant, SetMembership
 
@@ -38,6 +39,8 @@ CANARIES = {
     "question": "zqx-question-7",
     "review": "zqx-review-8",
     "console_note": "zqx-console-9",
+    # An apology's note "for your facilitator": the facilitators' alone.
+    "apology": "zqx-apology-10",
 }
 
 
@@ -130,6 +133,13 @@ def _plant(world):
         text=f"Quinn withdrew {CANARIES['console_note']}",
         submission=uuid.uuid4(),
     )
+    upcoming = future_meeting(world.set_a, days=20)
+    meeting_services.rsvp_answer(
+        meeting=upcoming,
+        participant=Participant.objects.get(user=world.participant2),
+        answer="no",
+        note=f"At the depot audit {CANARIES['apology']}",
+    )
     return {"challenge": challenge, "action": action, "meeting": meeting, "live": earlier}
 
 
@@ -161,7 +171,7 @@ EVERYONE_IN_THE_SET = {
     "question",
     "review",
 }
-FACILITATORS_ONLY = ("process_note", "console_note")
+FACILITATORS_ONLY = ("process_note", "console_note", "apology")
 
 
 def test_the_author_reads_everything_of_theirs_but_the_facilitators_notes(client, world, planted):
