@@ -144,6 +144,8 @@ def test_a_member_claims_the_sponsor_verifies_and_the_roi_counts_it(world, pat, 
     # 40,000 x 60 % x 75 % = 18,000 more; costs 20,000: BCR 1.70, ROI 70 %.
     assert page.benefits.value == Decimal(34000)
     assert (page.bcr.value, page.roi_percent.value) == (Decimal("1.70"), Decimal("70.0"))
+    roi_page = sponsor.get(f"/o/acme/programmes/{world.programme.pk}/roi/").content.decode()
+    assert "Claims made: 5. " in roi_page  # a figure, then its full stop, nothing between
     csv = sponsor.get(f"/o/acme/programmes/{world.programme.pk}/roi.csv").content.decode()
     assert '"claims","counted",5,80000.00,34000.00' in csv and '"ratio","ROI %","","",70.0' in csv
     assert f"#{claim.pk}" not in csv  # groups of claims, never one person's line
