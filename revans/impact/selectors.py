@@ -152,7 +152,8 @@ def costs(programme: Programme, settings: RoiSettings | None = None) -> Costs:
         .values_list("pk", "job_level")
         .distinct()
     )
-    so_far, to_come = _hours(programme, settings.prep_hours)
+    # Plain dicts from here: reading a person's hours must never add them to a line's people.
+    so_far, to_come = (dict(hours) for hours in _hours(programme, settings.prep_hours))
     groups: dict[tuple[str, Decimal | None], list[Who]] = defaultdict(list)
     for who in {*so_far, *to_come}:
         kind, pk = who
@@ -169,12 +170,14 @@ def costs(programme: Programme, settings: RoiSettings | None = None) -> Costs:
     uncosted_hours, uncosted_people, missing_levels = Decimal(0), 0, set()
     spent = {"so far": Decimal(0), "to come": Decimal(0)}
     for (label, rate), people in sorted(groups.items(), key=lambda g: g[0][0]):
-        hours = sum((so_far[w] + to_come[w] for w in people), Decimal(0))
+        none = Decimal(0)
+        hours = sum((so_far.get(w, none) + to_come.get(w, none) for w in people), none)
         cost = Decimal(0)
         if rate is not None:
             for when, sink in (("so far", so_far), ("to come", to_come)):
-                spent[when] += sum((time_cost(sink[w], rate) for w in people if w in sink), 0)
-            cost = sum((time_cost(so_far[w] + to_come[w], rate) for w in people), Decimal(0))
+                part = sum((time_cost(sink[w], rate) for w in people if w in sink), Decimal(0))
+                spent[when] += part
+                cost += part
         elif label != "facilitators (internal)":  # external facilitators are paid by fees
             uncosted_hours += hours
             uncosted_people += len(people)

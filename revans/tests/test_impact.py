@@ -629,3 +629,21 @@ def test_one_more_claim_moves_no_figure_until_k_people_s_claims_have_changed(wor
     BenefitClaim.objects.filter(pk__in=list(four)).update(version=F("version") + 1)
     call_command("sweep")  # five people's claims changed: the figures move, all at once
     assert sponsor.get(url).content.decode() != before
+
+
+def test_people_s_time_so_far_is_drawn_only_from_those_who_spent_it(world, pat):
+    """Three of six members came to the one meeting held: their time so far is three people's
+    pay, not shown, however many will come to the meetings still scheduled."""
+    add_members(world, 4)
+    held = future_meeting(world.set_a, days=-30)
+    future_meeting(world.set_a, days=20)
+    members = Participant.objects.filter(set_memberships__learning_set=world.set_a).order_by("pk")
+    for n, person in enumerate(members):
+        Attendance.objects.create(meeting=held, participant=person, present=n < 3)
+    HourlyRate.objects.create(programme=world.programme, rate=Decimal(30))
+    costs = as_user(world.sponsor).get(f"/o/acme/programmes/{world.programme.pk}/costs/")
+    found = costs.context["costs"]
+    shown = dict(found.shown_lines)
+    assert shown["People's time so far (meetings and preparation)"].hidden
+    assert not shown["People's time still to come (meetings and preparation)"].hidden
+    assert found.total_cell.hidden
