@@ -36,7 +36,7 @@ def invitation_url(invitation: Invitation) -> str:
     )
 
 
-def _send_later(*, template: str, to: str, context: dict[str, object]) -> None:
+def send_later(*, template: str, to: str, context: dict[str, object]) -> None:
     """Render an email now and hand it to the worker once the transaction commits."""
     # Plain text, unescaped (the "text" template engine): "R&D" arrives as "R&D".
     subject = " ".join(render_to_string(f"{template}_subject.txt", context, using="text").split())
@@ -104,7 +104,7 @@ def invitation_create(
     invitation.set_roles(chosen)
     invitation.full_clean()
     invitation.save()
-    _send_later(
+    send_later(
         template="accounts/email/invitation",
         to=email,
         context={

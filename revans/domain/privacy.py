@@ -13,6 +13,7 @@ Every figure a sponsor sees (pages, CSV, PDF) goes through `table` or `single`.
 Pure: figures with the number of people behind each in; what may be shown out.
 """
 
+from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -118,3 +119,15 @@ def table(
         # cell with nothing left to hide beside it: the total would reveal it, so it goes.
         shown_total = Hidden(COMPLEMENT) if lone else Shown(total.value, total.people)
     return out, shown_total
+
+
+def hidden_note(cells: Iterable[tuple[str, str]]) -> str:
+    """ "Not shown: 2026-11, 2026-12: still under way; ..." for (name, reason) pairs; the
+    reason "" is a cell that is shown."""
+    names: dict[str, list[str]] = defaultdict(list)
+    for name, reason in cells:
+        if reason:
+            names[reason].append(name)
+    if not names:
+        return ""
+    return "Not shown: " + "; ".join(f"{', '.join(n)}: {r}" for r, n in names.items()) + "."

@@ -14,7 +14,6 @@ their set in a month is not counted as two.
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -82,7 +81,9 @@ class Series:
     @property
     def hidden_note(self) -> str:
         """The periods not shown, said once for the table, not in a grey cell each."""
-        return hidden_note((str(line["period"]), str(line["reason"])) for line in self.table)
+        return privacy.hidden_note(
+            (str(line["period"]), str(line["reason"])) for line in self.table
+        )
 
     @property
     def shown(self) -> list[tuple[str, Decimal]]:
@@ -129,18 +130,6 @@ class Dashboard:
             self.recommend,
             *self.self_assessment,
         ]
-
-
-def hidden_note(cells: Iterable[tuple[str, str]]) -> str:
-    """ "Not shown: 2026-11, 2026-12: still under way; ..." for (name, reason) pairs; the
-    reason "" is a cell that is shown."""
-    names: dict[str, list[str]] = defaultdict(list)
-    for name, reason in cells:
-        if reason:
-            names[reason].append(name)
-    if not names:
-        return ""
-    return "Not shown: " + "; ".join(f"{', '.join(n)}: {r}" for r, n in names.items()) + "."
 
 
 def _month(moment: datetime | date, zone: ZoneInfo | None = None) -> str:

@@ -303,12 +303,7 @@ class Roi:
     @property
     def groups_note(self) -> str:
         """The groups of claims not shown, said once for the table."""
-        hidden = [g for g in self.groups if g.claims.hidden]
-        if not hidden:
-            return ""
-        reasons = sorted({getattr(g.claims, "reason", "") for g in hidden})
-        names = ", ".join(g.label for g in hidden)
-        return f"Not shown: {names} ({'; '.join(reasons)})."
+        return privacy.hidden_note((g.label, getattr(g.claims, "reason", "")) for g in self.groups)
 
     @property
     def basis(self) -> str:

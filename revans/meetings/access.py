@@ -3,14 +3,14 @@ decides), and for the programme calendar its admins, sponsors and facilitators."
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import wraps
+from functools import cached_property, wraps
 from typing import Any, Concatenate
 
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 
 from revans.accounts.access import OrgRequest, org_view, require_role
-from revans.accounts.models import Role
+from revans.accounts.models import Membership, Role
 from revans.domain.confidentiality import Kind, Reader, may_read
 from revans.programmes.access import SetAccess, get_set, reader_of
 from revans.programmes.models import Programme
@@ -24,12 +24,19 @@ CALENDAR_READERS = (Role.ADMIN, Role.SPONSOR, Role.FACILITATOR)
 class MeetingAccess:
     meeting: Meeting
     set: SetAccess
-    reader: Reader  # the asker's periods in the set, as member and facilitator
-    own_entries: frozenset[int]  # their pool entries in the set: what they wrote
+    membership: Membership  # the asker's, in the meeting's organisation
+
+    @cached_property
+    def _relation(self) -> tuple[Reader, frozenset[int]]:
+        """The asker's periods in the set and their pool entries there, worked out only for
+        the pages that show what they decide (the queries are not every meeting page's)."""
+        reader, _me, own = reader_of(self.membership, self.meeting.learning_set)
+        return reader, own
 
     def reads_apology(self, rsvp: Rsvp) -> bool:
         """The note sent with an apology: its author and the set's facilitators alone."""
-        reader = replace(self.reader, is_author=rsvp.participant_id in self.own_entries)
+        reader, own = self._relation
+        reader = replace(reader, is_author=rsvp.participant_id in own)
         return may_read(Kind.APOLOGY_NOTE, reader, rsvp.answered_at)
 
 
@@ -41,8 +48,7 @@ def get_meeting(request: OrgRequest, meeting_id: int, *, manage: bool = False) -
     except Meeting.DoesNotExist:
         raise Http404 from None
     access = get_set(request, meeting.learning_set_id, manage=manage)
-    reader, _me, own = reader_of(request.membership, meeting.learning_set)
-    return MeetingAccess(meeting=meeting, set=access, reader=reader, own_entries=own)
+    return MeetingAccess(meeting=meeting, set=access, membership=request.membership)
 
 
 type MeetingView = Callable[Concatenate[OrgRequest, MeetingAccess, ...], HttpResponse]

@@ -3,7 +3,6 @@
 import logging
 from collections.abc import Callable, Iterable
 from datetime import date
-from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -11,13 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Count, Field, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from revans.accounts import services as accounts_services
 from revans.accounts.models import Membership, Organisation, Role, User
-from revans.accounts.tasks import send_email
 from revans.domain.roster import PersonRecord, RosterPlan, RowStatus, plan_import
 
 from .models import (
@@ -134,16 +131,9 @@ def _announce(learning_set: LearningSet, *, name: str, as_facilitator: bool, by:
     )
     context = {"learning_set": learning_set, "name": name, "as_facilitator": as_facilitator}
     context |= {"by": by, "url": settings.SITE_URL + learning_set.get_absolute_url()}
-    subject = render_to_string("programmes/email/set_joined_subject.txt", context, using="text")
-    body = render_to_string("programmes/email/set_joined_message.txt", context, using="text")
     for address in sorted(addresses - {by.email}):
-        transaction.on_commit(
-            partial(
-                send_email.enqueue,
-                subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-                body=body,
-                to=[address],
-            )
+        accounts_services.send_later(
+            template="programmes/email/set_joined", to=address, context=context
         )
 
 

@@ -99,6 +99,18 @@ def last_month() -> datetime:
     return (first - timedelta(days=1)).replace(day=10)
 
 
+def evaluation_survey(world, key: str) -> Survey:
+    """An open evaluation of set A's meetings (usefulness, and would they recommend them)."""
+    return Survey.objects.create(
+        learning_set=world.set_a,
+        kind=Survey.Kind.EVALUATION,
+        items=[climate.USEFULNESS],
+        opens_at=timezone.now() - timedelta(days=3),
+        closes_at=timezone.now() + timedelta(days=3),
+        key=key,
+    )
+
+
 def close(survey: Survey) -> None:
     """The survey ran last month (a period that is over) and has closed."""
     Survey.objects.filter(pk=survey.pk).update(
@@ -466,14 +478,7 @@ def test_the_board_s_pdf_is_built_once_in_the_background_and_its_link_is_short_l
     members(world, 3)
     answered_rounds(world, [4, 6])
     planted_private_text(world)
-    evaluation = Survey.objects.create(
-        learning_set=world.set_a,
-        kind=Survey.Kind.EVALUATION,
-        items=[climate.USEFULNESS],
-        opens_at=timezone.now() - timedelta(days=3),
-        closes_at=timezone.now() + timedelta(days=3),
-        key="pdf-evaluation",
-    )
+    evaluation = evaluation_survey(world, key="pdf-evaluation")
     for person in everyone(world):
         surveys.answer(
             survey=evaluation, participant=person, scores={0: 5}, text=f"Hm {TEXT_CANARY}"
@@ -537,14 +542,7 @@ def test_the_dashboard_csv_and_pdf_carry_no_private_words(world):
     world.org.save()
     people = [*everyone(world), *members(world, 3)]
     planted_private_text(world)
-    evaluation = Survey.objects.create(
-        learning_set=world.set_a,
-        kind=Survey.Kind.EVALUATION,
-        items=[climate.USEFULNESS],
-        opens_at=timezone.now() - timedelta(days=3),
-        closes_at=timezone.now() + timedelta(days=3),
-        key="crawl-evaluation",
-    )
+    evaluation = evaluation_survey(world, key="crawl-evaluation")
     for person in people:
         surveys.answer(survey=evaluation, participant=person, scores={0: 4}, text=TEXT_CANARY)
     close(evaluation)
@@ -689,14 +687,7 @@ def test_a_survey_figure_counts_the_people_behind_its_own_item(world):
     """Five answered the evaluation; two said whether they would recommend it: "would
     recommend" is drawn from two people and is not shown, whatever the survey's five."""
     people = [*everyone(world), *members(world, 3)]
-    evaluation = Survey.objects.create(
-        learning_set=world.set_a,
-        kind=Survey.Kind.EVALUATION,
-        items=[climate.USEFULNESS],
-        opens_at=timezone.now() - timedelta(days=3),
-        closes_at=timezone.now() + timedelta(days=3),
-        key=f"{world.set_a.pk}:evaluation:item-k",
-    )
+    evaluation = evaluation_survey(world, key=f"{world.set_a.pk}:evaluation:item-k")
     for n, person in enumerate(people):
         surveys.answer(
             survey=evaluation,

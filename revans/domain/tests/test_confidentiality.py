@@ -8,8 +8,13 @@ import pytest
 from revans.domain.confidentiality import Kind, Reader, may_read
 
 
+# The table is pure: it is given every moment and reads no clock, so these fixed moments hold
+# on any day (no test here asks what time it is now).
+YEAR = 2026
+
+
 def at(month: int, day: int, hour: int = 0) -> datetime:
-    return datetime(2026, month, day, hour, tzinfo=UTC)
+    return datetime(YEAR, month, day, hour, tzinfo=UTC)
 
 
 WRITTEN = at(5, 10, 15)  # 15:00 on 10 May
