@@ -7,7 +7,6 @@ import pytest
 
 from revans.domain.confidentiality import Kind, Reader, may_read
 
-
 # The table is pure: it is given every moment and reads no clock, so these fixed moments hold
 # on any day (no test here asks what time it is now).
 YEAR = 2026
