@@ -27,7 +27,7 @@ class MeetingAccess:
     membership: Membership  # the asker's, in the meeting's organisation
 
     @cached_property
-    def _relation(self) -> tuple[Reader, frozenset[int]]:
+    def relation(self) -> tuple[Reader, frozenset[int]]:
         """The asker's periods in the set and their pool entries there, worked out only for
         the pages that show what they decide (the queries are not every meeting page's)."""
         reader, _me, own = reader_of(self.membership, self.meeting.learning_set)
@@ -35,7 +35,7 @@ class MeetingAccess:
 
     def reads_apology(self, rsvp: Rsvp) -> bool:
         """The note sent with an apology: its author and the set's facilitators alone."""
-        reader, own = self._relation
+        reader, own = self.relation
         reader = replace(reader, is_author=rsvp.participant_id in own)
         return may_read(Kind.APOLOGY_NOTE, reader, rsvp.answered_at)
 

@@ -153,6 +153,7 @@ def meeting_people(access: MeetingAccess) -> list[Person]:
     """The set's current members with their answer and attendance, for whoever manages the
     meeting; an apology's note only where the confidentiality table lets this reader read it."""
     meeting = access.meeting
+    access.relation  # noqa: B018  # worked out once, whether or not an apology has a note
     members = meeting.learning_set.memberships.filter(left_on=None).select_related("participant")
     answers = {r.participant_id: r for r in meeting.rsvps.all()}
     attendance = {a.participant_id: a.present for a in Attendance.objects.filter(meeting=meeting)}
