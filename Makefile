@@ -71,10 +71,11 @@ test-browser: install node_modules/.installed
 	  if [ "$$CI" = "true" ]; then echo "CI=true: a skipped part is a failure."; exit 1; fi; \
 	fi
 
-# The suite on the days where calendars turn (revans/tests/clock.py): a year's last day, a new
-# year, February's end and a leap day; today is the test-sqlite run itself. CI runs the modules
-# that count with dates (DATE_TESTS); `make test-dates DATE_TESTS=revans` runs everything.
-TEST_DATES ?= 2026-12-31 2027-01-01 2027-02-28 2028-02-29
+# The suite on the days where calendars turn (revans/tests/clock.py): a year's last day (just
+# after midnight, before anything of the day opens), a new year (late in the evening), February's
+# end and a leap day (at the real time of day); today is the test-sqlite run itself. CI runs the
+# modules that count with dates (DATE_TESTS); `make test-dates DATE_TESTS=revans` runs everything.
+TEST_DATES ?= 2026-12-31T00:00:30Z 2027-01-01T23:50:00Z 2027-02-28 2028-02-29
 DATE_TESTS ?= $(addprefix revans/tests/test_,programmes.py memberships.py cycle.py live.py \
   meetings.py meeting_reminders.py evidence.py impact.py pages.py demo.py hostile.py \
   invitations.py auth.py formation_runs_end.py) revans/domain/tests/test_confidentiality.py

@@ -9,9 +9,10 @@ import os
 import re
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
@@ -161,6 +162,15 @@ def _fast_and_contained(settings, _dns_server):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def office_hours():
+    """The clock at ten in the morning of the suite's today (still ticking), for tests of what
+    happens at a time of day, such as a survey that opens at eight: they pass at any hour."""
+    ten = datetime.combine(timezone.localdate(), time(10), tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(ten, tick=True):
+        yield
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 counted from it, so the suite passes on any day.
 
 `REVANS_TEST_TODAY` (an ISO date) moves the whole suite to that day at the real time of day, the
-clock still ticking; unset, the suite runs on the real today. `make test-dates` runs the suite on
+clock still ticking, or to a moment (`2026-12-31T00:00:30Z`), to try the hours around midnight;
+unset, the suite runs on the real today. `make test-dates` runs the suite on
 the days where calendars turn. The shift reaches the app servers a test starts (`servers.py`)
 through `REVANS_TEST_CLOCK_SHIFT` and this module's gunicorn hook.
 """
@@ -24,7 +25,10 @@ def _shift() -> float:
     if not wanted:
         return 0.0
     real = datetime.now(UTC)
-    moved = datetime.combine(date.fromisoformat(wanted), real.time(), UTC)
+    if "T" in wanted:  # a moment, to try the hours around midnight
+        moved = datetime.fromisoformat(wanted).astimezone(UTC)
+    else:
+        moved = datetime.combine(date.fromisoformat(wanted), real.time(), UTC)
     return (moved - real).total_seconds()
 
 

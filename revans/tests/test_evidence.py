@@ -252,6 +252,7 @@ def test_free_text_reaches_the_set_s_facilitators_only_in_a_list(world):
 # Invitations and reminders, once each --------------------------------------------------------
 
 
+@pytest.mark.usefixtures("office_hours")
 def test_the_sweep_opens_each_survey_once_invites_once_and_reminds_only_who_has_not_answered(
     world, settings
 ):
@@ -554,6 +555,7 @@ def test_the_dashboard_csv_and_pdf_carry_no_private_words(world):
             assert_canary_absent(pages, canary)
 
 
+@pytest.mark.usefixtures("office_hours")
 def test_the_plan_asks_a_self_assessment_before_and_after_and_the_dashboard_compares(world):
     world.org.min_group_size = 3
     world.org.save()
@@ -602,6 +604,7 @@ def test_the_plan_asks_a_self_assessment_before_and_after_and_the_dashboard_comp
     assert "I ask before I advise: 3.0 out of 5 overall; it held steady" in page
 
 
+@pytest.mark.usefixtures("office_hours")
 def test_only_those_at_the_meeting_evaluate_it_and_a_new_interval_asks_no_round_twice(world):
     meeting = Meeting.objects.create(
         learning_set=world.set_a,

@@ -456,7 +456,7 @@ def test_a_member_chairs_a_self_facilitating_set(world):
     FacilitationPeriod.objects.create(
         learning_set=world.set_a,
         mode=FacilitationMode.SELF_FACILITATING,
-        starts_on=timezone.localdate(),
+        starts_on=timezone.localdate(meeting.starts_at),  # the meeting's day, at any hour
         member_facilitator=person(world.participant),
     )
     assert pat.get(url(meeting)).status_code == 200  # named by the set's mode
@@ -677,7 +677,7 @@ def test_a_member_chairing_sees_no_facilitator_s_private_note(world):
     FacilitationPeriod.objects.create(
         learning_set=world.set_a,
         mode=FacilitationMode.SELF_FACILITATING,
-        starts_on=timezone.localdate(),
+        starts_on=timezone.localdate(meeting.starts_at),  # the meeting's day, at any hour
         member_facilitator=person(world.participant),
     )
     pages = crawl(as_user(world.participant), [url(meeting), url(meeting, "console/poll/?v=0")])
