@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "revans.meetings",
     "revans.learning",
     "revans.impact",
+    "revans.evidence",
     "revans.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -206,7 +207,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "dashboard:home"
+LOGIN_REDIRECT_URL = "home:home"
 
 # django-allauth: email is the identifier; sign-up is by invitation (see accounts.adapters).
 ACCOUNT_ADAPTER = "revans.accounts.adapters.AccountAdapter"

@@ -9,13 +9,14 @@ admin.site.site_header = "Revans operations"
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("", include("revans.dashboard.urls")),
+    path("", include("revans.home.urls")),
     path("", include("revans.accounts.urls")),
     path("", include("revans.programmes.urls")),
     path("", include("revans.formation.urls")),
     path("", include("revans.meetings.urls")),
     path("", include("revans.learning.urls")),
     path("", include("revans.impact.urls")),
+    path("", include("revans.evidence.urls")),
 ]
 
 # allauth's rate limits answer through this (allauth.core.internal.ratelimit.respond_429).

@@ -114,7 +114,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("dashboard:org_home", kwargs={"org": self.slug})
+        return reverse("home:org_home", kwargs={"org": self.slug})
 
     def today(self) -> date:
         """Today's date where the organisation is."""

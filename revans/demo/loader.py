@@ -12,16 +12,10 @@ from django.utils import timezone
 from revans.accounts.models import Membership, Organisation, Role, User
 from revans.domain import climate
 from revans.domain.cadence import Cadence, exact_start
+from revans.evidence import surveys
+from revans.evidence.models import Baseline, CareerOutcome, Survey
 from revans.impact import services as impact_services
-from revans.impact import surveys
-from revans.impact.models import (
-    Baseline,
-    BenefitClaim,
-    CareerOutcome,
-    CostItem,
-    HourlyRate,
-    Survey,
-)
+from revans.impact.models import BenefitClaim, CostItem, HourlyRate
 from revans.learning.live import live_of
 from revans.learning.models import (
     Action,

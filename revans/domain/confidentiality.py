@@ -43,7 +43,7 @@ class Kind(StrEnum):
     CLAIM = "claim"  # a benefit claim's numbers and decision
     CLAIM_DESCRIPTION = "claim_description"  # its words, kept from the sponsor
     SHARED_CLAIM_DESCRIPTION = "shared_claim_description"  # its words, shared with the sponsor
-    EVIDENCE = "evidence"  # the file behind a claim
+    CLAIM_FILE = "claim_file"  # the file behind a claim
     SURVEY_TEXT = "survey_text"  # free text in an anonymous survey answer
     APOLOGY_NOTE = "apology_note"  # the note with an RSVP, "for your facilitator"
 
@@ -74,7 +74,7 @@ RULES: dict[Kind, Rule] = {
     Kind.SHARED_CLAIM_DESCRIPTION: Rule(
         members=Access.NONE, facilitators=Access.WHILE_IN_SET, sponsors=True
     ),
-    Kind.EVIDENCE: Rule(members=Access.NONE, facilitators=Access.WHILE_IN_SET, sponsors=True),
+    Kind.CLAIM_FILE: Rule(members=Access.NONE, facilitators=Access.WHILE_IN_SET, sponsors=True),
     Kind.SURVEY_TEXT: Rule(members=Access.NONE, facilitators=Access.WHILE_IN_SET),
 }
 

@@ -7,18 +7,18 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Concatenate
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 
 from revans.accounts.access import OrgRequest, org_view
 from revans.accounts.models import Role
 from revans.domain.confidentiality import Kind, Reader, may_read
-from revans.learning.access import CycleAccess, get_challenge, get_cycle
+from revans.learning.access import CycleAccess, get_challenge
 from revans.learning.models import Challenge
 from revans.programmes.access import PROGRAMME_MANAGERS, get_programme, reader_of
 from revans.programmes.models import Programme
 
-from .models import BenefitClaim, BoardReport, Survey
+from .models import BenefitClaim
 
 CLAIM_READERS = (Role.PARTICIPANT, Role.FACILITATOR, Role.SPONSOR)
 ROI_READERS = PROGRAMME_MANAGERS  # costs and the ROI: figures, never a person's words
@@ -129,51 +129,3 @@ def programme_view(*roles: Role) -> Callable[[ProgrammeView], Callable[..., Http
         return wrapper
 
     return decorator
-
-
-def get_survey(request: OrgRequest, survey_id: int) -> tuple[CycleAccess, Survey]:
-    """A survey its set's current members answer and its current facilitators follow; anyone
-    else meets the cycle's own refusal (404, or 403 for admins and sponsors)."""
-    try:
-        survey = Survey.objects.select_related("learning_set__programme", "meeting").get(
-            pk=survey_id, learning_set__programme__organisation=request.organisation
-        )
-    except Survey.DoesNotExist:
-        raise Http404 from None
-    cycle = get_cycle(request, survey.learning_set_id)
-    if cycle.me is None and not cycle.is_facilitator:
-        raise Http404  # a former member: the set's surveys are for those in it now
-    return cycle, survey
-
-
-def reads_survey_text(cycle: CycleAccess, survey: Survey) -> bool:
-    return may_read(Kind.SURVEY_TEXT, cycle.reader, survey.opens_at)
-
-
-def get_report(request: OrgRequest, report_id: str) -> BoardReport:
-    """A board report, for the person who asked for it, while they may still read the ROI."""
-    try:
-        report = BoardReport.objects.select_related("programme").get(
-            pk=report_id,
-            programme__organisation=request.organisation,
-            requested_by=request.user,
-        )
-    except (BoardReport.DoesNotExist, ValidationError):
-        raise Http404 from None
-    get_programme(request, report.programme_id, ROI_READERS)
-    return report
-
-
-type ReportView = Callable[Concatenate[OrgRequest, BoardReport, ...], HttpResponse]
-
-
-def report_view(view: ReportView) -> Callable[..., HttpResponse]:
-    """Resolve /o/<org>/reports/<report_id>/... before the method check: someone else's report
-    is a 404 whatever the method."""
-
-    @org_view(*ROI_READERS)
-    @wraps(view)
-    def wrapper(request: OrgRequest, report_id: object, *args: Any, **kwargs: Any) -> HttpResponse:
-        return view(request, get_report(request, str(report_id)), *args, **kwargs)
-
-    return wrapper

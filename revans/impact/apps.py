@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class ImpactConfig(AppConfig):
     name = "revans.impact"
-    verbose_name = "Impact: costs, benefits and the return"
+    verbose_name = "Impact: costs, claims and the return"

@@ -3,7 +3,7 @@ every figure for a sponsor passed through `revans.domain.privacy` first."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Count
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from revans.accounts.models import Organisation, User
-from revans.domain import climate, privacy
+from revans.domain import privacy
 from revans.domain.roi import (
     CENT,
     Claim,
@@ -28,7 +28,7 @@ from revans.domain.roi import participant_time as time_cost
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import Participant, Programme, SetFacilitator, SetMembership
 
-from .models import Answer, BenefitClaim, CostItem, HourlyRate, RoiSettings, Survey
+from .models import BenefitClaim, CostItem, HourlyRate, RoiSettings
 
 HUNDRED = Decimal(100)
 
@@ -485,19 +485,6 @@ def claims_on(challenge_id: int) -> list[BenefitClaim]:
     )
 
 
-def pool_people(programme: Programme) -> list[Participant]:
-    return list(
-        Participant.objects.filter(set_memberships__learning_set__programme=programme)
-        .distinct()
-        .order_by("name")
-    )
-
-
-def pool_choices(programme: Programme) -> list[tuple[int, str]]:
-    """The programme's people as (id, name), for a form's choice of person."""
-    return [(p.pk, p.name) for p in pool_people(programme)]
-
-
 def claims_of(user: User, organisation: Organisation) -> list[BenefitClaim]:
     """A member's own claims, for their home page: what they claimed and what was decided."""
     return list(
@@ -518,70 +505,3 @@ def waiting_by_programme(organisation: Organisation) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {row["challenge__learning_set__programme"]: row["n"] for row in rows}
-
-
-@dataclass
-class SurveyResult:
-    """A set's result, as its members and facilitators may see it: nothing until the survey
-    has closed with at least k answers."""
-
-    answered: int
-    invited: int
-    reason: str  # why nothing is shown, or ""
-    score: float | None = None  # the set's mean (climate: of its members' scores)
-    items: list[tuple[str, float | None]] = field(default_factory=list)
-    recommend: float | None = None  # % who would recommend
-    texts: list[str] = field(default_factory=list)  # facilitators only
-
-
-def survey_result(survey: Survey, *, reads_text: bool, now: datetime | None = None) -> SurveyResult:
-    now = now or timezone.now()
-    k = privacy.floor(survey.learning_set.programme.organisation.min_group_size)
-    answers = list(Answer.objects.filter(survey=survey).order_by("id"))
-    invited = SetMembership.objects.filter(learning_set_id=survey.learning_set_id, left_on=None)
-    found = SurveyResult(answered=len(answers), invited=invited.count(), reason="")
-    if now < survey.closes_at:
-        found.reason = "The result is shown once the survey closes."
-        return found
-    if len(answers) < k:
-        found.reason = (
-            f"Fewer than {k} answered, so no result is shown: it could point to a person."
-        )
-        return found
-    scores = [{int(i): int(v) for i, v in a.scores.items()} for a in answers]
-    if survey.kind == Survey.Kind.CLIMATE:
-        found.score = climate.set_score(scores)
-    else:
-        means = [m for m in (climate.mean(s) for s in scores) if m is not None]
-        found.score = sum(means) / len(means) if means else None
-    for n, text in enumerate(survey.items):
-        given = [s[n] for s in scores if n in s]
-        if survey.kind == Survey.Kind.CLIMATE:
-            given = [climate.scored(n, v) for v in given]
-        # An item fewer than k answered is not shown: it could be one person's answer.
-        found.items.append((text, sum(given) / len(given) if len(given) >= k else None))
-    votes = [a.recommend for a in answers if a.recommend is not None]
-    found.recommend = 100 * sum(votes) / len(votes) if len(votes) >= k else None
-    if reads_text:
-        found.texts = sorted(a.text for a in answers if a.text)
-    return found
-
-
-def surveys_of(programme: Programme) -> list[Survey]:
-    """The programme's surveys, newest first, each with how many have answered (a count only)."""
-    return list(
-        Survey.objects.filter(learning_set__programme=programme)
-        .select_related("learning_set", "meeting")
-        .annotate(answered=Count("receipts"))
-        .order_by("-opens_at", "learning_set__name")[:200]
-    )
-
-
-def recent_surveys(set_ids: list[int], now: datetime) -> dict[int, list[Survey]]:
-    """The surveys of these sets opened in the last 90 days, for their facilitators' home page."""
-    found: dict[int, list[Survey]] = defaultdict(list)
-    for survey in Survey.objects.filter(
-        learning_set_id__in=set_ids, opens_at__lte=now, opens_at__gt=now - timedelta(days=90)
-    ).order_by("-opens_at")[:100]:
-        found[survey.learning_set_id].append(survey)
-    return found

@@ -10,8 +10,8 @@ from typing import Any
 
 import filetype
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Min
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,22 +20,20 @@ from revans.domain import privacy
 from revans.domain.roi import Status
 from revans.learning.models import Action, Challenge
 from revans.learning.services import once
-from revans.programmes.models import Participant, Programme, SetMembership
+from revans.programmes.models import Participant, Programme
 
 from .models import (
-    Baseline,
     BenefitClaim,
-    CareerOutcome,
+    ClaimFile,
     ClaimRelease,
     CostItem,
-    EvidenceFile,
     HourlyRate,
     RoiSettings,
 )
 
-MAX_EVIDENCE = 5 * 1024 * 1024
+MAX_FILE = 5 * 1024 * 1024
 # What a file may be, by its name's ending, and what its first bytes must then say it is.
-EVIDENCE_TYPES = {
+FILE_TYPES = {
     "pdf": "application/pdf",
     "png": "image/png",
     "jpg": "image/jpeg",
@@ -136,14 +134,14 @@ def settings_save(
     return found
 
 
-def evidence_problem(name: str, content: bytes) -> str | None:
+def file_problem(name: str, content: bytes) -> str | None:
     """Why a file cannot be evidence (too big, not a kind we take, not what its name says)."""
-    if len(content) > MAX_EVIDENCE:
+    if len(content) > MAX_FILE:
         return _("A file of evidence is 5 MB at most.")
     if not content:
         return _("The file is empty.")
     ending = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ending not in EVIDENCE_TYPES:
+    if ending not in FILE_TYPES:
         return _("Evidence is a PDF, an image (PNG or JPEG), a Word or Excel file, CSV or text.")
     guessed = filetype.guess(content)
     if ending in TEXT:
@@ -154,21 +152,21 @@ def evidence_problem(name: str, content: bytes) -> str | None:
         except UnicodeDecodeError:
             return _("A text or CSV file must be UTF-8.")
         return None
-    if guessed is None or guessed.mime != EVIDENCE_TYPES[ending]:
+    if guessed is None or guessed.mime != FILE_TYPES[ending]:
         return _("This file is not the kind its name says it is.")
     return None
 
 
-def _store_evidence(claim: BenefitClaim, name: str, content: bytes) -> None:
-    problem = evidence_problem(name, content)
+def _store_file(claim: BenefitClaim, name: str, content: bytes) -> None:
+    problem = file_problem(name, content)
     if problem:
         raise ValidationError(problem)
     ending = name.rsplit(".", 1)[-1].lower()
-    EvidenceFile.objects.update_or_create(
+    ClaimFile.objects.update_or_create(
         claim=claim,
         defaults={
             "name": name[-200:],
-            "content_type": EVIDENCE_TYPES[ending],
+            "content_type": FILE_TYPES[ending],
             "size": len(content),
             "content": content,
             "sha256": hashlib.sha256(content).hexdigest(),
@@ -287,7 +285,7 @@ def claim_create(
     if claim.challenge_id != challenge.pk:  # a form key from another claim is no answer
         raise ValidationError(_("This form was already used; open it again."))
     if file is not None:
-        _store_evidence(claim, *file)
+        _store_file(claim, *file)
     claims_release(programme=challenge.learning_set.programme)
     return claim
 
@@ -327,9 +325,9 @@ def claim_update(
     if not updated:
         raise Conflict()
     if remove_file:
-        EvidenceFile.objects.filter(claim=claim).delete()
+        ClaimFile.objects.filter(claim=claim).delete()
     if file is not None:
-        _store_evidence(claim, *file)
+        _store_file(claim, *file)
     claims_release(programme=claim.challenge.learning_set.programme)
     return BenefitClaim.objects.get(pk=claim.pk)
 
@@ -358,81 +356,3 @@ def claim_decide(
         raise Conflict()
     claims_release(programme=claim.challenge.learning_set.programme)
     return BenefitClaim.objects.get(pk=claim.pk)
-
-
-# Career outcomes and the baseline ------------------------------------------------------------
-
-
-def outcome_add(
-    *,
-    programme: Programme,
-    participant: Participant,
-    kind: str,
-    happened_on: date,
-    note: str,
-    by: User,
-) -> CareerOutcome:
-    """A promotion, award or departure of someone on the programme, dated from the day they
-    joined it to today."""
-    joined = SetMembership.objects.filter(
-        learning_set__programme=programme, participant=participant
-    ).aggregate(first=Min("joined_on"))["first"]
-    if joined is None:
-        raise ValidationError(_("%(name)s is not on this programme.") % {"name": participant.name})
-    if happened_on < joined:
-        raise ValidationError(
-            _("%(name)s joined the programme on %(day)s; an outcome before that is not its own.")
-            % {"name": participant.name, "day": f"{joined:%d %b %Y}"}
-        )
-    if happened_on > programme.organisation.today():
-        raise ValidationError(_("An outcome is recorded once it has happened, not before."))
-    if CareerOutcome.objects.filter(
-        programme=programme, participant=participant, kind=kind, happened_on=happened_on
-    ).exists():
-        raise ValidationError(_("That outcome is recorded already."))
-    outcome = CareerOutcome(
-        programme=programme,
-        participant=participant,
-        kind=kind,
-        happened_on=happened_on,
-        note=note,
-        recorded_by=by,
-    )
-    outcome.full_clean()
-    try:
-        with transaction.atomic():
-            outcome.save()
-    except IntegrityError:
-        raise ValidationError(_("That outcome is recorded already.")) from None
-    return outcome
-
-
-def outcome_remove(*, outcome: CareerOutcome) -> None:
-    outcome.delete()
-
-
-def baseline_save(
-    *, programme: Programme, kind: str, people: int, events: int, period: str, group: str
-) -> Baseline:
-    """The comparison group's rate for one kind of outcome (saving again replaces it)."""
-    if events > people:
-        raise ValidationError(_("It cannot have happened to more people than there are."))
-    baseline = Baseline.objects.filter(programme=programme, kind=kind).first() or Baseline(
-        programme=programme, kind=kind
-    )
-    baseline.people, baseline.events, baseline.period, baseline.group = (
-        people,
-        events,
-        period,
-        group,
-    )
-    baseline.full_clean(validate_unique=False)
-    try:
-        with transaction.atomic():
-            baseline.save()
-    except IntegrityError:  # saved by another request a moment ago: this one applies over it
-        Baseline.objects.filter(programme=programme, kind=kind).update(
-            people=people, events=events, period=period, group=group
-        )
-        baseline = Baseline.objects.get(programme=programme, kind=kind)
-    return baseline

@@ -1,5 +1,5 @@
 """The impact pages: a programme's costs, the claims to verify, the ROI with its working and its
-CSV (admins and sponsors: figures); a claim, its evidence and the form to make one (its owner,
+CSV (admins and sponsors: figures); a claim, its file and the form to make one (its owner,
 the set's facilitators, sponsors: as `access` and the confidentiality table allow)."""
 
 from decimal import Decimal
@@ -17,13 +17,14 @@ from revans.domain.roi import PRINCIPLES
 from revans.learning.access import CycleAccess, resolved
 from revans.learning.models import Challenge
 from revans.programmes.models import Programme
+from revans.programmes.selectors import people_choices
 from revans.programmes.spreadsheets import Cell, write_csv
 from revans.web import posted, report, report_form, save_form
 
 from . import selectors, services
 from .access import CLAIM_READERS, ClaimAccess, claim_view, edits, get_claimable, programme_view
 from .forms import ClaimForm, CostForm, DecisionForm, RateForm, SettingsForm
-from .models import CostItem, EvidenceFile, HourlyRate
+from .models import ClaimFile, CostItem, HourlyRate
 
 FORM = ["GET", "POST"]
 
@@ -43,7 +44,7 @@ def costs(request: OrgRequest, programme: Programme) -> HttpResponse:
             "costs": selectors.costs(programme),
             "rates": HourlyRate.objects.filter(programme=programme).select_related("participant"),
             "cost_form": CostForm(),
-            "rate_form": RateForm(people=selectors.pool_choices(programme)),
+            "rate_form": RateForm(people=people_choices(programme)),
             "settings_form": SettingsForm(instance=selectors.settings_or_default(programme)),
         },
     )
@@ -77,7 +78,7 @@ def cost_remove(request: OrgRequest, programme: Programme, cost_id: int) -> Http
 @programme_view()
 @require_POST
 def rate_set(request: OrgRequest, programme: Programme) -> HttpResponse:
-    people = dict(selectors.pool_choices(programme))
+    people = dict(people_choices(programme))
     form = RateForm(request.POST, people=list(people.items()))
 
     def change() -> object:
@@ -283,8 +284,8 @@ def _claim_page(
             "access": access,
             "reads_description": access.reads_description,
             "reads_challenge": access.is_owner or access.is_facilitator,
-            "evidence": EvidenceFile.objects.filter(claim=claim).only("name", "size").first()
-            if access.reads(Kind.EVIDENCE)
+            "claim_file": ClaimFile.objects.filter(claim=claim).only("name", "size").first()
+            if access.reads(Kind.CLAIM_FILE)
             else None,
             "form": form if edits(access) else None,
             "decision": DecisionForm(initial={"version": claim.version})
@@ -350,11 +351,11 @@ def claim_decide(request: OrgRequest, access: ClaimAccess) -> HttpResponse:
 
 @claim_view()
 @require_safe
-def evidence(request: OrgRequest, access: ClaimAccess) -> HttpResponse:
+def claim_file(request: OrgRequest, access: ClaimAccess) -> HttpResponse:
     """The file, to download (never shown inline: a browser must not run what it holds)."""
-    if not access.reads(Kind.EVIDENCE):
+    if not access.reads(Kind.CLAIM_FILE):
         raise Http404
-    found = EvidenceFile.objects.filter(claim=access.claim).first()
+    found = ClaimFile.objects.filter(claim=access.claim).first()
     if found is None:
         raise Http404
     response = HttpResponse(bytes(found.content), content_type=found.content_type)

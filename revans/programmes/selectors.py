@@ -188,3 +188,13 @@ def pool_table(organisation: Organisation) -> tuple[list[str], list[list[str]]]:
         for p in people
     ]
     return [*KNOWN_COLUMNS, *extra], rows
+
+
+def people_choices(programme: Programme) -> list[tuple[int, str]]:
+    """Everyone ever in the programme's sets as (id, name), for a form's choice of person."""
+    people = (
+        Participant.objects.filter(set_memberships__learning_set__programme=programme)
+        .distinct()
+        .order_by("name")
+    )
+    return [(p.pk, p.name) for p in people]

@@ -56,10 +56,10 @@ CYCLE = (Role.FACILITATOR, Role.PARTICIPANT)
 SCOPED = 404
 
 REGISTRY: dict[str, Rule] = {
-    "dashboard:home": Rule(Kind.SIGNED_IN),
+    "home:home": Rule(Kind.SIGNED_IN),
     "accounts:healthz": Rule(Kind.PUBLIC),
     "accounts:invitation_accept": Rule(Kind.PUBLIC, frozenset(FORM)),
-    "dashboard:org_home": org(),
+    "home:org_home": org(),
     "accounts:member_list": org(Role.ADMIN),
     "accounts:member_invite": org(Role.ADMIN, methods=FORM),
     "accounts:member_edit": org(Role.ADMIN, methods=FORM),
@@ -167,22 +167,22 @@ REGISTRY: dict[str, Rule] = {
     "impact:claim": org(*CYCLE, Role.SPONSOR, others=SCOPED),
     "impact:claim_edit": org(*CYCLE, methods=ACTION, others=SCOPED),
     "impact:claim_decide": org(Role.SPONSOR, methods=ACTION),
-    "impact:evidence": org(*CYCLE, Role.SPONSOR, others=SCOPED),
+    "impact:claim_file": org(*CYCLE, Role.SPONSOR, others=SCOPED),
     # The evidence beyond money: a survey for its set's members and facilitators (admins and
     # sponsors never see a set's answers: 403); the plan, dashboard, charts, CSV and the board's
     # PDF for admins and sponsors (figures); outcomes, person by person, for admins only.
-    "impact:survey": org(*CYCLE, methods=FORM, others=SCOPED),
-    "impact:survey_plan": org(*MANAGERS, methods=FORM),
-    "impact:outcomes": org(Role.ADMIN),
-    "impact:outcome_add": org(Role.ADMIN, methods=ACTION),
-    "impact:outcome_remove": org(Role.ADMIN, methods=ACTION),
-    "impact:baseline_save": org(Role.ADMIN, methods=ACTION),
-    "impact:dashboard": org(*MANAGERS),
-    "impact:chart": org(*MANAGERS),
-    "impact:dashboard_csv": org(*MANAGERS),
-    "impact:report_new": org(*MANAGERS, methods=ACTION),
-    "impact:report": org(*MANAGERS, mine="sponsor"),
-    "impact:report_download": org(*MANAGERS, mine="sponsor"),
+    "evidence:survey": org(*CYCLE, methods=FORM, others=SCOPED),
+    "evidence:survey_plan": org(*MANAGERS, methods=FORM),
+    "evidence:outcomes": org(Role.ADMIN),
+    "evidence:outcome_add": org(Role.ADMIN, methods=ACTION),
+    "evidence:outcome_remove": org(Role.ADMIN, methods=ACTION),
+    "evidence:baseline_save": org(Role.ADMIN, methods=ACTION),
+    "evidence:dashboard": org(*MANAGERS),
+    "evidence:chart": org(*MANAGERS),
+    "evidence:dashboard_csv": org(*MANAGERS),
+    "evidence:board_report_new": org(*MANAGERS, methods=ACTION),
+    "evidence:board_report": org(*MANAGERS, mine="sponsor"),
+    "evidence:board_report_download": org(*MANAGERS, mine="sponsor"),
 }
 
 # Whole URL trees owned by libraries, matched by the start of the route.

@@ -11,15 +11,8 @@ from django.utils import timezone
 from conftest import finished_run, future_meeting, make_member, make_user
 from revans.accounts import services
 from revans.accounts.models import Invitation, Role, SignupDomain
-from revans.impact.models import (
-    BenefitClaim,
-    BoardReport,
-    CareerOutcome,
-    CostItem,
-    EvidenceFile,
-    HourlyRate,
-    Survey,
-)
+from revans.evidence.models import BoardReport, CareerOutcome, Survey
+from revans.impact.models import BenefitClaim, ClaimFile, CostItem, HourlyRate
 from revans.learning.models import Action, Challenge, Reflection
 from revans.meetings import services as meetings_services
 from revans.meetings.links import rsvp_token
@@ -46,7 +39,7 @@ def test_every_url_has_a_registry_entry():
 def test_the_sweep_sees_the_organisation_pages():
     names = {e.name for e in ENDPOINTS}
     assert {
-        "dashboard:org_home",
+        "home:org_home",
         "accounts:member_list",
         "accounts:member_invite",
         "accounts:org_settings",
@@ -88,7 +81,7 @@ def url_values(world):
         attribution=50,
         confidence=50,
     )
-    EvidenceFile.objects.create(
+    ClaimFile.objects.create(
         claim=claim, name="e.txt", content_type="text/plain", size=2, content=b"ok", sha256="x"
     )
     cost = CostItem.objects.create(

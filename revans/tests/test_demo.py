@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from revans.accounts.models import Invitation, Membership, Organisation, Role, User
 from revans.demo.data import ORGANISATIONS, PASSWORD
+from revans.evidence.models import SurveyNotice
+from revans.evidence.surveys import open_due
 from revans.formation.models import FormationRun
-from revans.impact.models import SurveyNotice
-from revans.impact.surveys import open_due
 from revans.learning.models import (
     Action,
     Challenge,

@@ -19,19 +19,19 @@ from conftest import make_member, make_user
 from revans.accounts.models import Role
 from revans.domain import climate
 from revans.domain.evidence import SETTLE
-from revans.impact import reports, surveys
-from revans.impact.dashboard import dashboard
-from revans.impact.models import (
+from revans.evidence import reports, surveys
+from revans.evidence.dashboard import dashboard
+from revans.evidence.models import (
     Answer,
     Baseline,
-    BenefitClaim,
     BoardReport,
     CareerOutcome,
     Receipt,
     Survey,
     SurveyNotice,
 )
-from revans.impact.pdf import OwnFilesOnly
+from revans.evidence.pdf import OwnFilesOnly
+from revans.impact.models import BenefitClaim
 from revans.learning import services as cycle_services
 from revans.learning.models import Action, Challenge, ReportBack
 from revans.meetings import services as meeting_services

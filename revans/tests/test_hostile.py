@@ -8,17 +8,8 @@ import pytest
 from django.utils import timezone
 
 from conftest import future_meeting
-from revans.impact.models import (
-    Answer,
-    Baseline,
-    BenefitClaim,
-    CareerOutcome,
-    CostItem,
-    HourlyRate,
-    Receipt,
-    Survey,
-    SurveyPlan,
-)
+from revans.evidence.models import Answer, Baseline, CareerOutcome, Receipt, Survey, SurveyPlan
+from revans.impact.models import BenefitClaim, CostItem, HourlyRate
 from revans.learning import services
 from revans.learning.models import Bid, Challenge, LiveMeeting, Question
 from revans.programmes.models import Participant

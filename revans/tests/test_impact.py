@@ -17,11 +17,11 @@ from pypdf import PdfReader
 
 from conftest import future_meeting, make_member, make_user
 from revans.accounts.models import Role
+from revans.evidence.dashboard import dashboard
+from revans.evidence.pdf import render
+from revans.evidence.reports import drawings
 from revans.impact import services
-from revans.impact.dashboard import dashboard
-from revans.impact.models import BenefitClaim, CostItem, EvidenceFile, HourlyRate, RoiSettings
-from revans.impact.pdf import render
-from revans.impact.reports import drawings
+from revans.impact.models import BenefitClaim, ClaimFile, CostItem, HourlyRate, RoiSettings
 from revans.learning.models import Action, Challenge
 from revans.meetings.models import Attendance
 from revans.programmes.models import Participant, SetMembership
@@ -121,7 +121,7 @@ def test_a_member_claims_the_sponsor_verifies_and_the_roi_counts_it(world, pat, 
     assert "The claim is recorded" in said(response)
     claim = BenefitClaim.objects.get(owner=pat)
     assert claim.action == action and claim.status == "claimed"
-    assert EvidenceFile.objects.get(claim=claim).content_type == "application/pdf"
+    assert ClaimFile.objects.get(claim=claim).content_type == "application/pdf"
 
     sponsor = as_user(world.sponsor)
     page = sponsor.get(f"/o/acme/programmes/{world.programme.pk}/roi/").context["roi"]
@@ -201,7 +201,7 @@ def test_bad_claims_are_refused_in_words_and_nothing_is_written(world, pat, chal
         response = client.post(url, claim_data(**changes))
         assert response.status_code == 200, changes
         assert message in response.content.decode().replace("&#x27;", "'"), changes
-    assert not BenefitClaim.objects.exists() and not EvidenceFile.objects.exists()
+    assert not BenefitClaim.objects.exists() and not ClaimFile.objects.exists()
 
     # Another member's challenge: nobody claims on it but its owner (and a facilitator).
     other = as_user(world.participant2).post(url, claim_data())

@@ -18,8 +18,8 @@ from django.db import connection
 from django.utils import timezone
 
 from conftest import future_meeting
-from revans.impact import surveys as impact_surveys
-from revans.impact.models import Survey, SurveyNotice
+from revans.evidence import surveys as impact_surveys
+from revans.evidence.models import Survey, SurveyNotice
 from revans.meetings import notices, services
 from revans.meetings.models import Meeting, Notice
 from revans.programmes.models import Programme

@@ -52,7 +52,7 @@ EXPECTED = {
     Kind.PROCESS_NOTE: FACILITATORS_THEN,
     Kind.APOLOGY_NOTE: FACILITATORS_THEN,
     Kind.CLAIM: CLAIM,
-    Kind.EVIDENCE: CLAIM,
+    Kind.CLAIM_FILE: CLAIM,
     Kind.SHARED_CLAIM_DESCRIPTION: CLAIM,
     Kind.CLAIM_DESCRIPTION: {name: CLAIM[name] and name != "sponsor" for name in READERS},
     # An anonymous answer's words: the set's facilitators (while in it); "author" never arises,

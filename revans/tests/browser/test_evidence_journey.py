@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from conftest import PASSWORD
-from revans.impact.models import Answer, BoardReport, Receipt
+from revans.evidence.models import Answer, BoardReport, Receipt
 
 from ..test_evidence import answered_rounds, climate_survey, members
 from .test_journey import sign_in

@@ -8,8 +8,9 @@ from django.views.decorators.http import require_safe
 from revans.accounts import selectors as accounts_selectors
 from revans.accounts.access import OrgRequest, SignedInRequest, org_view
 from revans.accounts.models import Membership, Role
+from revans.evidence import selectors as evidence_selectors
+from revans.evidence import surveys
 from revans.impact import selectors as impact_selectors
-from revans.impact import surveys
 from revans.learning import selectors as learning_selectors
 from revans.meetings import selectors as meeting_selectors
 from revans.programmes import selectors as programme_selectors
@@ -24,7 +25,7 @@ def home(request: SignedInRequest) -> HttpResponse:
     )
     if len(memberships) == 1:
         return redirect(memberships[0].organisation)
-    return render(request, "dashboard/home.html", {"memberships": memberships})
+    return render(request, "home/home.html", {"memberships": memberships})
 
 
 @org_view()
@@ -47,7 +48,7 @@ def org_home(request: OrgRequest) -> HttpResponse:
     if membership.is_facilitator:
         facilitated = programme_selectors.sets_facilitated_by(request.user, organisation)
         follow = learning_selectors.facilitator_home([s.learning_set.pk for s in facilitated])
-        asked = impact_selectors.recent_surveys([s.learning_set.pk for s in facilitated], now)
+        asked = evidence_selectors.recent_surveys([s.learning_set.pk for s in facilitated], now)
         nexts = meeting_selectors.next_meetings([s.learning_set.pk for s in facilitated], now)
         for summary in facilitated:
             summary.follow = follow.get(summary.learning_set.pk, [])  # type: ignore[attr-defined]
@@ -71,4 +72,4 @@ def org_home(request: OrgRequest) -> HttpResponse:
         context["my_sets"] = my_sets
         context["my_claims"] = impact_selectors.claims_of(request.user, organisation)
         context["my_surveys"] = surveys.open_for(mine, now)
-    return render(request, "dashboard/org_home.html", context)
+    return render(request, "home/org_home.html", context)

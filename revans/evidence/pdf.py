@@ -40,7 +40,7 @@ class OwnFilesOnly(URLFetcher):
 
 def html(found: Dashboard) -> str:
     return render_to_string(
-        "impact/report.html",
+        "evidence/board_report.html",
         {
             "programme": found.programme,
             "dash": found,

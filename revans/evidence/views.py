@@ -14,13 +14,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from revans.accounts.access import OrgRequest
 from revans.accounts.models import Role
+from revans.impact.access import programme_view
 from revans.learning.access import CycleAccess, resolved
 from revans.programmes.models import Programme
+from revans.programmes.selectors import people_choices
 from revans.programmes.spreadsheets import Cell, write_csv
 from revans.web import posted, report_form, save_form
 
 from . import reports, selectors, services, surveys
-from .access import get_survey, programme_view, reads_survey_text, report_view
+from .access import get_survey, reads_survey_text, report_view
 from .dashboard import Dashboard, dashboard
 from .forms import AnswerForm, BaselineForm, OutcomeForm, SurveyPlanForm
 from .models import Baseline, BoardReport, CareerOutcome, Survey
@@ -46,7 +48,7 @@ def survey(request: OrgRequest, cycle: CycleAccess, found: Survey) -> HttpRespon
             if cycle.me is not None
             else _("Only the set's members answer its surveys."),
         )
-        return redirect("impact:survey", org=request.organisation.slug, survey_id=found.pk)
+        return redirect("evidence:survey", org=request.organisation.slug, survey_id=found.pk)
     done = save_form(
         request,
         form,
@@ -63,11 +65,11 @@ def survey(request: OrgRequest, cycle: CycleAccess, found: Survey) -> HttpRespon
     )
     if done:
         messages.success(request, _("Thank you: your answer is in, kept apart from your name."))
-        return redirect("impact:survey", org=request.organisation.slug, survey_id=found.pk)
+        return redirect("evidence:survey", org=request.organisation.slug, survey_id=found.pk)
     reads_text = reads_survey_text(cycle, found)
     return render(
         request,
-        "impact/survey.html",
+        "evidence/survey.html",
         {
             "survey": found,
             "learning_set": cycle.learning_set,
@@ -96,12 +98,12 @@ def survey_plan(request: OrgRequest, programme: Programme) -> HttpResponse:
     if saved:
         messages.success(request, _("The survey plan is saved; the next sweep follows it."))
         return redirect(
-            "impact:survey_plan", org=request.organisation.slug, programme_id=programme.pk
+            "evidence:survey_plan", org=request.organisation.slug, programme_id=programme.pk
         )
     plan = surveys.plan_of(programme)
     return render(
         request,
-        "impact/survey_plan.html",
+        "evidence/survey_plan.html",
         {
             "programme": programme,
             "form": form,
@@ -112,7 +114,7 @@ def survey_plan(request: OrgRequest, programme: Programme) -> HttpResponse:
 
 
 def _to_outcomes(request: OrgRequest, programme: Programme) -> HttpResponse:
-    return redirect("impact:outcomes", org=request.organisation.slug, programme_id=programme.pk)
+    return redirect("evidence:outcomes", org=request.organisation.slug, programme_id=programme.pk)
 
 
 @programme_view(Role.ADMIN)
@@ -121,14 +123,14 @@ def outcomes(request: OrgRequest, programme: Programme) -> HttpResponse:
     """Career outcomes, person by person (admins record them), and the baseline."""
     return render(
         request,
-        "impact/outcomes.html",
+        "evidence/outcomes.html",
         {
             "programme": programme,
             "outcomes": CareerOutcome.objects.filter(programme=programme).select_related(
                 "participant"
             ),
             "baselines": Baseline.objects.filter(programme=programme),
-            "form": OutcomeForm(people=selectors.pool_choices(programme)),
+            "form": OutcomeForm(people=people_choices(programme)),
             "baseline_form": BaselineForm(),
         },
     )
@@ -137,7 +139,7 @@ def outcomes(request: OrgRequest, programme: Programme) -> HttpResponse:
 @programme_view(Role.ADMIN)
 @require_POST
 def outcome_add(request: OrgRequest, programme: Programme) -> HttpResponse:
-    form = OutcomeForm(request.POST, people=selectors.pool_choices(programme))
+    form = OutcomeForm(request.POST, people=people_choices(programme))
 
     def add() -> object:
         data = form.cleaned_data
@@ -188,7 +190,7 @@ def dashboard_page(request: OrgRequest, programme: Programme) -> HttpResponse:
     found = dashboard(programme)
     return render(
         request,
-        "impact/dashboard.html",
+        "evidence/dashboard.html",
         {
             "programme": programme,
             "dash": found,
@@ -287,19 +289,21 @@ def dashboard_csv(request: OrgRequest, programme: Programme) -> HttpResponse:
 
 @programme_view()
 @require_POST
-def report_new(request: OrgRequest, programme: Programme) -> HttpResponse:
-    found, made = reports.request(programme=programme, user=request.user)
+def board_report_new(request: OrgRequest, programme: Programme) -> HttpResponse:
+    found, made = services.report_request(programme=programme, user=request.user)
     if not made:
         messages.info(request, _("That report is being built already; it is below."))
-    return redirect("impact:report", org=request.organisation.slug, report_id=found.pk)
+    return redirect("evidence:board_report", org=request.organisation.slug, report_id=found.pk)
 
 
 @report_view
 @require_safe
-def report(request: OrgRequest, found: BoardReport) -> HttpResponse:
+def board_report(request: OrgRequest, found: BoardReport) -> HttpResponse:
     """The report's progress (polled while it is built), then its download link."""
     template = (
-        "impact/_report_status.html" if "fragment" in request.GET else "impact/report_status.html"
+        "evidence/_board_report_status.html"
+        if "fragment" in request.GET
+        else "evidence/board_report_status.html"
     )
     return render(
         request, template, {"report": found, "programme": found.programme, "now": timezone.now()}
@@ -308,14 +312,14 @@ def report(request: OrgRequest, found: BoardReport) -> HttpResponse:
 
 @report_view
 @require_safe
-def report_download(request: OrgRequest, found: BoardReport) -> HttpResponse:
+def board_report_download(request: OrgRequest, found: BoardReport) -> HttpResponse:
     now = timezone.now()
     if found.status != BoardReport.Status.READY or not found.content:
-        return render(request, "impact/report_status.html", {"report": found, "now": now})
+        return render(request, "evidence/board_report_status.html", {"report": found, "now": now})
     if found.expires_at is None or found.expires_at <= now:
         response = render(
             request,
-            "impact/report_status.html",
+            "evidence/board_report_status.html",
             {"report": found, "now": now, "expired": True},
             status=410,
         )

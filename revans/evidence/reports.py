@@ -5,14 +5,8 @@ short while. The PDF itself is set by `pdf.py`."""
 import logging
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
-
-from revans.accounts.models import User
-from revans.programmes.models import Programme
 
 from . import charts
 from .dashboard import Dashboard, dashboard
@@ -28,28 +22,6 @@ def drawings(found: Dashboard) -> dict[str, bytes]:
     drawn = {s.name: charts.series_svg(s) for s in found.charts}
     drawn["outcomes"] = charts.outcomes_svg(found.outcomes)
     return drawn
-
-
-def request(*, programme: Programme, user: User) -> tuple[BoardReport, bool]:
-    """A report for this person, or the one already in the making (asked twice at once, or
-    twice in a row, one is built). True when this call made it."""
-    in_making = Q(status__in=[Status.WAITING, Status.BUILDING])
-    existing = BoardReport.objects.filter(in_making, programme=programme, requested_by=user)
-    found = existing.first()
-    if found is not None:
-        return found, False
-    try:
-        with transaction.atomic():
-            made = BoardReport.objects.create(programme=programme, requested_by=user)
-    except IntegrityError:  # the other request of the pair made it a moment ago
-        found = existing.first()
-        if found is None:
-            raise ValidationError(_("The report could not be started; try again.")) from None
-        return found, False
-    from .tasks import build_report  # the task module imports this one
-
-    transaction.on_commit(lambda: build_report.enqueue(str(made.pk)))
-    return made, True
 
 
 def _step(report_id: str, progress: int, step: str) -> None:

@@ -1,4 +1,4 @@
-"""Work the impact pages hand to the worker: the board's PDF."""
+"""Work the evidence pages hand to the worker: the board's PDF."""
 
 from django.tasks import task
 

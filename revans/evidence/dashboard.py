@@ -24,12 +24,12 @@ from django.utils import timezone
 
 from revans.domain import climate, privacy
 from revans.domain.evidence import SETTLE, UNDER_WAY, Point, Row, row, series, settled
+from revans.impact.selectors import Roi, roi
 from revans.learning.models import Action, Challenge, ReportBack
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import FacilitationMode, FacilitationPeriod, Programme, SetMembership
 
 from .models import Answer, Baseline, CareerOutcome, Survey
-from .selectors import Roi, roi
 
 FOLLOWED = (ReportBack.Outcome.DONE, ReportBack.Outcome.PARTLY)
 

@@ -275,12 +275,12 @@ def message(notice: SurveyNotice) -> EmailMessage:
         "user": notice.user,
         "closes": survey.closes_at.astimezone(zone),
         "url": settings.SITE_URL
-        + reverse("impact:survey", kwargs={"org": organisation.slug, "survey_id": survey.pk}),
+        + reverse("evidence:survey", kwargs={"org": organisation.slug, "survey_id": survey.pk}),
     }
-    subject = " ".join(notices.text("impact/email/survey_subject.txt", context).split())
+    subject = " ".join(notices.text("evidence/email/survey_subject.txt", context).split())
     return EmailMessage(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body=notices.text("impact/email/survey_message.txt", context),
+        body=notices.text("evidence/email/survey_message.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notice.user.email],
         headers={

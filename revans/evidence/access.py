@@ -1,0 +1,67 @@
+"""Who may open a survey (its set's current members and facilitators), read its free text
+(`revans.domain.confidentiality`) and download a board report (the person who asked, while they
+may still read the ROI). The programme's evidence pages are for its managers
+(`revans.impact.access.programme_view`)."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+
+from revans.accounts.access import OrgRequest, org_view
+from revans.domain.confidentiality import Kind, may_read
+from revans.impact.access import ROI_READERS
+from revans.learning.access import CycleAccess, get_cycle
+from revans.programmes.access import get_programme
+
+from .models import BoardReport, Survey
+
+
+def get_survey(request: OrgRequest, survey_id: int) -> tuple[CycleAccess, Survey]:
+    """A survey its set's current members answer and its current facilitators follow; anyone
+    else meets the cycle's own refusal (404, or 403 for admins and sponsors)."""
+    try:
+        survey = Survey.objects.select_related("learning_set__programme", "meeting").get(
+            pk=survey_id, learning_set__programme__organisation=request.organisation
+        )
+    except Survey.DoesNotExist:
+        raise Http404 from None
+    cycle = get_cycle(request, survey.learning_set_id)
+    if cycle.me is None and not cycle.is_facilitator:
+        raise Http404  # a former member: the set's surveys are for those in it now
+    return cycle, survey
+
+
+def reads_survey_text(cycle: CycleAccess, survey: Survey) -> bool:
+    return may_read(Kind.SURVEY_TEXT, cycle.reader, survey.opens_at)
+
+
+def get_report(request: OrgRequest, report_id: str) -> BoardReport:
+    """A board report, for the person who asked for it, while they may still read the ROI."""
+    try:
+        report = BoardReport.objects.select_related("programme").get(
+            pk=report_id,
+            programme__organisation=request.organisation,
+            requested_by=request.user,
+        )
+    except (BoardReport.DoesNotExist, ValidationError):
+        raise Http404 from None
+    get_programme(request, report.programme_id, ROI_READERS)
+    return report
+
+
+type ReportView = Callable[Concatenate[OrgRequest, BoardReport, ...], HttpResponse]
+
+
+def report_view(view: ReportView) -> Callable[..., HttpResponse]:
+    """Resolve /o/<org>/reports/<report_id>/... before the method check: someone else's report
+    is a 404 whatever the method."""
+
+    @org_view(*ROI_READERS)
+    @wraps(view)
+    def wrapper(request: OrgRequest, report_id: object, *args: Any, **kwargs: Any) -> HttpResponse:
+        return view(request, get_report(request, str(report_id)), *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EvidenceConfig(AppConfig):
+    name = "revans.evidence"
+    verbose_name = "Evidence: surveys, outcomes, the dashboard and the board's report"
