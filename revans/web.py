@@ -26,7 +26,7 @@ def save_form[T](request: HttpRequest, form: BaseForm, action: Callable[[], T]) 
         return None
 
 
-def report(request: HttpRequest, action: Callable[[], object], done: str | None) -> bool:
+def perform(request: HttpRequest, action: Callable[[], object], done: str | None) -> bool:
     """Run the service behind a button; say what happened (unless the page shows it: `done`
     None), or why it was refused."""
     try:
@@ -48,19 +48,19 @@ def form_problems(form: BaseForm) -> str:
     )
 
 
-def report_form(
+def perform_form(
     request: HttpRequest,
     form: BaseForm,
     action: Callable[[], object],
     done: str | None,
     invalid: str | None,
 ) -> bool:
-    """`report` for a small form behind a button: `invalid` says what the form lacks (None: the
+    """`perform` for a small form behind a button: `invalid` says what the form lacks (None: the
     form's own errors, field by field)."""
     if not form.is_valid():
         messages.error(request, invalid or form_problems(form))
         return False
-    return report(request, action, done)
+    return perform(request, action, done)
 
 
 # The longest window of ACCOUNT_RATE_LIMITS (5 failed sign-ins per address in five minutes).

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from revans.web import posted, report, save_form
+from revans.web import perform, posted, save_form
 
 from . import selectors, services
 from .access import (
@@ -104,7 +104,7 @@ def member_edit(request: OrgRequest, membership_id: int) -> HttpResponse:
 
 def _member_action(request: OrgRequest, action: Callable[[], object], done: str) -> HttpResponse:
     """Run one service for a button on the members page; report the outcome there."""
-    report(request, action, done)
+    perform(request, action, done)
     return redirect("accounts:member_list", org=request.organisation.slug)
 
 
@@ -210,7 +210,7 @@ def signup_domain_check(request: OrgRequest, domain_id: int) -> HttpResponse:
 @require_POST
 def signup_domain_remove(request: OrgRequest, domain_id: int) -> HttpResponse:
     row = get_signup_domain_for_admin(request, domain_id)
-    report(
+    perform(
         request,
         partial(services.signup_domain_remove, signup_domain=row),
         _("Sign-up for %(domain)s is closed.") % {"domain": row.domain},

@@ -16,7 +16,7 @@ from revans.evidence import surveys
 from revans.evidence.models import Baseline, CareerOutcome, Survey
 from revans.impact import services as impact_services
 from revans.impact.models import BenefitClaim, CostItem, HourlyRate
-from revans.learning.live import live_of
+from revans.learning.live.services import live_of
 from revans.learning.models import (
     Action,
     AgendaTemplate,
@@ -383,7 +383,7 @@ def _load_evidence(programme: Programme, demo: DemoProgramme) -> None:
     zone = ZoneInfo(programme.organisation.time_zone)
     window = timedelta(days=plan.answer_days)
     for learning_set in programme.sets.all():
-        members = [m.participant for m in learning_set.memberships.filter(left_on=None)]
+        members = [m.participant for m in learning_set.memberships.current()]
         if not members:
             continue
         for n, day in enumerate(rounds):

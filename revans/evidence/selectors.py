@@ -32,7 +32,7 @@ def survey_result(survey: Survey, *, reads_text: bool, now: datetime | None = No
     now = now or timezone.now()
     k = privacy.floor(survey.learning_set.programme.organisation.min_group_size)
     answers = list(Answer.objects.filter(survey=survey).order_by("id"))
-    invited = SetMembership.objects.filter(learning_set_id=survey.learning_set_id, left_on=None)
+    invited = SetMembership.objects.current().filter(learning_set_id=survey.learning_set_id)
     found = SurveyResult(answered=len(answers), invited=invited.count(), reason="")
     if now < survey.closes_at:
         found.reason = "The result is shown once the survey closes."

@@ -19,7 +19,7 @@ from revans.learning.access import CycleAccess, resolved
 from revans.programmes.models import Programme
 from revans.programmes.selectors import people_choices
 from revans.programmes.spreadsheets import Cell, write_csv
-from revans.web import posted, report_form, save_form
+from revans.web import perform_form, posted, save_form
 
 from . import reports, selectors, services, surveys
 from .access import get_survey, reads_survey_text, report_view
@@ -152,7 +152,7 @@ def outcome_add(request: OrgRequest, programme: Programme) -> HttpResponse:
             by=request.user,
         )
 
-    report_form(request, form, add, _("The outcome is recorded."), None)
+    perform_form(request, form, add, _("The outcome is recorded."), None)
     return _to_outcomes(request, programme)
 
 
@@ -172,7 +172,7 @@ def outcome_remove(request: OrgRequest, programme: Programme, outcome_id: int) -
 @require_POST
 def baseline_save(request: OrgRequest, programme: Programme) -> HttpResponse:
     form = BaselineForm(request.POST)
-    report_form(
+    perform_form(
         request,
         form,
         lambda: services.baseline_save(

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from revans.accounts.access import OrgRequest
 from revans.accounts.models import Organisation, Role
 from revans.programmes.models import Programme
-from revans.web import posted, report, report_form, save_form
+from revans.web import perform, perform_form, posted, save_form
 
 from . import selectors, services
 from .access import forming_view, get_formation_run
@@ -65,7 +65,7 @@ def run(request: OrgRequest, programme: Programme, run_id: int) -> HttpResponse:
 @require_POST
 def cancel(request: OrgRequest, programme: Programme, run_id: int) -> HttpResponse:
     found = get_formation_run(programme, run_id)
-    report(
+    perform(
         request,
         lambda: services.formation_run_cancel(run=found),
         _("Stopping. The best proposal found so far is kept."),
@@ -91,7 +91,7 @@ def again(request: OrgRequest, programme: Programme, run_id: int) -> HttpRespons
 def move(request: OrgRequest, programme: Programme, run_id: int) -> HttpResponse:
     found = get_formation_run(programme, run_id)
     form = MoveForm(request.POST)
-    report_form(
+    perform_form(
         request,
         form,
         lambda: services.formation_move(

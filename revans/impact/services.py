@@ -178,12 +178,14 @@ def _store_file(claim: BenefitClaim, name: str, content: bytes) -> None:
 def _may_claim(challenge: Challenge, by: User) -> None:
     """The challenge's owner, or a current facilitator of its set on their behalf."""
     if challenge.owner.user_id == by.pk:
-        if not challenge.learning_set.memberships.filter(
-            participant=challenge.owner, left_on=None
-        ).exists():
+        if (
+            not challenge.learning_set.memberships.current()
+            .filter(participant=challenge.owner)
+            .exists()
+        ):
             raise ValidationError(_("Claims are made by the set's current members."))
         return
-    if not challenge.learning_set.facilitations.filter(user=by, until=None).exists():
+    if not challenge.learning_set.facilitations.current().filter(user=by).exists():
         raise ValidationError(_("Benefits are claimed on your own challenge."))
 
 

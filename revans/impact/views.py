@@ -19,7 +19,7 @@ from revans.learning.models import Challenge
 from revans.programmes.models import Programme
 from revans.programmes.selectors import people_choices
 from revans.programmes.spreadsheets import Cell, write_csv
-from revans.web import posted, report, report_form, save_form
+from revans.web import perform, perform_form, posted, save_form
 
 from . import selectors, services
 from .access import CLAIM_READERS, ClaimAccess, claim_view, edits, get_claimable, programme_view
@@ -54,7 +54,7 @@ def costs(request: OrgRequest, programme: Programme) -> HttpResponse:
 @require_POST
 def cost_add(request: OrgRequest, programme: Programme) -> HttpResponse:
     form = CostForm(request.POST)
-    report_form(
+    perform_form(
         request,
         form,
         lambda: services.cost_add(programme=programme, by=request.user, **form.cleaned_data),
@@ -71,7 +71,7 @@ def cost_remove(request: OrgRequest, programme: Programme, cost_id: int) -> Http
     if cost is None:  # removed already (a second click, another tab)
         messages.info(request, _("That cost line is no longer there."))
     else:
-        report(request, lambda: services.cost_remove(cost=cost), _("The cost is removed."))
+        perform(request, lambda: services.cost_remove(cost=cost), _("The cost is removed."))
     return _to_costs(request, programme)
 
 
@@ -90,7 +90,7 @@ def rate_set(request: OrgRequest, programme: Programme) -> HttpResponse:
             participant=programme.organisation.participants.get(pk=chosen) if chosen else None,
         )
 
-    report_form(
+    perform_form(
         request,
         form,
         change,
@@ -107,7 +107,7 @@ def rate_remove(request: OrgRequest, programme: Programme, rate_id: int) -> Http
     if rate is None:
         messages.info(request, _("That rate is no longer there."))
     else:
-        report(request, lambda: services.rate_remove(rate=rate), _("The rate is removed."))
+        perform(request, lambda: services.rate_remove(rate=rate), _("The rate is removed."))
     return _to_costs(request, programme)
 
 
@@ -115,7 +115,7 @@ def rate_remove(request: OrgRequest, programme: Programme, rate_id: int) -> Http
 @require_POST
 def settings(request: OrgRequest, programme: Programme) -> HttpResponse:
     form = SettingsForm(request.POST, instance=services.settings_of(programme))
-    report_form(
+    perform_form(
         request,
         form,
         lambda: services.settings_save(
@@ -333,7 +333,7 @@ def claim_edit(request: OrgRequest, access: ClaimAccess) -> HttpResponse:
 def claim_decide(request: OrgRequest, access: ClaimAccess) -> HttpResponse:
     form = DecisionForm(request.POST)
     verified = request.POST.get("decision") == "verify"
-    report_form(
+    perform_form(
         request,
         form,
         lambda: services.claim_decide(

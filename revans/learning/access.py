@@ -14,14 +14,13 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
 from revans.accounts.access import OrgRequest, org_view
-from revans.accounts.models import Role
+from revans.accounts.models import Membership, Role
 from revans.domain.confidentiality import Kind, Reader, may_read
 from revans.meetings.models import Meeting
 from revans.programmes.access import reader_of
 from revans.programmes.models import LearningSet, Participant
 
-from .live import chair_of, current_mode, live_of, self_facilitating
-from .models import Action, Challenge, LiveMeeting, ProcessNote, Reflection, ReportBack
+from .models import Action, Challenge, ProcessNote, Reflection, ReportBack
 
 
 @dataclass(frozen=True)
@@ -82,13 +81,19 @@ def get_cycle(request: OrgRequest, set_id: int) -> CycleAccess:
         )
     except LearningSet.DoesNotExist:
         raise Http404 from None
-    reader, me, own = reader_of(request.membership, learning_set)
-    if not reader.as_member and not reader.as_facilitator:
+    access = cycle_of(request.membership, learning_set)
+    if not access.reader.as_member and not access.reader.as_facilitator:
         if request.membership.has_role(Role.ADMIN, Role.SPONSOR):
             raise PermissionDenied(
                 _("What members write is for their set and its facilitators only.")
             )
         raise Http404
+    return access
+
+
+def cycle_of(membership: Membership, learning_set: LearningSet) -> CycleAccess:
+    """Someone's relation to a set, whatever it is (none at all included)."""
+    reader, me, own = reader_of(membership, learning_set)
     return CycleAccess(learning_set=learning_set, reader=reader, me=me, own_entries=own)
 
 
@@ -109,7 +114,7 @@ def cycle_view(*roles: Role) -> Callable[[CycleView], Callable[..., HttpResponse
     return decorator
 
 
-def _in_org(request: OrgRequest, model: Any, pk: int, set_path: str) -> Any:
+def in_org(request: OrgRequest, model: Any, pk: int, set_path: str) -> Any:
     try:
         return model.objects.select_related(set_path).get(
             pk=pk, **{f"{set_path}__programme__organisation": request.organisation}
@@ -119,7 +124,7 @@ def _in_org(request: OrgRequest, model: Any, pk: int, set_path: str) -> Any:
 
 
 def get_challenge(request: OrgRequest, challenge_id: int) -> tuple[CycleAccess, Challenge]:
-    challenge = _in_org(request, Challenge, challenge_id, "learning_set")
+    challenge = in_org(request, Challenge, challenge_id, "learning_set")
     access = get_cycle(request, challenge.learning_set_id)
     if not access.reads_challenge(challenge):
         raise Http404
@@ -127,7 +132,7 @@ def get_challenge(request: OrgRequest, challenge_id: int) -> tuple[CycleAccess, 
 
 
 def get_action(request: OrgRequest, action_id: int) -> tuple[CycleAccess, Action]:
-    action = _in_org(request, Action, action_id, "challenge__learning_set")
+    action = in_org(request, Action, action_id, "challenge__learning_set")
     access = get_cycle(request, action.challenge.learning_set_id)
     if not access.reads_action(action):
         raise Http404
@@ -135,7 +140,7 @@ def get_action(request: OrgRequest, action_id: int) -> tuple[CycleAccess, Action
 
 
 def get_reflection(request: OrgRequest, reflection_id: int) -> tuple[CycleAccess, Reflection]:
-    reflection = _in_org(request, Reflection, reflection_id, "learning_set")
+    reflection = in_org(request, Reflection, reflection_id, "learning_set")
     access = get_cycle(request, reflection.learning_set_id)
     if not access.reads_reflection(reflection):
         raise Http404
@@ -143,13 +148,13 @@ def get_reflection(request: OrgRequest, reflection_id: int) -> tuple[CycleAccess
 
 
 def get_meeting_for_record(request: OrgRequest, meeting_id: int) -> tuple[CycleAccess, Meeting]:
-    meeting = _in_org(request, Meeting, meeting_id, "learning_set")
+    meeting = in_org(request, Meeting, meeting_id, "learning_set")
     access = get_cycle(request, meeting.learning_set_id)
     return access, meeting
 
 
 def get_meeting_for_notes(request: OrgRequest, meeting_id: int) -> tuple[CycleAccess, Meeting]:
-    meeting = _in_org(request, Meeting, meeting_id, "learning_set")
+    meeting = in_org(request, Meeting, meeting_id, "learning_set")
     access = get_cycle(request, meeting.learning_set_id)
     if not access.reader.as_facilitator:
         raise Http404  # process notes are the facilitators' alone: to anyone else, nothing here
@@ -172,71 +177,6 @@ def resolved(
         def wrapper(request: OrgRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             access, record = getter(request, kwargs.pop(param))
             return view(request, access, record, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-@dataclass(frozen=True)
-class LiveAccess:
-    """Someone at a live meeting: a current member watching the board, or the person running it
-    (a current facilitator of the set, or the member chairing a meeting of a set without one)."""
-
-    cycle: CycleAccess
-    meeting: Meeting
-    live: LiveMeeting
-
-    chair: int | None  # the member chairing, in a self-facilitating set
-    self_facilitating: bool  # the set's mode on the meeting's day: the chair rotates
-
-    @property
-    def runs(self) -> bool:
-        me = self.cycle.me
-        chairs = me is not None and self.chair == me.pk
-        return self.cycle.is_facilitator or chairs
-
-    @property
-    def keeps_private_notes(self) -> bool:
-        return self.cycle.is_facilitator
-
-
-def get_live(request: OrgRequest, meeting_id: int, *, run: bool = False) -> LiveAccess:
-    """The live meeting for its set's current members and facilitators (others: as get_cycle
-    answers them). `run`: the console, for whoever runs the meeting (a member: 403)."""
-    meeting = _in_org(request, Meeting, meeting_id, "learning_set")
-    if meeting.is_cancelled:
-        raise Http404
-    cycle = get_cycle(request, meeting.learning_set_id)
-    if not cycle.reader.is_member and not cycle.is_facilitator:
-        raise Http404  # a former member: the meeting is not theirs any more
-    live = live_of(meeting)
-    mode = current_mode(meeting)
-    access = LiveAccess(
-        cycle=cycle,
-        meeting=meeting,
-        live=live,
-        chair=chair_of(live, mode),
-        self_facilitating=self_facilitating(mode),
-    )
-    if run and not access.runs:
-        raise PermissionDenied(_("Only the person running the meeting uses the console."))
-    return access
-
-
-type LiveView = Callable[Concatenate[OrgRequest, LiveAccess, ...], HttpResponse]
-
-
-def live_view(*, run: bool = False) -> Callable[[LiveView], Callable[..., HttpResponse]]:
-    """Resolve /o/<org>/meetings/<meeting_id>/live/... before the method check."""
-
-    def decorator(view: LiveView) -> Callable[..., HttpResponse]:
-        @org_view()
-        @wraps(view)
-        def wrapper(
-            request: OrgRequest, meeting_id: int, *args: Any, **kwargs: Any
-        ) -> HttpResponse:
-            return view(request, get_live(request, meeting_id, run=run), *args, **kwargs)
 
         return wrapper
 

@@ -45,7 +45,7 @@ class Conflict(ValidationError):
 
 
 def _member(learning_set: LearningSet, participant: Participant) -> None:
-    if not learning_set.memberships.filter(participant=participant, left_on=None).exists():
+    if not learning_set.memberships.current().filter(participant=participant).exists():
         raise ValidationError(_("Only the set's current members do this."))
 
 
@@ -287,7 +287,7 @@ def reflection_share(*, reflection: Reflection, by: Participant, shared: bool) -
 def process_note_write(
     *, meeting: Meeting, author: User, submission: uuid.UUID, text: str
 ) -> ProcessNote:
-    current = meeting.learning_set.facilitations.filter(user=author, until=None)
+    current = meeting.learning_set.facilitations.current().filter(user=author)
     if not current.exists():
         raise ValidationError(_("Process notes are written by the set's facilitators."))
     return once(
@@ -309,14 +309,12 @@ def meeting_record_save(
 ) -> MeetingRecord:
     """The facilitator fills in or corrects the record; closing it says the meeting is done.
     Two facilitators saving at once: the second gets a Conflict, not an overwrite."""
-    if not meeting.learning_set.facilitations.filter(user=by, until=None).exists():
+    if not meeting.learning_set.facilitations.current().filter(user=by).exists():
         raise ValidationError(_("The set's facilitators keep the meeting record."))
     if meeting.starts_at > timezone.now():
         raise ValidationError(_("A meeting is recorded once it has started."))
     members = set(
-        meeting.learning_set.memberships.filter(left_on=None).values_list(
-            "participant_id", flat=True
-        )
+        meeting.learning_set.memberships.current().values_list("participant_id", flat=True)
     )
     if any(p.pk not in members for p in presenters):
         raise ValidationError(_("Presenters are members of the set."))

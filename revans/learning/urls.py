@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import live_views, views
+from . import views
+from .live import views as live_views
 
 app_name = "learning"
 
@@ -52,7 +53,7 @@ urlpatterns += [
     path(L + "board/poll/", live_views.board_poll, name="board_poll"),
     path(L + "board/bid/", live_views.bid, name="live_bid"),
     path(L + "board/bid/withdraw/", live_views.bid_withdraw, name="live_bid_withdraw"),
-    path(L + "board/report-back/", live_views.report, name="live_report"),
+    path(L + "board/report-back/", live_views.report_back, name="live_report"),
     path(L + "board/chair/", live_views.chair, name="live_chair"),
     path(
         "o/<slug:org>/programmes/<int:programme_id>/agenda/",

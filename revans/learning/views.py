@@ -18,7 +18,7 @@ from revans.accounts.models import Role
 from revans.domain.confidentiality import Kind
 from revans.meetings.models import Meeting
 from revans.programmes.models import Participant
-from revans.web import posted, report, report_form, save_form
+from revans.web import perform, perform_form, posted, save_form
 
 from . import selectors, services
 from .access import (
@@ -178,7 +178,7 @@ def challenge_edit(request: OrgRequest, access: CycleAccess, found: Challenge) -
 @require_POST
 def action_new(request: OrgRequest, access: CycleAccess, found: Challenge) -> HttpResponse:
     form = ActionForm(request.POST)
-    report_form(
+    perform_form(
         request,
         form,
         lambda: services.action_create(
@@ -258,7 +258,7 @@ def report_back(request: OrgRequest, access: CycleAccess, found: Action) -> Http
     if not (mine or access.is_facilitator):
         raise PermissionDenied(_("The action's owner or the set's facilitator reports back."))
     form = ReportBackForm(request.POST)
-    report_form(
+    perform_form(
         request,
         form,
         lambda: services.report_back(
@@ -335,7 +335,7 @@ def reflection_share(request: OrgRequest, access: CycleAccess, found: Reflection
     if me is None or found.author_id != me.pk:
         raise PermissionDenied(_("Only the author shares or takes back their entry."))
     share = request.POST.get("share") == "yes"
-    report(
+    perform(
         request,
         lambda: services.reflection_share(reflection=found, by=me, shared=share),
         _("Shared with your set.") if share else _("Taken back: only you can read it now."),
@@ -384,7 +384,7 @@ def _record_page(
     readable = record is None or access.reads(Kind.MEETING_RECORD, record.written_at)
     members = [
         (m.participant_id, m.participant.name)
-        for m in access.learning_set.memberships.filter(left_on=None).select_related("participant")
+        for m in access.learning_set.memberships.current().select_related("participant")
     ]
     if access.is_facilitator and form is None and meeting.starts_at <= timezone.now():
         form = MeetingRecordForm(
@@ -456,7 +456,7 @@ def meeting_record_save(request: OrgRequest, access: CycleAccess, meeting: Meeti
         raise PermissionDenied(_("The set's facilitators keep the meeting record."))
     members = {
         m.participant_id: m.participant
-        for m in access.learning_set.memberships.filter(left_on=None).select_related("participant")
+        for m in access.learning_set.memberships.current().select_related("participant")
     }
     form = MeetingRecordForm(request.POST, members=[(pk, p.name) for pk, p in members.items()])
     saved, theirs = _save_edit(

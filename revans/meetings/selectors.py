@@ -79,7 +79,8 @@ def _rows(meetings: list[Meeting], now: datetime, members: dict[int, int]) -> li
 
 def _sizes(set_ids: Iterable[int]) -> dict[int, int]:
     counts = (
-        SetMembership.objects.filter(learning_set_id__in=set(set_ids), left_on=None)
+        SetMembership.objects.current()
+        .filter(learning_set_id__in=set(set_ids))
         .values("learning_set_id")
         .annotate(n=Count("pk"))
     )
@@ -154,7 +155,7 @@ def meeting_people(access: MeetingAccess) -> list[Person]:
     meeting; an apology's note only where the confidentiality table lets this reader read it."""
     meeting = access.meeting
     access.relation  # noqa: B018  # worked out once, whether or not an apology has a note
-    members = meeting.learning_set.memberships.filter(left_on=None).select_related("participant")
+    members = meeting.learning_set.memberships.current().select_related("participant")
     answers = {r.participant_id: r for r in meeting.rsvps.all()}
     attendance = {a.participant_id: a.present for a in Attendance.objects.filter(meeting=meeting)}
     people = []

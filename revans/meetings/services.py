@@ -222,7 +222,7 @@ def check_rsvp_open(meeting: Meeting, participant: Participant) -> None:
         raise ValidationError(_("This meeting was cancelled, so there is nothing to answer."))
     if meeting.starts_at <= timezone.now():
         raise ValidationError(_("This meeting has started; answers are closed."))
-    current = meeting.learning_set.memberships.filter(participant=participant, left_on=None)
+    current = meeting.learning_set.memberships.current().filter(participant=participant)
     if not current.exists():
         raise ValidationError(_("You are no longer a member of this set."))
 
@@ -273,7 +273,7 @@ def attendance_record(*, meeting: Meeting, present: set[int], by: User) -> list[
     _check_attendance(meeting)
     members = [
         m.participant
-        for m in meeting.learning_set.memberships.filter(left_on=None).select_related("participant")
+        for m in meeting.learning_set.memberships.current().select_related("participant")
     ]
     if not present <= {p.pk for p in members}:
         raise ValidationError(_("Only the set's members can be marked present."))
@@ -320,9 +320,11 @@ def attendance_mark(
 ) -> Attendance:
     """One person arriving (or marked absent again), as the live console takes it."""
     _check_attendance(meeting)
-    if not meeting.learning_set.memberships.filter(
-        participant_id=participant_id, left_on=None
-    ).exists():
+    if (
+        not meeting.learning_set.memberships.current()
+        .filter(participant_id=participant_id)
+        .exists()
+    ):
         raise ValidationError(_("Only the set's members can be marked present."))
     row, _created = Attendance.objects.update_or_create(
         meeting=meeting,

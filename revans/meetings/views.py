@@ -18,7 +18,7 @@ from revans.accounts.access import OrgRequest, SignedInRequest
 from revans.accounts.middleware import reader_zone
 from revans.programmes.access import SetAccess, set_view
 from revans.programmes.models import Programme
-from revans.web import posted, report, report_form, save_form
+from revans.web import perform, perform_form, posted, save_form
 
 from . import calendar, notices, selectors, services
 from .access import MeetingAccess, calendar_view, meeting_view
@@ -174,7 +174,7 @@ def edit(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
 def cancel(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
     if request.method == "GET":
         return render(request, "meetings/cancel.html", {"meeting": access.meeting})
-    report(
+    perform(
         request,
         lambda: services.meeting_cancel(meeting=access.meeting),
         _("Meeting cancelled. Everyone invited is told by email."),
@@ -190,7 +190,7 @@ def rsvp(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
         messages.error(request, _("Only the set's members answer."))
         return _back(request, access)
     form = RsvpForm(request.POST)
-    report_form(
+    perform_form(
         request,
         form,
         lambda: services.rsvp_answer(
@@ -212,7 +212,7 @@ def attendance(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
     form = AttendanceForm(
         request.POST, people=[(p.participant.pk, p.participant.name) for p in people]
     )
-    report_form(
+    perform_form(
         request,
         form,
         lambda: services.attendance_record(

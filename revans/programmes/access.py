@@ -61,14 +61,16 @@ def get_set(request: OrgRequest, set_id: int, *, manage: bool = False) -> SetAcc
     membership = request.membership
     facilitating = (
         membership.is_facilitator
-        and learning_set.facilitations.filter(user=request.user, until=None).exists()
+        and learning_set.facilitations.current().filter(user=request.user).exists()
     )
     can_manage = membership.has_role(*PROGRAMME_MANAGERS) or facilitating
     me = None
     if membership.is_participant:
-        current = learning_set.memberships.filter(
-            left_on=None, participant__user=request.user
-        ).select_related("participant")
+        current = (
+            learning_set.memberships.current()
+            .filter(participant__user=request.user)
+            .select_related("participant")
+        )
         me = next((m.participant for m in current), None)
     if not can_manage and me is None:
         raise Http404

@@ -115,7 +115,7 @@ class FacilitatorAddForm(forms.Form):
 
     def __init__(self, *args: Any, learning_set: LearningSet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        current = learning_set.facilitations.filter(until=None).values("user_id")
+        current = learning_set.facilitations.current().values("user_id")
         choices = selectors.facilitator_choices(learning_set.programme.organisation)
         self.fields["user"].queryset = choices.exclude(pk__in=current)  # type: ignore[attr-defined]
 

@@ -209,6 +209,12 @@ class LearningSet(models.Model):
         )
 
 
+class FacilitationQuerySet(models.QuerySet["SetFacilitator"]):
+    def current(self) -> "FacilitationQuerySet":
+        """Facilitations not ended."""
+        return self.filter(until=None)
+
+
 class SetFacilitator(models.Model):
     """A facilitator's time with a set; ended rather than deleted, so fading out is visible."""
 
@@ -224,6 +230,8 @@ class SetFacilitator(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = FacilitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["since"]
@@ -269,6 +277,12 @@ class FacilitationPeriod(models.Model):
         return f"{self.get_mode_display()} from {self.starts_on}"
 
 
+class MembershipQuerySet(models.QuerySet["SetMembership"]):
+    def current(self) -> "MembershipQuerySet":
+        """Members who have not left."""
+        return self.filter(left_on=None)
+
+
 class SetMembership(models.Model):
     """A person's time in a set: joins, leaves and moves keep their dates and reasons."""
 
@@ -282,6 +296,8 @@ class SetMembership(models.Model):
     join_reason = models.CharField(_("why they joined"), max_length=300, blank=True)
     left_on = models.DateField(_("left"), null=True, blank=True)
     leave_reason = models.CharField(_("why they left"), max_length=300, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["joined_on", "participant__name"]

@@ -35,12 +35,12 @@ def _summaries(sets: QuerySet[LearningSet]) -> list[SetSummary]:
     sets = sets.select_related("programme__organisation").prefetch_related(
         Prefetch(
             "memberships",
-            queryset=SetMembership.objects.filter(left_on=None).select_related("participant"),
+            queryset=SetMembership.objects.current().select_related("participant"),
             to_attr="current_members",
         ),
         Prefetch(
             "facilitations",
-            queryset=SetFacilitator.objects.filter(until=None).select_related("user", "added_by"),
+            queryset=SetFacilitator.objects.current().select_related("user", "added_by"),
             to_attr="current_facilitators",
         ),
         Prefetch("periods", to_attr="all_periods"),
@@ -145,8 +145,10 @@ def facilitator_choices(organisation: Organisation) -> QuerySet[User]:
 
 def unplaced_participants(programme: Programme) -> QuerySet[Participant]:
     """People in the pool who are in no current set of this programme."""
-    placed = SetMembership.objects.filter(learning_set__programme=programme, left_on=None).values(
-        "participant_id"
+    placed = (
+        SetMembership.objects.current()
+        .filter(learning_set__programme=programme)
+        .values("participant_id")
     )
     return Participant.objects.filter(organisation=programme.organisation).exclude(pk__in=placed)
 
@@ -155,7 +157,7 @@ def free_participants(programme: Programme) -> QuerySet[Participant]:
     """People in no current set of this programme, nor of another that has not ended yet:
     the next cohort, without the people still busy in the last one."""
     today = programme.organisation.today()
-    busy = SetMembership.objects.filter(left_on=None).filter(
+    busy = SetMembership.objects.current().filter(
         Q(learning_set__programme=programme)
         | Q(
             learning_set__programme__organisation=programme.organisation,

@@ -109,7 +109,7 @@ def set_rename(*, learning_set: LearningSet, name: str) -> LearningSet:
 
 
 def _current_size(learning_set: LearningSet) -> int:
-    return learning_set.memberships.filter(left_on=None).count()
+    return learning_set.memberships.current().count()
 
 
 def _check_room(learning_set: LearningSet) -> None:
@@ -124,11 +124,9 @@ def _check_room(learning_set: LearningSet) -> None:
 def _announce(learning_set: LearningSet, *, name: str, as_facilitator: bool, by: User) -> None:
     """Tell the set's current members and facilitators that someone joined it (a facilitator
     reads what the set writes from now on; nobody joins a set unseen)."""
-    members = learning_set.memberships.filter(left_on=None, participant__user__is_active=True)
+    members = learning_set.memberships.current().filter(participant__user__is_active=True)
     addresses = set(members.values_list("participant__user__email", flat=True))
-    addresses |= set(
-        learning_set.facilitations.filter(until=None).values_list("user__email", flat=True)
-    )
+    addresses |= set(learning_set.facilitations.current().values_list("user__email", flat=True))
     context = {"learning_set": learning_set, "name": name, "as_facilitator": as_facilitator}
     context |= {"by": by, "url": settings.SITE_URL + learning_set.get_absolute_url()}
     for address in sorted(addresses - {by.email}):
@@ -153,9 +151,8 @@ def set_member_add(
     if participant.organisation_id != learning_set.programme.organisation_id:
         raise ValidationError(_("That person is not in this organisation."))
     elsewhere = (
-        SetMembership.objects.filter(
-            participant=participant, left_on=None, learning_set__programme=learning_set.programme
-        )
+        SetMembership.objects.current()
+        .filter(participant=participant, learning_set__programme=learning_set.programme)
         .select_related("learning_set")
         .first()
     )
@@ -226,7 +223,7 @@ def set_facilitator_add(*, learning_set: LearningSet, user: User, by: User) -> S
     """A facilitator joins the set: shown on its page with who added them, and announced to its
     members and facilitators by email. They read only what is written from now on."""
     _check_facilitators(learning_set.programme.organisation, [user])
-    if learning_set.facilitations.filter(user=user, until=None).exists():
+    if learning_set.facilitations.current().filter(user=user).exists():
         raise ValidationError(_("%(name)s already facilitates this set."), params={"name": user})
     _announce(learning_set, name=user.name, as_facilitator=True, by=by)
     return SetFacilitator.objects.create(learning_set=learning_set, user=user, added_by=by)
@@ -234,7 +231,7 @@ def set_facilitator_add(*, learning_set: LearningSet, user: User, by: User) -> S
 
 @transaction.atomic
 def set_facilitator_end(*, facilitation: SetFacilitator, until: date) -> SetFacilitator:
-    current = facilitation.learning_set.facilitations.filter(until=None)
+    current = facilitation.learning_set.facilitations.current()
     if facilitation.until is not None:
         raise ValidationError(_("This facilitation has already ended."))
     if current.count() == 1:
@@ -249,11 +246,14 @@ def facilitations_end(*, membership: Membership) -> int:
     """The facilitator role is gone: every set they facilitate in the organisation ends their
     facilitation today (even a set's last: the role decides, and the set page then asks for a
     new facilitator). Returns how many ended."""
-    return SetFacilitator.objects.filter(
-        user_id=membership.user_id,
-        learning_set__programme__organisation_id=membership.organisation_id,
-        until=None,
-    ).update(until=membership.organisation.today())
+    return (
+        SetFacilitator.objects.current()
+        .filter(
+            user_id=membership.user_id,
+            learning_set__programme__organisation_id=membership.organisation_id,
+        )
+        .update(until=membership.organisation.today())
+    )
 
 
 @transaction.atomic
@@ -268,9 +268,7 @@ def facilitation_period_add(
     if mode == FacilitationMode.SELF_FACILITATING:
         if member_facilitator is None:
             raise ValidationError(_("Choose the member who facilitates in this period."))
-        if not learning_set.memberships.filter(
-            participant=member_facilitator, left_on=None
-        ).exists():
+        if not learning_set.memberships.current().filter(participant=member_facilitator).exists():
             raise ValidationError(_("The member facilitating must be in the set."))
     elif member_facilitator is not None:
         raise ValidationError(_("A member facilitates only when the set is self-facilitating."))
@@ -317,7 +315,7 @@ def ground_rules_accept(
     latest = learning_set.ground_rules.order_by("-version").first()
     if latest is None or latest.pk != ground_rules.pk:
         raise ValidationError(_("These are not the set's current ground rules."))
-    if not learning_set.memberships.filter(participant=participant, left_on=None).exists():
+    if not learning_set.memberships.current().filter(participant=participant).exists():
         raise ValidationError(_("Only members of the set accept its ground rules."))
     acceptance, _created = GroundRulesAcceptance.objects.get_or_create(
         ground_rules=ground_rules, participant=participant

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from revans.accounts.access import OrgRequest, org_view
 from revans.accounts.models import Role
 from revans.domain.roster import RowStatus
-from revans.web import posted, report, save_form
+from revans.web import perform, posted, save_form
 
 from . import selectors, services
 from .access import (
@@ -252,7 +252,7 @@ def set_facilitator_end(
     request: OrgRequest, access: SetAccess, facilitation_id: int
 ) -> HttpResponse:
     facilitation = get_facilitation(access, facilitation_id)
-    report(
+    perform(
         request,
         lambda: services.set_facilitator_end(
             facilitation=facilitation, until=request.organisation.today()
@@ -311,7 +311,7 @@ def set_ground_rules_accept(request: OrgRequest, access: SetAccess) -> HttpRespo
         messages.error(request, _("Only members of the set accept its ground rules."))
         return redirect(access.learning_set)
     me = access.me
-    report(
+    perform(
         request,
         lambda: services.ground_rules_accept(ground_rules=current, participant=me),
         _("You accepted the ground rules."),

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from conftest import future_meeting, make_member, make_user
 from revans.accounts.models import Role
-from revans.learning import live, services
+from revans.learning import services
+from revans.learning.live import services as live
 from revans.learning.models import (
     Action,
     Challenge,

@@ -16,7 +16,9 @@ from django.utils import timezone
 from conftest import future_meeting, make_member, make_user
 from revans.accounts.models import Role
 from revans.domain.agenda import Item, Row, Slot
-from revans.learning import live, services
+from revans.learning import services
+from revans.learning.live import selectors as live_selectors
+from revans.learning.live import services as live
 from revans.learning.models import (
     Action,
     AgendaTemplate,
@@ -731,14 +733,14 @@ def test_closing_is_confirmed_and_can_be_undone_for_two_hours(world):
     fay.get(url(meeting))  # the console opens the live meeting
     response = post(fay, meeting, "console/close/", version=state_version(meeting))
     assert "Tick the box to say the meeting is over" in response.content.decode()
-    assert not live.is_closed(meeting)
+    assert not live_selectors.is_closed(meeting)
     post(fay, meeting, "console/close/", version=state_version(meeting), sure="on")
-    assert live.is_closed(meeting)
+    assert live_selectors.is_closed(meeting)
     record_page = fay.get(f"/o/acme/meetings/{meeting.pk}/record/").content.decode()
     assert "Reopen the meeting" in record_page
     response = post(fay, meeting, "console/reopen/")
-    assert "open again" in said(response) and not live.is_closed(meeting)
+    assert "open again" in said(response) and not live_selectors.is_closed(meeting)
     post(fay, meeting, "console/close/", version=state_version(meeting), sure="on")
     with time_machine.travel(timezone.now() + timedelta(hours=2, minutes=1)):
         response = post(fay, meeting, "console/reopen/")
-        assert "correct its record instead" in said(response) and live.is_closed(meeting)
+        assert "correct its record instead" in said(response) and live_selectors.is_closed(meeting)

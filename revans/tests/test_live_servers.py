@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 
 from conftest import future_meeting
-from revans.learning.live import live_of
+from revans.learning.live.services import live_of
 from revans.learning.models import LiveMeeting
 
 from .servers import app_servers, database_url, request

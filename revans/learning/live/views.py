@@ -24,8 +24,12 @@ from revans.domain.agenda import Row, slot_minutes
 from revans.meetings.access import CALENDAR_READERS, get_programme_for_calendar
 from revans.web import form_problems, posted
 
-from . import live, selectors, services
-from .access import LiveAccess, live_view
+from .. import services
+from ..forms import Versioned
+from ..models import Action, AgendaTemplate, Challenge, rows_of
+from . import selectors
+from . import services as live
+from .access import LiveAccess, live_state, live_view
 from .forms import (
     AgendaRows,
     ArrivalForm,
@@ -39,11 +43,9 @@ from .forms import (
     QuestionForm,
     ReviewNoteForm,
     SlotsForm,
-    Versioned,
     agenda_initial,
     agenda_rows_of,
 )
-from .models import Action, AgendaTemplate, Challenge, LiveMeeting, rows_of
 
 FORM = ["GET", "POST"]
 
@@ -51,7 +53,7 @@ FORM = ["GET", "POST"]
 def _members(access: LiveAccess) -> list[tuple[int, str]]:
     return [
         (m.participant_id, m.participant.name)
-        for m in access.cycle.learning_set.memberships.filter(left_on=None)
+        for m in access.cycle.learning_set.memberships.current()
         .select_related("participant")
         .order_by("participant__name")
     ]
@@ -146,7 +148,7 @@ def _try(request: OrgRequest, form: BaseForm, change: Callable[[], object]) -> b
     if not form.is_valid():
         messages.error(request, _("That was not understood. %s") % form_problems(form))
         return False
-    return web.report(request, change, None)
+    return web.perform(request, change, None)
 
 
 def _act(
@@ -167,12 +169,16 @@ def _act(
 @live_view(run=True)
 @require_safe
 def console(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    live.live_of(
+        access.meeting
+    )  # the first look opens the live state (the access check only reads)
     return _page(request, access, console=True)
 
 
 @live_view()
 @require_safe
 def board(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+    live.live_of(access.meeting)
     return _page(request, access, console=False)
 
 
@@ -260,7 +266,7 @@ def agenda(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     """This meeting's agenda: what is still ahead of the clock can change."""
 
     def load() -> tuple[list[dict[str, object]], int]:
-        state = LiveMeeting.objects.get(pk=access.live.pk)
+        state = live_state(access.meeting)
         return state.rows, state.state_version
 
     return _agenda_page(
@@ -364,7 +370,7 @@ def question(request: OrgRequest, access: LiveAccess) -> HttpResponse:
         try:
             change()
         except ValidationError as error:
-            if live.is_closed(access.meeting):  # no form to show it beside: said on the page
+            if selectors.is_closed(access.meeting):  # no form to show it beside: said on the page
                 messages.error(request, " ".join(error.messages))
                 return _back(request, access, console=True)
             form.add_error("asked_by", error)
@@ -397,7 +403,7 @@ def action(request: OrgRequest, access: LiveAccess) -> HttpResponse:
 
 @live_view()
 @require_POST
-def report(request: OrgRequest, access: LiveAccess) -> HttpResponse:
+def report_back(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     form = LiveReportForm(request.POST)
 
     def change() -> object:
@@ -411,7 +417,7 @@ def report(request: OrgRequest, access: LiveAccess) -> HttpResponse:
         )
         if found is None or not access.cycle.reads_action(found):
             raise ValidationError(_("There is no such action in this set."))
-        return live.report(
+        return live.report_back(
             meeting=access.meeting,
             by=request.user,
             action=found,
@@ -499,7 +505,7 @@ def close(request: OrgRequest, access: LiveAccess) -> HttpResponse:
 
     if not form.is_valid():  # the box not ticked: said beside it, on the console
         return _page(request, access, console=True, close_form=form)
-    if not web.report(request, change, None):
+    if not web.perform(request, change, None):
         return _back(request, access, console=True)
     messages.success(
         request,
@@ -514,7 +520,7 @@ def close(request: OrgRequest, access: LiveAccess) -> HttpResponse:
 @require_POST
 def reopen(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     """Undo a close made by mistake (within two hours of it)."""
-    if web.report(
+    if web.perform(
         request,
         lambda: live.reopen(meeting=access.meeting, by=request.user),
         _("The meeting is open again."),

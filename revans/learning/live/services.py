@@ -23,13 +23,13 @@ from django.utils.translation import gettext as _
 
 from revans.accounts.models import User
 from revans.domain.agenda import Row, Slot, airtime, plan, problems, slot_problems
-from revans.domain.clock import Clock, ClockError, Spent
+from revans.domain.clock import Clock, ClockError
 from revans.meetings.models import Meeting
 from revans.meetings.services import attendance_mark
-from revans.programmes.models import FacilitationMode, FacilitationPeriod, Participant
+from revans.programmes.models import Participant
 
-from . import services
-from .models import (
+from .. import services
+from ..models import (
     Action,
     AgendaTemplate,
     Bid,
@@ -43,6 +43,8 @@ from .models import (
     default_agenda,
     rows_of,
 )
+from .access import chair_of, current_mode, runs_meeting, self_facilitating
+from .selectors import clock_of, is_closed, slots_of
 
 
 class Stale(ValidationError):
@@ -71,66 +73,8 @@ def live_of(meeting: Meeting) -> LiveMeeting:
     return live
 
 
-def slots_of(live: LiveMeeting) -> list[Slot]:
-    return [Slot(int(person), int(minutes)) for person, minutes in live.slots]
-
-
-def clock_of(live: LiveMeeting) -> Clock:
-    return Clock(
-        plan(rows_of(live.rows), slots_of(live)),
-        index=live.position,
-        deadline=live.deadline,
-        left=live.left,
-        extended=live.extended,
-        spent=tuple(Spent(float(seconds), bool(skipped)) for seconds, skipped in live.spent),
-    )
-
-
-def is_closed(meeting: Meeting) -> bool:
-    return MeetingRecord.objects.filter(meeting=meeting, closed_at__isnull=False).exists()
-
-
-def current_mode(meeting: Meeting) -> FacilitationPeriod | None:
-    """The set's facilitation mode on the meeting's day (the latest period begun by then)."""
-    return (
-        meeting.learning_set.periods.filter(starts_on__lte=meeting.local_start.date())
-        .order_by("-starts_on", "-created_at")
-        .first()
-    )
-
-
-def self_facilitating(mode: FacilitationPeriod | None) -> bool:
-    return mode is not None and mode.mode == FacilitationMode.SELF_FACILITATING
-
-
-def chair_of(live: LiveMeeting, mode: FacilitationPeriod | None) -> int | None:
-    """The member running this meeting: the one who took the chair, else the member the set's
-    self-facilitating mode (`current_mode`) names."""
-    if live.chair_id is not None:
-        return live.chair_id
-    return mode.member_facilitator_id if mode and self_facilitating(mode) else None
-
-
-def runs(meeting: Meeting, live: LiveMeeting, user: User) -> bool:
-    """A current facilitator of the set, or the member chairing this meeting."""
-    learning_set = meeting.learning_set
-    if learning_set.facilitations.filter(user=user, until=None).exists():
-        return True
-    chair = chair_of(live, current_mode(meeting))
-    return (
-        chair is not None
-        and learning_set.memberships.filter(
-            participant_id=chair, participant__user=user, left_on=None
-        ).exists()
-    )
-
-
 def _members(meeting: Meeting) -> set[int]:
-    return set(
-        meeting.learning_set.memberships.filter(left_on=None).values_list(
-            "participant_id", flat=True
-        )
-    )
+    return set(meeting.learning_set.memberships.current().values_list("participant_id", flat=True))
 
 
 def _locked(meeting: Meeting, by: User, version: int | None, *, run: bool = True) -> LiveMeeting:
@@ -142,7 +86,7 @@ def _locked(meeting: Meeting, by: User, version: int | None, *, run: bool = True
         raise ValidationError(
             _("This meeting is closed. Corrections are made on the meeting record.")
         )
-    if run and not runs(meeting, live, by):
+    if run and not runs_meeting(meeting, live, by):
         raise ValidationError(_("Only the person running the meeting does this."))
     if version is not None and live.state_version != version:
         raise Stale()
@@ -276,7 +220,7 @@ def bid_place(
     if participant_id not in _members(meeting):
         raise ValidationError(_("Only the set's members bid for airtime."))
     mine = Participant.objects.filter(pk=participant_id, user=by).exists()
-    if not mine and not runs(meeting, live, by):
+    if not mine and not runs_meeting(meeting, live, by):
         raise ValidationError(_("Members bid for themselves."))
     if not 1 <= minutes <= 180:
         raise ValidationError(_("Ask for 1 to 180 minutes."))
@@ -293,7 +237,7 @@ def bid_place(
 def bid_withdraw(*, meeting: Meeting, by: User, participant_id: int) -> None:
     live = _locked(meeting, by, None, run=False)
     mine = Participant.objects.filter(pk=participant_id, user=by).exists()
-    if not mine and not runs(meeting, live, by):
+    if not mine and not runs_meeting(meeting, live, by):
         raise ValidationError(_("Members withdraw their own bids."))
     Bid.objects.filter(meeting=meeting, participant_id=participant_id).delete()
     services.touch(meeting)
@@ -361,7 +305,7 @@ def action_commit(
 
 
 @transaction.atomic
-def report(
+def report_back(
     *,
     meeting: Meeting,
     by: User,
@@ -373,7 +317,7 @@ def report(
     """A report-back at check-in: by whoever runs the meeting, or by the action's owner."""
     live = _locked(meeting, by, None, run=False)
     own = action.challenge.owner.user_id == by.pk
-    if not own and not runs(meeting, live, by):
+    if not own and not runs_meeting(meeting, live, by):
         raise ValidationError(_("Members report back on their own actions."))
     if action.challenge.learning_set_id != meeting.learning_set_id:
         raise ValidationError(_("That action belongs to another set."))

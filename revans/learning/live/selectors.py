@@ -1,0 +1,260 @@
+"""Reads for the live meeting: its state (never made by a read), its clock, who runs it, and the
+board every screen draws, each piece of text passed through the reader's `CycleAccess` first."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from revans.domain.agenda import Slot, airtime, plan, presenting
+from revans.domain.clock import Clock, Spent
+from revans.domain.confidentiality import Kind
+from revans.meetings.models import Attendance, Meeting
+
+from ..models import (
+    Action,
+    Bid,
+    Challenge,
+    LiveMeeting,
+    MeetingRecord,
+    ProcessNote,
+    Question,
+    ReportBack,
+    rows_of,
+)
+from .access import LiveAccess
+
+
+def slots_of(live: LiveMeeting) -> list[Slot]:
+    return [Slot(int(person), int(minutes)) for person, minutes in live.slots]
+
+
+def clock_of(live: LiveMeeting) -> Clock:
+    return Clock(
+        plan(rows_of(live.rows), slots_of(live)),
+        index=live.position,
+        deadline=live.deadline,
+        left=live.left,
+        extended=live.extended,
+        spent=tuple(Spent(float(seconds), bool(skipped)) for seconds, skipped in live.spent),
+    )
+
+
+def is_closed(meeting: Meeting) -> bool:
+    return MeetingRecord.objects.filter(meeting=meeting, closed_at__isnull=False).exists()
+
+
+@dataclass
+class StepRow:
+    number: int
+    name: str
+    item: str
+    presenter: str
+    seconds: int
+    state: str  # done, skipped, current, ahead
+    used: int = 0
+
+
+@dataclass
+class CheckIn:
+    participant_id: int
+    name: str
+    present: bool | None
+    open_actions: list[Action] = field(default_factory=list)
+    reported: list[ReportBack] = field(default_factory=list)
+
+
+@dataclass
+class Asked:
+    presenter: str
+    asked_by: str
+    text: str
+    style: str
+    style_label: str
+
+
+@dataclass
+class BidRow:
+    participant_id: int
+    name: str
+    minutes: int
+    urgent: bool
+
+
+@dataclass
+class Board:
+    live: LiveMeeting
+    version: int
+    server_now_ms: int
+    steps: list[StepRow]
+    current: StepRow | None
+    presenter_id: int | None
+    presenter: str
+    remaining: int
+    running: bool
+    deadline_ms: int | None
+    finished: bool
+    over: bool
+    people: dict[int, str]
+    check_in: list[CheckIn]
+    bids: list[BidRow]
+    slots: list[tuple[int, str, int]]  # participant id, name, minutes
+    questions: list[Asked]
+    habits: dict[str, int]
+    actions: list[Action]
+    airtime: list[tuple[str, int]]
+    show_airtime: bool
+    review: str
+    closed: bool
+    chair: str
+    can_take_chair: bool
+    notes: list[ProcessNote]
+    presenter_challenges: list[Challenge]
+    my_bid: BidRow | None
+
+
+def _steps(clock: Clock, people: dict[int, str]) -> list[StepRow]:
+    rows = []
+    for index, step in enumerate(clock.phases):
+        presenter = getattr(step, "presenter", None)
+        if index < clock.index:
+            spent = clock.spent[index]
+            state, used = ("skipped" if spent.skipped else "done"), round(spent.seconds)
+        else:
+            state, used = ("current" if index == clock.index else "ahead"), 0
+        rows.append(
+            StepRow(
+                number=index + 1,
+                name=step.name,
+                item=getattr(step, "item", ""),
+                presenter=people.get(presenter, "") if presenter is not None else "",
+                seconds=step.seconds,
+                state=state,
+                used=used,
+            )
+        )
+    return rows
+
+
+def live_board(access: LiveAccess, now: datetime) -> Board:
+    meeting, live, cycle = access.meeting, access.live, access.cycle
+    clock = clock_of(live)
+    members = list(
+        cycle.learning_set.memberships.current()
+        .select_related("participant")
+        .order_by("participant__name")
+    )
+    people = {m.participant_id: m.participant.name for m in members}
+    present = dict(
+        Attendance.objects.filter(meeting=meeting).values_list("participant_id", "present")
+    )
+    steps = _steps(clock, people)
+    current = steps[clock.index] if not clock.is_finished else None
+    presenter_id = presenting(clock)
+
+    check_in = {
+        m.participant_id: CheckIn(
+            m.participant_id, m.participant.name, present.get(m.participant_id)
+        )
+        for m in members
+    }
+    open_actions = (  # due by this meeting: what its check-in reports on
+        Action.objects.filter(
+            challenge__learning_set=cycle.learning_set,
+            status=Action.Status.OPEN,
+            due_on__lte=meeting.local_start.date(),
+        )
+        .exclude(committed_at=meeting)
+        .exclude(carried_from__report_back__meeting=meeting)  # reported here, carried on
+        .select_related("challenge__owner")
+    )
+    for action in open_actions:
+        row = check_in.get(action.challenge.owner_id)
+        if row is not None and cycle.reads_action(action):
+            row.open_actions.append(action)
+    for report in ReportBack.objects.filter(meeting=meeting).select_related(
+        "action__challenge__owner"
+    ):
+        row = check_in.get(report.action.challenge.owner_id)
+        if row is not None and cycle.reads_report_back(report):
+            row.reported.append(report)
+
+    questions = [
+        Asked(
+            people.get(q.presenter_id, "?"),
+            people.get(q.asked_by_id, "?"),
+            q.text,
+            q.style,
+            q.get_style_display(),
+        )
+        for q in Question.objects.filter(meeting=meeting)
+        if cycle.reads(Kind.MEETING_RECORD, q.written_at)
+    ]
+    habits = {
+        "open": sum(q.style == "open" for q in questions),
+        "closed": sum(q.style == "closed" for q in questions),
+        "untagged": sum(not q.style for q in questions),
+    }
+    actions = [
+        a
+        for a in Action.objects.filter(committed_at=meeting).select_related("challenge__owner")
+        if cycle.reads_action(a)
+    ]
+    record = MeetingRecord.objects.filter(meeting=meeting).first()
+    review = ""
+    if record is not None and cycle.reads(Kind.MEETING_RECORD, record.written_at):
+        review = record.process_review
+    used = airtime(clock, now)
+    slots = [(s.presenter, people.get(s.presenter, "?"), s.minutes) for s in slots_of(live)]
+    notes: list[ProcessNote] = []
+    if access.keeps_private_notes:
+        notes = [
+            n
+            for n in ProcessNote.objects.filter(meeting=meeting).select_related("author")
+            if cycle.reads_process_note(n)
+        ]
+    challenges: list[Challenge] = []
+    if presenter_id is not None and access.runs:
+        challenges = [
+            c
+            for c in Challenge.objects.filter(
+                learning_set=cycle.learning_set,
+                owner_id=presenter_id,
+                status__in=[Challenge.Status.OPEN, Challenge.Status.PROGRESSING],
+            )
+            if cycle.reads_challenge(c)
+        ]
+    bids = [
+        BidRow(b.participant_id, people.get(b.participant_id, "?"), b.minutes, b.urgent)
+        for b in Bid.objects.filter(meeting=meeting).order_by("-urgent", "created_at")
+    ]
+    closed = record is not None and record.closed_at is not None
+    remaining = clock.remaining(now)
+    return Board(
+        live=live,
+        version=live.version,
+        server_now_ms=int(now.timestamp() * 1000),
+        steps=steps,
+        current=current,
+        presenter_id=presenter_id,
+        presenter=people.get(presenter_id, "") if presenter_id is not None else "",
+        remaining=int(remaining),
+        running=clock.is_running and not closed,
+        deadline_ms=int(clock.deadline.timestamp() * 1000) if clock.deadline else None,
+        finished=clock.is_finished,
+        over=clock.is_over(now),
+        people=people,
+        check_in=list(check_in.values()),
+        bids=bids,
+        slots=slots,
+        questions=questions,
+        habits=habits,
+        actions=actions,
+        airtime=[(people.get(p, "?"), round(s)) for p, s in used.items()],
+        show_airtime=closed or clock.is_finished or getattr(clock.phase, "item", "") == "review",
+        review=review,
+        closed=closed,
+        chair=people.get(access.chair, "") if access.chair else "",
+        can_take_chair=access.chair is None and cycle.me is not None and access.self_facilitating,
+        notes=notes,
+        presenter_challenges=challenges,
+        my_bid=next((b for b in bids if cycle.me and b.participant_id == cycle.me.pk), None),
+    )
