@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from revans.accounts.outbox import Outbox
 from revans.programmes.models import Participant, Programme
 
 
@@ -114,24 +115,19 @@ class Answer(models.Model):
         return f"Answer to {self.survey}"
 
 
-class SurveyNotice(models.Model):
-    """An invitation or reminder to answer, to one person, sent exactly once (unique by key,
-    claimed by a conditional update before it is sent, as meeting notices are)."""
+class SurveyNotice(Outbox):
+    """An invitation or reminder to answer, to one person: a row of the outbox
+    (`revans.accounts.outbox`), sent exactly once, as meeting notices are."""
 
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("Invitation")
         REMINDER = "reminder", _("Reminder")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="notices")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    key = models.CharField(max_length=120, unique=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    skipped = models.CharField(max_length=100, blank=True)
 
-    class Meta:
-        indexes = [models.Index(fields=["sent_at", "claimed_at"], name="surveynotice_due")]
+    class Meta(Outbox.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.user}"

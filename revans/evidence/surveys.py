@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from revans.accounts import outbox
 from revans.accounts.models import User
 from revans.domain import climate
-from revans.meetings import notices
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import LearningSet, Participant, Programme
 
@@ -255,8 +255,8 @@ def _obsolete(notice: SurveyNotice, now: datetime) -> str:
 
 
 def send_due(*, now: datetime) -> int:
-    """Send each survey notice that is due, once (through the meetings' outbox sender)."""
-    return notices.send_outbox(
+    """Send each survey notice that is due, once (through the outbox's sender)."""
+    return outbox.send_outbox(
         SurveyNotice,
         now=now,
         related=("user", "survey__learning_set__programme__organisation"),
@@ -277,14 +277,14 @@ def message(notice: SurveyNotice) -> EmailMessage:
         "url": settings.SITE_URL
         + reverse("evidence:survey", kwargs={"org": organisation.slug, "survey_id": survey.pk}),
     }
-    subject = " ".join(notices.text("evidence/email/survey_subject.txt", context).split())
+    subject = " ".join(outbox.text("evidence/email/survey_subject.txt", context).split())
     return EmailMessage(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body=notices.text("evidence/email/survey_message.txt", context),
+        body=outbox.text("evidence/email/survey_message.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notice.user.email],
         headers={
-            "Message-ID": notices.message_id("survey", notice.kind, notice.user.pk, survey.key)
+            "Message-ID": outbox.message_id("survey", notice.kind, notice.user.pk, survey.key)
         },
     )
 

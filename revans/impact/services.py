@@ -11,7 +11,6 @@ from typing import Any
 import filetype
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,8 +18,8 @@ from revans.accounts.models import User
 from revans.domain import privacy
 from revans.domain.roi import Status
 from revans.learning.models import Action, Challenge
-from revans.learning.services import once
 from revans.programmes.models import Participant, Programme
+from revans.writes import once, save_version
 
 from .models import (
     BenefitClaim,
@@ -46,13 +45,9 @@ FILE_TYPES = {
 TEXT = ("csv", "txt")
 
 
-class Conflict(ValidationError):
-    """Someone saved this claim after you opened it."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            _("Someone else saved this claim while you were editing it. Look again, then save.")
-        )
+CLAIM_CONFLICT = _(
+    "Someone else saved this claim while you were editing it. Look again, then save."
+)
 
 
 def settings_of(programme: Programme) -> RoiSettings:
@@ -309,10 +304,6 @@ def claim_update(
     _may_claim(claim.challenge, by)
     _check(claim.challenge, action, currency)
     fields = _owned(claim.challenge, by, fields, shared=claim.share_description)
-    for name in FIELDS:
-        setattr(claim, name, fields[name])
-    claim.action = action
-    claim.full_clean(exclude=["submission"])
     changes = {name: fields[name] for name in FIELDS}
     changes |= {
         "action": action,
@@ -321,11 +312,7 @@ def claim_update(
         "decided_at": None,
         "decision_reason": "",
     }
-    updated = BenefitClaim.objects.filter(pk=claim.pk, version=version).update(
-        version=F("version") + 1, **changes
-    )
-    if not updated:
-        raise Conflict()
+    save_version(claim, version, changes, conflict=CLAIM_CONFLICT)
     if remove_file:
         ClaimFile.objects.filter(claim=claim).delete()
     if file is not None:
@@ -347,14 +334,12 @@ def claim_decide(
     reason = reason.strip()
     if not verified and not reason:
         raise ValidationError(_("Say why the claim is rejected: its owner reads the reason."))
-    updated = BenefitClaim.objects.filter(pk=claim.pk, version=version).update(
-        version=F("version") + 1,
-        status=(Status.VERIFIED if verified else Status.REJECTED).value,
-        decided_by=by,
-        decided_at=timezone.now(),
-        decision_reason=reason[:500],
-    )
-    if not updated:
-        raise Conflict()
+    decision = {
+        "status": (Status.VERIFIED if verified else Status.REJECTED).value,
+        "decided_by": by,
+        "decided_at": timezone.now(),
+        "decision_reason": reason[:500],
+    }
+    save_version(claim, version, decision, clean=False, conflict=CLAIM_CONFLICT)
     claims_release(programme=claim.challenge.learning_set.programme)
     return BenefitClaim.objects.get(pk=claim.pk)

@@ -1,8 +1,8 @@
 """Writes about the cycle: challenges, actions, report-backs, reflections, process notes.
 
-One transaction each. A new record carries its form's submission key, so a double-clicked submit
-returns the row the first click made. An edit names the version it started from and is refused
-if someone saved meanwhile (`Conflict`, with their text, so the second writer keeps theirs).
+One transaction each. A new record is made `once` per submission key and an edit is saved at the
+version it started from (`revans.writes`: a `Conflict` carries what the other person saved, so
+the second writer keeps their text).
 """
 
 import uuid
@@ -10,8 +10,8 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Model
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from revans.accounts.models import User
 from revans.meetings.models import Meeting
 from revans.meetings.selectors import next_meeting
 from revans.programmes.models import LearningSet, Participant
+from revans.writes import once, save_version
 
 from .models import (
     Action,
@@ -31,38 +32,9 @@ from .models import (
 )
 
 
-class Conflict(ValidationError):
-    """Someone saved this record after you opened it; `current` is what they saved."""
-
-    def __init__(self, current: Model) -> None:
-        super().__init__(
-            _(
-                "Someone else saved this while you were editing it. Their version is shown; "
-                "your text is kept in the form so you can merge it and save again."
-            )
-        )
-        self.current = current
-
-
 def _member(learning_set: LearningSet, participant: Participant) -> None:
     if not learning_set.memberships.current().filter(participant=participant).exists():
         raise ValidationError(_("Only the set's current members do this."))
-
-
-def once[M: Model](model: type[M], submission: uuid.UUID, make: Any) -> M:
-    """The row this submission made already, or a new one (a double-click makes one row)."""
-    existing = model._default_manager.filter(submission=submission).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            row: M = make()
-            row.submission = submission  # type: ignore[attr-defined]
-            row.full_clean()
-            row.save()
-            return row
-    except IntegrityError:  # the other click won the race: its row is the answer
-        return model._default_manager.get(submission=submission)
 
 
 def touch(meeting: Meeting) -> None:
@@ -75,21 +47,6 @@ def touch(meeting: Meeting) -> None:
 def touch_on_attendance(sender: Any, meeting: Meeting, **kwargs: Any) -> None:
     """Attendance taken anywhere (the meeting page, the console) reaches the live board."""
     touch(meeting)
-
-
-def _save_version[M: Model](row: M, version: int, fields: dict[str, Any]) -> M:
-    """Save `fields` if the row is still at `version`; Conflict otherwise."""
-    for name, value in fields.items():
-        setattr(row, name, value)
-    row.full_clean(exclude=["submission"])
-    model = type(row)
-    updated = model._default_manager.filter(pk=row.pk, version=version).update(
-        version=F("version") + 1, **fields
-    )
-    fresh = model._default_manager.get(pk=row.pk)
-    if not updated:
-        raise Conflict(fresh)
-    return fresh
 
 
 @transaction.atomic
@@ -113,7 +70,7 @@ def challenge_update(
     changes: dict[str, Any] = dict(fields)
     if fields.get("status") and fields["status"] != challenge.status:
         changes["status_since"] = timezone.localdate()
-    return _save_version(challenge, version, changes)
+    return save_version(challenge, version, changes)
 
 
 def _check_owner_or_facilitator(
@@ -181,7 +138,7 @@ def action_progress(
         fields["progress_at"] = timezone.now()  # who may read it is judged from this moment
     if done:
         fields["status"] = Action.Status.DONE
-    return _save_version(action, version, fields)
+    return save_version(action, version, fields)
 
 
 @transaction.atomic
@@ -322,7 +279,7 @@ def meeting_record_save(
     fields: dict[str, Any] = {"process_review": process_review.strip()}
     if close and record.closed_at is None:
         fields["closed_at"] = timezone.now()
-    record = _save_version(record, version, fields)
+    record = save_version(record, version, fields)
     record.presenters.set(presenters)
     touch(meeting)  # a board open on the meeting shows the review, or that it is closed
     return record

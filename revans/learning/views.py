@@ -19,6 +19,7 @@ from revans.domain.confidentiality import Kind
 from revans.meetings.models import Meeting
 from revans.programmes.models import Participant
 from revans.web import perform, perform_form, posted, save_form
+from revans.writes import Conflict
 
 from . import selectors, services
 from .access import (
@@ -52,12 +53,12 @@ def _save_edit[T](
 ) -> tuple[T | None, Model | None]:
     """`save_form` for an edit that names the version it started from: on a conflict, also what
     the other writer saved, to show beside the text this writer keeps in the form."""
-    theirs: list[Model] = []
+    theirs: list[Model | None] = []
 
     def attempt() -> T:
         try:
             return action()
-        except services.Conflict as error:
+        except Conflict as error:
             theirs.append(error.current)
             raise
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from revans.accounts.models import validate_time_zone
+from revans.accounts.outbox import Outbox
 from revans.domain.cadence import Cadence
 from revans.programmes.models import LearningSet, Participant
 
@@ -180,12 +181,11 @@ class CalendarFeed(models.Model):
         return f"Calendar feed of {self.user}"
 
 
-class Notice(models.Model):
+class Notice(Outbox):
     """One email about one meeting to one person, sent exactly once.
 
-    Written in the transaction that makes it due (so a rolled-back request leaves none), unique
-    by `key`, claimed by a conditional update before sending, and sent with a Message-ID that
-    stays the same if it ever has to be sent again.
+    A row of the outbox (`revans.accounts.outbox`), sent with a Message-ID that stays the same if
+    it ever has to be sent again.
     """
 
     class Kind(models.TextChoices):
@@ -198,21 +198,16 @@ class Notice(models.Model):
         PREPARE = "prepare", _("Prepare for the meeting")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notices")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     # The meeting as it was when the notice became due: a notice about a version that has since
     # changed is skipped (a newer notice says what is true now).
     sequence = models.PositiveIntegerField()
     for_start = models.DateTimeField()
-    key = models.CharField(max_length=200, unique=True)
     message_id = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(db_default=Now())
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    skipped = models.CharField(max_length=100, blank=True)
 
-    class Meta:
-        indexes = [models.Index(fields=["sent_at", "claimed_at"])]
+    class Meta(Outbox.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.meeting} to {self.user}"

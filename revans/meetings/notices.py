@@ -1,27 +1,22 @@
 """Meeting emails, exactly once: which notices are due, and sending them.
 
-A notice is a row unique by its key (meeting, kind, person, and the version or start time it is
-about); `send_due` claims each by a conditional update before sending, so two workers or sweeps
-never send one twice, and releases the claim if sending fails so a later sweep tries again. A
+A notice is a row of the outbox (`revans.accounts.outbox`), unique by its key (meeting, kind,
+person, and the version or start time it is about), sent exactly once by the outbox's sender. A
 notice about a version of the meeting that has since changed is skipped: a newer one says what is
 true now. Each is rendered when it is sent, in the recipient's time zone.
 """
 
-import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.db import models
-from django.db.models import Q
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
+from revans.accounts import outbox
 from revans.accounts.models import User
 from revans.programmes.models import LearningSet, Participant
 
@@ -34,7 +29,6 @@ Kind = Notice.Kind
 # meetings need not import them: each is called with the notice and returns lines for its reader.
 AGENDA_LINES: list[Callable[[Notice], list[str]]] = []
 INVITE_AHEAD = timedelta(days=70)  # invitations go out for meetings this close
-RECLAIM_AFTER = timedelta(minutes=10)  # a claim this old belongs to a sender that died
 logger = logging.getLogger(__name__)
 
 
@@ -82,13 +76,6 @@ def number(meeting: Meeting) -> int:
     return earlier.count() + 1
 
 
-def message_id(kind: str, *parts: object) -> str:
-    """A Message-ID valid by RFC 5322 (a dot-atom on each side of the @), unique by its parts
-    (a digest of them, whatever characters they hold) and short enough not to be folded."""
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"<{kind}.{digest}@{urlsplit(settings.SITE_URL).hostname or 'revans'}>"
-
-
 def make(meeting: Meeting, user: User, kind: str, about: str) -> Notice:
     """A notice (not yet saved) about this meeting, unique by kind, person and `about`."""
     return Notice(
@@ -98,7 +85,7 @@ def make(meeting: Meeting, user: User, kind: str, about: str) -> Notice:
         sequence=meeting.sequence,
         for_start=meeting.starts_at,
         key=f"{meeting.uid}:{kind}:{user.pk}:{about}",
-        message_id=message_id(kind, about, user.pk, meeting.uid),
+        message_id=outbox.message_id(kind, about, user.pk, meeting.uid),
     )
 
 
@@ -162,54 +149,10 @@ def remind_due(*, now: datetime) -> int:
     return add(rows)
 
 
-def _unclaimed(now: datetime) -> Q:
-    return Q(sent_at=None, skipped="") & (
-        Q(claimed_at=None) | Q(claimed_at__lt=now - RECLAIM_AFTER)
-    )
-
-
-def send_outbox[Row: models.Model](
-    model: type[Row],
-    *,
-    now: datetime,
-    related: Sequence[str],
-    obsolete: Callable[[Row], str],
-    message: Callable[[Row], EmailMessage],
-) -> int:
-    """Send each due row of an outbox (a model with `claimed_at`, `sent_at` and `skipped`)
-    exactly once: claimed by a conditional update first, skipped with the reason `obsolete`
-    gives, released if sending fails so that a later sweep tries again. Returns how many this
-    call sent. Meeting notices and survey notices both leave through here."""
-    sent = 0
-    rows = model._default_manager
-    for pk in rows.filter(_unclaimed(now)).order_by("pk").values_list("pk", flat=True):
-        # Each claim carries the moment it was made, not the batch's start: a long batch's late
-        # claims are fresh, so a second sweep cannot take them as a dead sender's and send again.
-        claimed = timezone.now()
-        if not rows.filter(_unclaimed(claimed), pk=pk).update(claimed_at=claimed):
-            continue  # another sender has it
-        row = rows.select_related(*related).get(pk=pk)
-        reason = obsolete(row)
-        if reason:
-            rows.filter(pk=pk).update(skipped=reason)
-            continue
-        try:
-            message(row).send()
-        except Exception:
-            logger.exception(
-                "%s %s could not be sent; the next sweep tries again", model.__name__, pk
-            )
-            rows.filter(pk=pk).update(claimed_at=None)
-            continue
-        rows.filter(pk=pk).update(sent_at=now)
-        sent += 1
-    return sent
-
-
 def send_due(*, now: datetime) -> int:
     """Send every notice that is due and not yet sent; returns how many this call sent."""
     people = people_by_set()
-    return send_outbox(
+    return outbox.send_outbox(
         Notice,
         now=now,
         related=("user", "meeting__learning_set__programme__organisation"),
@@ -272,12 +215,6 @@ def apologies_rule(learning_set: LearningSet) -> str:
     return next((rule for rule in rules if rule.lower().startswith("apolog")), "")
 
 
-def text(template: str, context: dict[str, object]) -> str:
-    """An email's plain text (subject or body): rendered without HTML escaping, so that a set
-    named "R&D" arrives as "R&D"."""
-    return render_to_string(template, context, using="text")
-
-
 def message(notice: Notice) -> EmailMultiAlternatives:
     meeting, user = notice.meeting, notice.user
     n = number(meeting)
@@ -292,10 +229,10 @@ def message(notice: Notice) -> EmailMultiAlternatives:
         "apologies": apologies_rule(meeting.learning_set),
         "lines": agenda(notice),
     }
-    subject = " ".join(text("meetings/email/notice_subject.txt", context).split())
+    subject = " ".join(outbox.text("meetings/email/notice_subject.txt", context).split())
     email = EmailMultiAlternatives(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body=text("meetings/email/notice_message.txt", context),
+        body=outbox.text("meetings/email/notice_message.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
         headers={"Message-ID": notice.message_id},

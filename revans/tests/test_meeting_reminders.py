@@ -18,6 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from conftest import future_meeting
+from revans.accounts.outbox import RECLAIM_AFTER
 from revans.evidence import surveys as impact_surveys
 from revans.evidence.models import Survey, SurveyNotice
 from revans.meetings import notices, services
@@ -232,7 +233,7 @@ class SlowMail:
         if len(SlowMail.sent) == 2 and not SlowMail.swept:
             SlowMail.swept = True
             notices.send_due(now=timezone.now())
-        SlowMail.traveller.shift(notices.RECLAIM_AFTER + timedelta(minutes=1))
+        SlowMail.traveller.shift(RECLAIM_AFTER + timedelta(minutes=1))
         return len(messages)
 
 

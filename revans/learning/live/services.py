@@ -3,11 +3,11 @@ actions, report-backs, process review, and closing it into the meeting record.
 
 The state is one row per meeting (`LiveMeeting`), locked for the length of each change. A change
 of the shared state (the clock, the agenda, the presenters, the chair, closing) names the
-`state_version` its screen showed and is refused (`Stale`) if someone changed that state
-meanwhile, so two facilitators, or one on two devices, cannot undo each other unseen. An addition
-(a question, a bid, an action, a report-back, a note) overwrites nothing, so it does not make a
-screen stale: it carries its form's submission key instead, so a double-click adds one. Every
-change raises `version`, which is what boards poll.
+`state_version` its screen showed and is refused (`revans.writes.Stale`) if someone changed
+that state meanwhile, so two facilitators, or one on two devices, cannot undo each other unseen.
+An addition (a question, a bid, an action, a report-back, a note) overwrites nothing, so it does
+not make a screen stale: it carries its form's submission key instead, so a double-click adds
+one. Every change raises `version`, which is what boards poll.
 """
 
 import uuid
@@ -27,6 +27,7 @@ from revans.domain.clock import Clock, ClockError
 from revans.meetings.models import Meeting
 from revans.meetings.services import attendance_mark
 from revans.programmes.models import Participant
+from revans.writes import Conflict, Stale, once
 
 from .. import services
 from ..models import (
@@ -45,20 +46,6 @@ from ..models import (
 )
 from .access import chair_of, current_mode, runs_meeting, self_facilitating
 from .selectors import clock_of, is_closed, slots_of
-
-
-class Stale(ValidationError):
-    """The meeting changed after the screen that sent this change last updated."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Someone changed the meeting after your screen last updated, so your change "
-                "was not made. This is how the meeting stands now; try again if it still "
-                "makes sense."
-            )
-        )
-
 
 CLOCK_OPERATIONS = ("start", "pause", "extend", "next", "skip")
 
@@ -170,7 +157,7 @@ def template_save(*, template: AgendaTemplate, version: int, rows: Sequence[Row]
         version=F("version") + 1, rows=agenda_rows(rows), updated_at=timezone.now()
     )
     if not updated:
-        raise services.Conflict(AgendaTemplate.objects.get(pk=template.pk))
+        raise Conflict(AgendaTemplate.objects.get(pk=template.pk))
 
 
 @transaction.atomic
@@ -260,7 +247,7 @@ def question_add(
         raise ValidationError(_("Questions are asked by, and of, the set's members."))
     if presenter_id == asked_by_id:
         raise ValidationError(_("A presenter is asked questions by the others."))
-    question = services.once(
+    question = once(
         Question,
         submission,
         lambda: Question(

@@ -23,8 +23,8 @@ from revans.accounts.middleware import not_activity
 from revans.domain.agenda import Row, slot_minutes
 from revans.meetings.access import CALENDAR_READERS, get_programme_for_calendar
 from revans.web import form_problems, posted
+from revans.writes import Conflict
 
-from .. import services
 from ..forms import Versioned
 from ..models import Action, AgendaTemplate, Challenge, rows_of
 from . import selectors
@@ -238,7 +238,7 @@ def _agenda_page(
     if request.method == "POST" and version.is_valid() and formset.is_valid():
         try:
             save(version.cleaned_data["version"], agenda_rows_of(formset))
-        except (live.Stale, services.Conflict) as error:
+        except Conflict as error:
             messages.warning(request, " ".join(error.messages))
             stored, version_now = load()
             version = Versioned(initial={"version": version_now})

@@ -1,0 +1,80 @@
+"""The one way every app writes what two people, or two clicks, could write at once.
+
+- A new record carries its form's submission key: `once` returns the row the first click made.
+- An edit names the version it started from: `save_version` refuses it (`Conflict`, with what the
+  other person saved) if someone saved meanwhile, so nobody overwrites another unseen.
+- A shared state that changes as a whole (the live meeting's clock and agenda) is refused as
+  `Stale` when the screen that sent the change is behind.
+"""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Model
+from django.utils.translation import gettext as _
+
+
+class Conflict(ValidationError):
+    """Someone saved this record after you opened it; `current` is what they saved."""
+
+    def __init__(self, current: Model | None, message: Any = None) -> None:
+        super().__init__(
+            message
+            or _(
+                "Someone else saved this while you were editing it. Their version is shown; "
+                "your text is kept in the form so you can merge it and save again."
+            )
+        )
+        self.current = current
+
+
+class Stale(Conflict):
+    """The shared state changed after the screen that sent this change last updated."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            None,
+            _(
+                "Someone changed the meeting after your screen last updated, so your change "
+                "was not made. This is how the meeting stands now; try again if it still "
+                "makes sense."
+            ),
+        )
+
+
+def once[M: Model](model: type[M], submission: uuid.UUID, make: Callable[[], M]) -> M:
+    """The row this submission made already, or a new one (a double-click makes one row)."""
+    existing = model._default_manager.filter(submission=submission).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            row = make()
+            row.submission = submission  # type: ignore[attr-defined]
+            row.full_clean()
+            row.save()
+            return row
+    except IntegrityError:  # the other click won the race: its row is the answer
+        return model._default_manager.get(submission=submission)
+
+
+def save_version[M: Model](
+    row: M, version: int, fields: dict[str, Any], *, clean: bool = True, conflict: Any = None
+) -> M:
+    """Save `fields` if the row is still at `version` (raising it by one); `Conflict` otherwise,
+    with `conflict` as its message when the page says it its own way."""
+    for name, value in fields.items():
+        setattr(row, name, value)
+    if clean:
+        row.full_clean(exclude=["submission"])
+    model = type(row)
+    updated = model._default_manager.filter(pk=row.pk, version=version).update(
+        version=F("version") + 1, **fields
+    )
+    fresh = model._default_manager.get(pk=row.pk)
+    if not updated:
+        raise Conflict(fresh, conflict)
+    return fresh
