@@ -63,10 +63,19 @@ def needs_mfa_setup(membership: Membership) -> bool:
 
 
 type OrgView = Callable[Concatenate[OrgRequest, ...], HttpResponse]
+# Turns one id of the URL into what the view works with (an object, or an access record with
+# it), refusing with 404 or 403; it is given what the resolvers before it found.
+type Resolver = Callable[..., Any]
 
 
-def org_view(*roles: Role) -> Callable[[OrgView], Callable[..., HttpResponse]]:
-    """Resolve /o/<org>/ for a view: membership (else 404), role (else 403), MFA policy."""
+def org_view(
+    *roles: Role, **resolvers: Resolver
+) -> Callable[[OrgView], Callable[..., HttpResponse]]:
+    """The one decorator of a page inside /o/<org>/: membership (else 404), role (else 403), the
+    MFA policy; then each id the URL names, through its resolver (`set_id=get_cycle`, from an
+    access.py), before the method check, so someone who may not see a thing meets the same
+    answer whatever the method. The view receives what the resolvers return, in their order (a
+    tuple spread), never an id."""
 
     def decorator(view: OrgView) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -88,7 +97,11 @@ def org_view(*roles: Role) -> Callable[[OrgView], Callable[..., HttpResponse]]:
                 timezone.activate(zoneinfo.ZoneInfo(membership.organisation.time_zone))
             org_request.membership = membership
             org_request.organisation = membership.organisation
-            return view(org_request, *args, **kwargs)
+            found: list[Any] = []
+            for name, resolve in resolvers.items():
+                got = resolve(org_request, kwargs.pop(name), *found)
+                found.extend(got if isinstance(got, tuple) else (got,))
+            return view(org_request, *found, *args, **kwargs)
 
         return wrapper
 

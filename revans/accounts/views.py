@@ -33,7 +33,7 @@ from .forms import (
     RolesForm,
     SignupDomainForm,
 )
-from .models import Membership, Role, User
+from .models import Invitation, Membership, Role, SignupDomain, User
 
 ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
@@ -87,10 +87,9 @@ def member_invite(request: OrgRequest) -> HttpResponse:
     )
 
 
-@org_view(Role.ADMIN)
+@org_view(Role.ADMIN, membership_id=get_member_for_admin)
 @require_http_methods(["GET", "POST"])
-def member_edit(request: OrgRequest, membership_id: int) -> HttpResponse:
-    member = get_member_for_admin(request, membership_id)
+def member_edit(request: OrgRequest, member: Membership) -> HttpResponse:
     form = RolesForm(posted(request), initial={"roles": member.roles})
     if save_form(
         request,
@@ -108,11 +107,10 @@ def _member_action(request: OrgRequest, action: Callable[[], object], done: str)
     return redirect("accounts:member_list", org=request.organisation.slug)
 
 
-@org_view(Role.ADMIN)
+@org_view(Role.ADMIN, membership_id=get_member_for_admin)
 @require_http_methods(["GET", "POST"])
-def member_deactivate(request: OrgRequest, membership_id: int) -> HttpResponse:
+def member_deactivate(request: OrgRequest, member: Membership) -> HttpResponse:
     """GET asks for confirmation; POST deactivates and signs the person out everywhere."""
-    member = get_member_for_admin(request, membership_id)
     if request.method == "GET":
         return render(request, "accounts/member_deactivate.html", {"member": member})
     return _member_action(
@@ -122,10 +120,9 @@ def member_deactivate(request: OrgRequest, membership_id: int) -> HttpResponse:
     )
 
 
-@org_view(Role.ADMIN)
+@org_view(Role.ADMIN, membership_id=get_member_for_admin)
 @require_POST
-def member_reactivate(request: OrgRequest, membership_id: int) -> HttpResponse:
-    member = get_member_for_admin(request, membership_id)
+def member_reactivate(request: OrgRequest, member: Membership) -> HttpResponse:
     return _member_action(
         request,
         partial(services.membership_reactivate, membership=member),
@@ -133,10 +130,9 @@ def member_reactivate(request: OrgRequest, membership_id: int) -> HttpResponse:
     )
 
 
-@org_view(Role.ADMIN)
+@org_view(Role.ADMIN, invitation_id=get_invitation_for_admin)
 @require_POST
-def invitation_revoke(request: OrgRequest, invitation_id: int) -> HttpResponse:
-    invitation = get_invitation_for_admin(request, invitation_id)
+def invitation_revoke(request: OrgRequest, invitation: Invitation) -> HttpResponse:
     return _member_action(
         request,
         partial(services.invitation_revoke, invitation=invitation),
@@ -187,10 +183,9 @@ def signup_domain_add(request: OrgRequest) -> HttpResponse:
     return _settings_page(request, form, domain_form)
 
 
-@org_view(Role.ADMIN)
+@org_view(Role.ADMIN, domain_id=get_signup_domain_for_admin)
 @require_POST
-def signup_domain_check(request: OrgRequest, domain_id: int) -> HttpResponse:
-    row = get_signup_domain_for_admin(request, domain_id)
+def signup_domain_check(request: OrgRequest, row: SignupDomain) -> HttpResponse:
     try:
         row = services.signup_domain_check(signup_domain=row)
     except ValidationError as error:
@@ -206,6 +201,8 @@ def signup_domain_check(request: OrgRequest, domain_id: int) -> HttpResponse:
     return redirect("accounts:org_settings", org=request.organisation.slug)
 
 
+# The one id resolved after the method check: removing deletes the row, and a method this page
+# does not take still answers 405, not the 404 of a domain removed a moment ago.
 @org_view(Role.ADMIN)
 @require_POST
 def signup_domain_remove(request: OrgRequest, domain_id: int) -> HttpResponse:

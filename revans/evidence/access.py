@@ -3,20 +3,17 @@
 may still read the ROI). The programme's evidence pages are for its managers
 (`revans.impact.access.programme_view`)."""
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, Concatenate
-
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 
-from revans.accounts.access import OrgRequest, org_view
+from revans.accounts.access import OrgRequest
 from revans.domain.confidentiality import Kind, may_read
 from revans.impact.access import ROI_READERS
 from revans.learning.access import CycleAccess, get_cycle
 from revans.programmes.access import get_programme
+from revans.programmes.models import Programme
 
-from .models import BoardReport, Survey
+from .models import BoardReport, CareerOutcome, Survey
 
 
 def get_survey(request: OrgRequest, survey_id: int) -> tuple[CycleAccess, Survey]:
@@ -38,11 +35,11 @@ def reads_survey_text(cycle: CycleAccess, survey: Survey) -> bool:
     return may_read(Kind.SURVEY_TEXT, cycle.reader, survey.opens_at)
 
 
-def get_report(request: OrgRequest, report_id: str) -> BoardReport:
+def get_report(request: OrgRequest, report_id: object) -> BoardReport:
     """A board report, for the person who asked for it, while they may still read the ROI."""
     try:
         report = BoardReport.objects.select_related("programme").get(
-            pk=report_id,
+            pk=str(report_id),
             programme__organisation=request.organisation,
             requested_by=request.user,
         )
@@ -52,16 +49,6 @@ def get_report(request: OrgRequest, report_id: str) -> BoardReport:
     return report
 
 
-type ReportView = Callable[Concatenate[OrgRequest, BoardReport, ...], HttpResponse]
-
-
-def report_view(view: ReportView) -> Callable[..., HttpResponse]:
-    """Resolve /o/<org>/reports/<report_id>/... before the method check: someone else's report
-    is a 404 whatever the method."""
-
-    @org_view(*ROI_READERS)
-    @wraps(view)
-    def wrapper(request: OrgRequest, report_id: object, *args: Any, **kwargs: Any) -> HttpResponse:
-        return view(request, get_report(request, str(report_id)), *args, **kwargs)
-
-    return wrapper
+def get_outcome(request: OrgRequest, outcome_id: int, programme: Programme) -> CareerOutcome | None:
+    """A career outcome of the programme, or None when it is gone (a second click)."""
+    return CareerOutcome.objects.filter(pk=outcome_id, programme=programme).first()

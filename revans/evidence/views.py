@@ -12,17 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from revans.accounts.access import OrgRequest
+from revans.accounts.access import OrgRequest, org_view
 from revans.accounts.models import Role
-from revans.impact.access import programme_view
-from revans.learning.access import CycleAccess, resolved
+from revans.impact.access import ROI_READERS
+from revans.learning.access import CycleAccess
+from revans.programmes.access import get_programme
 from revans.programmes.models import Programme
 from revans.programmes.selectors import people_choices
 from revans.programmes.spreadsheets import Cell, write_csv
 from revans.web import perform_form, posted, save_form
 
 from . import reports, selectors, services, surveys
-from .access import get_survey, reads_survey_text, report_view
+from .access import get_outcome, get_report, get_survey, reads_survey_text
 from .dashboard import Dashboard, dashboard
 from .forms import AnswerForm, BaselineForm, OutcomeForm, SurveyPlanForm
 from .models import Baseline, BoardReport, CareerOutcome, Survey
@@ -31,7 +32,7 @@ FORM = ["GET", "POST"]
 SET_PEOPLE = (Role.PARTICIPANT, Role.FACILITATOR)
 
 
-@resolved(get_survey, "survey_id", *SET_PEOPLE)
+@org_view(*SET_PEOPLE, survey_id=get_survey)
 @require_http_methods(FORM)
 def survey(request: OrgRequest, cycle: CycleAccess, found: Survey) -> HttpResponse:
     """The survey to answer (a current member, while it is open, once), or the set's result."""
@@ -82,7 +83,7 @@ def survey(request: OrgRequest, cycle: CycleAccess, found: Survey) -> HttpRespon
     )
 
 
-@programme_view()
+@org_view(*ROI_READERS, programme_id=get_programme)
 @require_http_methods(FORM)
 def survey_plan(request: OrgRequest, programme: Programme) -> HttpResponse:
     """When the sets are asked (sponsors and admins), and how many have answered each survey."""
@@ -117,7 +118,7 @@ def _to_outcomes(request: OrgRequest, programme: Programme) -> HttpResponse:
     return redirect("evidence:outcomes", org=request.organisation.slug, programme_id=programme.pk)
 
 
-@programme_view(Role.ADMIN)
+@org_view(Role.ADMIN, programme_id=get_programme)
 @require_safe
 def outcomes(request: OrgRequest, programme: Programme) -> HttpResponse:
     """Career outcomes, person by person (admins record them), and the baseline."""
@@ -136,7 +137,7 @@ def outcomes(request: OrgRequest, programme: Programme) -> HttpResponse:
     )
 
 
-@programme_view(Role.ADMIN)
+@org_view(Role.ADMIN, programme_id=get_programme)
 @require_POST
 def outcome_add(request: OrgRequest, programme: Programme) -> HttpResponse:
     form = OutcomeForm(request.POST, people=people_choices(programme))
@@ -156,10 +157,11 @@ def outcome_add(request: OrgRequest, programme: Programme) -> HttpResponse:
     return _to_outcomes(request, programme)
 
 
-@programme_view(Role.ADMIN)
+@org_view(Role.ADMIN, programme_id=get_programme, outcome_id=get_outcome)
 @require_POST
-def outcome_remove(request: OrgRequest, programme: Programme, outcome_id: int) -> HttpResponse:
-    outcome = CareerOutcome.objects.filter(pk=outcome_id, programme=programme).first()
+def outcome_remove(
+    request: OrgRequest, programme: Programme, outcome: CareerOutcome | None
+) -> HttpResponse:
     if outcome is None:
         messages.info(request, _("That outcome is no longer there."))
     else:
@@ -168,7 +170,7 @@ def outcome_remove(request: OrgRequest, programme: Programme, outcome_id: int) -
     return _to_outcomes(request, programme)
 
 
-@programme_view(Role.ADMIN)
+@org_view(Role.ADMIN, programme_id=get_programme)
 @require_POST
 def baseline_save(request: OrgRequest, programme: Programme) -> HttpResponse:
     form = BaselineForm(request.POST)
@@ -184,7 +186,7 @@ def baseline_save(request: OrgRequest, programme: Programme) -> HttpResponse:
     return _to_outcomes(request, programme)
 
 
-@programme_view()
+@org_view(*ROI_READERS, programme_id=get_programme)
 @require_safe
 def dashboard_page(request: OrgRequest, programme: Programme) -> HttpResponse:
     found = dashboard(programme)
@@ -213,7 +215,7 @@ CHARTS = {
 }
 
 
-@programme_view()
+@org_view(*ROI_READERS, programme_id=get_programme)
 @require_safe
 def chart(request: OrgRequest, programme: Programme, name: str) -> HttpResponse:
     """One of the dashboard's charts. The page asks for all of them at once, so the first
@@ -277,7 +279,7 @@ def csv_rows(found: Dashboard) -> list[list[Cell]]:
     return rows
 
 
-@programme_view()
+@org_view(*ROI_READERS, programme_id=get_programme)
 @require_safe
 def dashboard_csv(request: OrgRequest, programme: Programme) -> HttpResponse:
     headers = ["figure", "measure", "period", "value", "observations", "note"]
@@ -287,7 +289,7 @@ def dashboard_csv(request: OrgRequest, programme: Programme) -> HttpResponse:
     return response
 
 
-@programme_view()
+@org_view(*ROI_READERS, programme_id=get_programme)
 @require_POST
 def board_report_new(request: OrgRequest, programme: Programme) -> HttpResponse:
     found, made = services.report_request(programme=programme, user=request.user)
@@ -296,7 +298,7 @@ def board_report_new(request: OrgRequest, programme: Programme) -> HttpResponse:
     return redirect("evidence:board_report", org=request.organisation.slug, report_id=found.pk)
 
 
-@report_view
+@org_view(*ROI_READERS, report_id=get_report)
 @require_safe
 def board_report(request: OrgRequest, found: BoardReport) -> HttpResponse:
     """The report's progress (polled while it is built), then its download link."""
@@ -310,7 +312,7 @@ def board_report(request: OrgRequest, found: BoardReport) -> HttpResponse:
     )
 
 
-@report_view
+@org_view(*ROI_READERS, report_id=get_report)
 @require_safe
 def board_report_download(request: OrgRequest, found: BoardReport) -> HttpResponse:
     now = timezone.now()

@@ -2,13 +2,9 @@
 names. The tool shows the whole pool with every attribute, so any other facilitator of the
 organisation finds neither the tool nor its runs (404, as for an id that does not exist)."""
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, Concatenate
+from django.http import Http404
 
-from django.http import Http404, HttpResponse
-
-from revans.accounts.access import OrgRequest, org_view, require_role
+from revans.accounts.access import OrgRequest, require_role
 from revans.accounts.models import Role
 from revans.programmes.models import Programme
 
@@ -29,22 +25,7 @@ def get_programme_to_form(request: OrgRequest, programme_id: int) -> Programme:
         raise Http404 from None
 
 
-type FormingView = Callable[Concatenate[OrgRequest, Programme, ...], HttpResponse]
-
-
-def forming_view(view: FormingView) -> Callable[..., HttpResponse]:
-    """Resolve /o/<org>/programmes/<programme_id>/formation/ before anything else, so someone
-    who may not form its sets gets the same answer (403 or 404) whatever the HTTP method."""
-
-    @org_view(*FORMERS)
-    @wraps(view)
-    def wrapper(request: OrgRequest, programme_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        return view(request, get_programme_to_form(request, programme_id), *args, **kwargs)
-
-    return wrapper
-
-
-def get_formation_run(programme: Programme, run_id: int) -> FormationRun:
+def get_formation_run(request: OrgRequest, run_id: int, programme: Programme) -> FormationRun:
     try:
         run = programme.formation_runs.get(pk=run_id)
     except FormationRun.DoesNotExist:

@@ -7,17 +7,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from revans.accounts.access import OrgRequest
+from revans.accounts.access import OrgRequest, org_view
 from revans.accounts.models import Organisation, Role
 from revans.programmes.models import Programme
 from revans.web import perform, perform_form, posted, save_form
 
 from . import selectors, services
-from .access import forming_view, get_formation_run
+from .access import FORMERS, get_formation_run, get_programme_to_form
 from .forms import FormationAcceptForm, FormationForm, MoveForm, PoolForm, people_to_form
+from .models import FormationRun
 
 
-@forming_view
+@org_view(*FORMERS, programme_id=get_programme_to_form)
 @require_http_methods(["GET", "POST"])
 def new(request: OrgRequest, programme: Programme) -> HttpResponse:
     pool = PoolForm(request.GET or None)
@@ -53,18 +54,16 @@ def new(request: OrgRequest, programme: Programme) -> HttpResponse:
     )
 
 
-@forming_view
+@org_view(*FORMERS, programme_id=get_programme_to_form, run_id=get_formation_run)
 @require_safe
-def run(request: OrgRequest, programme: Programme, run_id: int) -> HttpResponse:
-    found = get_formation_run(programme, run_id)
+def run(request: OrgRequest, programme: Programme, found: FormationRun) -> HttpResponse:
     context = {"run": found, "programme": found.programme, **selectors.proposal_page(found)}
     return render(request, "formation/run.html", context)
 
 
-@forming_view
+@org_view(*FORMERS, programme_id=get_programme_to_form, run_id=get_formation_run)
 @require_POST
-def cancel(request: OrgRequest, programme: Programme, run_id: int) -> HttpResponse:
-    found = get_formation_run(programme, run_id)
+def cancel(request: OrgRequest, programme: Programme, found: FormationRun) -> HttpResponse:
     perform(
         request,
         lambda: services.formation_run_cancel(run=found),
@@ -73,10 +72,9 @@ def cancel(request: OrgRequest, programme: Programme, run_id: int) -> HttpRespon
     return redirect(found)
 
 
-@forming_view
+@org_view(*FORMERS, programme_id=get_programme_to_form, run_id=get_formation_run)
 @require_POST
-def again(request: OrgRequest, programme: Programme, run_id: int) -> HttpResponse:
-    found = get_formation_run(programme, run_id)
+def again(request: OrgRequest, programme: Programme, found: FormationRun) -> HttpResponse:
     try:
         fresh = services.formation_run_again(run=found, by=request.user)
     except ValidationError as error:
@@ -86,10 +84,9 @@ def again(request: OrgRequest, programme: Programme, run_id: int) -> HttpRespons
     return redirect(fresh)
 
 
-@forming_view
+@org_view(*FORMERS, programme_id=get_programme_to_form, run_id=get_formation_run)
 @require_POST
-def move(request: OrgRequest, programme: Programme, run_id: int) -> HttpResponse:
-    found = get_formation_run(programme, run_id)
+def move(request: OrgRequest, programme: Programme, found: FormationRun) -> HttpResponse:
     form = MoveForm(request.POST)
     perform_form(
         request,
@@ -105,10 +102,9 @@ def move(request: OrgRequest, programme: Programme, run_id: int) -> HttpResponse
     return redirect(found)
 
 
-@forming_view
+@org_view(*FORMERS, programme_id=get_programme_to_form, run_id=get_formation_run)
 @require_http_methods(["GET", "POST"])
-def accept(request: OrgRequest, programme: Programme, run_id: int) -> HttpResponse:
-    found = get_formation_run(programme, run_id)
+def accept(request: OrgRequest, programme: Programme, found: FormationRun) -> HttpResponse:
     count = len(found.groups or [])
     form = FormationAcceptForm(posted(request), organisation=request.organisation, count=count)
     if save_form(

@@ -2,23 +2,21 @@
 worked out here (the owner, the set's facilitators, the organisation's sponsors) and put to
 revans.domain.confidentiality, which alone decides; anyone else meets a 404."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
-from typing import Any, Concatenate
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
+from django.utils.translation import gettext as _
 
-from revans.accounts.access import OrgRequest, org_view
+from revans.accounts.access import OrgRequest
 from revans.accounts.models import Role
 from revans.domain.confidentiality import Kind, Reader, may_read
 from revans.learning.access import CycleAccess, get_challenge
 from revans.learning.models import Challenge
-from revans.programmes.access import PROGRAMME_MANAGERS, get_programme, reader_of
+from revans.programmes.access import PROGRAMME_MANAGERS, reader_of
 from revans.programmes.models import Programme
 
-from .models import BenefitClaim
+from .models import BenefitClaim, CostItem, HourlyRate
 
 CLAIM_READERS = (Role.PARTICIPANT, Role.FACILITATOR, Role.SPONSOR)
 ROI_READERS = PROGRAMME_MANAGERS  # costs and the ROI: figures, never a person's words
@@ -74,31 +72,6 @@ def get_claim(request: OrgRequest, claim_id: int) -> ClaimAccess:
     return access
 
 
-type ClaimView = Callable[Concatenate[OrgRequest, ClaimAccess, ...], HttpResponse]
-
-
-def claim_view(
-    must: Callable[[ClaimAccess], bool] | None = None,
-    refusal: str = "",
-    roles: tuple[Role, ...] = CLAIM_READERS,
-) -> Callable[[ClaimView], Callable[..., HttpResponse]]:
-    """Resolve /o/<org>/claims/<claim_id>/... before the method check; `must` says who of the
-    claim's readers may use this one (others: 403 with `refusal`)."""
-
-    def decorator(view: ClaimView) -> Callable[..., HttpResponse]:
-        @org_view(*roles)
-        @wraps(view)
-        def wrapper(request: OrgRequest, claim_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
-            access = get_claim(request, claim_id)
-            if must is not None and not must(access):
-                raise PermissionDenied(refusal)
-            return view(request, access, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 def edits(access: ClaimAccess) -> bool:
     return access.is_owner or access.is_facilitator
 
@@ -111,21 +84,24 @@ def get_claimable(request: OrgRequest, challenge_id: int) -> tuple[CycleAccess, 
     return cycle, challenge
 
 
-type ProgrammeView = Callable[Concatenate[OrgRequest, Programme, ...], HttpResponse]
+def get_claim_to_edit(request: OrgRequest, claim_id: int) -> ClaimAccess:
+    access = get_claim(request, claim_id)
+    if not edits(access):
+        raise PermissionDenied(_("The claim's owner, or their facilitator, changes it."))
+    return access
 
 
-def programme_view(*roles: Role) -> Callable[[ProgrammeView], Callable[..., HttpResponse]]:
-    """Resolve /o/<org>/programmes/<programme_id>/... for the impact pages."""
+def get_claim_to_decide(request: OrgRequest, claim_id: int) -> ClaimAccess:
+    access = get_claim(request, claim_id)
+    if not access.decides:
+        raise PermissionDenied(_("The organisation's sponsors verify claims."))
+    return access
 
-    def decorator(view: ProgrammeView) -> Callable[..., HttpResponse]:
-        @org_view(*(roles or ROI_READERS))
-        @wraps(view)
-        def wrapper(
-            request: OrgRequest, programme_id: int, *args: Any, **kwargs: Any
-        ) -> HttpResponse:
-            programme = get_programme(request, programme_id, roles or ROI_READERS)
-            return view(request, programme, *args, **kwargs)
 
-        return wrapper
+def get_cost(request: OrgRequest, cost_id: int, programme: Programme) -> CostItem | None:
+    """A cost line of the programme, or None when it is gone (a second click, another tab)."""
+    return CostItem.objects.filter(pk=cost_id, programme=programme).first()
 
-    return decorator
+
+def get_rate(request: OrgRequest, rate_id: int, programme: Programme) -> HourlyRate | None:
+    return HourlyRate.objects.filter(pk=rate_id, programme=programme).first()

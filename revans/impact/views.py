@@ -10,19 +10,31 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from revans.accounts.access import OrgRequest
+from revans.accounts.access import OrgRequest, org_view
 from revans.accounts.models import Role
 from revans.domain.confidentiality import Kind
 from revans.domain.roi import PRINCIPLES
-from revans.learning.access import CycleAccess, resolved
+from revans.learning.access import CycleAccess
 from revans.learning.models import Challenge
+from revans.programmes.access import get_programme
 from revans.programmes.models import Programme
 from revans.programmes.selectors import people_choices
 from revans.programmes.spreadsheets import Cell, write_csv
 from revans.web import perform, perform_form, posted, save_form
 
 from . import selectors, services
-from .access import CLAIM_READERS, ClaimAccess, claim_view, edits, get_claimable, programme_view
+from .access import (
+    CLAIM_READERS,
+    ROI_READERS,
+    ClaimAccess,
+    edits,
+    get_claim,
+    get_claim_to_decide,
+    get_claim_to_edit,
+    get_claimable,
+    get_cost,
+    get_rate,
+)
 from .forms import ClaimForm, CostForm, DecisionForm, RateForm, SettingsForm
 from .models import ClaimFile, CostItem, HourlyRate
 
@@ -33,7 +45,7 @@ def _to_costs(request: OrgRequest, programme: Programme) -> HttpResponse:
     return redirect("impact:costs", org=request.organisation.slug, programme_id=programme.pk)
 
 
-@programme_view()
+@org_view(*ROI_READERS, programme_id=get_programme)
 @require_safe
 def costs(request: OrgRequest, programme: Programme) -> HttpResponse:
     return render(
@@ -50,7 +62,7 @@ def costs(request: OrgRequest, programme: Programme) -> HttpResponse:
     )
 
 
-@programme_view()
+@org_view(*ROI_READERS, programme_id=get_programme)
 @require_POST
 def cost_add(request: OrgRequest, programme: Programme) -> HttpResponse:
     form = CostForm(request.POST)
@@ -64,10 +76,9 @@ def cost_add(request: OrgRequest, programme: Programme) -> HttpResponse:
     return _to_costs(request, programme)
 
 
-@programme_view()
+@org_view(*ROI_READERS, programme_id=get_programme, cost_id=get_cost)
 @require_POST
-def cost_remove(request: OrgRequest, programme: Programme, cost_id: int) -> HttpResponse:
-    cost = CostItem.objects.filter(pk=cost_id, programme=programme).first()
+def cost_remove(request: OrgRequest, programme: Programme, cost: CostItem | None) -> HttpResponse:
     if cost is None:  # removed already (a second click, another tab)
         messages.info(request, _("That cost line is no longer there."))
     else:
@@ -75,7 +86,7 @@ def cost_remove(request: OrgRequest, programme: Programme, cost_id: int) -> Http
     return _to_costs(request, programme)
 
 
-@programme_view()
+@org_view(*ROI_READERS, programme_id=get_programme)
 @require_POST
 def rate_set(request: OrgRequest, programme: Programme) -> HttpResponse:
     people = dict(people_choices(programme))
@@ -100,10 +111,9 @@ def rate_set(request: OrgRequest, programme: Programme) -> HttpResponse:
     return _to_costs(request, programme)
 
 
-@programme_view()
+@org_view(*ROI_READERS, programme_id=get_programme, rate_id=get_rate)
 @require_POST
-def rate_remove(request: OrgRequest, programme: Programme, rate_id: int) -> HttpResponse:
-    rate = HourlyRate.objects.filter(pk=rate_id, programme=programme).first()
+def rate_remove(request: OrgRequest, programme: Programme, rate: HourlyRate | None) -> HttpResponse:
     if rate is None:
         messages.info(request, _("That rate is no longer there."))
     else:
@@ -111,7 +121,7 @@ def rate_remove(request: OrgRequest, programme: Programme, rate_id: int) -> Http
     return _to_costs(request, programme)
 
 
-@programme_view()
+@org_view(*ROI_READERS, programme_id=get_programme)
 @require_POST
 def settings(request: OrgRequest, programme: Programme) -> HttpResponse:
     form = SettingsForm(request.POST, instance=services.settings_of(programme))
@@ -130,7 +140,7 @@ def settings(request: OrgRequest, programme: Programme) -> HttpResponse:
     return _to_costs(request, programme)
 
 
-@programme_view()
+@org_view(*ROI_READERS, programme_id=get_programme)
 @require_safe
 def roi(request: OrgRequest, programme: Programme) -> HttpResponse:
     return render(
@@ -157,7 +167,7 @@ def _shown(cell: object) -> Cell:
 CSV_HEADERS = ["line", "item", "claims", "claimed a year", "counted", "note"]
 
 
-@programme_view()
+@org_view(*ROI_READERS, programme_id=get_programme)
 @require_safe
 def roi_csv(request: OrgRequest, programme: Programme) -> HttpResponse:
     """The ROI page's lines, for a spreadsheet: the same figures, suppressed the same way."""
@@ -208,7 +218,7 @@ def roi_csv(request: OrgRequest, programme: Programme) -> HttpResponse:
     return response
 
 
-@programme_view(Role.SPONSOR)
+@org_view(Role.SPONSOR, programme_id=get_programme)
 @require_safe
 def claims(request: OrgRequest, programme: Programme) -> HttpResponse:
     """The claims to verify: their numbers and files; the words only where the owner shared them."""
@@ -223,7 +233,7 @@ def _actions(challenge: Challenge) -> list[tuple[int, str]]:
     return [(a.pk, a.text[:80]) for a in challenge.actions.order_by("created_at")]
 
 
-@resolved(get_claimable, "challenge_id", *CLAIM_READERS)
+@org_view(*CLAIM_READERS, challenge_id=get_claimable)
 @require_http_methods(FORM)
 def claim_new(request: OrgRequest, cycle: CycleAccess, challenge: Challenge) -> HttpResponse:
     """A benefit claimed on a challenge, by its owner or a facilitator on their behalf."""
@@ -295,13 +305,13 @@ def _claim_page(
     )
 
 
-@claim_view()
+@org_view(*CLAIM_READERS, claim_id=get_claim)
 @require_safe
 def claim(request: OrgRequest, access: ClaimAccess) -> HttpResponse:
     return _claim_page(request, access)
 
 
-@claim_view(edits, _("The claim's owner, or their facilitator, changes it."))
+@org_view(*CLAIM_READERS, claim_id=get_claim_to_edit)
 @require_POST
 def claim_edit(request: OrgRequest, access: ClaimAccess) -> HttpResponse:
     claim = access.claim
@@ -326,9 +336,7 @@ def claim_edit(request: OrgRequest, access: ClaimAccess) -> HttpResponse:
     return _claim_page(request, access, form)
 
 
-@claim_view(
-    lambda access: access.decides, _("The organisation's sponsors verify claims."), (Role.SPONSOR,)
-)
+@org_view(Role.SPONSOR, claim_id=get_claim_to_decide)
 @require_POST
 def claim_decide(request: OrgRequest, access: ClaimAccess) -> HttpResponse:
     form = DecisionForm(request.POST)
@@ -349,7 +357,7 @@ def claim_decide(request: OrgRequest, access: ClaimAccess) -> HttpResponse:
     return redirect("impact:claim", org=request.organisation.slug, claim_id=access.claim.pk)
 
 
-@claim_view()
+@org_view(*CLAIM_READERS, claim_id=get_claim)
 @require_safe
 def claim_file(request: OrgRequest, access: ClaimAccess) -> HttpResponse:
     """The file, to download (never shown inline: a browser must not run what it holds)."""

@@ -3,17 +3,15 @@
 revans.domain.confidentiality, which alone decides; sponsors and admins who are not in the set
 are refused the pages, since what members write is never theirs to read."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import wraps
-from typing import Any, Concatenate
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from revans.accounts.access import OrgRequest, org_view
+from revans.accounts.access import OrgRequest
 from revans.accounts.models import Membership, Role
 from revans.domain.confidentiality import Kind, Reader, may_read
 from revans.meetings.models import Meeting
@@ -97,23 +95,6 @@ def cycle_of(membership: Membership, learning_set: LearningSet) -> CycleAccess:
     return CycleAccess(learning_set=learning_set, reader=reader, me=me, own_entries=own)
 
 
-type CycleView = Callable[Concatenate[OrgRequest, CycleAccess, ...], HttpResponse]
-
-
-def cycle_view(*roles: Role) -> Callable[[CycleView], Callable[..., HttpResponse]]:
-    """Resolve /o/<org>/sets/<set_id>/... for the cycle's pages before the method check."""
-
-    def decorator(view: CycleView) -> Callable[..., HttpResponse]:
-        @org_view(*roles)
-        @wraps(view)
-        def wrapper(request: OrgRequest, set_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
-            return view(request, get_cycle(request, set_id), *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 def in_org(request: OrgRequest, model: Any, pk: int, set_path: str) -> Any:
     try:
         return model.objects.select_related(set_path).get(
@@ -159,25 +140,3 @@ def get_meeting_for_notes(request: OrgRequest, meeting_id: int) -> tuple[CycleAc
     if not access.reader.as_facilitator:
         raise Http404  # process notes are the facilitators' alone: to anyone else, nothing here
     return access, meeting
-
-
-type Getter = Callable[[OrgRequest, int], tuple[CycleAccess, Any]]
-
-
-def resolved(
-    getter: Getter, param: str, *roles: Role
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Fetch the record named by `param` (through `getter`, which asks the confidentiality
-    table) before the method check, so someone who may not read it gets the same 404 whatever
-    the method; the view receives (request, access, record)."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @org_view(*roles)
-        @wraps(view)
-        def wrapper(request: OrgRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            access, record = getter(request, kwargs.pop(param))
-            return view(request, access, record, *args, **kwargs)
-
-        return wrapper
-
-    return decorator

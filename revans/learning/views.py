@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from revans.accounts.access import OrgRequest
+from revans.accounts.access import OrgRequest, org_view
 from revans.accounts.models import Role
 from revans.domain.confidentiality import Kind
 from revans.meetings.models import Meeting
@@ -24,13 +24,12 @@ from revans.writes import Conflict
 from . import selectors, services
 from .access import (
     CycleAccess,
-    cycle_view,
     get_action,
     get_challenge,
+    get_cycle,
     get_meeting_for_notes,
     get_meeting_for_record,
     get_reflection,
-    resolved,
 )
 from .forms import (
     ActionForm,
@@ -71,7 +70,7 @@ def _to_set(request: OrgRequest, access: CycleAccess) -> HttpResponse:
     )
 
 
-@cycle_view()
+@org_view(set_id=get_cycle)
 @require_safe
 def set_cycle(request: OrgRequest, access: CycleAccess) -> HttpResponse:
     people, total = selectors.set_cycle(access)
@@ -88,7 +87,7 @@ def set_cycle(request: OrgRequest, access: CycleAccess) -> HttpResponse:
     )
 
 
-@cycle_view(Role.PARTICIPANT)
+@org_view(Role.PARTICIPANT, set_id=get_cycle)
 @require_http_methods(FORM)
 def challenge_new(request: OrgRequest, access: CycleAccess) -> HttpResponse:
     me = access.me
@@ -146,13 +145,13 @@ def _challenge_page(
     )
 
 
-@resolved(get_challenge, "challenge_id")
+@org_view(challenge_id=get_challenge)
 @require_safe
 def challenge(request: OrgRequest, access: CycleAccess, found: Challenge) -> HttpResponse:
     return _challenge_page(request, access, found)
 
 
-@resolved(get_challenge, "challenge_id", Role.PARTICIPANT)
+@org_view(Role.PARTICIPANT, challenge_id=get_challenge)
 @require_POST
 def challenge_edit(request: OrgRequest, access: CycleAccess, found: Challenge) -> HttpResponse:
     me = access.me
@@ -175,7 +174,7 @@ def challenge_edit(request: OrgRequest, access: CycleAccess, found: Challenge) -
     return _challenge_page(request, access, found, form, theirs)  # type: ignore[arg-type]
 
 
-@resolved(get_challenge, "challenge_id")
+@org_view(challenge_id=get_challenge)
 @require_POST
 def action_new(request: OrgRequest, access: CycleAccess, found: Challenge) -> HttpResponse:
     form = ActionForm(request.POST)
@@ -222,13 +221,13 @@ def _action_page(
     )
 
 
-@resolved(get_action, "action_id")
+@org_view(action_id=get_action)
 @require_safe
 def action(request: OrgRequest, access: CycleAccess, found: Action) -> HttpResponse:
     return _action_page(request, access, found)
 
 
-@resolved(get_action, "action_id", Role.PARTICIPANT)
+@org_view(Role.PARTICIPANT, action_id=get_action)
 @require_POST
 def action_progress(request: OrgRequest, access: CycleAccess, found: Action) -> HttpResponse:
     me = access.me
@@ -252,7 +251,7 @@ def action_progress(request: OrgRequest, access: CycleAccess, found: Action) -> 
     return _action_page(request, access, found, form, theirs)  # type: ignore[arg-type]
 
 
-@resolved(get_action, "action_id")
+@org_view(action_id=get_action)
 @require_POST
 def report_back(request: OrgRequest, access: CycleAccess, found: Action) -> HttpResponse:
     mine = access.me is not None and found.challenge.owner_id == access.me.pk
@@ -298,13 +297,13 @@ def _log_page(
     )
 
 
-@cycle_view()
+@org_view(set_id=get_cycle)
 @require_safe
 def learning_log(request: OrgRequest, access: CycleAccess) -> HttpResponse:
     return _log_page(request, access)
 
 
-@cycle_view(Role.PARTICIPANT)
+@org_view(Role.PARTICIPANT, set_id=get_cycle)
 @require_POST
 def log_write(request: OrgRequest, access: CycleAccess) -> HttpResponse:
     me = access.me
@@ -329,7 +328,7 @@ def log_write(request: OrgRequest, access: CycleAccess) -> HttpResponse:
     return _log_page(request, access, form)
 
 
-@resolved(get_reflection, "reflection_id", Role.PARTICIPANT)
+@org_view(Role.PARTICIPANT, reflection_id=get_reflection)
 @require_POST
 def reflection_share(request: OrgRequest, access: CycleAccess, found: Reflection) -> HttpResponse:
     me = access.me
@@ -344,7 +343,7 @@ def reflection_share(request: OrgRequest, access: CycleAccess, found: Reflection
     return redirect("learning:log", org=request.organisation.slug, set_id=found.learning_set_id)
 
 
-@resolved(get_meeting_for_notes, "meeting_id", Role.FACILITATOR)
+@org_view(Role.FACILITATOR, meeting_id=get_meeting_for_notes)
 @require_http_methods(FORM)
 def process_notes(request: OrgRequest, access: CycleAccess, meeting: Meeting) -> HttpResponse:
     form = ProcessNoteForm(posted(request))
@@ -444,13 +443,13 @@ def _record_page(
     )
 
 
-@resolved(get_meeting_for_record, "meeting_id")
+@org_view(meeting_id=get_meeting_for_record)
 @require_safe
 def meeting_record(request: OrgRequest, access: CycleAccess, meeting: Meeting) -> HttpResponse:
     return _record_page(request, access, meeting)
 
 
-@resolved(get_meeting_for_record, "meeting_id", Role.FACILITATOR)
+@org_view(Role.FACILITATOR, meeting_id=get_meeting_for_record)
 @require_POST
 def meeting_record_save(request: OrgRequest, access: CycleAccess, meeting: Meeting) -> HttpResponse:
     if not access.is_facilitator:

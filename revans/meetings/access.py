@@ -1,15 +1,13 @@
 """Who may see and run a set's meetings: the set's own people (programmes.access.get_set
 decides), and for the programme calendar its admins, sponsors and facilitators."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cached_property, wraps
-from typing import Any, Concatenate
+from functools import cached_property
 
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 
-from revans.accounts.access import OrgRequest, org_view, require_role
+from revans.accounts.access import OrgRequest, require_role
 from revans.accounts.models import Membership, Role
 from revans.domain.confidentiality import Kind, Reader, may_read
 from revans.programmes.access import SetAccess, get_set, reader_of
@@ -51,25 +49,8 @@ def get_meeting(request: OrgRequest, meeting_id: int, *, manage: bool = False) -
     return MeetingAccess(meeting=meeting, set=access, membership=request.membership)
 
 
-type MeetingView = Callable[Concatenate[OrgRequest, MeetingAccess, ...], HttpResponse]
-
-
-def meeting_view(
-    *, manage: bool = False, roles: tuple[Role, ...] = ()
-) -> Callable[[MeetingView], Callable[..., HttpResponse]]:
-    """Resolve /o/<org>/meetings/<meeting_id>/ before the method check, as set_view does."""
-
-    def decorator(view: MeetingView) -> Callable[..., HttpResponse]:
-        @org_view(*roles)
-        @wraps(view)
-        def wrapper(
-            request: OrgRequest, meeting_id: int, *args: Any, **kwargs: Any
-        ) -> HttpResponse:
-            return view(request, get_meeting(request, meeting_id, manage=manage), *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+def get_managed_meeting(request: OrgRequest, meeting_id: int) -> MeetingAccess:
+    return get_meeting(request, meeting_id, manage=True)
 
 
 def get_programme_for_calendar(request: OrgRequest, programme_id: int) -> Programme:
@@ -86,15 +67,3 @@ def get_programme_for_calendar(request: OrgRequest, programme_id: int) -> Progra
         return programmes.get(pk=programme_id)
     except Programme.DoesNotExist:
         raise Http404 from None
-
-
-type CalendarView = Callable[Concatenate[OrgRequest, Programme, ...], HttpResponse]
-
-
-def calendar_view(view: CalendarView) -> Callable[..., HttpResponse]:
-    @org_view(*CALENDAR_READERS)
-    @wraps(view)
-    def wrapper(request: OrgRequest, programme_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        return view(request, get_programme_for_calendar(request, programme_id), *args, **kwargs)
-
-    return wrapper

@@ -14,20 +14,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from revans.accounts.access import OrgRequest, SignedInRequest
+from revans.accounts.access import OrgRequest, SignedInRequest, org_view
 from revans.accounts.middleware import reader_zone
-from revans.programmes.access import SetAccess, set_view
+from revans.programmes.access import SetAccess, get_managed_set, get_set
 from revans.programmes.models import Programme
 from revans.web import perform, perform_form, posted, save_form
 
 from . import calendar, notices, selectors, services
-from .access import MeetingAccess, calendar_view, meeting_view
+from .access import (
+    CALENDAR_READERS,
+    MeetingAccess,
+    get_managed_meeting,
+    get_meeting,
+    get_programme_for_calendar,
+)
 from .forms import AttendanceForm, MeetingForm, RsvpForm, SeriesForm
 
 FORM = ["GET", "POST"]
 
 
-@set_view()
+@org_view(set_id=get_set)
 @require_safe
 def set_meetings(request: OrgRequest, access: SetAccess) -> HttpResponse:
     rows = selectors.set_meetings(access.learning_set, timezone.now())
@@ -38,7 +44,7 @@ def set_meetings(request: OrgRequest, access: SetAccess) -> HttpResponse:
     )
 
 
-@set_view(manage=True)
+@org_view(set_id=get_managed_set)
 @require_http_methods(FORM)
 def schedule(request: OrgRequest, access: SetAccess) -> HttpResponse:
     form = SeriesForm(posted(request), learning_set=access.learning_set)
@@ -69,7 +75,7 @@ def schedule(request: OrgRequest, access: SetAccess) -> HttpResponse:
     )
 
 
-@set_view(manage=True)
+@org_view(set_id=get_managed_set)
 @require_http_methods(FORM)
 def add(request: OrgRequest, access: SetAccess) -> HttpResponse:
     programme = access.learning_set.programme
@@ -100,7 +106,7 @@ def add(request: OrgRequest, access: SetAccess) -> HttpResponse:
     )
 
 
-@meeting_view()
+@org_view(meeting_id=get_meeting)
 @require_safe
 def meeting(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
     found = access.meeting
@@ -129,7 +135,7 @@ def _back(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
     return redirect(access.meeting)
 
 
-@meeting_view(manage=True)
+@org_view(meeting_id=get_managed_meeting)
 @require_http_methods(FORM)
 def edit(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
     found = access.meeting
@@ -169,7 +175,7 @@ def edit(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
     )
 
 
-@meeting_view(manage=True)
+@org_view(meeting_id=get_managed_meeting)
 @require_http_methods(FORM)
 def cancel(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
     if request.method == "GET":
@@ -182,7 +188,7 @@ def cancel(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
     return _back(request, access)
 
 
-@meeting_view()
+@org_view(meeting_id=get_meeting)
 @require_POST
 def rsvp(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
     me = access.set.me
@@ -205,7 +211,7 @@ def rsvp(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
     return _back(request, access)
 
 
-@meeting_view(manage=True)
+@org_view(meeting_id=get_managed_meeting)
 @require_POST
 def attendance(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
     people = selectors.meeting_people(access)
@@ -224,7 +230,7 @@ def attendance(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
     return _back(request, access)
 
 
-@calendar_view
+@org_view(*CALENDAR_READERS, programme_id=get_programme_for_calendar)
 @require_safe
 def programme_calendar(request: OrgRequest, programme: Programme) -> HttpResponse:
     rows = selectors.programme_calendar(programme, timezone.now())

@@ -6,18 +6,15 @@ in the organisation it does not exist (404), because what happens in a set stays
 `reader_of` works out someone's periods in a set, as moments, for the confidentiality table.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import wraps
-from typing import Any, Concatenate
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from revans.accounts.access import OrgRequest, org_view, require_role
+from revans.accounts.access import OrgRequest, require_role
 from revans.accounts.models import Membership, Role
 from revans.domain.confidentiality import Period, Reader
 
@@ -119,27 +116,14 @@ def reader_of(
     return reader, me, frozenset(m.participant_id for m in memberships)
 
 
-type SetView = Callable[Concatenate[OrgRequest, SetAccess, ...], HttpResponse]
+def get_managed_set(request: OrgRequest, set_id: int) -> SetAccess:
+    """A set for those who may change it (its facilitators, admins and sponsors; others: 403)."""
+    return get_set(request, set_id, manage=True)
 
 
-def set_view(
-    *, manage: bool = False, roles: tuple[Role, ...] = ()
-) -> Callable[[SetView], Callable[..., HttpResponse]]:
-    """Resolve /o/<org>/sets/<set_id>/ before anything else, so the answer to someone who may
-    not use the page (404 or 403) is the same whatever the HTTP method."""
-
-    def decorator(view: SetView) -> Callable[..., HttpResponse]:
-        @org_view(*roles)
-        @wraps(view)
-        def wrapper(request: OrgRequest, set_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
-            return view(request, get_set(request, set_id, manage=manage), *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def get_set_membership(access: SetAccess, set_membership_id: int) -> SetMembership:
+def get_set_membership(
+    request: OrgRequest, set_membership_id: int, access: SetAccess
+) -> SetMembership:
     try:
         return access.learning_set.memberships.select_related("participant").get(
             pk=set_membership_id
@@ -148,7 +132,9 @@ def get_set_membership(access: SetAccess, set_membership_id: int) -> SetMembersh
         raise Http404 from None
 
 
-def get_facilitation(access: SetAccess, facilitation_id: int) -> SetFacilitator:
+def get_facilitation(
+    request: OrgRequest, facilitation_id: int, access: SetAccess
+) -> SetFacilitator:
     try:
         return access.learning_set.facilitations.select_related("user").get(pk=facilitation_id)
     except SetFacilitator.DoesNotExist:

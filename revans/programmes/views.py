@@ -19,9 +19,10 @@ from .access import (
     SetAccess,
     get_facilitation,
     get_import,
+    get_managed_set,
     get_programme,
+    get_set,
     get_set_membership,
-    set_view,
 )
 from .forms import (
     FacilitatorAddForm,
@@ -35,7 +36,7 @@ from .forms import (
     SetCreateForm,
     SetRenameForm,
 )
-from .models import Programme
+from .models import ParticipantImport, Programme, SetFacilitator, SetMembership
 from .spreadsheets import write_csv
 
 FORM_METHODS = ["GET", "POST"]
@@ -67,10 +68,9 @@ def _save_programme(form: ProgrammeForm) -> Programme:
     )
 
 
-@org_view(*PROGRAMME_MANAGERS)
+@org_view(*PROGRAMME_MANAGERS, programme_id=get_programme)
 @require_safe
-def programme_detail(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = get_programme(request, programme_id)
+def programme_detail(request: OrgRequest, programme: Programme) -> HttpResponse:
     summaries = selectors.programme_sets(programme)
     unplaced = selectors.unplaced_participants(programme).count()
     return render(
@@ -80,10 +80,9 @@ def programme_detail(request: OrgRequest, programme_id: int) -> HttpResponse:
     )
 
 
-@org_view(*PROGRAMME_MANAGERS)
+@org_view(*PROGRAMME_MANAGERS, programme_id=get_programme)
 @require_http_methods(FORM_METHODS)
-def programme_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = get_programme(request, programme_id)
+def programme_edit(request: OrgRequest, programme: Programme) -> HttpResponse:
     form = ProgrammeForm(posted(request), instance=programme)
     if save_form(request, form, lambda: _save_programme(form)):
         messages.success(request, _("Programme saved."))
@@ -91,10 +90,9 @@ def programme_edit(request: OrgRequest, programme_id: int) -> HttpResponse:
     return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
 
 
-@org_view(*PROGRAMME_MANAGERS)
+@org_view(*PROGRAMME_MANAGERS, programme_id=get_programme)
 @require_http_methods(FORM_METHODS)
-def set_create(request: OrgRequest, programme_id: int) -> HttpResponse:
-    programme = get_programme(request, programme_id)
+def set_create(request: OrgRequest, programme: Programme) -> HttpResponse:
     form = SetCreateForm(posted(request), organisation=request.organisation)
     learning_set = save_form(
         request,
@@ -112,7 +110,7 @@ def set_create(request: OrgRequest, programme_id: int) -> HttpResponse:
     return render(request, "programmes/set_create.html", {"form": form, "programme": programme})
 
 
-@set_view()
+@org_view(set_id=get_set)
 @require_safe
 def set_detail(request: OrgRequest, access: SetAccess) -> HttpResponse:
     summary = selectors.set_summary(access.learning_set)
@@ -144,7 +142,7 @@ def _set_form_page(
     )
 
 
-@set_view(manage=True)
+@org_view(set_id=get_managed_set)
 @require_http_methods(FORM_METHODS)
 def set_rename(request: OrgRequest, access: SetAccess) -> HttpResponse:
     form = SetRenameForm(posted(request), initial={"name": access.learning_set.name})
@@ -160,7 +158,7 @@ def set_rename(request: OrgRequest, access: SetAccess) -> HttpResponse:
     )
 
 
-@set_view(manage=True)
+@org_view(set_id=get_managed_set)
 @require_http_methods(FORM_METHODS)
 def set_member_add(request: OrgRequest, access: SetAccess) -> HttpResponse:
     form = MemberAddForm(
@@ -184,12 +182,11 @@ def set_member_add(request: OrgRequest, access: SetAccess) -> HttpResponse:
     )
 
 
-@set_view(manage=True)
+@org_view(set_id=get_managed_set, set_membership_id=get_set_membership)
 @require_http_methods(FORM_METHODS)
 def set_member_leave(
-    request: OrgRequest, access: SetAccess, set_membership_id: int
+    request: OrgRequest, access: SetAccess, membership: SetMembership
 ) -> HttpResponse:
-    membership = get_set_membership(access, set_membership_id)
     form = MemberLeaveForm(posted(request), initial={"left_on": request.organisation.today()})
     return _set_form_page(
         request,
@@ -205,10 +202,11 @@ def set_member_leave(
     )
 
 
-@set_view(manage=True)
+@org_view(set_id=get_managed_set, set_membership_id=get_set_membership)
 @require_http_methods(FORM_METHODS)
-def set_member_move(request: OrgRequest, access: SetAccess, set_membership_id: int) -> HttpResponse:
-    membership = get_set_membership(access, set_membership_id)
+def set_member_move(
+    request: OrgRequest, access: SetAccess, membership: SetMembership
+) -> HttpResponse:
     form = MemberMoveForm(
         posted(request),
         learning_set=access.learning_set,
@@ -230,7 +228,7 @@ def set_member_move(request: OrgRequest, access: SetAccess, set_membership_id: i
     )
 
 
-@set_view(manage=True)
+@org_view(set_id=get_managed_set)
 @require_http_methods(FORM_METHODS)
 def set_facilitator_add(request: OrgRequest, access: SetAccess) -> HttpResponse:
     form = FacilitatorAddForm(posted(request), learning_set=access.learning_set)
@@ -246,12 +244,11 @@ def set_facilitator_add(request: OrgRequest, access: SetAccess) -> HttpResponse:
     )
 
 
-@set_view(manage=True)
+@org_view(set_id=get_managed_set, facilitation_id=get_facilitation)
 @require_POST
 def set_facilitator_end(
-    request: OrgRequest, access: SetAccess, facilitation_id: int
+    request: OrgRequest, access: SetAccess, facilitation: SetFacilitator
 ) -> HttpResponse:
-    facilitation = get_facilitation(access, facilitation_id)
     perform(
         request,
         lambda: services.set_facilitator_end(
@@ -262,7 +259,7 @@ def set_facilitator_end(
     return redirect(access.learning_set)
 
 
-@set_view(manage=True)
+@org_view(set_id=get_managed_set)
 @require_http_methods(FORM_METHODS)
 def set_mode(request: OrgRequest, access: SetAccess) -> HttpResponse:
     form = PeriodForm(
@@ -286,7 +283,7 @@ def set_mode(request: OrgRequest, access: SetAccess) -> HttpResponse:
     )
 
 
-@set_view(manage=True)
+@org_view(set_id=get_managed_set)
 @require_http_methods(FORM_METHODS)
 def set_ground_rules(request: OrgRequest, access: SetAccess) -> HttpResponse:
     current = access.learning_set.ground_rules.order_by("-version").first()
@@ -303,7 +300,7 @@ def set_ground_rules(request: OrgRequest, access: SetAccess) -> HttpResponse:
     )
 
 
-@set_view(roles=(Role.PARTICIPANT,))
+@org_view(Role.PARTICIPANT, set_id=get_set)
 @require_POST
 def set_ground_rules_accept(request: OrgRequest, access: SetAccess) -> HttpResponse:
     current = access.learning_set.ground_rules.order_by("-version").first()
@@ -349,10 +346,9 @@ def participant_import(request: OrgRequest) -> HttpResponse:
     return render(request, "programmes/participant_import.html", {"form": form})
 
 
-@org_view(*PROGRAMME_MANAGERS)
+@org_view(*PROGRAMME_MANAGERS, import_id=get_import)
 @require_http_methods(FORM_METHODS)
-def participant_import_preview(request: OrgRequest, import_id: int) -> HttpResponse:
-    batch = get_import(request, import_id)
+def participant_import_preview(request: OrgRequest, batch: ParticipantImport) -> HttpResponse:
     if request.method == "POST":
         try:
             plan = services.import_apply(batch=batch)

@@ -3,16 +3,13 @@ running it (a current facilitator of the set, or the member chairing a meeting o
 one: `runs`, the one rule, which the writes in `services.py` ask too) uses the console. These
 checks only read: a meeting nobody has changed yet is shown from its unsaved starting state."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
-from typing import Any, Concatenate
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from revans.accounts.access import OrgRequest, org_view
+from revans.accounts.access import OrgRequest
 from revans.accounts.models import Membership, User
 from revans.meetings.models import Meeting
 from revans.programmes.models import FacilitationMode, FacilitationPeriod
@@ -113,20 +110,5 @@ def get_live(request: OrgRequest, meeting_id: int, *, run: bool = False) -> Live
     return access
 
 
-type LiveView = Callable[Concatenate[OrgRequest, LiveAccess, ...], HttpResponse]
-
-
-def live_view(*, run: bool = False) -> Callable[[LiveView], Callable[..., HttpResponse]]:
-    """Resolve /o/<org>/meetings/<meeting_id>/live/... before the method check."""
-
-    def decorator(view: LiveView) -> Callable[..., HttpResponse]:
-        @org_view()
-        @wraps(view)
-        def wrapper(
-            request: OrgRequest, meeting_id: int, *args: Any, **kwargs: Any
-        ) -> HttpResponse:
-            return view(request, get_live(request, meeting_id, run=run), *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+def get_live_to_run(request: OrgRequest, meeting_id: int) -> LiveAccess:
+    return get_live(request, meeting_id, run=True)

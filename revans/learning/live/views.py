@@ -22,6 +22,7 @@ from revans.accounts.access import OrgRequest, org_view
 from revans.accounts.middleware import not_activity
 from revans.domain.agenda import Row, slot_minutes
 from revans.meetings.access import CALENDAR_READERS, get_programme_for_calendar
+from revans.programmes.models import Programme
 from revans.web import form_problems, posted
 from revans.writes import Conflict
 
@@ -29,7 +30,7 @@ from ..forms import Versioned
 from ..models import Action, AgendaTemplate, Challenge, rows_of
 from . import selectors
 from . import services as live
-from .access import LiveAccess, live_state, live_view
+from .access import LiveAccess, get_live, get_live_to_run, live_state
 from .forms import (
     AgendaRows,
     ArrivalForm,
@@ -166,7 +167,7 @@ def _act(
     return _back(request, access, console)
 
 
-@live_view(run=True)
+@org_view(meeting_id=get_live_to_run)
 @require_safe
 def console(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     live.live_of(
@@ -175,7 +176,7 @@ def console(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     return _page(request, access, console=True)
 
 
-@live_view()
+@org_view(meeting_id=get_live)
 @require_safe
 def board(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     live.live_of(access.meeting)
@@ -190,20 +191,20 @@ def _poll(request: OrgRequest, access: LiveAccess, console: bool) -> HttpRespons
 
 
 @not_activity
-@live_view(run=True)
+@org_view(meeting_id=get_live_to_run)
 @require_safe
 def console_poll(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     return _poll(request, access, console=True)
 
 
 @not_activity
-@live_view()
+@org_view(meeting_id=get_live)
 @require_safe
 def board_poll(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     return _poll(request, access, console=False)
 
 
-@live_view(run=True)
+@org_view(meeting_id=get_live_to_run)
 @require_POST
 def clock(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     form = ClockForm(request.POST)
@@ -260,7 +261,7 @@ def _agenda_page(
     )
 
 
-@live_view(run=True)
+@org_view(meeting_id=get_live_to_run)
 @require_http_methods(FORM)
 def agenda(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     """This meeting's agenda: what is still ahead of the clock can change."""
@@ -281,7 +282,7 @@ def agenda(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     )
 
 
-@live_view(run=True)
+@org_view(meeting_id=get_live_to_run)
 @require_POST
 def presenters(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     rows = rows_of(access.live.rows)
@@ -300,7 +301,7 @@ def presenters(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     )
 
 
-@live_view(run=True)
+@org_view(meeting_id=get_live_to_run)
 @require_POST
 def arrival(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     form = ArrivalForm(request.POST, members=_members(access))
@@ -318,7 +319,7 @@ def arrival(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     )
 
 
-@live_view()
+@org_view(meeting_id=get_live)
 @require_POST
 def bid(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     form = BidForm(request.POST, members=_members(access))
@@ -336,7 +337,7 @@ def bid(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     )
 
 
-@live_view()
+@org_view(meeting_id=get_live)
 @require_POST
 def bid_withdraw(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     form = PersonForm(request.POST, members=_members(access))
@@ -350,7 +351,7 @@ def bid_withdraw(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     )
 
 
-@live_view(run=True)
+@org_view(meeting_id=get_live_to_run)
 @require_POST
 def question(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     form = QuestionForm(request.POST, members=_members(access))
@@ -380,7 +381,7 @@ def question(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     return _page(request, access, console=True, question_form=form)
 
 
-@live_view(run=True)
+@org_view(meeting_id=get_live_to_run)
 @require_POST
 def action(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     challenges = Challenge.objects.filter(learning_set=access.cycle.learning_set)
@@ -401,7 +402,7 @@ def action(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     )
 
 
-@live_view()
+@org_view(meeting_id=get_live)
 @require_POST
 def report_back(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     form = LiveReportForm(request.POST)
@@ -429,7 +430,7 @@ def report_back(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     return _act(request, access, form, change)
 
 
-@live_view(run=True)
+@org_view(meeting_id=get_live_to_run)
 @require_POST
 def review(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     form = ReviewNoteForm(request.POST)
@@ -444,7 +445,7 @@ def review(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     )
 
 
-@live_view(run=True)
+@org_view(meeting_id=get_live_to_run)
 @require_POST
 def note(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     if not access.keeps_private_notes:
@@ -464,7 +465,7 @@ def note(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     )
 
 
-@live_view()
+@org_view(meeting_id=get_live)
 @require_POST
 def chair(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     """Take the chair (a member, in a set without a facilitator), or give it up."""
@@ -493,7 +494,7 @@ def chair(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     return _back(request, access, console=False)
 
 
-@live_view(run=True)
+@org_view(meeting_id=get_live_to_run)
 @require_POST
 def close(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     form = CloseForm(request.POST)
@@ -516,7 +517,7 @@ def close(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     )
 
 
-@live_view(run=True)
+@org_view(meeting_id=get_live_to_run)
 @require_POST
 def reopen(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     """Undo a close made by mistake (within two hours of it)."""
@@ -531,12 +532,11 @@ def reopen(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     )
 
 
-@org_view(*CALENDAR_READERS)
+@org_view(*CALENDAR_READERS, programme_id=get_programme_for_calendar)
 @require_http_methods(FORM)
-def agenda_template(request: OrgRequest, programme_id: int) -> HttpResponse:
+def agenda_template(request: OrgRequest, programme: Programme) -> HttpResponse:
     """The programme's agenda, which each meeting copies when it is first opened (admins,
     sponsors, the programme's facilitators)."""
-    programme = get_programme_for_calendar(request, programme_id)
     template, _created = AgendaTemplate.objects.get_or_create(programme=programme)
 
     def load() -> tuple[list[dict[str, object]], int]:
