@@ -5,13 +5,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from revans.accounts.models import User
 from revans.domain import climate, privacy
 from revans.programmes.models import Programme, SetMembership
 
-from .models import Answer, Survey
+from .models import Answer, Baseline, BoardReport, CareerOutcome, Survey
 
 
 @dataclass
@@ -59,6 +60,20 @@ def survey_result(survey: Survey, *, reads_text: bool, now: datetime | None = No
     if reads_text:
         found.texts = sorted(a.text for a in answers if a.text)
     return found
+
+
+def outcomes_of(programme: Programme) -> QuerySet[CareerOutcome]:
+    return CareerOutcome.objects.filter(programme=programme).select_related("participant")
+
+
+def baselines_of(programme: Programme) -> QuerySet[Baseline]:
+    return Baseline.objects.filter(programme=programme)
+
+
+def board_reports_of(programme: Programme, user: User) -> list[BoardReport]:
+    """The last three reports this person asked for."""
+    found = BoardReport.objects.filter(programme=programme, requested_by=user)
+    return list(found.order_by("-created_at")[:3])
 
 
 def surveys_of(programme: Programme) -> list[Survey]:

@@ -26,7 +26,7 @@ from . import reports, selectors, services, surveys
 from .access import get_outcome, get_report, get_survey, reads_survey_text
 from .dashboard import Dashboard, dashboard
 from .forms import AnswerForm, BaselineForm, OutcomeForm, SurveyPlanForm
-from .models import Baseline, BoardReport, CareerOutcome, Survey
+from .models import BoardReport, CareerOutcome, Survey
 
 FORM = ["GET", "POST"]
 SET_PEOPLE = (Role.PARTICIPANT, Role.FACILITATOR)
@@ -127,10 +127,8 @@ def outcomes(request: OrgRequest, programme: Programme) -> HttpResponse:
         "evidence/outcomes.html",
         {
             "programme": programme,
-            "outcomes": CareerOutcome.objects.filter(programme=programme).select_related(
-                "participant"
-            ),
-            "baselines": Baseline.objects.filter(programme=programme),
+            "outcomes": selectors.outcomes_of(programme),
+            "baselines": selectors.baselines_of(programme),
             "form": OutcomeForm(people=people_choices(programme)),
             "baseline_form": BaselineForm(),
         },
@@ -197,9 +195,7 @@ def dashboard_page(request: OrgRequest, programme: Programme) -> HttpResponse:
             "programme": programme,
             "dash": found,
             "roi": found.roi,
-            "reports": BoardReport.objects.filter(
-                programme=programme, requested_by=request.user
-            ).order_by("-created_at")[:3],
+            "reports": selectors.board_reports_of(programme, request.user),
         },
     )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ from revans.domain.roi import participant_time as time_cost
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import Participant, Programme, SetFacilitator, SetMembership
 
-from .models import BenefitClaim, CostItem, HourlyRate, RoiSettings
+from .models import BenefitClaim, ClaimFile, CostItem, HourlyRate, RoiSettings
 
 HUNDRED = Decimal(100)
 
@@ -483,6 +483,16 @@ def claims_on(challenge_id: int) -> list[BenefitClaim]:
         .select_related("action")
         .order_by("created_at")
     )
+
+
+def rates_of(programme: Programme) -> QuerySet[HourlyRate]:
+    return HourlyRate.objects.filter(programme=programme).select_related("participant")
+
+
+def claim_file(claim: BenefitClaim, *, content: bool = True) -> ClaimFile | None:
+    """The claim's file (without its bytes, to name it on a page)."""
+    found = ClaimFile.objects.filter(claim=claim)
+    return (found if content else found.only("name", "size")).first()
 
 
 def claims_of(user: User, organisation: Organisation) -> list[BenefitClaim]:

@@ -36,7 +36,7 @@ from .access import (
     get_rate,
 )
 from .forms import ClaimForm, CostForm, DecisionForm, RateForm, SettingsForm
-from .models import ClaimFile, CostItem, HourlyRate
+from .models import CostItem, HourlyRate
 
 FORM = ["GET", "POST"]
 
@@ -54,7 +54,7 @@ def costs(request: OrgRequest, programme: Programme) -> HttpResponse:
         {
             "programme": programme,
             "costs": selectors.costs(programme),
-            "rates": HourlyRate.objects.filter(programme=programme).select_related("participant"),
+            "rates": selectors.rates_of(programme),
             "cost_form": CostForm(),
             "rate_form": RateForm(people=people_choices(programme)),
             "settings_form": SettingsForm(instance=selectors.settings_or_default(programme)),
@@ -294,7 +294,7 @@ def _claim_page(
             "access": access,
             "reads_description": access.reads_description,
             "reads_challenge": access.is_owner or access.is_facilitator,
-            "claim_file": ClaimFile.objects.filter(claim=claim).only("name", "size").first()
+            "claim_file": selectors.claim_file(claim, content=False)
             if access.reads(Kind.CLAIM_FILE)
             else None,
             "form": form if edits(access) else None,
@@ -363,7 +363,7 @@ def claim_file(request: OrgRequest, access: ClaimAccess) -> HttpResponse:
     """The file, to download (never shown inline: a browser must not run what it holds)."""
     if not access.reads(Kind.CLAIM_FILE):
         raise Http404
-    found = ClaimFile.objects.filter(claim=access.claim).first()
+    found = selectors.claim_file(access.claim)
     if found is None:
         raise Http404
     response = HttpResponse(bytes(found.content), content_type=found.content_type)

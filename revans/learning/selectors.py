@@ -7,13 +7,16 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from revans.domain.confidentiality import Kind, Reader, may_read
-from revans.meetings.models import Attendance
+from revans.meetings.models import Attendance, Meeting
+from revans.programmes.models import Participant
 
 from .access import CycleAccess
 from .models import (
     Action,
     Challenge,
+    MeetingRecord,
     ProcessNote,
+    Question,
     Reflection,
     ReportBack,
 )
@@ -175,3 +178,56 @@ def facilitator_home(set_ids: list[int]) -> dict[int, list[Follow]]:
 
 # The live meeting: one read of everything the console and the board show, in a fixed number of
 # queries however many meetings the set has had.
+
+
+@dataclass
+class RecordPage:
+    """A meeting's record as this reader may read it (`record` None when they may not)."""
+
+    record: MeetingRecord | None
+    members: list[tuple[int, str]]  # the set's current members, for the facilitator's form
+    agreed: list[Action]
+    reports: list[ReportBack]
+    airtime: list[tuple[str, float]] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+
+
+def meeting_record(access: CycleAccess, meeting: Meeting) -> RecordPage:
+    record = MeetingRecord.objects.filter(meeting=meeting).first()
+    readable = record is None or access.reads(Kind.MEETING_RECORD, record.written_at)
+    found = RecordPage(
+        record=record if readable else None,
+        members=[
+            (m.participant_id, m.participant.name)
+            for m in access.learning_set.memberships.current().select_related("participant")
+        ],
+        agreed=[
+            a
+            for a in Action.objects.filter(committed_at=meeting).select_related("challenge__owner")
+            if access.reads_action(a)
+        ],
+        reports=[
+            r
+            for r in ReportBack.objects.filter(meeting=meeting).select_related(
+                "action__challenge__owner"
+            )
+            if access.reads_report_back(r)
+        ],
+    )
+    if record is not None and readable:
+        names = dict(
+            Participant.objects.filter(pk__in=[int(pk) for pk in record.airtime]).values_list(
+                "pk", "name"
+            )
+        )
+        found.airtime = [
+            (names.get(int(pk), "?"), seconds) for pk, seconds in record.airtime.items()
+        ]
+        found.questions = [
+            q
+            for q in Question.objects.filter(meeting=meeting).select_related(
+                "asked_by", "presenter"
+            )
+            if access.reads(Kind.MEETING_RECORD, q.written_at)
+        ]
+    return found

@@ -15,9 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from revans.accounts.access import OrgRequest, org_view
 from revans.accounts.models import Role
-from revans.domain.confidentiality import Kind
 from revans.meetings.models import Meeting
-from revans.programmes.models import Participant
 from revans.web import perform, perform_form, posted, save_form
 from revans.writes import Conflict
 
@@ -41,7 +39,7 @@ from .forms import (
     ReflectionForm,
     ReportBackForm,
 )
-from .models import Action, Challenge, MeetingRecord, Question, Reflection, ReportBack
+from .models import Action, Challenge, MeetingRecord, Question, Reflection
 
 FORM = ["GET", "POST"]
 CHALLENGE_FIELDS = ["statement", "why_it_matters", "desired_outcome", "business_area"]
@@ -380,49 +378,17 @@ def _record_page(
     form: MeetingRecordForm | None = None,
     conflict: MeetingRecord | None = None,
 ) -> HttpResponse:
-    record = MeetingRecord.objects.filter(meeting=meeting).first()
-    readable = record is None or access.reads(Kind.MEETING_RECORD, record.written_at)
-    members = [
-        (m.participant_id, m.participant.name)
-        for m in access.learning_set.memberships.current().select_related("participant")
-    ]
+    found = selectors.meeting_record(access, meeting)
+    record = found.record
     if access.is_facilitator and form is None and meeting.starts_at <= timezone.now():
         form = MeetingRecordForm(
-            members=members,
+            members=found.members,
             initial={
                 "version": record.version if record else 1,
                 "presenters": [p.pk for p in record.presenters.all()] if record else [],
                 "process_review": record.process_review if record else "",
             },
         )
-    agreed = [
-        a
-        for a in Action.objects.filter(committed_at=meeting).select_related("challenge__owner")
-        if access.reads_action(a)
-    ]
-    reports = [
-        r
-        for r in ReportBack.objects.filter(meeting=meeting).select_related(
-            "action__challenge__owner"
-        )
-        if access.reads_report_back(r)
-    ]
-    airtime = []
-    questions: list[Question] = []
-    if record is not None and readable:
-        names = dict(
-            Participant.objects.filter(pk__in=[int(pk) for pk in record.airtime]).values_list(
-                "pk", "name"
-            )
-        )
-        airtime = [(names.get(int(pk), "?"), seconds) for pk, seconds in record.airtime.items()]
-        questions = [
-            q
-            for q in Question.objects.filter(meeting=meeting).select_related(
-                "asked_by", "presenter"
-            )
-            if access.reads(Kind.MEETING_RECORD, q.written_at)
-        ]
     return render(
         request,
         "learning/meeting_record.html",
@@ -430,13 +396,13 @@ def _record_page(
             "access": access,
             "meeting": meeting,
             "learning_set": access.learning_set,
-            "airtime": airtime,
-            "questions": questions,
-            "open_questions": sum(q.style == Question.Style.OPEN for q in questions),
-            "closed_questions": sum(q.style == Question.Style.CLOSED for q in questions),
-            "record": record if readable else None,
-            "agreed": agreed,
-            "reports": reports,
+            "airtime": found.airtime,
+            "questions": found.questions,
+            "open_questions": sum(q.style == Question.Style.OPEN for q in found.questions),
+            "closed_questions": sum(q.style == Question.Style.CLOSED for q in found.questions),
+            "record": record,
+            "agreed": found.agreed,
+            "reports": found.reports,
             "form": form if access.is_facilitator else None,
             "conflict": conflict,
         },
