@@ -10,7 +10,7 @@ CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 REVANS_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export REVANS_TEST_DATABASE_URL
 
-.PHONY: help run test install lint typecheck migrations-check test-sqlite test-postgres test-browser test-dates clean
+.PHONY: help run test install lint typecheck migrations-check test-fast test-sqlite test-postgres test-browser test-dates clean
 
 help:
 	@echo "make run    install, migrate, load the demo and serve http://127.0.0.1:8000 with its worker and sweep"
@@ -52,6 +52,10 @@ typecheck: install
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run
 
+# Everyday work: everything but the slow crawls, the real app servers and the browser, on SQLite.
+test-fast: install
+	$(BIN)/pytest -m "not browser and not slow" -n 2 -q
+
 test-sqlite: install
 	$(BIN)/pytest -m "not browser" -n 2 -q
 
@@ -76,16 +80,20 @@ test-browser: install node_modules/.installed
 # end and a leap day (at the real time of day); today is the test-sqlite run itself. CI runs the
 # modules that count with dates (DATE_TESTS); `make test-dates DATE_TESTS=revans` runs everything.
 TEST_DATES ?= 2026-12-31T00:00:30Z 2027-01-01T23:50:00Z 2027-02-28 2028-02-29
-DATE_TESTS ?= $(addprefix revans/tests/test_,programmes.py memberships.py cycle.py live.py \
-  meetings.py meeting_reminders.py evidence.py impact.py pages.py demo.py hostile.py \
-  invitations.py auth.py formation_runs_end.py) revans/domain/tests/test_confidentiality.py
+DATE_TESTS ?= $(addprefix revans/tests/,programmes/test_programmes.py \
+  programmes/test_memberships.py learning/test_cycle.py learning/test_live.py \
+  meetings/test_meetings.py meetings/test_meeting_reminders.py evidence/test_evidence.py \
+  impact/test_impact.py test_pages.py demo/test_demo.py test_hostile.py \
+  accounts/test_invitations.py accounts/test_auth.py formation/test_formation_runs_end.py \
+  domain/test_confidentiality.py)
 test-dates: install
 	@for day in $(TEST_DATES); do \
 	  echo "The suite on $$day"; \
 	  REVANS_TEST_TODAY=$$day $(BIN)/pytest -m "not browser" -n 2 -q $(DATE_TESTS) || exit 1; \
 	done
 
-test: lint typecheck migrations-check test-sqlite test-postgres test-dates test-browser
+# The suite runs once whole, on PostgreSQL as in production; SQLite runs the fast part.
+test: lint typecheck migrations-check test-fast test-postgres test-dates test-browser
 	@echo "All checks passed."
 
 clean:

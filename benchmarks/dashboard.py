@@ -187,9 +187,10 @@ def main() -> None:
         started = time.perf_counter()
         programme, sponsor = build(args.sets, args.per_set)
         built = time.perf_counter() - started
-        from revans.impact import reports
         from revans.impact.dashboard import dashboard
         from revans.impact.pdf import render
+
+        from revans.impact import reports
 
         client = Client()
         client.force_login(sponsor)

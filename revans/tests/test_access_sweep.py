@@ -8,7 +8,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from conftest import finished_run, future_meeting, make_member, make_user
 from revans.accounts import services
 from revans.accounts.models import Invitation, Role, SignupDomain
 from revans.evidence.models import BoardReport, CareerOutcome, Survey
@@ -17,9 +16,11 @@ from revans.learning.models import Action, Challenge, Reflection
 from revans.meetings import services as meetings_services
 from revans.meetings.links import rsvp_token
 from revans.programmes.models import ParticipantImport
+from revans.tests.access_registry import Kind, rule_for
+from revans.tests.sweeps import HTTP_METHODS, Endpoint, endpoints
+from revans.tests.world import finished_run, future_meeting, make_member, make_user
 
-from .access_registry import Kind, rule_for
-from .sweeps import HTTP_METHODS, Endpoint, endpoints
+pytestmark = pytest.mark.slow  # a crawl or real servers: left out of `make test-fast`
 
 ENDPOINTS = endpoints()
 ROLE_OF_ACTOR = {

@@ -7,12 +7,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from conftest import future_meeting
 from revans.evidence.models import Answer, Baseline, CareerOutcome, Receipt, Survey, SurveyPlan
 from revans.impact.models import BenefitClaim, CostItem, HourlyRate
 from revans.learning import services
 from revans.learning.models import Bid, Challenge, LiveMeeting, Question
 from revans.programmes.models import Participant
+from revans.tests.world import future_meeting
+
+pytestmark = pytest.mark.slow  # a crawl or real servers: left out of `make test-fast`
 
 HUGE = "99999999999999999999999"
 

@@ -8,7 +8,6 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django.utils.timezone import now
 
-from conftest import finished_run, future_meeting, today
 from revans.accounts import services
 from revans.accounts.models import Invitation, Membership, Organisation, Role, SignupDomain, User
 from revans.formation.models import FormationRun
@@ -21,8 +20,10 @@ from revans.programmes.models import (
     Programme,
     SetMembership,
 )
+from revans.tests.sweeps import assert_canary_absent, assert_query_budget, crawl
+from revans.tests.world import finished_run, future_meeting, today
 
-from .sweeps import assert_canary_absent, assert_query_budget, crawl
+pytestmark = pytest.mark.slow  # a crawl or real servers: left out of `make test-fast`
 
 CANARY = "zqx-canary-7f3a"
 SET_CANARY = "zqx-setb-only-91c2"

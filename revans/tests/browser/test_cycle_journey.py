@@ -4,8 +4,8 @@ passes axe-core and raises no CSP violation."""
 
 import pytest
 
-from conftest import PASSWORD, future_meeting
 from revans.learning.models import Action, Challenge, MeetingRecord, Reflection, ReportBack
+from revans.tests.world import PASSWORD, future_meeting
 
 from .test_journey import sign_in
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from conftest import PASSWORD
 from revans.evidence.models import Answer, BoardReport, Receipt
+from revans.tests.evidence.test_evidence import answered_rounds, climate_survey, members
+from revans.tests.world import PASSWORD
 
-from ..test_evidence import answered_rounds, climate_survey, members
 from .test_journey import sign_in
 
 

@@ -9,13 +9,13 @@ import pytest
 from django.db.models import F
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from revans.impact import services
 from revans.impact.models import BenefitClaim, CostItem
 from revans.learning.models import Action, Challenge
 from revans.programmes.models import Participant
+from revans.tests.impact.test_impact import PDF, add_members
+from revans.tests.world import PASSWORD
 
-from ..test_impact import PDF, add_members
 from .test_journey import sign_in
 
 

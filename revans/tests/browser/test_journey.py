@@ -8,9 +8,9 @@ import pyotp
 import pytest
 from django.core import mail
 
-from conftest import PASSWORD, email_link
 from revans.accounts import services
 from revans.accounts.models import Membership, Role
+from revans.tests.world import PASSWORD, email_link
 
 NEW_PASSWORD = "a long passphrase for nia"
 

@@ -11,9 +11,9 @@ from django.db.models import F
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, future_meeting
 from revans.learning.models import Action, Challenge, LiveMeeting, MeetingRecord, Question
 from revans.programmes.models import Participant
+from revans.tests.world import PASSWORD, future_meeting
 
 from .test_journey import sign_in
 

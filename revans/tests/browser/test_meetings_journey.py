@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from conftest import PASSWORD
 from revans.meetings.models import Attendance, Meeting, Rsvp
+from revans.tests.world import PASSWORD
 
 from .test_journey import sign_in
 

@@ -13,7 +13,6 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from conftest import future_meeting, make_member, make_user
 from revans.accounts.models import Role
 from revans.domain.agenda import Item, Row, Slot
 from revans.learning import services
@@ -32,8 +31,8 @@ from revans.learning.models import (
 )
 from revans.meetings.models import Attendance
 from revans.programmes.models import FacilitationMode, FacilitationPeriod, Participant
-
-from .sweeps import assert_canary_absent, assert_query_budget, crawl
+from revans.tests.sweeps import assert_canary_absent, assert_query_budget, crawl
+from revans.tests.world import future_meeting, make_member, make_user
 
 
 def person(user) -> Participant:

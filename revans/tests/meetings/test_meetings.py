@@ -13,13 +13,13 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from conftest import future_meeting, make_member, make_user
 from revans.accounts.models import Role
 from revans.meetings import services
 from revans.meetings.links import rsvp_token
 from revans.meetings.models import Attendance, Meeting, Notice, Rsvp
 from revans.programmes import services as programme_services
 from revans.programmes.models import Participant, Programme, SetMembership
+from revans.tests.world import future_meeting, make_member, make_user
 
 SECRET = "zqx-meeting-secret-91"
 MARCH = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)

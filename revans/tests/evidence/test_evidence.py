@@ -15,7 +15,6 @@ from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
-from conftest import make_member, make_user
 from revans.accounts.models import Role
 from revans.domain import climate
 from revans.domain.evidence import SETTLE
@@ -37,8 +36,8 @@ from revans.learning.models import Action, Challenge, ReportBack
 from revans.meetings import services as meeting_services
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import Participant, Programme, SetMembership
-
-from .sweeps import assert_canary_absent, crawl
+from revans.tests.sweeps import assert_canary_absent, crawl
+from revans.tests.world import make_member, make_user
 
 TEXT_CANARY = "zqx-survey-text-21"
 CLAIM_CANARY = "zqx-private-claim-22"

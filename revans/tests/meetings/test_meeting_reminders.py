@@ -17,13 +17,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from conftest import future_meeting
 from revans.accounts.outbox import RECLAIM_AFTER
 from revans.evidence import surveys as impact_surveys
 from revans.evidence.models import Survey, SurveyNotice
 from revans.meetings import notices, services
 from revans.meetings.models import Meeting, Notice
 from revans.programmes.models import Programme
+from revans.tests.world import future_meeting
 
 Kind = Notice.Kind
 
@@ -69,7 +69,9 @@ def test_a_reminder_for_the_old_time_is_never_sent_after_a_move(world):
 
 def test_a_failed_send_is_tried_again_by_the_next_sweep(world, settings):
     future_meeting(world.set_a, days=1)
-    settings.MAILERS = {"default": {"BACKEND": "revans.tests.test_meeting_reminders.Broken"}}
+    settings.MAILERS = {
+        "default": {"BACKEND": "revans.tests.meetings.test_meeting_reminders.Broken"}
+    }
     call_command("sweep")
     assert Notice.objects.filter(sent_at__isnull=False).count() == 0
     assert Notice.objects.filter(claimed_at__isnull=False).count() == 0  # claims released
@@ -241,7 +243,9 @@ def test_a_batch_longer_than_the_claim_timeout_still_sends_each_once(world, sett
     for days in (1, 1.5):
         future_meeting(world.set_a, days=days)
     notices.remind_due(now=timezone.now())
-    settings.MAILERS = {"default": {"BACKEND": "revans.tests.test_meeting_reminders.SlowMail"}}
+    settings.MAILERS = {
+        "default": {"BACKEND": "revans.tests.meetings.test_meeting_reminders.SlowMail"}
+    }
     SlowMail.sent, SlowMail.swept = [], False
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         SlowMail.traveller = traveller

@@ -4,8 +4,8 @@ from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from conftest import PASSWORD, make_member
 from revans.accounts.models import Organisation, Role
+from revans.tests.world import PASSWORD, make_member
 
 
 def test_admin_changes_roles(client, world):

@@ -15,7 +15,6 @@ from django.db.models import F
 from django.test import Client
 from pypdf import PdfReader
 
-from conftest import future_meeting, make_member, make_user
 from revans.accounts.models import Role
 from revans.evidence.dashboard import dashboard
 from revans.evidence.pdf import render
@@ -25,8 +24,8 @@ from revans.impact.models import BenefitClaim, ClaimFile, CostItem, HourlyRate, 
 from revans.learning.models import Action, Challenge
 from revans.meetings.models import Attendance
 from revans.programmes.models import Participant, SetMembership
-
-from .sweeps import assert_canary_absent, assert_query_budget, crawl
+from revans.tests.sweeps import assert_canary_absent, assert_query_budget, crawl
+from revans.tests.world import future_meeting, make_member, make_user
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 

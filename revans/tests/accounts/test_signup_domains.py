@@ -5,9 +5,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from conftest import PASSWORD, email_link, make_member, make_user
 from revans.accounts import services
 from revans.accounts.models import Membership, Role, SignupDomain, User
+from revans.tests.world import PASSWORD, email_link, make_member, make_user
 
 
 def add(client: Client, domain: str):

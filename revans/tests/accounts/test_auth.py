@@ -13,8 +13,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils.timezone import now
 
-from conftest import PASSWORD, email_link
 from revans.accounts.models import Membership, Organisation, Role, SignupDomain, User
+from revans.tests.world import PASSWORD, email_link
 
 
 @pytest.fixture(autouse=True)

@@ -8,11 +8,12 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from conftest import future_meeting
 from revans.learning.live.services import live_of
 from revans.learning.models import LiveMeeting
+from revans.tests.servers import app_servers, database_url, request
+from revans.tests.world import future_meeting
 
-from .servers import app_servers, database_url, request
+pytestmark = pytest.mark.slow  # a crawl or real servers: left out of `make test-fast`
 
 
 def call(url: str, cookies: dict[str, str], data: dict[str, object] | None = None):

@@ -10,7 +10,6 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from conftest import future_meeting, make_member, make_user
 from revans.accounts.models import Role
 from revans.learning import services
 from revans.learning.live import services as live
@@ -25,8 +24,8 @@ from revans.learning.models import (
 from revans.meetings import services as meeting_services
 from revans.programmes import services as programme_services
 from revans.programmes.models import Participant, SetMembership
-
-from .sweeps import assert_canary_absent, crawl
+from revans.tests.sweeps import assert_canary_absent, crawl
+from revans.tests.world import future_meeting, make_member, make_user
 
 CANARIES = {
     "challenge": "zqx-challenge-1",

@@ -9,13 +9,13 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from conftest import finished_run
 from revans.accounts.management.commands.sweep import sweep_once
 from revans.formation import sweeps
 from revans.formation.inputs import RunInputs, Weighting
 from revans.formation.models import FormationRun
 from revans.formation.tasks import _finish, run_formation
 from revans.programmes.models import Participant
+from revans.tests.world import finished_run
 
 Status = FormationRun.Status
 

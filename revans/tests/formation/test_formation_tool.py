@@ -3,12 +3,12 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from conftest import finished_run
 from revans.domain.formation.diversity import isolated
 from revans.formation.models import FormationRun
 from revans.formation.tasks import run_formation
 from revans.programmes import services as programme_services
 from revans.programmes.models import LearningSet, Participant
+from revans.tests.world import finished_run
 
 DEPARTMENTS = ["Ops", "Finance", "IT", "Sales"]
 SITES = ["Leeds", "York", "Hull"]

@@ -8,9 +8,9 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from conftest import PASSWORD, email_link, make_user
 from revans.accounts import services
 from revans.accounts.models import Invitation, Membership, Role, User
+from revans.tests.world import PASSWORD, email_link, make_user
 
 
 def invite(world, email="new@acme.test", roles=(Role.PARTICIPANT,), name="Nia New"):

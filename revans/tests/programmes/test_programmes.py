@@ -4,7 +4,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from conftest import make_member, make_user, today
 from revans.accounts.models import Invitation, Role
 from revans.programmes import services
 from revans.programmes.models import (
@@ -16,6 +15,7 @@ from revans.programmes.models import (
     Programme,
     SetMembership,
 )
+from revans.tests.world import make_member, make_user, today
 
 
 def pool(world, n: int, prefix: str = "p") -> list[Participant]:

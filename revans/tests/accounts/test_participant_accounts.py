@@ -4,10 +4,10 @@ or sign in; from then on their sets follow the account, whatever its address bec
 from allauth.account.models import EmailAddress
 from django.core import mail
 
-from conftest import PASSWORD, email_link, make_member, make_user
 from revans.accounts.models import Role
 from revans.programmes import services
 from revans.programmes.models import Participant
+from revans.tests.world import PASSWORD, email_link, make_member, make_user
 
 
 def join_set(world, email: str, name: str = "Nia New") -> Participant:

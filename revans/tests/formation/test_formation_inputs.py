@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from conftest import finished_run
 from revans.accounts.models import SignupDomain
 from revans.domain.formation.diversity import Prefer
 from revans.formation import services
@@ -14,6 +13,7 @@ from revans.formation.inputs import InputsError, RunInputs, Weighting
 from revans.formation.models import FormationRun
 from revans.formation.proposal import gather, set_scores
 from revans.programmes.models import Participant
+from revans.tests.world import finished_run
 
 DEPARTMENTS = ["Ops", "Finance", "IT"]
 
