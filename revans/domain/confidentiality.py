@@ -5,7 +5,7 @@ out the reader's relation to the set and ask `may_read`); nothing else decides.
 Pure: a kind of content, the reader's relation to the set (their periods in it, as moments),
 and the content's own moment: when it was written, shared or reported.
 
-The rules (docs/architecture.md repeats them in words):
+The rules (docs/decisions.md repeats them in words):
 - The author always reads what they wrote.
 - Set content (a challenge, an action and its progress, a report-back, a shared reflection, a
   meeting record) is read by the set's members and facilitators for what was written, shared or

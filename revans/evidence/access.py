@@ -1,7 +1,7 @@
 """Who may open a survey (its set's current members and facilitators), read its free text
 (`revans.domain.confidentiality`) and download a board report (the person who asked, while they
 may still read the ROI). The programme's evidence pages are for its managers
-(`revans.impact.access.programme_view`)."""
+(`revans.impact.access.ROI_READERS`)."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404

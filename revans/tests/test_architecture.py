@@ -1,4 +1,4 @@
-"""The import map of docs/architecture.md holds: apps import only the layers below them."""
+"""The import map of docs/structure.md holds: apps import only the layers below them."""
 
 import subprocess
 import sys

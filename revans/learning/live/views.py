@@ -170,9 +170,8 @@ def _act(
 @org_view(meeting_id=get_live_to_run)
 @require_safe
 def console(request: OrgRequest, access: LiveAccess) -> HttpResponse:
-    live.live_of(
-        access.meeting
-    )  # the first look opens the live state (the access check only reads)
+    # The first look opens the live state: a service here, as the access check only reads.
+    live.live_of(access.meeting)
     return _page(request, access, console=True)
 
 
