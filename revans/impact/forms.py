@@ -29,11 +29,11 @@ def money(
     )
 
 
-class CostForm(forms.Form):
-    category = forms.ChoiceField(label=_("Kind of cost"), choices=CostItem.Category.choices)
-    spent_on = forms.DateField(label=_("Date"), widget=DATE)
-    amount = money(_("Amount"))
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+class CostForm(forms.ModelForm[CostItem]):
+    class Meta:
+        model = CostItem
+        fields = ["category", "spent_on", "amount", "note"]
+        widgets = {"spent_on": DATE}
 
 
 class RateForm(forms.Form):

@@ -24,33 +24,32 @@ class Versioned(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
-class ChallengeFields(forms.Form):
-    statement = forms.CharField(
-        label=_("The problem you bring, in a sentence or two"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    why_it_matters = forms.CharField(
-        label=_("Why it matters"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    desired_outcome = forms.CharField(
-        label=_("What good would look like"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    business_area = forms.CharField(label=_("Business area"), max_length=200, required=False)
+class ChallengeFields(forms.ModelForm[Challenge]):
+    class Meta:
+        model = Challenge
+        fields = ["statement", "why_it_matters", "desired_outcome", "business_area"]
+        labels = {
+            "statement": _("The problem you bring, in a sentence or two"),
+            "why_it_matters": _("Why it matters"),
+            "desired_outcome": _("What good would look like"),
+            "business_area": _("Business area"),
+        }
+        widgets = {
+            "statement": forms.Textarea(attrs={"rows": 3}),
+            "why_it_matters": forms.Textarea(attrs={"rows": 2}),
+            "desired_outcome": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class ChallengeForm(Submitted, ChallengeFields):
-    pass
+    class Meta(ChallengeFields.Meta):
+        pass
 
 
 class ChallengeEditForm(Versioned, ChallengeFields):
-    status = forms.ChoiceField(label=_("Status"), choices=Challenge.Status.choices)
+    class Meta(ChallengeFields.Meta):
+        fields = [*ChallengeFields.Meta.fields, "status"]
+        labels = {**ChallengeFields.Meta.labels, "status": _("Status")}
 
 
 class ActionForm(Submitted):

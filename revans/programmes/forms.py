@@ -70,8 +70,10 @@ class SetCreateForm(forms.Form):
         self.fields["facilitators"].queryset = selectors.facilitator_choices(organisation)  # type: ignore[attr-defined]
 
 
-class SetRenameForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+class SetRenameForm(forms.ModelForm[LearningSet]):
+    class Meta:
+        model = LearningSet
+        fields = ["name"]
 
 
 class ParticipantField(forms.ModelChoiceField[Participant]):
