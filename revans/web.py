@@ -1,12 +1,28 @@
-"""Small helpers every app's views share: a view hands a service to one of these and stays thin."""
+"""Small helpers every app's views and forms share: a view hands a service to one of these and
+stays thin."""
 
 from collections.abc import Callable
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+
+
+def text_area(
+    label: Any, *, max_length: int | None = None, rows: int = 2, required: bool = True, **more: Any
+) -> forms.CharField:
+    """A free-text field of a few lines (bounded as its model column is)."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **more,
+    )
 
 
 def posted(request: HttpRequest) -> QueryDict | None:

@@ -13,7 +13,8 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -108,31 +109,26 @@ def org_view(
     return decorator
 
 
-def get_member_for_admin(request: OrgRequest, membership_id: int) -> Membership:
-    """A membership in the admin's own organisation, active or not, or 404."""
+def _organisations[M: Model](request: OrgRequest, rows: QuerySet[M], pk: int) -> M:
+    """A row of the admin's own organisation, or 404 (anyone but an admin: 403)."""
     require_role(request.membership, Role.ADMIN)
     try:
-        return Membership.objects.select_related("user").get(
-            pk=membership_id, organisation=request.organisation
-        )
-    except Membership.DoesNotExist:
+        return rows.get(pk=pk, organisation=request.organisation)
+    except ObjectDoesNotExist:
         raise Http404 from None
+
+
+def get_member_for_admin(request: OrgRequest, membership_id: int) -> Membership:
+    """A membership in the admin's own organisation, active or not."""
+    return _organisations(request, Membership.objects.select_related("user"), membership_id)
 
 
 def get_invitation_for_admin(request: OrgRequest, invitation_id: int) -> Invitation:
-    require_role(request.membership, Role.ADMIN)
-    try:
-        return Invitation.objects.get(pk=invitation_id, organisation=request.organisation)
-    except Invitation.DoesNotExist:
-        raise Http404 from None
+    return _organisations(request, Invitation.objects.all(), invitation_id)
 
 
 def get_signup_domain_for_admin(request: OrgRequest, domain_id: int) -> SignupDomain:
-    require_role(request.membership, Role.ADMIN)
-    try:
-        return SignupDomain.objects.get(pk=domain_id, organisation=request.organisation)
-    except SignupDomain.DoesNotExist:
-        raise Http404 from None
+    return _organisations(request, SignupDomain.objects.all(), domain_id)
 
 
 def get_invitation_by_token(token: str) -> Invitation:

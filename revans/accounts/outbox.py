@@ -33,8 +33,7 @@ class Outbox(models.Model):
     skipped = models.CharField(max_length=100, blank=True)
 
     class Meta:
-        abstract = True
-        indexes = [models.Index(fields=["sent_at", "claimed_at"], name="%(class)s_due")]
+        abstract = True  # each table indexes (sent_at, claimed_at): what the sender looks up
 
 
 def message_id(kind: str, *parts: object) -> str:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from revans.domain import climate
+from revans.web import text_area
 
 from . import surveys
 from .models import Baseline, CareerOutcome, Survey, SurveyPlan
@@ -52,12 +53,12 @@ class AnswerForm(forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
             )
-            self.fields["text"] = forms.CharField(
-                label=climate.BETTER,
+            self.fields["text"] = text_area(
+                climate.BETTER,
                 max_length=2000,
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
                 help_text=_("Your set's facilitator reads these, unsigned, in a list."),
+                rows=3,
             )
         self.items = len(survey.items)
 

@@ -126,8 +126,8 @@ class SurveyNotice(Outbox):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=12, choices=Kind.choices)
 
-    class Meta(Outbox.Meta):
-        pass
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "claimed_at"], name="surveynotice_due")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.user}"

@@ -10,6 +10,7 @@ from revans.domain.formation.diversity import Prefer
 from revans.programmes import selectors
 from revans.programmes.forms import FacilitatorField
 from revans.programmes.models import Participant, Programme
+from revans.web import text_area
 
 from .inputs import RunInputs, Weighting
 from .proposal import attribute_fields
@@ -73,21 +74,21 @@ class FormationForm(forms.Form):
             "For example gender: nobody is the only woman in a set of men, where it can be helped."
         ),
     )
-    apart = forms.CharField(
-        label=_("Keep apart (one pair per line: email, email)"),
+    apart = text_area(
+        _("Keep apart (one pair per line: email, email)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Managers and their direct reports are always kept apart."),
+        rows=3,
     )
-    together = forms.CharField(
-        label=_("Keep together (one pair per line: email, email)"),
+    together = text_area(
+        _("Keep together (one pair per line: email, email)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
     )
-    pinned = forms.CharField(
-        label=_("Pin to a set (one per line: email, set number)"),
+    pinned = text_area(
+        _("Pin to a set (one per line: email, set number)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
     )
     seconds = forms.IntegerField(
         label=_("Search time (seconds)"), min_value=1, max_value=600, initial=10

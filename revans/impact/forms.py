@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from revans.domain.roi import Extreme
+from revans.web import text_area
 
 from .models import MAX_AMOUNT, BenefitClaim, CostItem, RoiSettings
 from .services import MAX_FILE
@@ -85,17 +86,10 @@ class ClaimForm(forms.Form):
         label=_("On which action (optional)"), coerce=int, required=False, empty_value=None
     )
     category = forms.ChoiceField(label=_("Kind of benefit"), choices=BenefitClaim.Category.choices)
-    description = forms.CharField(
-        label=_("What improved"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = text_area(_("What improved"), max_length=2000, rows=3)
     annual_value = money(_("Value over a year"), required=False, least=Decimal(0))
     currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
-    workings = forms.CharField(
-        label=_("How you worked the value out"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    workings = text_area(_("How you worked the value out"), max_length=2000, required=False, rows=3)
     attribution = forms.IntegerField(
         label=_("How much of the improvement is due to the set (%)"),
         min_value=0,
@@ -108,12 +102,7 @@ class ClaimForm(forms.Form):
         max_value=100,
         required=False,
     )
-    evidence = forms.CharField(
-        label=_("Evidence, in words"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    evidence = text_area(_("Evidence, in words"), max_length=2000, required=False, rows=2)
     file = forms.FileField(label=_("A file of evidence (optional, 5 MB at most)"), required=False)
     remove_file = forms.BooleanField(label=_("Remove the file of evidence"), required=False)
     share_description = forms.BooleanField(

@@ -3,11 +3,14 @@
 revans.domain.confidentiality, which alone decides; sponsors and admins who are not in the set
 are refused the pages, since what members write is never theirs to read."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -104,28 +107,31 @@ def in_org(request: OrgRequest, model: Any, pk: int, set_path: str) -> Any:
         raise Http404 from None
 
 
-def get_challenge(request: OrgRequest, challenge_id: int) -> tuple[CycleAccess, Challenge]:
-    challenge = in_org(request, Challenge, challenge_id, "learning_set")
-    access = get_cycle(request, challenge.learning_set_id)
-    if not access.reads_challenge(challenge):
+def _readable[M: Model](
+    request: OrgRequest, model: type[M], pk: int, set_path: str, reads: Callable[..., bool]
+) -> tuple[CycleAccess, M]:
+    """A record of the cycle, for someone who may read it (`reads`); to anyone else, a 404."""
+    found = in_org(request, model, pk, set_path)
+    access = get_cycle(request, attrgetter(set_path.replace("__", ".") + "_id")(found))
+    if not reads(access, found):
         raise Http404
-    return access, challenge
+    return access, found
+
+
+def get_challenge(request: OrgRequest, challenge_id: int) -> tuple[CycleAccess, Challenge]:
+    return _readable(request, Challenge, challenge_id, "learning_set", CycleAccess.reads_challenge)
 
 
 def get_action(request: OrgRequest, action_id: int) -> tuple[CycleAccess, Action]:
-    action = in_org(request, Action, action_id, "challenge__learning_set")
-    access = get_cycle(request, action.challenge.learning_set_id)
-    if not access.reads_action(action):
-        raise Http404
-    return access, action
+    return _readable(
+        request, Action, action_id, "challenge__learning_set", CycleAccess.reads_action
+    )
 
 
 def get_reflection(request: OrgRequest, reflection_id: int) -> tuple[CycleAccess, Reflection]:
-    reflection = in_org(request, Reflection, reflection_id, "learning_set")
-    access = get_cycle(request, reflection.learning_set_id)
-    if not access.reads_reflection(reflection):
-        raise Http404
-    return access, reflection
+    return _readable(
+        request, Reflection, reflection_id, "learning_set", CycleAccess.reads_reflection
+    )
 
 
 def get_meeting_for_record(request: OrgRequest, meeting_id: int) -> tuple[CycleAccess, Meeting]:

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from revans.web import text_area
+
 from .models import Challenge, ReportBack
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -53,21 +55,12 @@ class ChallengeEditForm(Versioned, ChallengeFields):
 
 
 class ActionForm(Submitted):
-    text = forms.CharField(
-        label=_("What I will do before the next meeting"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    text = text_area(_("What I will do before the next meeting"), max_length=1000, rows=2)
     due_on = forms.DateField(label=_("By (empty: the next meeting)"), required=False, widget=DATE)
 
 
 class ProgressForm(Versioned):
-    progress = forms.CharField(
-        label=_("Progress so far"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    progress = text_area(_("Progress so far"), max_length=2000, required=False, rows=3)
     done = forms.BooleanField(label=_("It is done"), required=False)
 
 
@@ -75,18 +68,8 @@ class ReportBackForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Did it happen?"), choices=ReportBack.Outcome.choices, widget=forms.RadioSelect
     )
-    what_happened = forms.CharField(
-        label=_("What happened"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    learned = forms.CharField(
-        label=_("What I learned"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    what_happened = text_area(_("What happened"), max_length=2000, required=False, rows=2)
+    learned = text_area(_("What I learned"), max_length=2000, required=False, rows=2)
     carry_forward = forms.BooleanField(
         label=_("Not finished: carry it forward to the next meeting"), required=False
     )
@@ -99,18 +82,18 @@ class ReportBackForm(forms.Form):
 
 class ReflectionForm(Submitted):
     prompt = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
-    text = forms.CharField(
-        label=_("Your reflection (only you can read it unless you share it)"),
+    text = text_area(
+        _("Your reflection (only you can read it unless you share it)"),
         max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        rows=6,
     )
 
 
 class ProcessNoteForm(Submitted):
-    text = forms.CharField(
-        label=_("Process note (only this set's facilitators can read it)"),
+    text = text_area(
+        _("Process note (only this set's facilitators can read it)"),
         max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
     )
 
 
@@ -118,11 +101,8 @@ class MeetingRecordForm(Versioned):
     presenters = forms.TypedMultipleChoiceField(
         label=_("Who presented"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
-    process_review = forms.CharField(
-        label=_("Process review: how the set worked together"),
-        max_length=10000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    process_review = text_area(
+        _("Process review: how the set worked together"), max_length=10000, required=False, rows=4
     )
     close = forms.BooleanField(label=_("The meeting is over: close the record"), required=False)
 

@@ -183,9 +183,7 @@ def action_new(request: OrgRequest, access: CycleAccess, found: Challenge) -> Ht
             challenge=found,
             by=access.me,
             on_behalf=access.is_facilitator,
-            submission=form.cleaned_data["submission"],
-            text=form.cleaned_data["text"],
-            due_on=form.cleaned_data["due_on"],
+            **form.cleaned_data,
         ),
         _("Action recorded."),
         _("Say what you will do."),
@@ -238,9 +236,7 @@ def action_progress(request: OrgRequest, access: CycleAccess, found: Action) -> 
         lambda: services.action_progress(
             action=found,
             by=me,
-            version=form.cleaned_data["version"],
-            progress=form.cleaned_data["progress"],
-            done=form.cleaned_data["done"],
+            **form.cleaned_data,
         ),
     )
     if saved:
@@ -262,11 +258,7 @@ def report_back(request: OrgRequest, access: CycleAccess, found: Action) -> Http
         lambda: services.report_back(
             action=found,
             by=request.user,
-            outcome=form.cleaned_data["outcome"],
-            what_happened=form.cleaned_data["what_happened"],
-            learned=form.cleaned_data["learned"],
-            carry_forward=form.cleaned_data["carry_forward"],
-            reason=form.cleaned_data["reason"],
+            **form.cleaned_data,
         ),
         _("Report-back recorded."),
         _("Say whether it was done."),
@@ -314,9 +306,7 @@ def log_write(request: OrgRequest, access: CycleAccess) -> HttpResponse:
         lambda: services.reflection_write(
             learning_set=access.learning_set,
             author=me,
-            submission=form.cleaned_data["submission"],
-            prompt=form.cleaned_data["prompt"],
-            text=form.cleaned_data["text"],
+            **form.cleaned_data,
         ),
     ):
         messages.success(request, _("Saved in your learning log. Only you can read it."))
@@ -351,8 +341,7 @@ def process_notes(request: OrgRequest, access: CycleAccess, meeting: Meeting) ->
         lambda: services.process_note_write(
             meeting=meeting,
             author=request.user,
-            submission=form.cleaned_data["submission"],
-            text=form.cleaned_data["text"],
+            **form.cleaned_data,
         ),
     ):
         messages.success(request, _("Note saved. Only this set's facilitators can read it."))

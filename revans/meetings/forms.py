@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from revans.domain.cadence import Cadence, Rule
 from revans.programmes.models import LearningSet
+from revans.web import text_area
 
 from .models import Rsvp
 from .services import When
@@ -58,10 +59,10 @@ class SeriesForm(WhereMixin):
     nth = forms.TypedChoiceField(
         label=_("Which one in the month (monthly)"), choices=NTH, coerce=int, initial=1
     )
-    dates = forms.CharField(
-        label=_("Dates (one per line, YYYY-MM-DD; for the dates I list)"),
+    dates = text_area(
+        _("Dates (one per line, YYYY-MM-DD; for the dates I list)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
     )
     first_on = forms.DateField(label=_("From"), widget=DATE)
     until = forms.DateField(label=_("Until"), widget=DATE)
@@ -138,11 +139,11 @@ class RsvpForm(forms.Form):
     answer = forms.ChoiceField(
         label=_("Are you coming?"), choices=Rsvp.Answer.choices, widget=forms.RadioSelect
     )
-    note = forms.CharField(
-        label=_("A note for your facilitator (with apologies, optional)"),
+    note = text_area(
+        _("A note for your facilitator (with apologies, optional)"),
         max_length=500,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
     )
 
 

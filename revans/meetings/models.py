@@ -206,8 +206,8 @@ class Notice(Outbox):
     message_id = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(db_default=Now())
 
-    class Meta(Outbox.Meta):
-        pass
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "claimed_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.meeting} to {self.user}"

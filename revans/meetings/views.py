@@ -202,8 +202,7 @@ def rsvp(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
         lambda: services.rsvp_answer(
             meeting=access.meeting,
             participant=me,
-            answer=form.cleaned_data["answer"],
-            note=form.cleaned_data["note"],
+            **form.cleaned_data,
         ),
         _("Thank you: your answer is recorded."),
         _("Choose whether you are coming."),
@@ -308,8 +307,7 @@ def rsvp_link(request: HttpRequest, rsvp_token: str) -> HttpResponse:
         lambda: services.rsvp_answer(
             meeting=found,
             participant=person,
-            answer=form.cleaned_data["answer"],
-            note=form.cleaned_data["note"],
+            **form.cleaned_data,
             token=rsvp_token,
         ),
     )

@@ -1,6 +1,7 @@
 """Reads for the programme and set pages, shaped so each page costs a fixed number of queries."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -104,24 +105,21 @@ def set_summary(learning_set: LearningSet) -> SetSummary:
     return _summaries(LearningSet.objects.filter(pk=learning_set.pk))[0]
 
 
-def sets_facilitated_by(user: User, organisation: Organisation) -> list[SetSummary]:
+def _sets_among(organisation: Organisation, rows: QuerySet[Any]) -> list[SetSummary]:
+    """The organisation's sets that these memberships or facilitations are of."""
     return _summaries(
         LearningSet.objects.filter(
-            programme__organisation=organisation,
-            facilitations__user=user,
-            facilitations__until=None,
-        ).distinct()
+            programme__organisation=organisation, pk__in=rows.values("learning_set")
+        )
     )
+
+
+def sets_facilitated_by(user: User, organisation: Organisation) -> list[SetSummary]:
+    return _sets_among(organisation, SetFacilitator.objects.current().filter(user=user))
 
 
 def sets_of_member(user: User, organisation: Organisation) -> list[SetSummary]:
-    return _summaries(
-        LearningSet.objects.filter(
-            programme__organisation=organisation,
-            memberships__participant__user=user,
-            memberships__left_on=None,
-        ).distinct()
-    )
+    return _sets_among(organisation, SetMembership.objects.current().filter(participant__user=user))
 
 
 def membership_history(learning_set: LearningSet) -> QuerySet[SetMembership]:

@@ -99,8 +99,7 @@ def set_create(request: OrgRequest, programme: Programme) -> HttpResponse:
         form,
         lambda: services.set_create(
             programme=programme,
-            name=form.cleaned_data["name"],
-            facilitators=form.cleaned_data["facilitators"],
+            **form.cleaned_data,
             by=request.user,
         ),
     )
@@ -172,9 +171,7 @@ def set_member_add(request: OrgRequest, access: SetAccess) -> HttpResponse:
         form,
         lambda: services.set_member_add(
             learning_set=access.learning_set,
-            participant=form.cleaned_data["participant"],
-            joined_on=form.cleaned_data["joined_on"],
-            reason=form.cleaned_data["reason"],
+            **form.cleaned_data,
             by=request.user,
         ),
         _("Member added. If they are new to Revans, they have been sent an invitation."),
@@ -194,8 +191,7 @@ def set_member_leave(
         form,
         lambda: services.set_member_leave(
             membership=membership,
-            left_on=form.cleaned_data["left_on"],
-            reason=form.cleaned_data["reason"],
+            **form.cleaned_data,
         ),
         _("%(name)s has left the set.") % {"name": membership.participant},
         _("%(name)s leaves the set") % {"name": membership.participant},
@@ -218,9 +214,7 @@ def set_member_move(
         form,
         lambda: services.set_member_move(
             membership=membership,
-            to_set=form.cleaned_data["to_set"],
-            on=form.cleaned_data["on"],
-            reason=form.cleaned_data["reason"],
+            **form.cleaned_data,
             by=request.user,
         ),
         _("%(name)s has moved.") % {"name": membership.participant},
@@ -273,10 +267,7 @@ def set_mode(request: OrgRequest, access: SetAccess) -> HttpResponse:
         form,
         lambda: services.facilitation_period_add(
             learning_set=access.learning_set,
-            mode=form.cleaned_data["mode"],
-            starts_on=form.cleaned_data["starts_on"],
-            member_facilitator=form.cleaned_data["member_facilitator"],
-            note=form.cleaned_data["note"],
+            **form.cleaned_data,
         ),
         _("Facilitation mode recorded."),
         _("Change how the set is facilitated"),

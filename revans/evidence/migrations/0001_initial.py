@@ -161,4 +161,10 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.RunPython(move_content_types, move_content_types_back),
+        # Survey notices are rows of the one outbox (revans.accounts.outbox): its key length.
+        migrations.AlterField(
+            model_name='surveynotice',
+            name='key',
+            field=models.CharField(max_length=200, unique=True),
+        ),
     ]

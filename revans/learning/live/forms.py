@@ -17,6 +17,7 @@ from revans.domain.agenda import (
     Row,
     Slot,
 )
+from revans.web import text_area
 
 from ..forms import DATE, Submitted, Versioned
 from ..models import Question, ReportBack
@@ -146,11 +147,7 @@ class QuestionForm(Submitted):
 
 class LiveActionForm(Submitted):
     challenge = forms.TypedChoiceField(label=_("On the challenge"), coerce=int)
-    text = forms.CharField(
-        label=_("The action the presenter commits to"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    text = text_area(_("The action the presenter commits to"), max_length=1000, rows=2)
     due_on = forms.DateField(label=_("By (empty: the next meeting)"), required=False, widget=DATE)
 
     def __init__(self, *args: Any, challenges: list[tuple[int, str]], **kwargs: Any) -> None:

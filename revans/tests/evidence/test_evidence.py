@@ -281,7 +281,8 @@ def test_the_sweep_opens_each_survey_once_invites_once_and_reminds_only_who_has_
     assert "Reminder" in mail.outbox[0].subject
 
 
-def test_an_evaluation_follows_a_meeting_and_asks_those_present(world):
+def ended_meeting(world) -> tuple[Meeting, Participant, Participant]:
+    """Set A's meeting that ended an hour ago: Pat was there, Quinn was not."""
     meeting = Meeting.objects.create(
         learning_set=world.set_a,
         starts_at=timezone.now() - timedelta(hours=3),
@@ -291,6 +292,11 @@ def test_an_evaluation_follows_a_meeting_and_asks_those_present(world):
     pat, quinn = everyone(world)
     Attendance.objects.create(meeting=meeting, participant=pat, present=True)
     Attendance.objects.create(meeting=meeting, participant=quinn, present=False)
+    return meeting, pat, quinn
+
+
+def test_an_evaluation_follows_a_meeting_and_asks_those_present(world):
+    meeting, _pat, _quinn = ended_meeting(world)
     Programme.objects.filter(pk=world.programme.pk).update(
         starts_on=date(2020, 1, 1), ends_on=world.org.today() + timedelta(days=100)
     )
@@ -605,15 +611,7 @@ def test_the_plan_asks_a_self_assessment_before_and_after_and_the_dashboard_comp
 
 @pytest.mark.usefixtures("office_hours")
 def test_only_those_at_the_meeting_evaluate_it_and_a_new_interval_asks_no_round_twice(world):
-    meeting = Meeting.objects.create(
-        learning_set=world.set_a,
-        starts_at=timezone.now() - timedelta(hours=3),
-        ends_at=timezone.now() - timedelta(hours=1),
-        time_zone="Europe/London",
-    )
-    pat, quinn = everyone(world)
-    Attendance.objects.create(meeting=meeting, participant=pat, present=True)
-    Attendance.objects.create(meeting=meeting, participant=quinn, present=False)
+    _meeting, pat, quinn = ended_meeting(world)
     today = world.org.today()
     Programme.objects.filter(pk=world.programme.pk).update(
         starts_on=today, ends_on=today + timedelta(days=200)
