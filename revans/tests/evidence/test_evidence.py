@@ -148,9 +148,9 @@ def test_no_answer_row_can_be_joined_to_a_person(world):
     assert Answer.objects.filter(survey=survey).count() == Receipt.objects.count() == 6
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT DISTINCT xmin::text FROM impact_answer")
+            cursor.execute("SELECT DISTINCT xmin::text FROM evidence_answer")
             answers = {row[0] for row in cursor.fetchall()}
-            cursor.execute("SELECT xmin::text FROM impact_receipt")
+            cursor.execute("SELECT xmin::text FROM evidence_receipt")
             receipts = [row[0] for row in cursor.fetchall()]
         # All answers were rewritten in one transaction: its id tells no answer from another,
         # and no receipt carries an answer's transaction id.
