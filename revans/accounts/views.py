@@ -49,7 +49,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @org_view(Role.ADMIN)
 @require_safe
 def member_list(request: OrgRequest) -> HttpResponse:
-    members = Membership.objects.filter(organisation=request.organisation).select_related("user")
+    members = selectors.members_of(request.organisation)
     invitations = selectors.open_invitations(request.organisation)
     return render(
         request,

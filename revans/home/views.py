@@ -7,22 +7,19 @@ from django.views.decorators.http import require_safe
 
 from revans.accounts import selectors as accounts_selectors
 from revans.accounts.access import OrgRequest, SignedInRequest, org_view
-from revans.accounts.models import Membership, Role
+from revans.accounts.models import Role
 from revans.evidence import selectors as evidence_selectors
 from revans.evidence import surveys
 from revans.impact import selectors as impact_selectors
 from revans.learning import selectors as learning_selectors
 from revans.meetings import selectors as meeting_selectors
 from revans.programmes import selectors as programme_selectors
-from revans.programmes.models import Programme
 
 
 @require_safe
 def home(request: SignedInRequest) -> HttpResponse:
     """Where a person lands after signing in: their one organisation, or a choice."""
-    memberships = list(
-        Membership.objects.filter(user=request.user, is_active=True).select_related("organisation")
-    )
+    memberships = accounts_selectors.memberships_of(request.user)
     if len(memberships) == 1:
         return redirect(memberships[0].organisation)
     return render(request, "home/home.html", {"memberships": memberships})
@@ -35,9 +32,7 @@ def org_home(request: OrgRequest) -> HttpResponse:
     context: dict[str, object] = {}
     if membership.has_role(Role.ADMIN, Role.SPONSOR):
         context["counts"] = accounts_selectors.member_counts(organisation)
-        programmes = list(
-            Programme.objects.filter(organisation=organisation).select_related("organisation")
-        )
+        programmes = list(programme_selectors.programmes_of(organisation))
         waiting = impact_selectors.waiting_by_programme(organisation)
         for programme in programmes:  # claims a sponsor is to verify
             programme.waiting = waiting.get(programme.pk, 0)  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from revans.web import text_area
 
-from .models import Challenge, ReportBack
+from .models import Challenge, ProcessNote, Reflection, ReportBack
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -80,21 +80,20 @@ class ReportBackForm(forms.Form):
     )
 
 
-class ReflectionForm(Submitted):
-    prompt = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
-    text = text_area(
-        _("Your reflection (only you can read it unless you share it)"),
-        max_length=10000,
-        rows=6,
-    )
+class ReflectionForm(Submitted, forms.ModelForm[Reflection]):
+    class Meta:
+        model = Reflection
+        fields = ["prompt", "text"]
+        labels = {"text": _("Your reflection (only you can read it unless you share it)")}
+        widgets = {"prompt": forms.HiddenInput, "text": forms.Textarea(attrs={"rows": 6})}
 
 
-class ProcessNoteForm(Submitted):
-    text = text_area(
-        _("Process note (only this set's facilitators can read it)"),
-        max_length=10000,
-        rows=5,
-    )
+class ProcessNoteForm(Submitted, forms.ModelForm[ProcessNote]):
+    class Meta:
+        model = ProcessNote
+        fields = ["text"]
+        labels = {"text": _("Process note (only this set's facilitators can read it)")}
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
 
 
 class MeetingRecordForm(Versioned):

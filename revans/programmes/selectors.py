@@ -97,6 +97,10 @@ def set_warnings(summary: SetSummary) -> list[str]:
     return warnings
 
 
+def programmes_of(organisation: Organisation) -> QuerySet[Programme]:
+    return Programme.objects.filter(organisation=organisation).select_related("organisation")
+
+
 def programme_sets(programme: Programme) -> list[SetSummary]:
     return _summaries(programme.sets.all())
 

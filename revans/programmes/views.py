@@ -46,9 +46,7 @@ PREVIEW_ROWS = 500  # every error is shown; the other rows up to this many
 @org_view(*PROGRAMME_MANAGERS)
 @require_safe
 def programme_list(request: OrgRequest) -> HttpResponse:
-    programmes = Programme.objects.filter(organisation=request.organisation).select_related(
-        "organisation"
-    )
+    programmes = selectors.programmes_of(request.organisation)
     return render(request, "programmes/programme_list.html", {"programmes": programmes})
 
 

@@ -26,7 +26,7 @@ from revans.domain.agenda import Row, Slot, airtime, plan, problems, slot_proble
 from revans.domain.clock import Clock, ClockError
 from revans.meetings.models import Meeting
 from revans.meetings.services import attendance_mark
-from revans.programmes.models import Participant
+from revans.programmes.models import Participant, Programme
 from revans.writes import Conflict, Stale, once
 
 from .. import services
@@ -148,6 +148,12 @@ def agenda_save(*, meeting: Meeting, by: User, version: int, rows: Sequence[Row]
 
 
 @transaction.atomic
+def template_of(programme: Programme) -> AgendaTemplate:
+    """The programme's agenda template, made with the default agenda when first edited."""
+    template, _created = AgendaTemplate.objects.get_or_create(programme=programme)
+    return template
+
+
 def template_save(*, template: AgendaTemplate, version: int, rows: Sequence[Row]) -> None:
     """A programme's agenda; meetings that have a copy already keep theirs."""
     found = problems(rows)

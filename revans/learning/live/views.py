@@ -27,7 +27,7 @@ from revans.web import form_problems, posted
 from revans.writes import Conflict
 
 from ..forms import Versioned
-from ..models import Action, AgendaTemplate, Challenge, rows_of
+from ..models import Action, Challenge, rows_of
 from . import selectors
 from . import services as live
 from .access import LiveAccess, get_live, get_live_to_run, live_state
@@ -536,7 +536,7 @@ def reopen(request: OrgRequest, access: LiveAccess) -> HttpResponse:
 def agenda_template(request: OrgRequest, programme: Programme) -> HttpResponse:
     """The programme's agenda, which each meeting copies when it is first opened (admins,
     sponsors, the programme's facilitators)."""
-    template, _created = AgendaTemplate.objects.get_or_create(programme=programme)
+    template = live.template_of(programme)
 
     def load() -> tuple[list[dict[str, object]], int]:
         template.refresh_from_db()
