@@ -41,22 +41,21 @@ from ..models import (
     Question,
     ReportBack,
     agenda_rows,
-    default_agenda,
     rows_of,
 )
-from .access import chair_of, current_mode, runs_meeting, self_facilitating
+from .access import chair_of, current_mode, live_state, runs_meeting, self_facilitating
 from .selectors import clock_of, is_closed, slots_of
 
 CLOCK_OPERATIONS = ("start", "pause", "extend", "next", "skip")
 
 
 def live_of(meeting: Meeting) -> LiveMeeting:
-    """The meeting's live state, made on first sight with the programme's agenda."""
-    live = LiveMeeting.objects.filter(meeting=meeting).first()
-    if live is None:
-        template = AgendaTemplate.objects.filter(programme_id=meeting.learning_set.programme_id)
-        rows = template[0].rows if template else default_agenda()
-        live, _created = LiveMeeting.objects.get_or_create(meeting=meeting, defaults={"rows": rows})
+    """The meeting's live state, saved on first sight with the programme's agenda."""
+    live = live_state(meeting)
+    if live.pk is None:
+        live, _created = LiveMeeting.objects.get_or_create(
+            meeting=meeting, defaults={"rows": live.rows}
+        )
     return live
 
 
