@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation, Role, User
+from .models import Organisation, Role, SignupDomain, User
 from .services import open_organisations
 
 
@@ -101,12 +101,13 @@ class OrganisationSettingsForm(forms.ModelForm[Organisation]):
         fields = ["name", "time_zone", "min_group_size", "require_mfa"]
 
 
-class SignupDomainForm(forms.Form):
-    domain = forms.CharField(
-        label=_("Email domain"),
-        max_length=253,
-        help_text=_("For example example.com: people with an address there may sign up."),
-    )
+class SignupDomainForm(forms.ModelForm[SignupDomain]):
+    class Meta:
+        model = SignupDomain
+        fields = ["domain"]
+        help_texts = {
+            "domain": _("For example example.com: people with an address there may sign up.")
+        }
 
 
 class ProfileForm(forms.ModelForm[User]):

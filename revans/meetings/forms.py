@@ -135,16 +135,15 @@ class MeetingForm(WhereMixin):
         return When(data["day"], data["at"], data["minutes"], data["time_zone"])
 
 
-class RsvpForm(forms.Form):
-    answer = forms.ChoiceField(
-        label=_("Are you coming?"), choices=Rsvp.Answer.choices, widget=forms.RadioSelect
-    )
-    note = text_area(
-        _("A note for your facilitator (with apologies, optional)"),
-        max_length=500,
-        required=False,
-        rows=2,
-    )
+class RsvpForm(forms.ModelForm[Rsvp]):
+    class Meta:
+        model = Rsvp
+        fields = ["answer", "note"]
+        labels = {
+            "answer": _("Are you coming?"),
+            "note": _("A note for your facilitator (with apologies, optional)"),
+        }
+        widgets = {"answer": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 2})}
 
 
 class AttendanceForm(forms.Form):
