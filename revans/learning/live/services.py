@@ -49,9 +49,10 @@ from .selectors import clock_of, is_closed, slots_of
 CLOCK_OPERATIONS = ("start", "pause", "extend", "next", "skip")
 
 
-def live_of(meeting: Meeting) -> LiveMeeting:
-    """The meeting's live state, saved on first sight with the programme's agenda."""
-    live = live_state(meeting)
+def live_of(meeting: Meeting, state: LiveMeeting | None = None) -> LiveMeeting:
+    """The meeting's live state, saved on first sight with the programme's agenda (`state`: the
+    one already read, so a page that has it reads it once)."""
+    live = state or live_state(meeting)
     if live.pk is None:
         live, _created = LiveMeeting.objects.get_or_create(
             meeting=meeting, defaults={"rows": live.rows}

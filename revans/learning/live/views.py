@@ -171,14 +171,14 @@ def _act(
 @require_safe
 def console(request: OrgRequest, access: LiveAccess) -> HttpResponse:
     # The first look opens the live state: a service here, as the access check only reads.
-    live.live_of(access.meeting)
+    live.live_of(access.meeting, access.live)
     return _page(request, access, console=True)
 
 
 @org_view(meeting_id=get_live)
 @require_safe
 def board(request: OrgRequest, access: LiveAccess) -> HttpResponse:
-    live.live_of(access.meeting)
+    live.live_of(access.meeting, access.live)
     return _page(request, access, console=False)
 
 
