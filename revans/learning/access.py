@@ -21,7 +21,7 @@ from revans.meetings.models import Meeting
 from revans.programmes.access import reader_of
 from revans.programmes.models import LearningSet, Participant
 
-from .models import Action, Challenge, ProcessNote, Reflection, ReportBack
+from .models import Action, Challenge, MeetingRecord, ProcessNote, Reflection, ReportBack
 
 
 @dataclass(frozen=True)
@@ -138,6 +138,15 @@ def get_meeting_for_record(request: OrgRequest, meeting_id: int) -> tuple[CycleA
     meeting = in_org(request, Meeting, meeting_id, "learning_set")
     access = get_cycle(request, meeting.learning_set_id)
     return access, meeting
+
+
+def keeps_record(access: CycleAccess, meeting: Meeting) -> bool:
+    """A facilitator keeps a meeting's record only if they may read what it says already: one
+    who joined the set later would otherwise see it in a conflict, or write over it unseen."""
+    if not access.is_facilitator:
+        return False
+    record = MeetingRecord.objects.filter(meeting=meeting).only("written_at").first()
+    return record is None or access.reads(Kind.MEETING_RECORD, record.written_at)
 
 
 def get_meeting_for_notes(request: OrgRequest, meeting_id: int) -> tuple[CycleAccess, Meeting]:

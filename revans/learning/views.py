@@ -28,6 +28,7 @@ from .access import (
     get_meeting_for_notes,
     get_meeting_for_record,
     get_reflection,
+    keeps_record,
 )
 from .forms import (
     ActionForm,
@@ -369,7 +370,8 @@ def _record_page(
 ) -> HttpResponse:
     found = selectors.meeting_record(access, meeting)
     record = found.record
-    if access.is_facilitator and form is None and meeting.starts_at <= timezone.now():
+    keeps = keeps_record(access, meeting)
+    if keeps and form is None and meeting.starts_at <= timezone.now():
         form = MeetingRecordForm(
             members=found.members,
             initial={
@@ -392,7 +394,7 @@ def _record_page(
             "record": record,
             "agreed": found.agreed,
             "reports": found.reports,
-            "form": form if access.is_facilitator else None,
+            "form": form if keeps else None,
             "conflict": conflict,
         },
     )
@@ -407,7 +409,7 @@ def meeting_record(request: OrgRequest, access: CycleAccess, meeting: Meeting) -
 @org_view(Role.FACILITATOR, meeting_id=get_meeting_for_record)
 @require_POST
 def meeting_record_save(request: OrgRequest, access: CycleAccess, meeting: Meeting) -> HttpResponse:
-    if not access.is_facilitator:
+    if not keeps_record(access, meeting):
         raise PermissionDenied(_("The set's facilitators keep the meeting record."))
     members = {
         m.participant_id: m.participant

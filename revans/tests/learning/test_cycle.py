@@ -380,6 +380,34 @@ def test_the_facilitator_records_the_meeting_and_a_second_editor_cannot_overwrit
     assert client.post(f"{url}save/", data).status_code == 403
 
 
+def test_a_facilitator_who_joined_later_neither_reads_nor_overwrites_the_record(
+    client, world, planted
+):
+    meeting = planted["meeting"]
+    url = f"/o/acme/meetings/{meeting.pk}/record/"
+    services.meeting_record_save(
+        meeting=meeting,
+        by=world.facilitator,
+        version=1,
+        presenters=[],
+        process_review="zqx-record-8",
+        close=False,
+    )
+    MeetingRecord.objects.filter(meeting=meeting).update(
+        written_at=timezone.now() - timedelta(days=2)
+    )
+    programme_services.set_facilitator_add(
+        learning_set=world.set_a, user=world.other_facilitator, by=world.admin
+    )
+    client.force_login(world.other_facilitator)
+    page = client.get(url).content.decode()
+    assert "zqx-record-8" not in page and 'name="process_review"' not in page
+    for version in (1, 2):  # a stale version would answer with the record's text as "theirs"
+        refused = client.post(f"{url}save/", {"version": version, "process_review": "Over it"})
+        assert refused.status_code == 403 and b"zqx-record-8" not in refused.content
+    assert MeetingRecord.objects.get(meeting=meeting).process_review == "zqx-record-8"
+
+
 def test_members_with_open_actions_get_one_note_before_the_meeting_listing_only_theirs(world):
     from django.core import mail
     from django.core.management import call_command
