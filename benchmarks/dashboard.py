@@ -34,7 +34,7 @@ def build(sets: int, per_set: int) -> tuple[object, object]:
 
     from revans.accounts.models import Membership, Organisation, User
     from revans.domain import climate
-    from revans.impact.models import Answer, Baseline, CareerOutcome, Receipt, Survey
+    from revans.evidence.models import Answer, Baseline, CareerOutcome, Receipt, Survey
     from revans.learning.models import Action, Challenge, ReportBack
     from revans.meetings.models import Attendance, Meeting
     from revans.programmes.models import LearningSet, Participant, Programme, SetMembership
@@ -187,10 +187,9 @@ def main() -> None:
         started = time.perf_counter()
         programme, sponsor = build(args.sets, args.per_set)
         built = time.perf_counter() - started
-        from revans.impact.dashboard import dashboard
-        from revans.impact.pdf import render
-
-        from revans.impact import reports
+        from revans.evidence import reports
+        from revans.evidence.dashboard import dashboard
+        from revans.evidence.pdf import render
 
         client = Client()
         client.force_login(sponsor)

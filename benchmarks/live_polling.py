@@ -46,7 +46,7 @@ def world(sets: int, per_set: int) -> list[dict[str, object]]:
     from django.utils import timezone
 
     from revans.accounts.models import Membership, Organisation, Role, User
-    from revans.learning.live import live_of
+    from revans.learning.live.services import live_of
     from revans.meetings.models import Meeting
     from revans.programmes.models import (
         LearningSet,

@@ -1,5 +1,5 @@
-"""Email that must leave exactly once: the one outbox every kind of notice is a table of, and
-its one sender. A notice is a row, unique by its key, written in the transaction that makes it
+"""Email that must leave exactly once: the abstract outbox that every table of notices extends,
+and its one sender. A notice is a row, unique by its key, written in the transaction that makes it
 due (a rolled-back request leaves none); `send_outbox` claims each row by a conditional update
 before sending, so two workers or sweeps never send one twice, and releases the claim if sending
 fails so that a later sweep tries again. Emails that carry a one-time secret (a sign-in or reset

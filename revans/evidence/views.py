@@ -219,7 +219,7 @@ def chart(request: OrgRequest, programme: Programme, name: str) -> HttpResponse:
     passed suppression, the same for every reader of the programme's figures)."""
     if name not in CHARTS:
         return HttpResponse(status=404)
-    key = f"impact:charts:{programme.pk}"
+    key = f"evidence:charts:{programme.pk}"
     drawn = cache.get(key)
     if drawn is None:
         drawn = reports.drawings(dashboard(programme))

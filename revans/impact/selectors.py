@@ -365,7 +365,7 @@ def _groups(lines: list[Line], owners: dict[int, int], k: int) -> list[Group]:
         if not isinstance(cell, privacy.Shown):  # the same people behind each: hidden alike
             out.append(Group(label, cell, cell, cell))
             continue
-        claimed = sum((line.claim.annual_value or Decimal(0) for line in group), Decimal(0))
+        claimed = _claimed(group)
         counted = sum((line.adjusted for line in group), Decimal(0))
         out.append(
             Group(

@@ -235,7 +235,7 @@ def _released(claim: BenefitClaim) -> dict[str, Any]:
 def claims_release(*, programme: Programme) -> ClaimRelease | None:
     """A new release of the programme's claims for the sponsor's figures, when k people or more
     have a claim that is new, changed, decided or gone since the last release; else None. Every
-    write to a claim asks, and so does the sweep."""
+    claim write asks (create, change, decision), and so does the demo's loader."""
     Programme.objects.select_for_update().get(pk=programme.pk)  # one release at a time
     k = privacy.floor(programme.organisation.min_group_size)
     claims = list(

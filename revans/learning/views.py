@@ -33,6 +33,7 @@ from .access import (
 from .forms import (
     ActionForm,
     ChallengeEditForm,
+    ChallengeFields,
     ChallengeForm,
     MeetingRecordForm,
     ProcessNoteForm,
@@ -43,7 +44,7 @@ from .forms import (
 from .models import Action, Challenge, MeetingRecord, Question, Reflection
 
 FORM = ["GET", "POST"]
-CHALLENGE_FIELDS = ["statement", "why_it_matters", "desired_outcome", "business_area"]
+CHALLENGE_FIELDS = ChallengeFields.Meta.fields  # the form is the one list of them
 
 
 def _save_edit[T](
@@ -61,12 +62,6 @@ def _save_edit[T](
             raise
 
     return save_form(request, form, attempt), (theirs[0] if theirs else None)
-
-
-def _to_set(request: OrgRequest, access: CycleAccess) -> HttpResponse:
-    return redirect(
-        "learning:set_cycle", org=request.organisation.slug, set_id=access.learning_set.pk
-    )
 
 
 @org_view(set_id=get_cycle)

@@ -1,5 +1,6 @@
-"""Reads for the live meeting: its state (never made by a read), its clock, who runs it, and the
-board every screen draws, each piece of text passed through the reader's `CycleAccess` first."""
+"""Reads for the live meeting: its clock, whether it is closed, and the board every screen draws,
+each piece of text passed through the reader's `CycleAccess` first. Its state and who runs it are
+read in `access.py`."""
 
 from dataclasses import dataclass, field
 from datetime import datetime

@@ -27,7 +27,7 @@ from revans.domain.clock import Clock, ClockError
 from revans.meetings.models import Meeting
 from revans.meetings.services import attendance_mark
 from revans.programmes.models import Participant, Programme
-from revans.writes import Conflict, Stale, once
+from revans.writes import Stale, once, save_version
 
 from .. import services
 from ..models import (
@@ -147,23 +147,20 @@ def agenda_save(*, meeting: Meeting, by: User, version: int, rows: Sequence[Row]
     _save(live, rows=agenda_rows(rows))
 
 
-@transaction.atomic
 def template_of(programme: Programme) -> AgendaTemplate:
     """The programme's agenda template, made with the default agenda when first edited."""
     template, _created = AgendaTemplate.objects.get_or_create(programme=programme)
     return template
 
 
+@transaction.atomic
 def template_save(*, template: AgendaTemplate, version: int, rows: Sequence[Row]) -> None:
     """A programme's agenda; meetings that have a copy already keep theirs."""
     found = problems(rows)
     if found:
         raise ValidationError(found)
-    updated = AgendaTemplate.objects.filter(pk=template.pk, version=version).update(
-        version=F("version") + 1, rows=agenda_rows(rows), updated_at=timezone.now()
-    )
-    if not updated:
-        raise Conflict(AgendaTemplate.objects.get(pk=template.pk))
+    changes = {"rows": agenda_rows(rows), "updated_at": timezone.now()}
+    save_version(template, version, changes, clean=False)
 
 
 @transaction.atomic
@@ -356,6 +353,8 @@ def private_note(*, meeting: Meeting, by: User, text: str, submission: uuid.UUID
 def reopen(*, meeting: Meeting, by: User) -> MeetingRecord:
     """Undo a close made by mistake, within MeetingRecord.REOPEN_WITHIN of it: the clock stays
     paused where it stopped, and the record keeps what it had."""
+    if not runs_meeting(meeting, live_state(meeting), by):
+        raise ValidationError(_("Only the person running the meeting does this."))
     record = MeetingRecord.objects.select_for_update().filter(meeting=meeting).first()
     if record is None or record.closed_at is None:
         raise ValidationError(_("The meeting is not closed."))

@@ -743,3 +743,14 @@ def test_closing_is_confirmed_and_can_be_undone_for_two_hours(world):
     with time_machine.travel(timezone.now() + timedelta(hours=2, minutes=1)):
         response = post(fay, meeting, "console/reopen/")
         assert "correct its record instead" in said(response) and live_selectors.is_closed(meeting)
+
+
+def test_only_whoever_runs_the_meeting_reopens_it(world):
+    meeting = started(world)
+    live.live_of(meeting)
+    live.close(meeting=meeting, by=world.facilitator, version=state_version(meeting))
+    with pytest.raises(ValidationError, match="Only the person running the meeting"):
+        live.reopen(meeting=meeting, by=world.participant)  # the service asks, not only the page
+    assert live_selectors.is_closed(meeting)
+    live.reopen(meeting=meeting, by=world.facilitator)
+    assert not live_selectors.is_closed(meeting)
