@@ -49,6 +49,11 @@ def text(template: str, context: dict[str, object]) -> str:
     return render_to_string(template, context, using="text")
 
 
+def subject(template: str, context: dict[str, object]) -> str:
+    """An email's subject: its template's text on one line, after the site's prefix."""
+    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(text(template, context).split())
+
+
 def _unclaimed(now: datetime) -> Q:
     return Q(sent_at=None, skipped="") & (
         Q(claimed_at=None) | Q(claimed_at__lt=now - RECLAIM_AFTER)

@@ -12,12 +12,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import DomainNameValidator
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import signals
+from . import outbox, signals
 from .dns import LookupFailed, txt_records
 from .models import Invitation, Membership, Organisation, Role, SignupDomain, User
 from .signals import membership_joined
@@ -38,13 +37,12 @@ def invitation_url(invitation: Invitation) -> str:
 
 def send_later(*, template: str, to: str, context: dict[str, object]) -> None:
     """Render an email now and hand it to the worker once the transaction commits."""
-    # Plain text, unescaped (the "text" template engine): "R&D" arrives as "R&D".
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context, using="text").split())
-    body = render_to_string(f"{template}_message.txt", context, using="text")
+    subject = outbox.subject(f"{template}_subject.txt", context)
+    body = outbox.text(f"{template}_message.txt", context)
     transaction.on_commit(
         partial(
             send_email.enqueue,
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+            subject=subject,
             body=body,
             to=[to],
         )

@@ -277,9 +277,8 @@ def message(notice: SurveyNotice) -> EmailMessage:
         "url": settings.SITE_URL
         + reverse("evidence:survey", kwargs={"org": organisation.slug, "survey_id": survey.pk}),
     }
-    subject = " ".join(outbox.text("evidence/email/survey_subject.txt", context).split())
     return EmailMessage(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        subject=outbox.subject("evidence/email/survey_subject.txt", context),
         body=outbox.text("evidence/email/survey_message.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notice.user.email],

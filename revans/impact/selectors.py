@@ -130,7 +130,7 @@ def _hours(programme: Programme, prep: Decimal) -> tuple[dict[Who, Decimal], dic
             sink[("p", person)] += hours
         for user in there(facilitators[set_id], day):
             sink[("f", user)] += hours
-    return so_far, to_come
+    return dict(so_far), dict(to_come)  # plain dicts: a read of a missing key adds nothing
 
 
 def costs(programme: Programme, settings: RoiSettings | None = None) -> Costs:
@@ -153,7 +153,7 @@ def costs(programme: Programme, settings: RoiSettings | None = None) -> Costs:
         .distinct()
     )
     # Plain dicts from here: reading a person's hours must never add them to a line's people.
-    so_far, to_come = (dict(hours) for hours in _hours(programme, settings.prep_hours))
+    so_far, to_come = _hours(programme, settings.prep_hours)
     groups: dict[tuple[str, Decimal | None], list[Who]] = defaultdict(list)
     for who in {*so_far, *to_come}:
         kind, pk = who

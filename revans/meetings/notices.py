@@ -229,9 +229,8 @@ def message(notice: Notice) -> EmailMultiAlternatives:
         "apologies": apologies_rule(meeting.learning_set),
         "lines": agenda(notice),
     }
-    subject = " ".join(outbox.text("meetings/email/notice_subject.txt", context).split())
     email = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        subject=outbox.subject("meetings/email/notice_subject.txt", context),
         body=outbox.text("meetings/email/notice_message.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
