@@ -222,6 +222,12 @@ def membership_deactivate(*, membership: Membership, by: User) -> Membership:
         raise ValidationError(_("You cannot deactivate yourself. Ask another admin."))
     if membership.is_admin and not _admins_left(membership.organisation, membership):
         raise ValidationError(_("An organisation needs at least one admin."))
+    return membership_end(membership=membership)
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership) -> Membership:
+    """Deactivate without an admin's checks: the identity provider says the person has gone."""
     membership.is_active = False
     membership.deactivated_at = timezone.now()
     membership.save(update_fields=["is_active", "deactivated_at"])

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IdentityConfig(AppConfig):
+    name = "revans.identity"
+    verbose_name = "Single sign-on and provisioning"
