@@ -214,7 +214,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home:home"
 
 # django-allauth: email is the identifier; sign-up is by invitation (see accounts.adapters).
-ACCOUNT_ADAPTER = "revans.accounts.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "revans.identity.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "revans.accounts.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -237,6 +237,17 @@ MFA_TOTP_ISSUER = "Revans"
 # Browsers allow WebAuthn on http://localhost only; anywhere else HTTPS is required.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
 USERSESSIONS_TRACK_ACTIVITY = True
+# Single sign-on: each organisation's provider is a SocialApp its admin configures (identity).
+# People arrive at once (no sign-up form), matched to an existing account by an address at the
+# organisation's proven domains, which the provider vouches for (see identity.adapters).
+SOCIALACCOUNT_ADAPTER = "revans.identity.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 
 # Email: the console by default, SMTP when REVANS_EMAIL_HOST is set.
 _smtp = {

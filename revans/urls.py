@@ -2,11 +2,15 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from revans.identity.views import sign_in
+
 # The operators' admin signs in through allauth, so MFA and rate limits apply there too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Revans operations"
 
 urlpatterns = [
+    # Sign-in asks for the email first (single sign-on or password); allauth does the rest.
+    path("accounts/login/", sign_in, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("revans.home.urls")),
@@ -17,6 +21,7 @@ urlpatterns = [
     path("", include("revans.learning.urls")),
     path("", include("revans.impact.urls")),
     path("", include("revans.evidence.urls")),
+    path("", include("revans.identity.urls")),
 ]
 
 # allauth's rate limits answer through this (allauth.core.internal.ratelimit.respond_429).

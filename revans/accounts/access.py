@@ -54,10 +54,16 @@ def require_role(membership: Membership, *roles: Role) -> None:
         raise PermissionDenied(_("Your role in this organisation does not allow this."))
 
 
-def needs_mfa_setup(membership: Membership) -> bool:
+# The organisation whose identity provider signed this session in (identity.adapters): its
+# provider's own second factor stands in for ours.
+SIGNED_IN_BY = "revans_signed_in_by"
+
+
+def needs_mfa_setup(request: HttpRequest, membership: Membership) -> bool:
     """The organisation's policy asks this member for two-factor authentication they lack."""
     return (
         membership.organisation.require_mfa
+        and request.session.get(SIGNED_IN_BY) != membership.organisation_id
         and membership.has_role(Role.ADMIN, Role.SPONSOR)
         and not is_mfa_enabled(membership.user)
     )
@@ -83,7 +89,7 @@ def org_view(
         def wrapper(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
             membership = get_membership(request.user, org)
             require_role(membership, *roles)
-            if needs_mfa_setup(membership):
+            if needs_mfa_setup(request, membership):
                 messages.warning(
                     request,
                     _(
@@ -109,7 +115,7 @@ def org_view(
     return decorator
 
 
-def _organisations[M: Model](request: OrgRequest, rows: QuerySet[M], pk: int) -> M:
+def for_admin[M: Model](request: OrgRequest, rows: QuerySet[M], pk: int) -> M:
     """A row of the admin's own organisation, or 404 (anyone but an admin: 403)."""
     require_role(request.membership, Role.ADMIN)
     try:
@@ -120,15 +126,15 @@ def _organisations[M: Model](request: OrgRequest, rows: QuerySet[M], pk: int) ->
 
 def get_member_for_admin(request: OrgRequest, membership_id: int) -> Membership:
     """A membership in the admin's own organisation, active or not."""
-    return _organisations(request, Membership.objects.select_related("user"), membership_id)
+    return for_admin(request, Membership.objects.select_related("user"), membership_id)
 
 
 def get_invitation_for_admin(request: OrgRequest, invitation_id: int) -> Invitation:
-    return _organisations(request, Invitation.objects.all(), invitation_id)
+    return for_admin(request, Invitation.objects.all(), invitation_id)
 
 
 def get_signup_domain_for_admin(request: OrgRequest, domain_id: int) -> SignupDomain:
-    return _organisations(request, SignupDomain.objects.all(), domain_id)
+    return for_admin(request, SignupDomain.objects.all(), domain_id)
 
 
 def get_invitation_by_token(token: str) -> Invitation:

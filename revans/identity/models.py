@@ -62,6 +62,9 @@ class SignOn(models.Model):
             "passkeys are refused for them."
         ),
     )
+    # Where the browser is sent to sign in (the authorization or SSO endpoint's origin): the
+    # page that sends it there must allow that origin as a form's target (its CSP).
+    sign_in_origin = models.CharField(max_length=300, blank=True, editable=False)
     app = models.OneToOneField(
         SocialApp, on_delete=models.SET_NULL, null=True, blank=True, related_name="sign_on"
     )

@@ -3,10 +3,16 @@ for the organisation's admins."""
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
+import requests
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialApp
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 
 from revans.accounts import services as accounts
 from revans.accounts.models import Membership, Organisation, Role, User
@@ -14,7 +20,7 @@ from revans.accounts.signals import membership_joined
 from revans.programmes.models import Participant, SetMembership
 from revans.programmes.services import set_member_leave
 
-from .models import IdentityChange
+from .models import IdentityChange, ScimToken, SignOn, new_token_secret, token_digest
 
 type Changes = dict[str, Any]
 
@@ -133,3 +139,219 @@ def leave(*, organisation: Organisation, user: User | None, participant: Partici
         )
         left += 1
     return left
+
+
+# --- Single sign-on: the organisation's settings, and the people who arrive through them ---
+
+# What a SAML IdP may call the attributes we read, by vendor (Entra ID's are claim URIs).
+SAML_ATTRIBUTES = {
+    "email": [
+        "email",
+        "mail",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+    ],
+    "first_name": [
+        "firstName",
+        "givenName",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+    ],
+    "last_name": [
+        "lastName",
+        "sn",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+    ],
+    "name": ["name", "displayName", "http://schemas.microsoft.com/identity/claims/displayname"],
+}
+GROUP_ATTRIBUTES = (
+    "groups",
+    "memberof",
+    "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+)
+METADATA_TIMEOUT = 10
+
+
+def provider_id(sign_on: SignOn) -> str:
+    """allauth's key for the organisation's provider; the protocol is in it so that no slug can
+    meet a provider's own name ("saml"), and accounts of two organisations never share a key."""
+    return f"{sign_on.protocol}-{sign_on.organisation.slug}"
+
+
+def _saml_idp(sign_on: SignOn) -> dict[str, Any]:
+    """The IdP as allauth's SAML provider wants it: read now, so that a wrong address or pasted
+    XML is refused on the settings page rather than at the first sign-in."""
+    try:
+        if sign_on.metadata_url:
+            parsed = OneLogin_Saml2_IdPMetadataParser.parse_remote(
+                sign_on.metadata_url, timeout=METADATA_TIMEOUT
+            )
+        else:
+            parsed = OneLogin_Saml2_IdPMetadataParser.parse(sign_on.metadata_xml)
+        idp = parsed["idp"]
+        entity_id = idp["entityId"]
+        sso_url = idp["singleSignOnService"]["url"]
+        cert = idp.get("x509cert") or next(iter(idp.get("x509certMulti", {}).get("signing", [])))
+    except Exception:  # a network error, XML that is not metadata, or metadata without a key
+        raise ValidationError(
+            _(
+                "The identity provider's metadata could not be read: check the address (it "
+                "must answer from here) or paste the XML instead."
+            )
+        ) from None
+    sign_on.sign_in_origin = origin(sso_url)
+    if sign_on.metadata_url:
+        return {"entity_id": entity_id, "metadata_url": sign_on.metadata_url}
+    slo = idp.get("singleLogoutService", {}).get("url")
+    return {"entity_id": entity_id, "sso_url": sso_url, "x509cert": cert, "slo_url": slo}
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _oidc_check(sign_on: SignOn) -> None:
+    url = sign_on.discovery_url
+    if not url.rstrip("/").endswith(".well-known/openid-configuration"):
+        url = url.rstrip("/") + "/.well-known/openid-configuration"
+    try:
+        answer = requests.get(url, timeout=METADATA_TIMEOUT)
+        answer.raise_for_status()
+        found = answer.json()
+        if not (found["issuer"] and found["authorization_endpoint"] and found["token_endpoint"]):
+            raise ValueError("incomplete")
+        sign_on.sign_in_origin = origin(found["authorization_endpoint"])
+    except Exception:  # unreachable, not JSON, or not a provider's configuration
+        raise ValidationError(
+            _(
+                "No OpenID Connect provider answered at %(url)s: check the issuer or discovery "
+                "URL (it must answer from here)."
+            ),
+            params={"url": url},
+        ) from None
+
+
+def _app_settings(sign_on: SignOn) -> dict[str, Any]:
+    if sign_on.protocol == SignOn.Protocol.OIDC:
+        _oidc_check(sign_on)
+        return {"server_url": sign_on.discovery_url, "oauth_pkce_enabled": True}
+    return {
+        "idp": _saml_idp(sign_on),
+        "attribute_mapping": SAML_ATTRIBUTES,
+        "use_nameid_for_email": False,
+        "advanced": {
+            "strict": True,
+            "want_assertion_signed": True,
+            "reject_idp_initiated_sso": not sign_on.idp_initiated,
+        },
+    }
+
+
+@transaction.atomic
+def sign_on_save(*, sign_on: SignOn, by: User | None) -> SignOn:
+    """Save the admin's settings and write the SocialApp allauth reads from them."""
+    settings = _app_settings(sign_on)
+    if (
+        sign_on.required
+        and not sign_on.organisation.signup_domains.filter(verified_at__isnull=False).exists()
+    ):
+        raise ValidationError(
+            _("Prove a domain first: single sign-on can only be required for proven domains.")
+        )
+    app = sign_on.app or SocialApp()
+    oidc = sign_on.protocol == SignOn.Protocol.OIDC
+    app.provider = "openid_connect" if oidc else "saml"
+    app.provider_id = provider_id(sign_on)
+    app.name = sign_on.display_name
+    app.client_id = sign_on.client_id if oidc else sign_on.organisation.slug
+    app.secret = sign_on.client_secret if oidc else ""
+    app.settings = settings
+    app.save()
+    sign_on.app = app
+    sign_on.updated_at = timezone.now()
+    sign_on.updated_by = by
+    sign_on.full_clean()
+    sign_on.save()
+    return sign_on
+
+
+def groups_of(extra_data: dict[str, Any]) -> list[str]:
+    """The groups a provider sent: OIDC's `groups` claim, or a SAML attribute named for them."""
+    for source in (extra_data.get("id_token"), extra_data.get("userinfo")):
+        if isinstance(source, dict) and isinstance(source.get("groups"), list):
+            return [str(g) for g in source["groups"]]
+    for name, values in extra_data.items():
+        if name.lower() in GROUP_ATTRIBUTES and isinstance(values, list):
+            return [str(v) for v in values]
+    return []
+
+
+def roles_for(sign_on: SignOn, groups: Iterable[str]) -> set[Role] | None:
+    """The roles the admin's mapping gives these groups; None when there is no mapping (then
+    roles are the admin's to set, and newcomers join as participants)."""
+    if not sign_on.group_roles:
+        return None
+    roles = {Role(r) for g in groups for r in sign_on.group_roles.get(g, [])}
+    return roles or {Role.PARTICIPANT}
+
+
+@transaction.atomic
+def arrive(*, sign_on: SignOn, user: User, groups: Iterable[str]) -> Membership:
+    """A person signed in through the organisation's provider: they are a member (made now, the
+    first time), with the roles their groups map to, and in the pool."""
+    organisation = sign_on.organisation
+    roles = roles_for(sign_on, groups)
+    membership = Membership.objects.filter(organisation=organisation, user=user).first()
+    action: str = IdentityChange.Action.UPDATED
+    changes: Changes = {}
+    if membership is None:
+        action = IdentityChange.Action.JOINED
+        membership, changes = join(organisation=organisation, user=user, roles=roles or ())
+    elif roles is not None and membership.is_active:
+        try:
+            membership, changes = join(organisation=organisation, user=user, roles=roles)
+        except ValidationError as refused:  # it would leave the organisation without an admin
+            action, changes = IdentityChange.Action.REFUSED, {"reason": " ".join(refused.messages)}
+    if not Participant.objects.filter(organisation=organisation, email__iexact=user.email).exists():
+        Participant.objects.create(
+            organisation=organisation, email=user.email, name=user.name or user.email
+        )
+    if changes:
+        record(
+            organisation=organisation,
+            source=IdentityChange.Source.SSO,
+            by=sign_on.display_name,
+            subject=user.email,
+            action=action,
+            changes=changes,
+        )
+    return membership
+
+
+# --- SCIM tokens ---
+
+
+@transaction.atomic
+def token_create(
+    *, organisation: Organisation, name: str, by: User | None
+) -> tuple[ScimToken, str]:
+    """A new token and its secret, which is shown once: only its digest is kept."""
+    secret = new_token_secret()
+    token = ScimToken(
+        organisation=organisation,
+        name=name,
+        digest=token_digest(secret),
+        hint=secret[-4:],
+        created_by=by,
+    )
+    token.full_clean()
+    token.save()
+    return token, secret
+
+
+@transaction.atomic
+def token_revoke(*, token: ScimToken) -> ScimToken:
+    if token.revoked_at is not None:
+        raise ValidationError(_("This token is already revoked."))
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    return token
