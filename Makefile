@@ -33,6 +33,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	@touch $@
 
+# The identity providers the sign-in tests start (revans/tests/identity/idps/): oidc-provider
+# from npm, SimpleSAMLphp unpacked from Debian's .debs (PHP itself: `.ci/run` installs it).
+.cache/simplesamlphp/.unpacked: scripts/simplesamlphp
+	scripts/simplesamlphp
+	@touch $@
+
+IDPS := node_modules/.installed .cache/simplesamlphp/.unpacked
+
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) createcachetable
@@ -56,10 +64,10 @@ migrations-check: install
 test-fast: install
 	$(BIN)/pytest -m "not browser and not slow" -n 2 -q
 
-test-sqlite: install
+test-sqlite: install $(IDPS)
 	$(BIN)/pytest -m "not browser" -n 2 -q
 
-test-postgres: install
+test-postgres: install $(IDPS)
 	@if $(PY) scripts/wait-for-postgres "$$REVANS_TEST_DATABASE_URL"; then \
 	  REVANS_DATABASE_URL="$$REVANS_TEST_DATABASE_URL" $(BIN)/pytest -m "not browser" -n 2 -q; \
 	else \
@@ -67,7 +75,7 @@ test-postgres: install
 	  if [ "$$CI" = "true" ]; then echo "CI=true: a skipped part is a failure."; exit 1; fi; \
 	fi
 
-test-browser: install node_modules/.installed
+test-browser: install $(IDPS)
 	@if [ -n "$(CHROMIUM)" ]; then \
 	  REVANS_CHROMIUM="$(CHROMIUM)" $(BIN)/pytest -m browser -q; \
 	else \
@@ -86,7 +94,7 @@ DATE_TESTS ?= $(addprefix revans/tests/,programmes/test_programmes.py \
   impact/test_impact.py test_pages.py demo/test_demo.py test_hostile.py \
   accounts/test_invitations.py accounts/test_auth.py formation/test_formation_runs_end.py \
   domain/test_confidentiality.py)
-test-dates: install
+test-dates: install $(IDPS)
 	@for day in $(TEST_DATES); do \
 	  echo "The suite on $$day"; \
 	  REVANS_TEST_TODAY=$$day $(BIN)/pytest -m "not browser" -n 2 -q $(DATE_TESTS) || exit 1; \
@@ -97,4 +105,4 @@ test: lint typecheck migrations-check test-fast test-postgres test-dates test-br
 	@echo "All checks passed."
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .mypy_cache .ruff_cache .cache/simplesamlphp
