@@ -215,7 +215,10 @@ LOGIN_REDIRECT_URL = "home:home"
 
 # django-allauth: email is the identifier; sign-up is by invitation (see accounts.adapters).
 ACCOUNT_ADAPTER = "revans.identity.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "revans.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "revans.accounts.forms.SignupForm",
+    "reset_password": "revans.identity.forms.ResetPasswordForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from revans.identity.views import sign_in
+from revans.identity.views import saml_acs, sign_in
 
 # The operators' admin signs in through allauth, so MFA and rate limits apply there too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -11,6 +11,7 @@ admin.site.site_header = "Revans operations"
 urlpatterns = [
     # Sign-in asks for the email first (single sign-on or password); allauth does the rest.
     path("accounts/login/", sign_in, name="account_login"),
+    path("accounts/saml/<slug:organization_slug>/acs/", saml_acs, name="saml_acs"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("revans.home.urls")),

@@ -1,5 +1,6 @@
 from typing import Any
 
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
@@ -7,6 +8,7 @@ from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 from revans.accounts.models import Role
 
 from .models import ScimToken, SignOn
+from .selectors import sign_on_for
 
 ROLE_NAMES = {role.value: role for role in Role} | {str(role.label).lower(): role for role in Role}
 
@@ -62,6 +64,7 @@ class SignOnForm(forms.ModelForm[SignOn]):
             "metadata_url",
             "metadata_xml",
             "idp_initiated",
+            "groups_scope",
             "group_roles",
             "enabled",
             "required",
@@ -114,3 +117,18 @@ class ScimTokenForm(forms.ModelForm[ScimToken]):
     class Meta:
         model = ScimToken
         fields = ["name"]
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """No password to reset where the organisation requires its own sign-in (an operator's
+    way back in is `manage.py changepassword`)."""
+
+    def clean_email(self) -> str:
+        email: str = super().clean_email()
+        required = sign_on_for(email, required=True)
+        if required is not None:
+            raise forms.ValidationError(
+                _("%(org)s signs its people in through %(provider)s: there is no password here.")
+                % {"org": required.organisation.name, "provider": required.display_name}
+            )
+        return email

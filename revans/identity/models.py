@@ -51,6 +51,11 @@ class SignOn(models.Model):
     idp_initiated = models.BooleanField(
         _("allow sign-in started at the identity provider (IdP-initiated)"), default=True
     )
+    groups_scope = models.BooleanField(
+        _("ask for the “groups” scope"),
+        default=False,
+        help_text=_("Okta sends groups only when asked; Entra ID and Google do not use it."),
+    )
     # One line per group: "Group name = role, role"; everyone else joins as a participant.
     group_roles = models.JSONField(_("roles from groups"), default=dict, blank=True)
     enabled = models.BooleanField(_("enabled"), default=False)

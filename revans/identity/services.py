@@ -1,6 +1,7 @@
 """What single sign-on and SCIM change: accounts, memberships and the pool, each change recorded
 for the organisation's admins."""
 
+import base64
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
+from onelogin.saml2.xml_utils import OneLogin_Saml2_XML
 
 from revans.accounts import services as accounts
 from revans.accounts.models import Membership, Organisation, Role, User
@@ -168,6 +170,7 @@ GROUP_ATTRIBUTES = (
     "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
 )
 METADATA_TIMEOUT = 10
+ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion"
 
 
 def provider_id(sign_on: SignOn) -> str:
@@ -233,7 +236,8 @@ def _oidc_check(sign_on: SignOn) -> None:
 def _app_settings(sign_on: SignOn) -> dict[str, Any]:
     if sign_on.protocol == SignOn.Protocol.OIDC:
         _oidc_check(sign_on)
-        return {"server_url": sign_on.discovery_url, "oauth_pkce_enabled": True}
+        scope = ["openid", "profile", "email"] + (["groups"] if sign_on.groups_scope else [])
+        return {"server_url": sign_on.discovery_url, "oauth_pkce_enabled": True, "scope": scope}
     return {
         "idp": _saml_idp(sign_on),
         "attribute_mapping": SAML_ATTRIBUTES,
@@ -274,6 +278,20 @@ def sign_on_save(*, sign_on: SignOn, by: User | None) -> SignOn:
     return sign_on
 
 
+def saml_ids(encoded: str) -> list[str]:
+    """The IDs of a posted SAML response and of its assertions; none if it does not parse (the
+    provider's check then refuses it)."""
+    try:
+        root = OneLogin_Saml2_XML.to_etree(base64.b64decode(encoded, validate=True))
+    except Exception:  # not base64, or not XML
+        return []
+    found = [root.get("ID", "")]
+    found += [
+        a.get("ID", "") for a in root.iter("{urn:oasis:names:tc:SAML:2.0:assertion}Assertion")
+    ]
+    return [i for i in found if i]
+
+
 def groups_of(extra_data: dict[str, Any]) -> list[str]:
     """The groups a provider sent: OIDC's `groups` claim, or a SAML attribute named for them."""
     for source in (extra_data.get("id_token"), extra_data.get("userinfo")):
@@ -300,6 +318,11 @@ def arrive(*, sign_on: SignOn, user: User, groups: Iterable[str]) -> Membership:
     first time), with the roles their groups map to, and in the pool."""
     organisation = sign_on.organisation
     roles = roles_for(sign_on, groups)
+    # In the pool first, so that joining links the entry to the account (participants_link).
+    if not Participant.objects.filter(organisation=organisation, email__iexact=user.email).exists():
+        Participant.objects.create(
+            organisation=organisation, email=user.email, name=user.name or user.email
+        )
     membership = Membership.objects.filter(organisation=organisation, user=user).first()
     action: str = IdentityChange.Action.UPDATED
     changes: Changes = {}
@@ -311,10 +334,6 @@ def arrive(*, sign_on: SignOn, user: User, groups: Iterable[str]) -> Membership:
             membership, changes = join(organisation=organisation, user=user, roles=roles)
         except ValidationError as refused:  # it would leave the organisation without an admin
             action, changes = IdentityChange.Action.REFUSED, {"reason": " ".join(refused.messages)}
-    if not Participant.objects.filter(organisation=organisation, email__iexact=user.email).exists():
-        Participant.objects.create(
-            organisation=organisation, email=user.email, name=user.name or user.email
-        )
     if changes:
         record(
             organisation=organisation,

@@ -3,10 +3,12 @@ import secrets
 from allauth.account.internal.templatekit import get_entrance_context_data
 from allauth.account.views import LoginView
 from allauth.socialaccount.providers.base.constants import AuthProcess
+from allauth.socialaccount.providers.saml import views as allauth_saml
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from revans.accounts.access import OrgRequest, org_view
@@ -22,7 +25,7 @@ from revans.web import perform, posted, save_form
 
 from . import selectors, services
 from .access import get_token_for_admin
-from .adapters import OIDC_NONCE
+from .adapters import OIDC_NONCE, refuse
 from .forms import ScimTokenForm, SignOnForm
 from .models import ScimToken, SignOn
 
@@ -189,3 +192,21 @@ def identity_changes(request: OrgRequest) -> HttpResponse:
         request.GET.get("page")
     )
     return render(request, "identity/identity_changes.html", {"page": page})
+
+
+# An assertion is accepted once: allauth holds SP-initiated answers to the request it made, but an
+# IdP-initiated one could be posted again until it expires. Kept well past any assertion's life.
+SEEN_FOR = 24 * 3600
+
+
+@login_not_required
+@csrf_exempt
+def saml_acs(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    """allauth's assertion consumer, after a check that this response and assertion were never
+    seen before (signature, audience and times are allauth's and python3-saml's to check)."""
+    for seen in services.saml_ids(request.POST.get("SAMLResponse", "")):
+        if not cache.add(f"saml-seen:{organization_slug}:{seen}", True, SEEN_FOR):
+            sign_on = SignOn.objects.filter(organisation__slug=organization_slug).first()
+            raise refuse(request, sign_on, _("This sign-in answer was already used."))
+    response: HttpResponse = allauth_saml.acs(request, organization_slug=organization_slug)
+    return response
