@@ -245,6 +245,8 @@ def _app_settings(sign_on: SignOn) -> dict[str, Any]:
         "advanced": {
             "strict": True,
             "want_assertion_signed": True,
+            # Our own addresses may be single-label (http://localhost:8000 on a laptop).
+            "allow_single_label_domains": True,
             "reject_idp_initiated_sso": not sign_on.idp_initiated,
         },
     }

@@ -123,7 +123,7 @@ def sign_on_start(request: HttpRequest, org: str) -> HttpResponse:
 
 
 @org_view(Role.ADMIN)
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_http_methods(["GET", "POST"])
 def sign_on_settings(request: OrgRequest) -> HttpResponse:
     current = SignOn.objects.filter(organisation=request.organisation).first()
     instance = current or SignOn(organisation=request.organisation)
@@ -154,7 +154,7 @@ def sign_on_settings(request: OrgRequest) -> HttpResponse:
 
 
 @org_view(Role.ADMIN)
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_http_methods(["GET", "POST"])
 def scim_tokens(request: OrgRequest) -> HttpResponse:
     form = ScimTokenForm(posted(request))
     made = save_form(

@@ -70,6 +70,13 @@ REGISTRY: dict[str, Rule] = {
     "accounts:signup_domain_add": org(Role.ADMIN, methods=ACTION),
     "accounts:signup_domain_check": org(Role.ADMIN, methods=ACTION),
     "accounts:signup_domain_remove": org(Role.ADMIN, methods=ACTION),
+    # Single sign-on and SCIM: the organisation's admins set them up and see what they changed;
+    # anyone may start the organisation's sign-in at its provider.
+    "identity:sign_on_start": Rule(Kind.PUBLIC, frozenset(ACTION)),
+    "identity:sign_on_settings": org(Role.ADMIN, methods=FORM),
+    "identity:scim_tokens": org(Role.ADMIN, methods=FORM),
+    "identity:scim_token_revoke": org(Role.ADMIN, methods=ACTION),
+    "identity:identity_changes": org(Role.ADMIN),
     # Programmes and the pool of people: admins and sponsors.
     "programmes:programme_list": org(*MANAGERS),
     "programmes:programme_create": org(*MANAGERS, methods=FORM),

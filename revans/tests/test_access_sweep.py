@@ -11,12 +11,15 @@ from django.utils import timezone
 from revans.accounts import services
 from revans.accounts.models import Invitation, Role, SignupDomain
 from revans.evidence.models import BoardReport, CareerOutcome, Survey
+from revans.identity import services as identity_services
+from revans.identity.models import SignOn
 from revans.impact.models import BenefitClaim, ClaimFile, CostItem, HourlyRate
 from revans.learning.models import Action, Challenge, Reflection
 from revans.meetings import services as meetings_services
 from revans.meetings.links import rsvp_token
 from revans.programmes.models import ParticipantImport
 from revans.tests.access_registry import Kind, rule_for
+from revans.tests.identity.forged import idp_metadata, make_keys
 from revans.tests.sweeps import HTTP_METHODS, Endpoint, endpoints
 from revans.tests.world import finished_run, future_meeting, make_member, make_user
 
@@ -108,7 +111,22 @@ def url_values(world):
         content=b"%PDF-1.7 sweep",
         expires_at=now + timedelta(hours=1),
     )
+    # Single sign-on (a pasted IdP's metadata: no network) and a SCIM token.
+    identity_services.sign_on_save(
+        sign_on=SignOn(
+            organisation=world.org,
+            protocol=SignOn.Protocol.SAML,
+            display_name="Acme ID",
+            metadata_xml=idp_metadata(make_keys()),
+            enabled=True,
+        ),
+        by=world.admin,
+    )
+    scim_token, _secret = identity_services.token_create(
+        organisation=world.org, name="Entra", by=world.admin
+    )
     return {
+        "token_id": str(scim_token.pk),
         "run_id": str(run.pk),
         "programme_id": str(world.programme.pk),
         "set_id": str(world.set_a.pk),

@@ -11,6 +11,8 @@ from django.utils.timezone import now
 from revans.accounts import services
 from revans.accounts.models import Invitation, Membership, Organisation, Role, SignupDomain, User
 from revans.formation.models import FormationRun
+from revans.identity import services as identity_services
+from revans.identity.models import SignOn
 from revans.learning.models import Action, Challenge, ProcessNote, Reflection, ReportBack
 from revans.meetings.models import Attendance, Rsvp
 from revans.programmes import services as programme_services
@@ -20,6 +22,7 @@ from revans.programmes.models import (
     Programme,
     SetMembership,
 )
+from revans.tests.identity.forged import idp_metadata, make_keys
 from revans.tests.sweeps import assert_canary_absent, assert_query_budget, crawl
 from revans.tests.world import finished_run, future_meeting, today
 
@@ -85,6 +88,26 @@ def planted(world):
     future_meeting(learning_set, place=f"Room {CANARY}")
     future_meeting(world.set_b, place=f"Room {SET_CANARY}")
     future_meeting(world.set_a, place="Room A")
+    # B's single sign-on, SCIM token and what they changed.
+    identity_services.sign_on_save(
+        sign_on=SignOn(
+            organisation=bravo,
+            protocol=SignOn.Protocol.SAML,
+            display_name=f"IdP {CANARY}",
+            metadata_xml=idp_metadata(make_keys()),
+            enabled=True,
+        ),
+        by=world.outsider,
+    )
+    identity_services.token_create(organisation=bravo, name=f"Token {CANARY}", by=world.outsider)
+    identity_services.record(
+        organisation=bravo,
+        source="scim",
+        by=f"Token {CANARY}",
+        subject=f"{CANARY}@bravo.test",
+        action="joined",
+        changes={"name": [None, CANARY]},
+    )
     # A finished formation run in each organisation: A's proposal page is crawled, B's never.
     proposal(world.programme)
     proposal(programme)
@@ -155,7 +178,14 @@ def test_the_admin_crawl_covers_the_admin_pages(client, planted):
     client.force_login(planted.admin)
     member = planted.membership(planted.participant)
     pages = crawl(client, START)
-    for url in ("/o/acme/members/", "/o/acme/members/invite/", f"/o/acme/members/{member.pk}/"):
+    for url in (
+        "/o/acme/members/",
+        "/o/acme/members/invite/",
+        f"/o/acme/members/{member.pk}/",
+        "/o/acme/settings/sign-on/",
+        "/o/acme/settings/scim/",
+        "/o/acme/settings/identity-changes/",
+    ):
         assert url in pages
     # The planted string is there to be found where it belongs.
     client.force_login(planted.outsider)
