@@ -73,12 +73,13 @@ class AuditedPage:
         self.missed: list[str] = []
         self.audited: list[str] = []
         self.console_csp: list[str] = []
+        self.elsewhere: set[str] = set()  # other sites' origins (identity providers)
         page.on("load", self._loaded)
         page.on("console", self._console)
 
     def _loaded(self, page: Page) -> None:
         self.missed.extend(self.unaudited)
-        self.unaudited = [page.url]
+        self.unaudited = [] if page.url.startswith(tuple(self.elsewhere)) else [page.url]
 
     def _console(self, message: ConsoleMessage) -> None:
         if "Content Security Policy" in message.text:
@@ -94,6 +95,15 @@ class AuditedPage:
         assert self.console_csp == [], self.console_csp
         self.audited.append(page.url)
         self.unaudited = []
+
+    def away(self, origin: str) -> None:
+        """The browser is at another site (an identity provider): its pages, now and later, are
+        not ours to audit, and do not count as pages that slipped through."""
+        self.page.wait_for_load_state("load")
+        assert self.page.url.startswith(origin), f"expected {origin}, at {self.page.url}"
+        self.elsewhere.add(origin)
+        self.unaudited = []
+        self.console_csp = []
 
     def finish(self) -> None:
         assert not self.missed, f"pages loaded but never audited: {self.missed}"

@@ -16,10 +16,13 @@ NEW_PASSWORD = "a long passphrase for nia"
 
 
 def sign_in(audited, email: str, password: str) -> None:
+    """Email first; an address without single sign-on is then asked for its password."""
     page = audited.page
     page.goto("/accounts/login/")
     audited.audit()
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_role("button", name="Continue").click()
+    audited.audit()
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_load_state("load")
