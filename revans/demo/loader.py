@@ -14,6 +14,7 @@ from revans.domain import climate
 from revans.domain.cadence import Cadence, exact_start
 from revans.evidence import surveys
 from revans.evidence.models import Baseline, CareerOutcome, Survey
+from revans.identity.models import SignOn
 from revans.impact import services as impact_services
 from revans.impact.models import BenefitClaim, CostItem, HourlyRate
 from revans.learning.live.services import live_of
@@ -68,9 +69,26 @@ def load_demo() -> list[tuple[str, Role, str]]:
         )
         logins += _load_people(organisation, demo_org)
         _load_pool(organisation, demo_org)
+        _load_sign_on(organisation)
         for demo_programme in demo_org.programmes:
             _load_programme(organisation, demo_programme)
     return logins
+
+
+def _load_sign_on(organisation: Organisation) -> None:
+    """Single sign-on filled in as an example, not enabled: the demo has no identity provider,
+    and enabling it asks the provider's address to answer (identity.services.sign_on_save)."""
+    SignOn.objects.get_or_create(
+        organisation=organisation,
+        defaults={
+            "protocol": SignOn.Protocol.OIDC,
+            "display_name": f"{organisation.name} account",
+            "discovery_url": f"https://login.{organisation.slug}.example/",
+            "client_id": f"revans-{organisation.slug}",
+            "group_roles": {"Programme office": ["admin"], "Sponsors": ["sponsor"]},
+            "enabled": False,
+        },
+    )
 
 
 def _load_people(

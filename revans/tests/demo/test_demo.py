@@ -5,6 +5,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from allauth.socialaccount.models import SocialApp
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils import timezone
 from revans.accounts.models import Invitation, Membership, Organisation, Role, User
 from revans.demo.data import ORGANISATIONS, PASSWORD
 from revans.evidence.models import SurveyNotice
+from revans.identity.models import SignOn
 from revans.evidence.surveys import open_due
 from revans.formation.models import FormationRun
 from revans.learning.models import (
@@ -107,6 +109,19 @@ def test_the_coach_works_for_both_organisations():
         "northbridge",
         "kestrel",
     }
+
+
+@pytest.mark.django_db
+def test_each_organisation_shows_single_sign_on_filled_in_as_an_example_not_enabled():
+    call_command("load_demo", stdout=StringIO())
+    admin = Membership.objects.filter(organisation__slug="northbridge", is_admin=True).first()
+    client = Client()
+    client.force_login(admin.user)
+    page = client.get("/o/northbridge/settings/sign-on/").content.decode()
+    assert "https://login.northbridge.example/" in page
+    assert "Saved, not enabled" in page and "Programme office = admin" in page
+    assert not SignOn.objects.filter(enabled=True).exists()
+    assert not SocialApp.objects.exists()  # nothing for allauth to send anyone to
 
 
 @pytest.mark.django_db
