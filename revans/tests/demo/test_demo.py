@@ -13,9 +13,9 @@ from django.utils import timezone
 from revans.accounts.models import Invitation, Membership, Organisation, Role, User
 from revans.demo.data import ORGANISATIONS, PASSWORD
 from revans.evidence.models import SurveyNotice
-from revans.identity.models import SignOn
 from revans.evidence.surveys import open_due
 from revans.formation.models import FormationRun
+from revans.identity.models import SignOn
 from revans.learning.models import (
     Action,
     Challenge,
