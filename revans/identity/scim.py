@@ -33,6 +33,7 @@ from scim2_models import (
     InvalidFilterException,
     Patch,
     PatchOp,
+    Reference,
     Required,
     Resource,
     ResourceType,
@@ -88,7 +89,9 @@ class Manager(ComplexAttribute):
     """The id of the manager's User resource, in the same organisation."""
 
     # Clients send it or not; the id is what counts, so it is not required here.
-    ref: str | None = Field(None, serialization_alias="$ref", validation_alias="$ref")
+    ref: Reference["User"] | None = Field(  # type: ignore[type-arg]
+        None, serialization_alias="$ref", validation_alias="$ref"
+    )
     """The URI of the manager's User resource."""
 
 
@@ -255,9 +258,10 @@ def user_from_store(scim_user: ScimUser, location: str | None = None) -> User:
     manager is the row's own (a deleted manager is named no more)."""
     data = {key: value for key, value in scim_user.resource.items() if key != ENTERPRISE}
     extension = dict(scim_user.resource.get(ENTERPRISE) or {})
-    extension.pop("manager", None)
+    sent = extension.pop("manager", None) or {}
     if scim_user.manager_id is not None:
-        extension["manager"] = {"value": str(scim_user.manager_id)}
+        manager = str(scim_user.manager_id)
+        extension["manager"] = sent if sent.get("value") == manager else {"value": manager}
     schemas = [CORE]
     if extension:
         data[ENTERPRISE] = extension
@@ -285,7 +289,7 @@ def read_patch(data: Any) -> "PatchOp[Any]":
     operations = data.get("Operations") if isinstance(data, dict) else None
     if isinstance(operations, list) and len(operations) > MAX_OPERATIONS:
         raise TooManyException(detail=f"A PATCH has at most {MAX_OPERATIONS} operations.")
-    patch_op: "type[PatchOp[Any]]" = PatchOp.__class_getitem__(UserResource)
+    patch_op: type[PatchOp[Any]] = PatchOp.__class_getitem__(UserResource)
     return patch_op.model_validate(data, scim_ctx=Context.RESOURCE_PATCH_REQUEST)
 
 
