@@ -89,9 +89,7 @@ class Manager(ComplexAttribute):
     """The id of the manager's User resource, in the same organisation."""
 
     # Clients send it or not; the id is what counts, so it is not required here.
-    ref: Reference["User"] | None = Field(  # type: ignore[type-arg]
-        None, serialization_alias="$ref", validation_alias="$ref"
-    )
+    ref: Reference["User"] | None = Field(None, serialization_alias="$ref", validation_alias="$ref")
     """The URI of the manager's User resource."""
 
 
