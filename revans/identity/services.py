@@ -372,7 +372,11 @@ def scim_user_replace(
     """PUT, and PATCH once its operations are applied: the resource becomes `resource`, and the
     person follows (a deactivation ends their access, a reactivation brings it back)."""
     organisation = token.organisation
-    scim_user = ScimUser.objects.select_for_update().get(pk=scim_user.pk)
+    scim_user = (
+        ScimUser.objects.select_for_update(of=("self",))
+        .select_related("user", "participant")
+        .get(pk=scim_user.pk)
+    )
     if if_match is not None and not scim.matches(if_match, scim_user.version):
         raise PreconditionFailedException(
             detail=f"The User has changed: its version is now {scim.etag(scim_user.version)}."
@@ -385,7 +389,9 @@ def scim_user_replace(
         return scim_user  # nothing changed: no new version, nothing to record
     _unique(organisation, person, scim_user)
     manager = _manager(organisation, person, scim_user)
-    user = _account(organisation, person) if person.active else scim_user.user
+    # The account is asked for again only when what it is made from changed.
+    same = scim_user.user is not None and (person.email, person.name) == (before.email, before.name)
+    user = _account(organisation, person) if person.active and not same else scim_user.user
     entry = _pool_entry(organisation, person, scim_user, user)
     scim_user.participant = _project(organisation, person, entry, manager, user)
     scim_user.user_name = person.user_name
