@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("revans.impact.urls")),
     path("", include("revans.evidence.urls")),
     path("", include("revans.identity.urls")),
+    path("scim/v2/", include("revans.identity.scim_urls")),
 ]
 
 # allauth's rate limits answer through this (allauth.core.internal.ratelimit.respond_429).

@@ -1,8 +1,8 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from revans.accounts.models import Organisation
 
-from .models import IdentityChange, ScimToken, SignOn
+from .models import IdentityChange, ScimToken, ScimUser, SignOn
 from .services import domain_of
 
 
@@ -25,3 +25,14 @@ def recent_changes(organisation: Organisation) -> QuerySet[IdentityChange]:
 
 def tokens(organisation: Organisation) -> QuerySet[ScimToken]:
     return organisation.scim_tokens.select_related("created_by")
+
+
+def scim_users(
+    organisation: Organisation, query: Q, start: int, count: int
+) -> tuple[int, list[ScimUser]]:
+    """The total that match, and the page from `start` (1-based) of at most `count`."""
+    matching = ScimUser.objects.filter(organisation=organisation).filter(query)
+    total = matching.count()
+    if count == 0:
+        return total, []
+    return total, list(matching.order_by("created_at", "id")[start - 1 : start - 1 + count])

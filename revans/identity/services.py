@@ -3,6 +3,7 @@ for the organisation's admins."""
 
 import base64
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,19 +11,25 @@ import requests
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialApp
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 from onelogin.saml2.xml_utils import OneLogin_Saml2_XML
+from scim2_models import (
+    InvalidValueException,
+    PreconditionFailedException,
+    UniquenessException,
+)
 
 from revans.accounts import services as accounts
 from revans.accounts.models import Membership, Organisation, Role, User
 from revans.accounts.signals import membership_joined
 from revans.programmes.models import Participant, SetMembership
-from revans.programmes.services import set_member_leave
+from revans.programmes.services import set_member_leave, stored_value_problems
 
-from .models import IdentityChange, ScimToken, SignOn, new_token_secret, token_digest
+from . import scim
+from .models import IdentityChange, ScimToken, ScimUser, SignOn, new_token_secret, token_digest
 
 type Changes = dict[str, Any]
 
@@ -352,27 +359,304 @@ def arrive(*, sign_on: SignOn, user: User, groups: Iterable[str]) -> Membership:
 
 
 @transaction.atomic
-def token_create(
-    *, organisation: Organisation, name: str, by: User | None
-) -> tuple[ScimToken, str]:
-    """A new token and its secret, which is shown once: only its digest is kept."""
+def token_create(*, organisation: Organisation, name: str, by: User) -> tuple[ScimToken, str]:
+    """A new bearer token for the organisation's SCIM client; the secret is returned once and
+    only its digest is kept."""
     secret = new_token_secret()
-    token = ScimToken(
+    token = ScimToken.objects.create(
         organisation=organisation,
-        name=name,
+        name=name.strip()[:100] or _("SCIM client"),
         digest=token_digest(secret),
         hint=secret[-4:],
         created_by=by,
     )
-    token.full_clean()
-    token.save()
     return token, secret
 
 
 @transaction.atomic
 def token_revoke(*, token: ScimToken) -> ScimToken:
-    if token.revoked_at is not None:
-        raise ValidationError(_("This token is already revoked."))
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
+    """The token stops working at once; it stays listed, with when it was revoked."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
     return token
+
+
+# Written at most once a minute: a client provisioning thousands of people is one token.
+TOKEN_USE_PRECISION = timedelta(minutes=1)
+
+
+def token_used(*, token: ScimToken) -> None:
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_PRECISION:
+        ScimToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+# --- SCIM users: the resource, and the person it projects into the pool and the organisation ---
+
+
+def _check(person: scim.Person, resource: dict[str, Any]) -> None:
+    """Refuse in words what the database would refuse (lengths, NUL), before anything is written."""
+    if scim.has_nul(resource):
+        raise InvalidValueException(detail="Values cannot contain NUL characters.")
+    if not person.user_name:
+        raise InvalidValueException(detail="userName is required.")
+    limits = {"userName": person.user_name, "externalId": person.external_id}
+    for attribute, value in limits.items():
+        if len(value) > 255:
+            raise InvalidValueException(detail=f"{attribute} has at most 255 characters.")
+    columns = {
+        "name": person.name,
+        "department": person.department,
+        "attribute": person.title,
+    }
+    if person.email:
+        columns["email"] = person.email
+    labels = {"name": "name", "department": "department", "attribute": "title", "email": "email"}
+    for column, value in columns.items():
+        problems = stored_value_problems(column, value)
+        if problems:
+            raise InvalidValueException(detail=f"{labels[column]}: {' '.join(problems)}")
+    if stored_value_problems("attribute", person.employee_number):
+        raise InvalidValueException(detail="employeeNumber has at most 500 characters.")
+
+
+def _unique(organisation: Organisation, person: scim.Person, scim_user: ScimUser | None) -> None:
+    others = ScimUser.objects.filter(organisation=organisation)
+    if scim_user is not None:
+        others = others.exclude(pk=scim_user.pk)
+    if others.filter(user_name__iexact=person.user_name).exists():
+        raise UniquenessException(detail=f"userName {person.user_name} is already taken.")
+    if person.external_id and others.filter(external_id=person.external_id).exists():
+        raise UniquenessException(detail=f"externalId {person.external_id} is already taken.")
+
+
+def _manager(
+    organisation: Organisation, person: scim.Person, scim_user: ScimUser | None
+) -> ScimUser | None:
+    """The manager is another User of the same organisation, named by its id."""
+    if not person.manager:
+        return None
+    manager = None
+    if scim.is_id(person.manager):
+        manager = ScimUser.objects.filter(organisation=organisation, pk=person.manager).first()
+    if manager is None:
+        raise InvalidValueException(detail=f"manager {person.manager} is not a known User.")
+    if scim_user is not None and manager.pk == scim_user.pk:
+        raise InvalidValueException(detail="A person cannot be their own manager.")
+    return manager
+
+
+def _pool_entry(
+    organisation: Organisation, person: scim.Person, scim_user: ScimUser | None, user: User | None
+) -> Participant | None:
+    """The person's entry in the pool: theirs already, their account's, or an entry at their
+    address nobody else provisions (an admin's import: SCIM takes it over)."""
+    if not person.email:
+        return scim_user.participant if scim_user else None
+    pool = Participant.objects.filter(organisation=organisation)
+    entry = scim_user.participant if scim_user else None
+    if entry is None and user is not None:
+        entry = pool.filter(user=user).first()
+    at_address = pool.filter(email__iexact=person.email)
+    if entry is not None:
+        at_address = at_address.exclude(pk=entry.pk)
+    other = at_address.first()
+    if other is not None:
+        claimed = ScimUser.objects.filter(organisation=organisation, participant=other)
+        if entry is not None or (scim_user and claimed.exclude(pk=scim_user.pk).exists()):
+            raise UniquenessException(
+                detail=f"{person.email} is the address of another person in the pool."
+            )
+        if claimed.exists():
+            raise UniquenessException(
+                detail=f"{person.email} is the address of another provisioned User."
+            )
+        entry = other
+    return entry or Participant(organisation=organisation)
+
+
+def _project(
+    organisation: Organisation,
+    person: scim.Person,
+    entry: Participant | None,
+    manager: ScimUser | None,
+    user: User | None,
+) -> Participant | None:
+    """Write the pool's entry for the person: what set formation reads (department, manager,
+    job title), keeping what only the admin sets (job level, site, other attributes)."""
+    if entry is None:
+        return None
+    if person.email:
+        entry.email = person.email
+    entry.name = person.name
+    entry.department = person.department
+    entry.manager = manager.participant if manager else None
+    attributes = dict(entry.attributes)
+    for key, value in (("title", person.title), ("employeeNumber", person.employee_number)):
+        if value:
+            attributes[key] = value
+        else:
+            attributes.pop(key, None)
+    entry.attributes = attributes
+    if user is not None and entry.user_id is None:
+        entry.user = user
+    entry.save()
+    return entry
+
+
+def _account(organisation: Organisation, person: scim.Person) -> User | None:
+    """An account only at one of the organisation's proven domains: another domain's people are
+    never written by this organisation's client."""
+    if not person.email or not proven(organisation, person.email):
+        return None
+    return account_for(email=person.email, name=person.name)
+
+
+def _membership_follows(
+    organisation: Organisation, user: User | None, was_active: bool | None, active: bool
+) -> dict[str, Any]:
+    """A new person joins as a participant (existing members keep their roles); a person the
+    client reactivates is brought back."""
+    if user is None or not active:
+        return {}
+    membership = Membership.objects.filter(organisation=organisation, user=user).first()
+    if membership is None:
+        _membership, changes = join(organisation=organisation, user=user)
+        return changes
+    if was_active is False and not membership.is_active:
+        rejoin(membership=membership)
+    return {}
+
+
+def _save(scim_user: ScimUser) -> None:
+    # A race between two requests for one userName ends here as the constraint's refusal.
+    try:
+        with transaction.atomic():
+            scim_user.save()
+    except IntegrityError:
+        raise UniquenessException(detail="userName or externalId is already taken.") from None
+
+
+@transaction.atomic
+def scim_user_create(*, token: ScimToken, resource: scim.User) -> ScimUser:
+    organisation = token.organisation
+    person = scim.person_of(resource)
+    data = scim.stored(resource)
+    _check(person, data)
+    _unique(organisation, person, None)
+    manager = _manager(organisation, person, None)
+    user = _account(organisation, person) if person.active else None
+    entry = _pool_entry(organisation, person, None, user)
+    now = timezone.now()
+    scim_user = ScimUser(
+        organisation=organisation,
+        user_name=person.user_name,
+        external_id=person.external_id,
+        active=person.active,
+        resource=data,
+        manager=manager,
+        user=user,
+        created_at=now,
+        updated_at=now,
+    )
+    _save(scim_user)
+    scim_user.participant = _project(organisation, person, entry, manager, user)
+    scim_user.save(update_fields=["participant"])
+    changes = diff({}, {k: v for k, v in person.mapped().items() if v != ""})
+    changes.update(_membership_follows(organisation, user, None, person.active))
+    record(
+        organisation=organisation,
+        source=IdentityChange.Source.SCIM,
+        by=token.name,
+        subject=person.user_name,
+        action=IdentityChange.Action.JOINED,
+        changes=changes,
+    )
+    return scim_user
+
+
+@transaction.atomic
+def scim_user_replace(
+    *, token: ScimToken, scim_user: ScimUser, resource: scim.User, if_match: str | None = None
+) -> ScimUser:
+    """PUT, and PATCH once its operations are applied: the resource becomes `resource`, and the
+    person follows (a deactivation ends their access, a reactivation brings it back)."""
+    organisation = token.organisation
+    scim_user = (
+        ScimUser.objects.select_for_update(of=("self",))
+        .select_related("user", "participant")
+        .get(pk=scim_user.pk)
+    )
+    if if_match is not None and not scim.matches(if_match, scim_user.version):
+        raise PreconditionFailedException(
+            detail=f"The User has changed: its version is now {scim.etag(scim_user.version)}."
+        )
+    before = scim.person_of(scim.user_from_store(scim_user))
+    person = scim.person_of(resource)
+    data = scim.stored(resource)
+    _check(person, data)
+    if data == scim_user.resource:
+        return scim_user  # nothing changed: no new version, nothing to record
+    _unique(organisation, person, scim_user)
+    manager = _manager(organisation, person, scim_user)
+    # The account is asked for again only when what it is made from changed.
+    same = scim_user.user is not None and (person.email, person.name) == (before.email, before.name)
+    user = _account(organisation, person) if person.active and not same else scim_user.user
+    entry = _pool_entry(organisation, person, scim_user, user)
+    scim_user.participant = _project(organisation, person, entry, manager, user)
+    scim_user.user_name = person.user_name
+    scim_user.external_id = person.external_id
+    scim_user.active = person.active
+    scim_user.resource = data
+    scim_user.manager = manager
+    scim_user.user = user or scim_user.user
+    scim_user.version += 1
+    scim_user.updated_at = timezone.now()
+    _save(scim_user)
+    changes = diff(before.mapped(), person.mapped())
+    action = IdentityChange.Action.UPDATED
+    if before.active and not person.active:
+        action = IdentityChange.Action.DEACTIVATED
+        changes["sets left"] = leave(
+            organisation=organisation, user=scim_user.user, participant=scim_user.participant
+        )
+    elif person.active and not before.active:
+        action = IdentityChange.Action.REACTIVATED
+    changes.update(_membership_follows(organisation, user, before.active, person.active))
+    record(
+        organisation=organisation,
+        source=IdentityChange.Source.SCIM,
+        by=token.name,
+        subject=person.user_name,
+        action=action,
+        changes=changes,
+    )
+    return scim_user
+
+
+@transaction.atomic
+def scim_user_delete(*, token: ScimToken, scim_user: ScimUser, if_match: str | None = None) -> None:
+    """The client forgets the person: they leave as on deactivation, then the resource goes.
+    Their pool entry, account and everything they wrote stay."""
+    organisation = token.organisation
+    scim_user = ScimUser.objects.select_for_update().get(pk=scim_user.pk)
+    if if_match is not None and not scim.matches(if_match, scim_user.version):
+        raise PreconditionFailedException(
+            detail=f"The User has changed: its version is now {scim.etag(scim_user.version)}."
+        )
+    left = 0
+    if scim_user.active:
+        left = leave(
+            organisation=organisation, user=scim_user.user, participant=scim_user.participant
+        )
+    record(
+        organisation=organisation,
+        source=IdentityChange.Source.SCIM,
+        by=token.name,
+        subject=scim_user.user_name,
+        action=IdentityChange.Action.DELETED,
+        changes={"sets left": left} if left else {},
+    )
+    scim_user.delete()

@@ -17,6 +17,7 @@ class Kind(Enum):
     THIRD_PARTY = "pages of a library (allauth), checked for crashes and leaks only"
     OPERATOR = "Django admin: operators (is_staff) only"
     SECRET_LINK = "anyone holding the secret in the URL (a calendar feed, an RSVP link)"
+    TOKEN = "an organisation's SCIM client, by its bearer token: no session opens it (401)"
 
 
 ANY_ROLE = frozenset(Role)
@@ -190,6 +191,18 @@ REGISTRY: dict[str, Rule] = {
     "evidence:board_report_new": org(*MANAGERS, methods=ACTION),
     "evidence:board_report": org(*MANAGERS, mine="sponsor"),
     "evidence:board_report_download": org(*MANAGERS, mine="sponsor"),
+    # SCIM (/scim/v2/): the organisation's provisioning client, by its token alone; every other
+    # method gets a SCIM 405 from a token holder, and the catch-all answers Groups etc. with 404.
+    "scim:users": Rule(Kind.TOKEN, frozenset({"GET", "HEAD", "POST"})),
+    "scim:users_search": Rule(Kind.TOKEN, frozenset({"POST"})),
+    "scim:user": Rule(Kind.TOKEN, frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})),
+    "scim:search": Rule(Kind.TOKEN, frozenset({"POST"})),
+    "scim:service_provider_config": Rule(Kind.TOKEN),
+    "scim:resource_types": Rule(Kind.TOKEN),
+    "scim:resource_type": Rule(Kind.TOKEN),
+    "scim:schemas": Rule(Kind.TOKEN),
+    "scim:schema": Rule(Kind.TOKEN),
+    "scim:not_found": Rule(Kind.TOKEN, frozenset()),
 }
 
 # Whole URL trees owned by libraries, matched by the start of the route.

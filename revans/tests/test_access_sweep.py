@@ -12,7 +12,7 @@ from revans.accounts import services
 from revans.accounts.models import Invitation, Role, SignupDomain
 from revans.evidence.models import BoardReport, CareerOutcome, Survey
 from revans.identity import services as identity_services
-from revans.identity.models import SignOn
+from revans.identity.models import ScimUser, SignOn
 from revans.impact.models import BenefitClaim, ClaimFile, CostItem, HourlyRate
 from revans.learning.models import Action, Challenge, Reflection
 from revans.meetings import services as meetings_services
@@ -26,6 +26,7 @@ from revans.tests.world import finished_run, future_meeting, make_member, make_u
 pytestmark = pytest.mark.slow  # a crawl or real servers: left out of `make test-fast`
 
 ENDPOINTS = endpoints()
+SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 ROLE_OF_ACTOR = {
     "admin": Role.ADMIN,
     "sponsor": Role.SPONSOR,
@@ -104,6 +105,9 @@ def url_values(world):
     outcome = CareerOutcome.objects.create(
         programme=world.programme, participant=pat, kind="award", happened_on=now.date()
     )
+    scim_user = ScimUser.objects.create(
+        organisation=world.org, user_name="pat@acme.test", resource={"userName": "pat@acme.test"}
+    )
     report = BoardReport.objects.create(
         programme=world.programme,
         requested_by=world.sponsor,
@@ -153,6 +157,7 @@ def url_values(world):
         "rsvp_token": rsvp_token(meeting, pat, nonce="sweep"),
         "feed_token": meetings_services.feed_renew(user=world.participant),
         "token": services.invitation_token(invitation),
+        "scim_id": str(scim_user.pk),
     }
 
 
@@ -213,6 +218,14 @@ def _expectation(rule, actor: str, method: str):
         if rule.mine is not None and actor != rule.mine:
             return lambda r: r.status_code == 404
         return answered
+    if rule.kind is Kind.TOKEN:
+        # A session is no token: a SCIM error body, and nothing of the organisation's people.
+        # (HEAD's body is dropped on the way out.)
+        return lambda r: (
+            r.status_code == 401
+            and (method == "HEAD" or r.json()["schemas"] == [SCIM_ERROR])
+            and b"acme" not in r.content
+        )
     if rule.kind is Kind.OPERATOR:
         # No actor is staff: the admin refuses or sends them to sign in, never shows a page.
         return lambda r: r.status_code in (302, 403, 404, 405)
@@ -298,4 +311,53 @@ def test_a_member_of_b_cannot_reach_a_s_objects_under_b_s_slug(
                     f"{who} {method}: A's id -> {real.status_code}, a missing id -> "
                     f"{absent.status_code} (or a different page)"
                 )
+    assert not problems, "\n".join(problems)
+
+
+# SCIM: a token speaks for its own organisation only, whatever id it names.
+SCIM_ENDPOINTS = [
+    e for e in ENDPOINTS if (rule := rule_for(e.route, e.name)) and rule.kind is Kind.TOKEN
+]
+
+
+def _scim(secret: str, method: str, url: str):
+    return Client().generic(
+        method,
+        url,
+        "{}",
+        content_type="application/scim+json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+
+
+def test_the_sweep_sees_every_scim_endpoint():
+    assert len(SCIM_ENDPOINTS) >= 10
+
+
+@pytest.mark.parametrize("endpoint", SCIM_ENDPOINTS, ids=lambda e: e.key)
+def test_a_token_of_b_cannot_reach_a_s_users(endpoint: Endpoint, world, url_values):
+    """B's token with A's ids must answer exactly as for an id that does not exist, for every
+    method; A's own token gets an answer for every method, never a crash."""
+    _token, theirs = identity_services.token_create(
+        organisation=world.other_org, name="Bravo", by=world.outsider
+    )
+    _token, ours = identity_services.token_create(
+        organisation=world.org, name="Acme", by=world.admin
+    )
+    absent = "00000000-0000-4000-8000-000000000000"
+    real_url = endpoint.url(url_values)
+    missing_url = endpoint.url({**url_values, "scim_id": absent})
+    problems = []
+    for method in HTTP_METHODS:
+        real = _scim(theirs, method, real_url)
+        missing = _scim(theirs, method, missing_url)
+        seen = real.content.replace(url_values["scim_id"].encode(), absent.encode())
+        if b"pat@acme.test" in real.content or real.status_code >= 500:
+            problems.append(f"B {method} {real_url} -> {real.status_code} {real.content[:200]}")
+        elif (real.status_code, seen) != (missing.status_code, missing.content):
+            problems.append(
+                f"B {method} {real_url}: {real.status_code}, absent {missing.status_code}"
+            )
+        if _scim(ours, method, real_url).status_code >= 500:
+            problems.append(f"A {method} {real_url} -> a server error")
     assert not problems, "\n".join(problems)
