@@ -217,6 +217,7 @@ LOGIN_REDIRECT_URL = "home:home"
 # django-allauth: email is the identifier; sign-up is by invitation (see accounts.adapters).
 ACCOUNT_ADAPTER = "revans.identity.adapters.AccountAdapter"
 ACCOUNT_FORMS = {
+    "login": "revans.identity.forms.LoginForm",
     "signup": "revans.accounts.forms.SignupForm",
     "reset_password": "revans.identity.forms.ResetPasswordForm",
 }

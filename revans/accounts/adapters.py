@@ -19,6 +19,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # Sign-up is by invitation, unless some organisation opened it for its email domain.
         return SignupDomain.objects.filter(verified_at__isnull=False).exists()
 
+    def password_refused(self, email: str) -> str | None:
+        """Why a password cannot be used at this address (its organisation signs its people in
+        through its own provider: identity.adapters), or None."""
+        return None
+
     def confirm_email(self, request: HttpRequest, email_address: Any) -> bool:
         confirmed = bool(super().confirm_email(request, email_address))
         if confirmed:

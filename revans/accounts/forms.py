@@ -1,6 +1,7 @@
 import zoneinfo
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth import password_validation
@@ -19,6 +20,9 @@ class SignupForm(AllauthSignupForm):
 
     def clean_email(self) -> str:
         email: str = super().clean_email()
+        refused = get_adapter().password_refused(email)
+        if refused:
+            raise forms.ValidationError(refused)
         if not open_organisations(email).exists():
             raise forms.ValidationError(
                 _(

@@ -226,7 +226,7 @@ def membership_deactivate(*, membership: Membership, by: User) -> Membership:
 
 
 @transaction.atomic
-def membership_end(*, membership: Membership) -> Membership:
+def membership_end(*, membership: Membership, end_sessions: bool = True) -> Membership:
     """Deactivate without an admin's checks: the identity provider says the person has gone."""
     membership.is_active = False
     membership.deactivated_at = timezone.now()
@@ -234,8 +234,9 @@ def membership_end(*, membership: Membership) -> Membership:
     if membership.is_facilitator:
         signals.facilitator_role_ended.send(sender=Membership, membership=membership)
     # End every session the person has, so the change takes effect on their next click everywhere.
-    for session in UserSession.objects.filter(user=membership.user):
-        session.end()
+    if end_sessions:
+        for session in UserSession.objects.filter(user=membership.user):
+            session.end()
     return membership
 
 

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 from functools import partial
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -10,6 +11,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -250,8 +252,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect(membership.organisation)
         context["wrong_account"] = user.email.lower() != invitation.email.lower()
         return render(request, "accounts/invitation_accept.html", context)
-    if User.objects.filter(email__iexact=invitation.email).exists():
-        context["login_url"] = f"{reverse('account_login')}?next={request.path}"
+    # An existing account, or an address whose organisation signs its people in itself: sign in
+    # first (no password is made here), then accept.
+    context["sign_on"] = get_adapter(request).password_refused(invitation.email)
+    if context["sign_on"] or User.objects.filter(email__iexact=invitation.email).exists():
+        context["login_url"] = f"{reverse('account_login')}?{urlencode({'next': request.path})}"
         return render(request, "accounts/invitation_accept.html", context)
     form = AcceptWithNewAccountForm(
         posted(request), email=invitation.email, initial={"name": invitation.name}

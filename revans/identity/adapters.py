@@ -1,5 +1,5 @@
 """allauth's hooks for single sign-on: who may arrive through an organisation's provider, and
-what arriving does. Password, passkey and code sign-ins meet the "SSO required" rule here too."""
+what arriving does; and the "SSO required" rule (`password_refused`) every other way in asks."""
 
 import hmac
 from typing import Any
@@ -40,14 +40,15 @@ def refuse(request: HttpRequest, sign_on: SignOn | None, reason: str) -> Immedia
     return ImmediateHttpResponse(page)
 
 
-def sign_on_of(sociallogin: Any) -> SignOn | None:
-    app = sociallogin.provider.app
+def sign_on_of(provider: Any) -> SignOn | None:
+    """The organisation's sign-on behind an allauth provider (a sign-in's provider)."""
+    app = provider.app
     return SignOn.objects.select_related("organisation").filter(app=app).first() if app else None
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
-        sign_on = sign_on_of(sociallogin)
+        sign_on = sign_on_of(sociallogin.provider)
         if sign_on is None or not sign_on.enabled:
             raise refuse(request, None, _("Single sign-on is not enabled for this organisation."))
         if sociallogin.state.get("process") != "login":
@@ -80,7 +81,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return True
 
     def is_email_verified(self, provider: Any, email: str) -> bool:
-        sign_on = SignOn.objects.filter(app=provider.app).select_related("organisation").first()
+        sign_on = sign_on_of(provider)
         return sign_on is not None and services.proven(sign_on.organisation, email)
 
     def can_authenticate_by_email(self, login: Any, email: str) -> bool:
@@ -113,23 +114,30 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
 
 class AccountAdapter(BaseAccountAdapter):
+    def password_refused(self, email: str) -> str | None:
+        required = sign_on_for(email, required=True)
+        if required is None:
+            return None
+        return _("%(org)s signs its people in through %(provider)s: use it instead.") % {
+            "org": required.organisation.name,
+            "provider": required.display_name,
+        }
+
     def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
-        if not (kwargs.get("signal_kwargs") or {}).get("sociallogin") and not user.is_staff:
-            # Operators keep their password: the way back in when a provider fails (break-glass).
-            required = sign_on_for(user.email, required=True)
-            if required is not None:
-                messages.error(
-                    request,
-                    _("%(org)s signs its people in through %(provider)s; use it instead.")
-                    % {"org": required.organisation.name, "provider": required.display_name},
-                )
-                return HttpResponseRedirect(reverse("account_login"))
+        # Every sign-in but the provider's passes here (a password is refused earlier still, in
+        # forms.LoginForm, before it is checked). Operators keep theirs: the way back in when a
+        # provider fails (break-glass).
+        social = (kwargs.get("signal_kwargs") or {}).get("sociallogin")
+        refused = None if social or user.is_staff else self.password_refused(user.email)
+        if refused:
+            messages.error(request, refused)
+            return HttpResponseRedirect(reverse("account_login"))
         response: HttpResponse | None = super().pre_login(request, user, **kwargs)
         return response
 
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
         sociallogin = (kwargs.get("signal_kwargs") or {}).get("sociallogin")
-        sign_on = sign_on_of(sociallogin) if sociallogin else None
+        sign_on = sign_on_of(sociallogin.provider) if sociallogin else None
         if sociallogin and sign_on is not None:
             account: User = user
             groups = services.groups_of(sociallogin.account.extra_data)

@@ -1,14 +1,15 @@
 from typing import Any
 
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 
-from revans.accounts.models import Role
+from revans.accounts.models import Role, User
 
 from .models import ScimToken, SignOn
-from .selectors import sign_on_for
 
 ROLE_NAMES = {role.value: role for role in Role} | {str(role.label).lower(): role for role in Role}
 
@@ -119,16 +120,27 @@ class ScimTokenForm(forms.ModelForm[ScimToken]):
         fields = ["name"]
 
 
+class LoginForm(AllauthLoginForm):
+    """No password is even checked where the organisation requires its own sign-in: a refusal
+    only after a right password would tell which passwords are right."""
+
+    def clean(self) -> dict[str, Any]:
+        login = str(self.data.get("login", "")).strip()
+        operator = User.objects.filter(email__iexact=login, is_staff=True).exists()
+        refused = None if operator else get_adapter().password_refused(login)
+        if refused:
+            raise forms.ValidationError(refused)
+        cleaned: dict[str, Any] = super().clean()
+        return cleaned
+
+
 class ResetPasswordForm(AllauthResetPasswordForm):
     """No password to reset where the organisation requires its own sign-in (an operator's
     way back in is `manage.py changepassword`)."""
 
     def clean_email(self) -> str:
         email: str = super().clean_email()
-        required = sign_on_for(email, required=True)
-        if required is not None:
-            raise forms.ValidationError(
-                _("%(org)s signs its people in through %(provider)s: there is no password here.")
-                % {"org": required.organisation.name, "provider": required.display_name}
-            )
+        refused = get_adapter().password_refused(email)
+        if refused:
+            raise forms.ValidationError(refused)
         return email

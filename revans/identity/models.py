@@ -19,8 +19,8 @@ from revans.programmes.models import Participant
 class SignOn(models.Model):
     """How an organisation's people sign in through its identity provider.
 
-    allauth reads the provider from `app`, a SocialApp this row writes (see services.sign_on_save):
-    OIDC apps are found by provider_id, SAML apps by client_id, both the organisation's slug.
+    allauth reads the provider from `app`, a SocialApp this row writes (services.sign_on_save):
+    an OIDC app by its provider_id (`oidc-<slug>`), a SAML app by its client_id (`<slug>`).
     """
 
     class Protocol(models.TextChoices):
@@ -48,8 +48,10 @@ class SignOn(models.Model):
     # SAML 2.0: the IdP's metadata, by address or pasted
     metadata_url = models.URLField(_("IdP metadata URL"), max_length=500, blank=True)
     metadata_xml = models.TextField(_("IdP metadata XML"), blank=True)
+    # Off by default: an answer nobody here asked for lets a stranger sign someone in as
+    # themselves (login CSRF); some portals (Okta's, Entra's My Apps) need it on.
     idp_initiated = models.BooleanField(
-        _("allow sign-in started at the identity provider (IdP-initiated)"), default=True
+        _("allow sign-in started at the identity provider (IdP-initiated)"), default=False
     )
     groups_scope = models.BooleanField(
         _("ask for the “groups” scope"),
@@ -209,3 +211,15 @@ class IdentityChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} {self.action} by {self.source}"
+
+
+class UsedAssertion(models.Model):
+    """A SAML response or assertion ID already posted to an organisation's ACS: each is accepted
+    once (allauth binds SP-initiated answers to their request, not IdP-initiated ones). Kept a
+    day, far past any assertion's life (sweeps.py)."""
+
+    key = models.CharField(max_length=400, unique=True)  # "<slug>:<ID>"
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -28,6 +28,7 @@ from . import access, scim, selectors, services
 from .models import ScimToken, ScimUser
 
 CONTENT_TYPE = "application/scim+json"
+MAX_START = 10**9
 type View = Callable[..., HttpResponse]
 
 
@@ -122,7 +123,7 @@ def _number(value: Any, name: str, default: int) -> int:
         raise InvalidValueException(detail=f"{name} is a number.")
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: JSON's 1e999 is infinity
         raise InvalidValueException(detail=f"{name} is a number.") from None
 
 
@@ -140,7 +141,8 @@ def _list(request: HttpRequest, token: ScimToken, params: dict[str, Any]) -> Htt
     """A page of the organisation's Users matching the filter (RFC 7644 §3.4.2)."""
     text = _text(params.get("filter"), "filter")
     query = scim.query_of(text) if text else Q()
-    start = max(1, _number(params.get("startIndex"), "startIndex", 1))
+    # Beyond any organisation's size, and within what a database's OFFSET takes.
+    start = min(MAX_START, max(1, _number(params.get("startIndex"), "startIndex", 1)))
     count = min(scim.MAX_RESULTS, max(0, _number(params.get("count"), "count", scim.MAX_RESULTS)))
     fields = scim.response_parameters(
         _text(params.get("attributes"), "attributes"),
@@ -192,9 +194,9 @@ def user(request: HttpRequest, token: ScimToken, scim_id: str) -> HttpResponse:
         )
         return _resource(request, scim_user, Context.RESOURCE_REPLACEMENT_RESPONSE)
     if request.method == "PATCH":
-        resource = scim.patched(scim_user, scim.read_patch(_body(request)))
-        scim_user = services.scim_user_replace(
-            token=token, scim_user=scim_user, resource=resource, if_match=if_match
+        patch = scim.read_patch(_body(request))
+        scim_user = services.scim_user_patch(
+            token=token, scim_user=scim_user, patch=patch, if_match=if_match
         )
         return _resource(request, scim_user, Context.RESOURCE_PATCH_RESPONSE)
     if request.method == "DELETE":

@@ -3,7 +3,10 @@ from django.db.models import Q, QuerySet
 from revans.accounts.models import Organisation
 
 from .models import IdentityChange, ScimToken, ScimUser, SignOn
-from .services import domain_of
+
+
+def domain_of(email: str) -> str:
+    return email.rpartition("@")[2].strip().lower()
 
 
 def sign_on_for(email: str, *, required: bool = False) -> SignOn | None:

@@ -1,7 +1,7 @@
 """What single sign-on and SCIM change: accounts, memberships and the pool, each change recorded
 for the organisation's admins."""
 
-import base64
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -10,11 +10,14 @@ from urllib.parse import urlsplit
 import requests
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialApp
+from allauth.usersessions.models import UserSession
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
+from onelogin.saml2.utils import OneLogin_Saml2_Utils
 from onelogin.saml2.xml_utils import OneLogin_Saml2_XML
 from scim2_models import (
     InvalidValueException,
@@ -29,13 +32,18 @@ from revans.programmes.models import Participant, SetMembership
 from revans.programmes.services import set_member_leave, stored_value_problems
 
 from . import scim
-from .models import IdentityChange, ScimToken, ScimUser, SignOn, new_token_secret, token_digest
+from .models import (
+    IdentityChange,
+    ScimToken,
+    ScimUser,
+    SignOn,
+    UsedAssertion,
+    new_token_secret,
+    token_digest,
+)
+from .selectors import domain_of
 
 type Changes = dict[str, Any]
-
-
-def domain_of(email: str) -> str:
-    return email.rpartition("@")[2].strip().lower()
 
 
 def proven(organisation: Organisation, email: str) -> bool:
@@ -70,24 +78,46 @@ def diff(before: Changes, after: Changes) -> Changes:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
+def _end_sessions(user: User) -> None:
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+
+
 @transaction.atomic
-def account_for(*, email: str, name: str) -> User:
+def account_for(*, email: str, name: str, current: User | None = None) -> User:
     """The account at a proven address, found or made without a password (its owner signs in
-    through the identity provider); the address counts as verified, the provider vouches for it."""
+    through the identity provider); the address counts as verified, the provider vouches for it.
+    `current` is the account the person already has: a new address moves it, never makes a second.
+    Refused (ValidationError) when the address is another account's."""
+    email = email.lower()
     user = User.objects.filter(email__iexact=email).first()
-    if user is None:
+    verified_elsewhere = EmailAddress.objects.filter(email__iexact=email, verified=True).exclude(
+        user=user
+    )
+    if (current is not None and user not in (None, current)) or verified_elsewhere.exists():
+        raise ValidationError(_("%(email)s is the address of another account.") % {"email": email})
+    if user is None and current is not None:
+        user = current
+        user.email = email
+        user.save(update_fields=["email"])
+    elif user is None:
         user = User.objects.create_user(email=email, password=None, name=name[:150])
-    elif name and user.name != name[:150]:
+    if name and user.name != name[:150]:
         user.name = name[:150]
         user.save(update_fields=["name"])
-    address, _created = EmailAddress.objects.get_or_create(
-        user=user, email__iexact=email, defaults={"email": email.lower()}
-    )
+    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+    if address is None:
+        address = EmailAddress.objects.create(user=user, email=email)
     if not address.verified:
+        # Whoever signed up at this address never proved it: their password is not the owner's.
+        if user.has_usable_password():
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            _end_sessions(user)
         address.verified = True
         address.save(update_fields=["verified"])
-    if not EmailAddress.objects.filter(user=user, primary=True).exists():
-        address.set_as_primary(conditional=True)
+    if not address.primary:
+        address.set_as_primary()
     return user
 
 
@@ -103,7 +133,11 @@ def join(
     if membership is None:
         membership = Membership(organisation=organisation, user=user)
         membership.set_roles(chosen)
-        membership.save()
+        try:
+            with transaction.atomic():
+                membership.save()
+        except IntegrityError:  # two first sign-ins at once: the other made it
+            return Membership.objects.get(organisation=organisation, user=user), {}
         membership_joined.send(sender=Membership, user=user, organisation=organisation)
         return membership, {"roles": [None, sorted(r.value for r in chosen)]}
     before = sorted(r.value for r in membership.roles)
@@ -125,12 +159,17 @@ def leave(*, organisation: Organisation, user: User | None, participant: Partici
     """The identity provider says the person has gone: their membership ends with their sessions,
     and they become a former member of their sets. Nothing they wrote is touched. Returns how many
     sets they left."""
+    if user is None and participant is not None:
+        user = participant.user  # an account linked to the entry otherwise (an SSO sign-in)
     if user is not None:
         membership = Membership.objects.filter(
             organisation=organisation, user=user, is_active=True
         ).first()
         if membership is not None:
-            accounts.membership_end(membership=membership)
+            # Sessions end everywhere only for the organisation's own people: a guest from
+            # another domain loses this organisation's access, not their sign-in elsewhere.
+            end_sessions = proven(organisation, user.email)
+            accounts.membership_end(membership=membership, end_sessions=end_sessions)
     entries = Participant.objects.filter(organisation=organisation)
     if participant is not None:
         entries = entries.filter(pk=participant.pk)
@@ -180,15 +219,17 @@ METADATA_TIMEOUT = 10
 ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion"
 
 
-def provider_id(sign_on: SignOn) -> str:
+def provider_id(protocol: str, slug: str) -> str:
     """allauth's key for the organisation's provider; the protocol is in it so that no slug can
     meet a provider's own name ("saml"), and accounts of two organisations never share a key."""
-    return f"{sign_on.protocol}-{sign_on.organisation.slug}"
+    return f"{protocol}-{slug}"
 
 
 def _saml_idp(sign_on: SignOn) -> dict[str, Any]:
     """The IdP as allauth's SAML provider wants it: read now, so that a wrong address or pasted
     XML is refused on the settings page rather than at the first sign-in."""
+    if sign_on.metadata_url:
+        trusted_url(sign_on.metadata_url)
     try:
         if sign_on.metadata_url:
             parsed = OneLogin_Saml2_IdPMetadataParser.parse_remote(
@@ -214,17 +255,40 @@ def _saml_idp(sign_on: SignOn) -> dict[str, Any]:
     return {"entity_id": entity_id, "sso_url": sso_url, "x509cert": cert, "slo_url": slo}
 
 
-def origin(url: str) -> str:
+HOST = re.compile(r"[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]")
+LOOPBACK = {"localhost", "127.0.0.1", "[::1]"}
+
+
+def trusted_url(url: str) -> str:
+    """An identity provider's address we may fetch trust from and send people to: https (plain
+    http only on this machine, for a developer's own provider), a plain host, no user or password.
+    Refused (ValidationError) otherwise."""
     parts = urlsplit(url)
+    try:
+        host = parts.netloc.rpartition(":")[0] if parts.port else parts.netloc
+    except ValueError:  # a port that is not one
+        host = ""
+    secure = parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK)
+    if not secure or "@" in parts.netloc or not HOST.fullmatch(host):
+        raise ValidationError(
+            _("%(url)s is not a provider's address: it must start with https:// and name a host.")
+            % {"url": url[:200]}
+        )
+    return url
+
+
+def origin(url: str) -> str:
+    """The scheme, host and port alone: what a CSP source names (trusted_url checked the rest)."""
+    parts = urlsplit(trusted_url(url))
     return f"{parts.scheme}://{parts.netloc}"
 
 
 def _oidc_check(sign_on: SignOn) -> None:
-    url = sign_on.discovery_url
+    url = trusted_url(sign_on.discovery_url)
     if not url.rstrip("/").endswith(".well-known/openid-configuration"):
         url = url.rstrip("/") + "/.well-known/openid-configuration"
     try:
-        answer = requests.get(url, timeout=METADATA_TIMEOUT)
+        answer = requests.get(url, timeout=METADATA_TIMEOUT, allow_redirects=False)
         answer.raise_for_status()
         found = answer.json()
         if not (found["issuer"] and found["authorization_endpoint"] and found["token_endpoint"]):
@@ -273,7 +337,7 @@ def sign_on_save(*, sign_on: SignOn, by: User | None) -> SignOn:
     app = sign_on.app or SocialApp()
     oidc = sign_on.protocol == SignOn.Protocol.OIDC
     app.provider = "openid_connect" if oidc else "saml"
-    app.provider_id = provider_id(sign_on)
+    app.provider_id = provider_id(sign_on.protocol, sign_on.organisation.slug)
     app.name = sign_on.display_name
     app.client_id = sign_on.client_id if oidc else sign_on.organisation.slug
     app.secret = sign_on.client_secret if oidc else ""
@@ -287,18 +351,31 @@ def sign_on_save(*, sign_on: SignOn, by: User | None) -> SignOn:
     return sign_on
 
 
-def saml_ids(encoded: str) -> list[str]:
-    """The IDs of a posted SAML response and of its assertions; none if it does not parse (the
-    provider's check then refuses it)."""
+def saml_ids(encoded: str) -> list[str] | None:
+    """The IDs of a posted SAML response and of its assertions, read as python3-saml will read
+    them; None when it cannot be read (then python3-saml cannot read it either)."""
     try:
-        root = OneLogin_Saml2_XML.to_etree(base64.b64decode(encoded, validate=True))
+        root = OneLogin_Saml2_XML.to_etree(OneLogin_Saml2_Utils.b64decode(encoded))
     except Exception:  # not base64, or not XML
-        return []
-    found = [root.get("ID", "")]
-    found += [
-        a.get("ID", "") for a in root.iter("{urn:oasis:names:tc:SAML:2.0:assertion}Assertion")
-    ]
-    return [i for i in found if i]
+        return None
+    ids = [root.get("ID", "")]
+    ids += [a.get("ID", "") for a in root.iter(f"{{{ASSERTION}}}Assertion")]
+    return [i for i in ids if i]
+
+
+@transaction.atomic
+def saml_first_use(*, slug: str, encoded: str) -> bool:
+    """Note each ID of the posted response as used; False if it was used before, or unreadable."""
+    ids = saml_ids(encoded)
+    if ids is None:
+        return False
+    for found in ids:
+        try:
+            with transaction.atomic():
+                UsedAssertion.objects.create(key=f"{slug}:{found}"[:400])
+        except IntegrityError:
+            return False
+    return True
 
 
 def groups_of(extra_data: dict[str, Any]) -> list[str]:
@@ -328,10 +405,17 @@ def arrive(*, sign_on: SignOn, user: User, groups: Iterable[str]) -> Membership:
     organisation = sign_on.organisation
     roles = roles_for(sign_on, groups)
     # In the pool first, so that joining links the entry to the account (participants_link).
-    if not Participant.objects.filter(organisation=organisation, email__iexact=user.email).exists():
-        Participant.objects.create(
-            organisation=organisation, email=user.email, name=user.name or user.email
-        )
+    pool = Participant.objects.filter(organisation=organisation)
+    if not pool.filter(Q(email__iexact=user.email) | Q(user=user)).exists():
+        with transaction.atomic():  # a second sign-in at once may have made it: then keep theirs
+            Participant.objects.bulk_create(
+                [
+                    Participant(
+                        organisation=organisation, email=user.email, name=user.name or user.email
+                    )
+                ],
+                ignore_conflicts=True,
+            )
     membership = Membership.objects.filter(organisation=organisation, user=user).first()
     action: str = IdentityChange.Action.UPDATED
     changes: Changes = {}
@@ -506,12 +590,17 @@ def _project(
     return entry
 
 
-def _account(organisation: Organisation, person: scim.Person) -> User | None:
+def _account(
+    organisation: Organisation, person: scim.Person, current: User | None = None
+) -> User | None:
     """An account only at one of the organisation's proven domains: another domain's people are
     never written by this organisation's client."""
     if not person.email or not proven(organisation, person.email):
         return None
-    return account_for(email=person.email, name=person.name)
+    try:
+        return account_for(email=person.email, name=person.name, current=current)
+    except ValidationError as taken:
+        raise UniquenessException(detail=" ".join(taken.messages)) from None
 
 
 def _membership_follows(
@@ -603,7 +692,11 @@ def scim_user_replace(
     manager = _manager(organisation, person, scim_user)
     # The account is asked for again only when what it is made from changed.
     same = scim_user.user is not None and (person.email, person.name) == (before.email, before.name)
-    user = _account(organisation, person) if person.active and not same else scim_user.user
+    user = (
+        _account(organisation, person, current=scim_user.user)
+        if person.active and not same
+        else scim_user.user
+    )
     entry = _pool_entry(organisation, person, scim_user, user)
     scim_user.participant = _project(organisation, person, entry, manager, user)
     scim_user.user_name = person.user_name
@@ -634,6 +727,16 @@ def scim_user_replace(
         changes=changes,
     )
     return scim_user
+
+
+@transaction.atomic
+def scim_user_patch(
+    *, token: ScimToken, scim_user: ScimUser, patch: Any, if_match: str | None = None
+) -> ScimUser:
+    """PATCH: the operations apply to the row as it is under the lock, so two at once both count."""
+    locked = ScimUser.objects.select_for_update(of=("self",)).get(pk=scim_user.pk)
+    resource = scim.patched(locked, patch)
+    return scim_user_replace(token=token, scim_user=locked, resource=resource, if_match=if_match)
 
 
 @transaction.atomic

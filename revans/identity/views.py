@@ -1,3 +1,4 @@
+import logging
 import secrets
 
 from allauth.account.internal.templatekit import get_entrance_context_data
@@ -8,7 +9,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,6 +30,7 @@ from .forms import ScimTokenForm, SignOnForm
 from .models import ScimToken, SignOn
 
 CSP_FORM_ACTION: list[str] = settings.SECURE_CSP["form-action"]  # type: ignore[assignment]
+logger = logging.getLogger(__name__)
 # The address typed at the first step, offered again at the password step.
 SIGN_IN_EMAIL = "revans_sign_in_email"
 
@@ -88,7 +89,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if required is not None:
             return _to_provider(request, required, email)
         request.session[SIGN_IN_EMAIL] = email
-        query = {"step": "password"} | ({"next": _next(request)} if _next(request) else {})
+        next_url = _next(request)
+        query = {"step": "password"} | ({"next": next_url} if next_url else {})
         return redirect(f"{reverse('account_login')}?{urlencode(query)}")
     context = {"form": form, "next": _next(request), **get_entrance_context_data(request)}
     return render(request, "identity/sign_in.html", context)
@@ -116,9 +118,17 @@ def sign_on_start(request: HttpRequest, org: str) -> HttpResponse:
         request.session[OIDC_NONCE] = nonce
         hint = {"login_hint": request.POST["email"]} if request.POST.get("email") else {}
         extra["auth_params"] = {**provider.get_auth_params(), "nonce": nonce, **hint}
-    response: HttpResponse = provider.redirect(
-        request, AuthProcess.LOGIN, next_url=_next(request) or None, **extra
-    )
+    try:
+        response: HttpResponse = provider.redirect(
+            request, AuthProcess.LOGIN, next_url=_next(request) or None, **extra
+        )
+    except Exception:  # its discovery or metadata did not answer, or made no sense
+        logger.exception("The identity provider of %s did not answer", org)
+        raise refuse(
+            request,
+            None,
+            _("Your organisation's identity provider did not answer. Try again soon."),
+        ) from None
     return response
 
 
@@ -141,7 +151,10 @@ def sign_on_settings(request: OrgRequest) -> HttpResponse:
             "form": form,
             "saved": current,
             "oidc_redirect_uri": request.build_absolute_uri(
-                reverse("openid_connect_callback", kwargs={"provider_id": f"oidc-{slug}"})
+                reverse(
+                    "openid_connect_callback",
+                    kwargs={"provider_id": services.provider_id(SignOn.Protocol.OIDC, slug)},
+                )
             ),
             "saml_metadata_url": request.build_absolute_uri(
                 reverse("saml_metadata", kwargs={"organization_slug": slug})
@@ -194,19 +207,14 @@ def identity_changes(request: OrgRequest) -> HttpResponse:
     return render(request, "identity/identity_changes.html", {"page": page})
 
 
-# An assertion is accepted once: allauth holds SP-initiated answers to the request it made, but an
-# IdP-initiated one could be posted again until it expires. Kept well past any assertion's life.
-SEEN_FOR = 24 * 3600
-
-
 @login_not_required
 @csrf_exempt
 def saml_acs(request: HttpRequest, organization_slug: str) -> HttpResponse:
-    """allauth's assertion consumer, after a check that this response and assertion were never
-    seen before (signature, audience and times are allauth's and python3-saml's to check)."""
-    for seen in services.saml_ids(request.POST.get("SAMLResponse", "")):
-        if not cache.add(f"saml-seen:{organization_slug}:{seen}", True, SEEN_FOR):
-            sign_on = SignOn.objects.filter(organisation__slug=organization_slug).first()
-            raise refuse(request, sign_on, _("This sign-in answer was already used."))
+    """allauth's assertion consumer, for a response whose IDs were never posted before (allauth
+    and python3-saml check its signature, audience and times). Nothing is recorded for the admin:
+    anyone may post here."""
+    encoded = request.POST.get("SAMLResponse", "")
+    if not services.saml_first_use(slug=organization_slug, encoded=encoded):
+        raise refuse(request, None, _("This sign-in answer was already used, or is unreadable."))
     response: HttpResponse = allauth_saml.acs(request, organization_slug=organization_slug)
     return response

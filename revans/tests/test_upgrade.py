@@ -28,8 +28,9 @@ MOVED = [
 RENAMED = {f"impact_{name}": f"evidence_{name}" for name in MOVED} | {
     "impact_evidencefile": "impact_claimfile"
 }
-# Tables a migration adds to by design: its own record, and permissions for a renamed model.
-GROWS = {"django_migrations", "auth_permission"}
+# Tables a migration adds to by design: its own record, and the content types and permissions of
+# new or renamed models (a new app: identity; allauth's socialaccount).
+GROWS = {"django_migrations", "auth_permission", "django_content_type"}
 
 COUNT = """
 import json, django

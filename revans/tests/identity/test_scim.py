@@ -17,7 +17,7 @@ from revans.identity.scim import CORE, ENTERPRISE, ERROR, MAX_BODY
 from revans.learning.models import Challenge
 from revans.programmes.models import Participant, SetMembership
 from revans.tests.identity.scim_helpers import Scim, token_for, user_body
-from revans.tests.world import PASSWORD
+from revans.tests.world import PASSWORD, make_user
 
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
@@ -528,3 +528,57 @@ def test_a_bad_patch_is_refused_and_changes_nothing(world, api):
         assert response.status_code == 400, (body, response.content)
         assert response.json()["scimType"] == scim_type, (body, response.content)
     assert snapshot() == before
+
+
+def test_a_self_sign_up_nobody_proved_cannot_wait_for_provisioning(world, api, proven):
+    # Someone signs up as the CEO with a password, never proving the address; when the company's
+    # client provisions the CEO, that password must not open the account.
+    squatter = User.objects.create_user(email="ceo@acme.test", password=PASSWORD, name="Not CEO")
+    created(api, "ceo", emails=[{"value": "ceo@acme.test", "primary": True}], displayName="CEO")
+    squatter.refresh_from_db()
+    assert not squatter.has_usable_password()
+    assert not Client().login(email="ceo@acme.test", password=PASSWORD)
+
+
+def test_a_new_address_moves_the_account_not_the_person(world, api, proven):
+    nia = created(api, "nia", emails=[{"value": "nia@acme.test", "primary": True}])
+    user = User.objects.get(email="nia@acme.test")
+    body = user_body("nia", emails=[{"value": "nia.smith@acme.test", "primary": True}])
+    assert api("PUT", f"/Users/{nia['id']}", body).status_code == 200
+    user.refresh_from_db()
+    assert user.email == "nia.smith@acme.test"
+    assert User.objects.filter(email__startswith="nia").count() == 1
+    assert Membership.objects.filter(user=user, organisation=world.org, is_active=True).exists()
+    # Taking another account's address is refused, and changes nothing.
+    before = snapshot()
+    body = user_body("nia", emails=[{"value": "pat@acme.test", "primary": True}])
+    answer = api("PUT", f"/Users/{nia['id']}", body)
+    assert answer.status_code == 409 and answer.json()["scimType"] == "uniqueness"
+    assert snapshot() == before
+
+
+def test_deactivation_reaches_an_account_the_person_made_by_single_sign_on(world, api):
+    # Provisioned before the domain was proven (a pool entry only); once it was, they signed in
+    # by single sign-on, which made their account and linked the entry.
+    scim_user = created(api, "raj", emails=[{"value": "raj@acme.test", "primary": True}])
+    assert ScimUser.objects.get(pk=scim_user["id"]).user is None
+    raj = make_user("raj@acme.test", "Raj")
+    Membership.objects.create(organisation=world.org, user=raj, is_participant=True)
+    Participant.objects.filter(email="raj@acme.test").update(user=raj)
+    SignupDomain.objects.create(
+        organisation=world.org, domain="acme.test", verified_at=timezone.now()
+    )
+    off = patch({"op": "replace", "path": "active", "value": False})
+    assert api("PATCH", f"/Users/{scim_user['id']}", off).status_code == 200
+    assert not Membership.objects.get(user=raj, organisation=world.org).is_active
+
+
+@pytest.mark.parametrize("start", ["99999999999999999999", "1e30"])
+def test_a_page_beyond_any_organisation_is_empty_not_an_error(world, api, start):
+    created(api, "ada")
+    answer = api("GET", f"/Users?startIndex={start}")
+    assert answer.status_code in (200, 400), answer.content
+    if answer.status_code == 200:
+        assert answer.json()["Resources"] == []
+    searched = api("POST", "/.search", '{"startIndex": 1e999, "schemas": ["x"]}')
+    assert searched.status_code == 400

@@ -2,6 +2,7 @@
 arrive through their provider, and every altered, stale or misdirected answer is refused."""
 
 import base64
+import re
 import time
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -10,9 +11,11 @@ import pytest
 from allauth.usersessions.models import UserSession
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from revans.accounts import services as accounts_services
 from revans.accounts.models import Membership, Role, SignupDomain, User
 from revans.identity import services
 from revans.identity.models import IdentityChange, SignOn
@@ -57,8 +60,13 @@ def save(org, **fields) -> SignOn:
 
 @pytest.fixture
 def saml(world, proven) -> SignOn:
+    # IdP-initiated, as the tests post answers nobody asked for; SP-initiated is the browser's.
     return save(
-        world.org, protocol=SignOn.Protocol.SAML, metadata_xml=idp_metadata(KEYS), enabled=True
+        world.org,
+        protocol=SignOn.Protocol.SAML,
+        metadata_xml=idp_metadata(KEYS),
+        idp_initiated=True,
+        enabled=True,
     )
 
 
@@ -178,6 +186,43 @@ def test_sso_cannot_be_required_before_a_domain_is_proven(world):
     assert not SignOn.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://evil.test; frame-ancestors *",
+        "https://*",
+        "https://user:pw@idp.test/authorize",
+        "http://idp.example/authorize",
+        "https://idp.test:99999/authorize",
+    ],
+)
+def test_a_provider_cannot_write_into_our_csp(world, proven, hostile, endpoint):
+    # The page that sends people to the provider allows its origin as a form target: an
+    # endpoint that is not a plain https origin is refused when the admin saves.
+    hostile.configuration["authorization_endpoint"] = endpoint
+    with pytest.raises(ValidationError):
+        save(
+            world.org,
+            protocol=SignOn.Protocol.OIDC,
+            discovery_url=hostile.base,
+            client_id="c",
+            client_secret="s",
+            enabled=True,
+        )
+    assert not SignOn.objects.exists()
+
+
+def test_trust_is_fetched_over_https_only(world, proven):
+    for url in ("http://idp.example/metadata", "ftp://idp.example/m", "https://u:p@idp.example/"):
+        with pytest.raises(ValidationError, match="https://"):
+            save(world.org, protocol=SignOn.Protocol.SAML, metadata_url=url)
+
+
+def test_a_provider_that_stops_answering_gets_a_page_not_an_error(world, oidc, hostile, browser):
+    hostile.close()
+    refused(browser.post("/sign-in/acme/", {"email": "pat@acme.test"}), "did not answer")
+
+
 def test_a_saved_client_secret_is_kept_when_the_field_is_left_empty(world, oidc, hostile):
     browser = Client()
     browser.force_login(world.admin)
@@ -226,6 +271,33 @@ def test_other_addresses_get_the_password_step_with_the_address_filled_in(world,
     assert "https://idp.acme.test" in page["Content-Security-Policy"]
 
 
+def test_an_invitation_to_a_required_domain_asks_for_its_provider_not_a_password(
+    world, saml, browser
+):
+    SignOn.objects.filter(pk=saml.pk).update(required=True)
+    invitation = accounts_services.invitation_create(
+        organisation=world.other_org,
+        invited_by=world.outsider,
+        email="nia@acme.test",
+        name="Nia",
+        roles=[Role.PARTICIPANT],
+    )
+    link = f"/invitations/{accounts_services.invitation_token(invitation)}/"
+    page = browser.get(link)
+    assert "signs its people in through Acme ID" in page.text
+    assert 'name="password1"' not in page.text
+    assert "/accounts/login/?next=%2Finvitations%2F" in page.text
+    browser.post(link, {"name": "Nia", "password1": "x" * 20, "password2": "x" * 20})
+    assert not User.objects.filter(email="nia@acme.test").exists()
+    # Nor can they sign up by themselves with a password.
+    signup = browser.post(
+        "/accounts/signup/",
+        {"name": "Nia", "email": "nia@acme.test", "password1": "x" * 20, "password2": "x" * 20},
+    )
+    assert "signs its people in through Acme ID" in signup.text
+    assert not User.objects.filter(email="nia@acme.test").exists()
+
+
 def test_a_bad_address_is_asked_again(browser, db):
     page = browser.post("/accounts/login/", {"email": "not an address"})
     assert page.status_code == 200 and "Enter a valid email address" in page.text
@@ -233,10 +305,17 @@ def test_a_bad_address_is_asked_again(browser, db):
 
 def test_when_sso_is_required_passwords_and_resets_are_refused(world, saml, browser):
     SignOn.objects.filter(pk=saml.pk).update(required=True)
-    response = browser.post("/accounts/login/", {"login": "pat@acme.test", "password": PASSWORD})
-    assert response.url == "/accounts/login/"
+    # The same answer for a right and a wrong password: the password is not even checked.
+    right = browser.post("/accounts/login/", {"login": "pat@acme.test", "password": PASSWORD})
+    wrong = browser.post("/accounts/login/", {"login": "pat@acme.test", "password": "wrong"})
+    assert right.status_code == wrong.status_code == 200
+    assert "Acme Freight signs its people in through Acme ID" in right.text
+
+    def page(response) -> str:
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.text)
+
+    assert page(right) == page(wrong)
     assert signed_in_as(browser) is None
-    assert "Acme Freight signs its people in through Acme ID" in browser.get(response.url).text
     reset = browser.post("/accounts/password/reset/", {"email": "pat@acme.test"})
     assert reset.status_code == 200 and "signs its people in through Acme ID" in reset.text
     # Other organisations' people, and operators (the way back in), still use passwords.
@@ -371,6 +450,9 @@ def test_a_replayed_answer_is_refused(world, saml, browser):
     thief = Client(HTTP_HOST=HOST)
     refused(post_saml(thief, first.encoded(KEYS)), "already used")
     assert signed_in_as(thief) is None
+    # Spelled differently (base64 with line breaks, as python3-saml still reads it): the same.
+    wrapped = "\n".join(first.encoded(KEYS)[i : i + 64] for i in range(0, 4096, 64))
+    refused(post_saml(Client(HTTP_HOST=HOST), wrapped), "already used")
     # A new response around the same assertion is the same replay.
     again = assertion("pat@acme.test", assertion_id=first.assertion_id)
     refused(post_saml(Client(HTTP_HOST=HOST), again.encoded(KEYS)), "already used")
