@@ -114,6 +114,7 @@ def test_saml_sp_and_idp_initiated(new_page, world, proven, live_server):
         page.get_by_label("SAML 2.0").check()
         page.get_by_label("Name on the sign-in button").fill("Acme SAML")
         page.get_by_label("IdP metadata URL").fill(idp.metadata_url)
+        page.get_by_label("allow sign-in started at the identity provider").check()
         save_and_enable(admin, required=False)
         assert SignOn.objects.get(organisation=world.org).app.settings["idp"]["entity_id"] == (
             idp.entity_id
