@@ -10,6 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from allauth.usersessions.models import UserSession
 from django.contrib.auth import SESSION_KEY
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -18,6 +20,7 @@ from django.utils import timezone
 from revans.accounts import services as accounts_services
 from revans.accounts.models import Membership, Role, SignupDomain, User
 from revans.identity import services
+from revans.identity.adapters import AccountAdapter
 from revans.identity.models import IdentityChange, SignOn
 from revans.programmes.models import Participant
 from revans.tests.identity.forged import Assertion, HostileProvider, idp_metadata, make_keys
@@ -548,3 +551,29 @@ def test_signing_out_at_revans_ends_the_session(world, saml, browser):
     assert UserSession.objects.filter(user=world.participant).exists()
     browser.post("/accounts/logout/")
     assert signed_in_as(browser) is None
+
+
+def test_every_other_way_in_meets_the_rule_too(world, saml, rf):
+    # A passkey or an emailed code signs in through allauth's pre_login with no social login:
+    # at a required domain it is sent back to the sign-in page; an operator is let through.
+    SignOn.objects.filter(pk=saml.pk).update(required=True)
+
+    def passwordless(user):
+        request = rf.get("/accounts/login/")
+        request.session = SessionStore()
+        request._messages = FallbackStorage(request)
+        return AccountAdapter(request).pre_login(
+            request,
+            user,
+            email_verification="none",
+            signal_kwargs=None,
+            email=None,
+            signup=False,
+            redirect_url=None,
+        )
+
+    assert passwordless(world.participant)["Location"] == "/accounts/login/"
+    assert passwordless(world.outsider) is None  # another organisation's domain
+    User.objects.filter(pk=world.admin.pk).update(is_staff=True)
+    world.admin.refresh_from_db()
+    assert passwordless(world.admin) is None
