@@ -37,6 +37,9 @@ def show_group_roles(mapping: dict[str, list[str]]) -> str:
 
 
 class SignOnForm(forms.ModelForm[SignOn]):
+    protocol = forms.ChoiceField(
+        label=_("Protocol"), choices=SignOn.Protocol.choices, widget=forms.RadioSelect
+    )
     group_roles = forms.CharField(
         label=_("Roles from groups"),
         required=False,
@@ -70,7 +73,7 @@ class SignOnForm(forms.ModelForm[SignOn]):
             "enabled",
             "required",
         ]
-        widgets = {"protocol": forms.RadioSelect, "metadata_xml": forms.Textarea(attrs={"rows": 5})}
+        widgets = {"metadata_xml": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
