@@ -116,7 +116,8 @@ def sign_on_start(request: HttpRequest, org: str) -> HttpResponse:
     if sign_on.protocol == SignOn.Protocol.OIDC:
         nonce = secrets.token_urlsafe(24)
         request.session[OIDC_NONCE] = nonce
-        hint = {"login_hint": request.POST["email"]} if request.POST.get("email") else {}
+        email = request.POST.get("email", "")[:254]
+        hint = {"login_hint": email} if email else {}
         extra["auth_params"] = {**provider.get_auth_params(), "nonce": nonce, **hint}
     try:
         response: HttpResponse = provider.redirect(
