@@ -117,6 +117,15 @@ class SignOnForm(forms.ModelForm[SignOn]):
         return cleaned
 
 
+class EmailForm(forms.Form):
+    """Sign-in's first step: the address decides where the second is."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "username webauthn", "autofocus": True}),
+    )
+
+
 class ScimTokenForm(forms.ModelForm[ScimToken]):
     class Meta:
         model = ScimToken

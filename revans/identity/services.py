@@ -323,31 +323,32 @@ def _app_settings(sign_on: SignOn) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
 def sign_on_save(*, sign_on: SignOn, by: User | None) -> SignOn:
-    """Save the admin's settings and write the SocialApp allauth reads from them."""
+    """Save the admin's settings and write the SocialApp allauth reads from them. The provider is
+    asked first, outside the transaction: no row waits on another server."""
     settings = _app_settings(sign_on)
-    if (
-        sign_on.required
-        and not sign_on.organisation.signup_domains.filter(verified_at__isnull=False).exists()
-    ):
-        raise ValidationError(
-            _("Prove a domain first: single sign-on can only be required for proven domains.")
-        )
-    app = sign_on.app or SocialApp()
-    oidc = sign_on.protocol == SignOn.Protocol.OIDC
-    app.provider = "openid_connect" if oidc else "saml"
-    app.provider_id = provider_id(sign_on.protocol, sign_on.organisation.slug)
-    app.name = sign_on.display_name
-    app.client_id = sign_on.client_id if oidc else sign_on.organisation.slug
-    app.secret = sign_on.client_secret if oidc else ""
-    app.settings = settings
-    app.save()
-    sign_on.app = app
-    sign_on.updated_at = timezone.now()
-    sign_on.updated_by = by
-    sign_on.full_clean()
-    sign_on.save()
+    with transaction.atomic():
+        if (
+            sign_on.required
+            and not sign_on.organisation.signup_domains.filter(verified_at__isnull=False).exists()
+        ):
+            raise ValidationError(
+                _("Prove a domain first: single sign-on can only be required for proven domains.")
+            )
+        app = sign_on.app or SocialApp()
+        oidc = sign_on.protocol == SignOn.Protocol.OIDC
+        app.provider = "openid_connect" if oidc else "saml"
+        app.provider_id = provider_id(sign_on.protocol, sign_on.organisation.slug)
+        app.name = sign_on.display_name
+        app.client_id = sign_on.client_id if oidc else sign_on.organisation.slug
+        app.secret = sign_on.client_secret if oidc else ""
+        app.settings = settings
+        app.save()
+        sign_on.app = app
+        sign_on.updated_at = timezone.now()
+        sign_on.updated_by = by
+        sign_on.full_clean()
+        sign_on.save()
     return sign_on
 
 

@@ -5,7 +5,6 @@ from allauth.account.internal.templatekit import get_entrance_context_data
 from allauth.account.views import LoginView
 from allauth.socialaccount.providers.base.constants import AuthProcess
 from allauth.socialaccount.providers.saml import views as allauth_saml
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -15,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -26,20 +24,13 @@ from revans.web import perform, posted, save_form
 from . import selectors, services
 from .access import get_token_for_admin
 from .adapters import OIDC_NONCE, refuse
-from .forms import ScimTokenForm, SignOnForm
+from .forms import EmailForm, ScimTokenForm, SignOnForm
 from .models import ScimToken, SignOn
 
 CSP_FORM_ACTION: list[str] = settings.SECURE_CSP["form-action"]  # type: ignore[assignment]
 logger = logging.getLogger(__name__)
 # The address typed at the first step, offered again at the password step.
 SIGN_IN_EMAIL = "revans_sign_in_email"
-
-
-class EmailForm(forms.Form):
-    email = forms.EmailField(
-        label=gettext_lazy("Email address"),
-        widget=forms.EmailInput(attrs={"autocomplete": "username webauthn", "autofocus": True}),
-    )
 
 
 class PasswordStep(LoginView):  # type: ignore[misc]
