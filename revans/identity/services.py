@@ -709,6 +709,11 @@ def scim_user_replace(
     scim_user.version += 1
     scim_user.updated_at = timezone.now()
     _save(scim_user)
+    # The reports' pool entries follow their manager's entry, which may be new or another.
+    reports = scim_user.reports.exclude(participant=None).values("participant")
+    Participant.objects.filter(pk__in=reports).exclude(manager=scim_user.participant).update(
+        manager=scim_user.participant
+    )
     changes = diff(before.mapped(), person.mapped())
     action = IdentityChange.Action.UPDATED
     if before.active and not person.active:

@@ -582,3 +582,14 @@ def test_a_page_beyond_any_organisation_is_empty_not_an_error(world, api, start)
         assert answer.json()["Resources"] == []
     searched = api("POST", "/.search", '{"startIndex": 1e999, "schemas": ["x"]}')
     assert searched.status_code == 400
+
+
+def test_reports_follow_a_manager_who_reaches_the_pool_later(world, api):
+    # The manager was provisioned without an address (no pool entry); their report was not.
+    boss = created(api, "boss")
+    created(api, "report", emails=[{"value": "rep@acme.test", "primary": True}], manager=boss["id"])
+    assert Participant.objects.get(email="rep@acme.test").manager is None
+    body = user_body("boss", emails=[{"value": "boss@acme.test", "primary": True}])
+    assert api("PUT", f"/Users/{boss['id']}", body).status_code == 200
+    entry = Participant.objects.get(email="rep@acme.test")
+    assert entry.manager == Participant.objects.get(email="boss@acme.test")
