@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "revans.impact",
     "revans.evidence",
     "revans.identity",
+    "revans.api",
     "revans.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -105,6 +106,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "django_tasks_db",
     "django_htmx",
+    "ninja",  # its docs page's files, served by the app
 ]
 
 MIDDLEWARE = [
@@ -289,6 +291,9 @@ def env_nameservers(name: str) -> list[tuple[str, int]]:
 # DNS, to prove a sign-up domain: the system's resolver unless servers are named ("host[:port]").
 DNS_NAMESERVERS = env_nameservers("REVANS_DNS_NAMESERVERS")
 DNS_TIMEOUT = 5.0
+
+# The REST API: requests a minute per token (429 beyond, with Retry-After).
+API_RATE_LIMIT_PER_MINUTE = env_int("REVANS_API_RATE_LIMIT", 600, minimum=1)
 
 # Invitations are valid for this many days.
 INVITATION_MAX_AGE_DAYS = env_int("REVANS_INVITATION_DAYS", 14, minimum=1)

@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("revans.evidence.urls")),
     path("", include("revans.identity.urls")),
     path("scim/v2/", include("revans.identity.scim_urls")),
+    path("api/v1/", include(("revans.api.urls", "api"), namespace="api")),
+    path("", include("revans.api.page_urls")),
 ]
 
 # allauth's rate limits answer through this (allauth.core.internal.ratelimit.respond_429).

@@ -18,6 +18,7 @@ class Kind(Enum):
     OPERATOR = "Django admin: operators (is_staff) only"
     SECRET_LINK = "anyone holding the secret in the URL (a calendar feed, an RSVP link)"
     TOKEN = "an organisation's SCIM client, by its bearer token: no session opens it (401)"
+    API = "the REST API, by a person's bearer token: no session opens it (401 problem+json)"
 
 
 ANY_ROLE = frozenset(Role)
@@ -120,6 +121,12 @@ REGISTRY: dict[str, Rule] = {
     "meetings:mine": Rule(Kind.SIGNED_IN),
     "meetings:feed": Rule(Kind.SIGNED_IN, frozenset(FORM)),
     "accounts:profile": Rule(Kind.SIGNED_IN, frozenset(FORM)),
+    # A person's API tokens: their own (another's is a missing one); the API's schema and docs.
+    "tokens:tokens": Rule(Kind.SIGNED_IN, frozenset(FORM)),
+    "tokens:token_revoke": Rule(Kind.SIGNED_IN, frozenset(ACTION), mine="admin"),
+    "api:openapi-json": Rule(Kind.PUBLIC),
+    "api:openapi-view": Rule(Kind.PUBLIC),
+    "api:api-root": Rule(Kind.PUBLIC),
     # Secret links: anyone holding one (checked for crashes and leaks; bad links are a 400/404).
     "meetings:feed_ics": Rule(Kind.SECRET_LINK),
     "meetings:rsvp_link": Rule(Kind.SECRET_LINK, frozenset(FORM)),
@@ -205,14 +212,18 @@ REGISTRY: dict[str, Rule] = {
     "scim:not_found": Rule(Kind.TOKEN, frozenset()),
 }
 
-# Whole URL trees owned by libraries, matched by the start of the route.
+# Whole URL trees owned by libraries, matched by the start of the route (a name listed above
+# comes first: the API's schema and docs are public).
 PREFIXES: dict[str, Rule] = {
+    "api/v1/": Rule(Kind.API, frozenset({"GET", "HEAD", "POST"})),
     "accounts/": Rule(Kind.THIRD_PARTY),
     "admin/": Rule(Kind.OPERATOR),
 }
 
 
 def rule_for(route: str, name: str | None) -> Rule | None:
+    if name in REGISTRY:
+        return REGISTRY[name]
     for prefix, rule in PREFIXES.items():
         if route.startswith(prefix):
             return rule

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from revans.accounts import services
 from revans.accounts.models import Invitation, Role, SignupDomain
+from revans.api import services as api_services
 from revans.evidence.models import BoardReport, CareerOutcome, Survey
 from revans.identity import services as identity_services
 from revans.identity.models import ScimUser, SignOn
@@ -129,7 +130,15 @@ def url_values(world):
     scim_token, _secret = identity_services.token_create(
         organisation=world.org, name="Entra", by=world.admin
     )
+    api_token, _secret = api_services.token_create(
+        user=world.admin,
+        membership=world.membership(world.admin),
+        name="BI",
+        can_write=False,
+        expires_at=None,
+    )
     return {
+        "api_token_id": str(api_token.pk),
         "token_id": str(scim_token.pk),
         "run_id": str(run.pk),
         "programme_id": str(world.programme.pk),
@@ -205,6 +214,8 @@ def _expectation(rule, actor: str, method: str):
     if rule.kind in (Kind.PUBLIC, Kind.SECRET_LINK):
         return answered
     if rule.kind is Kind.SIGNED_IN:
+        if rule.mine is not None and not anonymous and actor != rule.mine:
+            return lambda r: r.status_code == (404 if allowed_method else 405)
         return _is_login_redirect if anonymous else answered
     if rule.kind is Kind.ORG:
         if anonymous:
@@ -225,6 +236,16 @@ def _expectation(rule, actor: str, method: str):
             r.status_code == 401
             and (method == "HEAD" or r.json()["schemas"] == [SCIM_ERROR])
             and b"acme" not in r.content
+        )
+    if rule.kind is Kind.API:
+        # A session is no token: a problem+json 401 (405 for a method the endpoint lacks), and
+        # nothing of the organisation's.
+        return lambda r: (
+            (
+                (r.status_code == 401 and r["Content-Type"] == "application/problem+json")
+                or r.status_code == 405
+            )
+            and b"Leaders" not in r.content
         )
     if rule.kind is Kind.OPERATOR:
         # No actor is staff: the admin refuses or sends them to sign in, never shows a page.
@@ -361,3 +382,53 @@ def test_a_token_of_b_cannot_reach_a_s_users(endpoint: Endpoint, world, url_valu
         if _scim(ours, method, real_url).status_code >= 500:
             problems.append(f"A {method} {real_url} -> a server error")
     assert not problems, "\n".join(problems)
+
+
+# The REST API: a token speaks for its own organisation only, whatever id it names.
+API_ENDPOINTS = [
+    e
+    for e in ENDPOINTS
+    if (rule := rule_for(e.route, e.name)) and rule.kind is Kind.API and "<" in e.route
+]
+
+
+@pytest.mark.parametrize("endpoint", API_ENDPOINTS, ids=lambda e: e.key)
+def test_an_api_token_of_b_cannot_reach_a(endpoint: Endpoint, world, url_values):
+    """B's token (one that may write) with A's ids answers exactly as for ids that do not exist,
+    for every method; A's own tokens get an answer for every method, never a crash."""
+    _token, theirs = api_services.token_create(
+        user=world.outsider,
+        membership=world.membership(world.outsider, world.other_org),
+        name="Bravo",
+        can_write=True,
+        expires_at=None,
+    )
+    absent = dict.fromkeys(("programme_id", "set_id", "meeting_id"), "999999999")
+    real_url, missing_url = endpoint.url(url_values), endpoint.url({**url_values, **absent})
+    problems = []
+    for method in HTTP_METHODS:
+        real = _api(theirs, method, real_url)
+        missing = _api(theirs, method, missing_url)
+        if real.status_code >= 500 or b"Leaders" in real.content or b"Set A" in real.content:
+            problems.append(f"B {method} {real_url} -> {real.status_code} {real.content[:200]}")
+        elif (real.status_code, real.content) != (missing.status_code, missing.content):
+            problems.append(
+                f"B {method} {real_url}: {real.status_code}, absent {missing.status_code}"
+            )
+    for actor in ("admin", "sponsor", "facilitator", "participant"):
+        user = world.actors[actor]
+        _token, ours = api_services.token_create(
+            user=user,
+            membership=world.membership(user),
+            name=actor,
+            can_write=True,
+            expires_at=None,
+        )
+        for method in HTTP_METHODS:
+            if _api(ours, method, real_url).status_code >= 500:
+                problems.append(f"{actor} {method} {real_url} -> a server error")
+    assert not problems, "\n".join(problems)
+
+
+def _api(secret: str, method: str, url: str):
+    return Client().generic(method, url, "", HTTP_AUTHORIZATION=f"Bearer {secret}")

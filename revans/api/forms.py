@@ -1,0 +1,30 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from revans.accounts.models import Membership, User
+
+from .models import ApiToken
+
+
+class ApiTokenForm(forms.ModelForm[ApiToken]):
+    membership = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Membership.objects.none(), empty_label=None
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: until you revoke it."),
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["name", "can_write"]
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["membership"]
+        field.queryset = user.memberships.filter(is_active=True).select_related("organisation")
+        field.label_from_instance = lambda m: m.organisation.name

@@ -1,0 +1,55 @@
+"""A person's API tokens, from their profile: made (the secret shown once) and revoked."""
+
+from datetime import datetime, time
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from revans.accounts.access import SignedInRequest
+from revans.web import perform, posted, save_form
+
+from . import services
+from .forms import ApiTokenForm
+from .models import ApiToken
+
+
+@require_http_methods(["GET", "POST"])
+def tokens(request: SignedInRequest) -> HttpResponse:
+    form = ApiTokenForm(posted(request), user=request.user)
+
+    def make() -> tuple[ApiToken, str]:
+        day = form.cleaned_data["expires_on"]
+        ends = (
+            datetime.combine(day, time.max, tzinfo=timezone.get_current_timezone()) if day else None
+        )
+        return services.token_create(
+            user=request.user,
+            membership=form.cleaned_data["membership"],
+            name=form.cleaned_data["name"],
+            can_write=form.cleaned_data["can_write"],
+            expires_at=ends,
+        )
+
+    made = save_form(request, form, make)
+    return render(
+        request,
+        "api/tokens.html",
+        {
+            "form": ApiTokenForm(user=request.user) if made else form,
+            "secret": made[1] if made else "",
+            "tokens": request.user.api_tokens.select_related("organisation"),
+            "api_url": request.build_absolute_uri("/api/v1/"),
+        },
+    )
+
+
+@require_POST
+def token_revoke(request: SignedInRequest, api_token_id: int) -> HttpResponse:
+    token = ApiToken.objects.filter(pk=api_token_id, user=request.user).first()
+    if token is None:  # someone else's is as missing as one that never was
+        raise Http404
+    perform(request, lambda: services.token_revoke(token=token), _("Token revoked."))
+    return redirect("tokens:tokens")

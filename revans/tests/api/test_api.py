@@ -1,0 +1,239 @@
+"""The REST API: tokens (made, shown once, expiring, revoked, read-only), its answers as the same
+access rules give them, problem+json for every refusal, pages, ETags and the rate limit."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from revans.api import services
+from revans.api.models import ApiToken, token_digest
+from revans.meetings import notices
+from revans.meetings.models import Meeting, Notice
+from revans.programmes.models import Programme
+from revans.tests.world import future_meeting
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits(db):
+    cache.clear()
+
+
+def token(world, actor: str = "admin", *, can_write: bool = False, expires_at=None) -> str:
+    user = world.outsider if actor == "outsider" else world.actors[actor]
+    org = world.other_org if actor == "outsider" else world.org
+    membership = user.memberships.get(organisation=org)
+    _token, secret = services.token_create(
+        user=user, membership=membership, name="BI", can_write=can_write, expires_at=expires_at
+    )
+    return secret
+
+
+def get(secret: str | None, path: str, **headers: str):
+    extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
+    if secret is not None:
+        extra["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    return Client().get(f"/api/v1{path}", **extra)
+
+
+def test_a_token_is_shown_once_and_kept_as_its_digest(world):
+    secret = token(world)
+    row = ApiToken.objects.get()
+    assert row.digest == token_digest(secret) and secret not in str(row.__dict__)
+    me = get(secret, "/me").json()
+    assert me == {
+        "email": "ada@acme.test",
+        "name": "Ada Admin",
+        "organisation": "acme",
+        "roles": ["admin"],
+        "scopes": ["read"],
+    }
+
+
+@pytest.mark.parametrize("how", ["missing", "wrong", "expired", "revoked", "left"])
+def test_without_a_live_token_every_request_is_refused_as_problem_json(world, how):
+    secret = token(world, "sponsor")
+    row = ApiToken.objects.get()
+    if how == "expired":
+        ApiToken.objects.filter(pk=row.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    if how == "revoked":
+        services.token_revoke(token=row)
+    if how == "left":
+        world.membership(world.sponsor).__class__.objects.filter(user=world.sponsor).update(
+            is_active=False
+        )
+    answer = get(None if how == "missing" else "nope" if how == "wrong" else secret, "/me")
+    assert answer.status_code == 401
+    assert answer["Content-Type"] == PROBLEM
+    assert answer.json()["status"] == 401 and "Bearer" in answer["WWW-Authenticate"]
+
+
+def test_roles_and_sets_decide_as_on_the_pages(world):
+    pid = world.programme.pk
+    assert get(token(world, "sponsor"), "/programmes").json()["items"][0]["id"] == pid
+    refused = get(token(world, "participant"), "/programmes")
+    assert refused.status_code == 403 and refused["Content-Type"] == PROBLEM
+    # A set is its members', facilitators' and managers'; to anyone else it does not exist.
+    assert get(token(world, "participant"), f"/sets/{world.set_a.pk}").status_code == 200
+    assert get(token(world, "participant"), f"/sets/{world.set_b.pk}").status_code == 404
+    assert get(token(world, "facilitator"), f"/sets/{world.set_b.pk}").status_code == 404
+
+
+def test_another_organisations_token_finds_nothing(world):
+    outsider = token(world, "outsider")
+    for path in (
+        f"/programmes/{world.programme.pk}",
+        f"/programmes/{world.programme.pk}/sets",
+        f"/sets/{world.set_a.pk}",
+        f"/sets/{world.set_a.pk}/meetings",
+    ):
+        answer = get(outsider, path)
+        assert answer.status_code == 404, path
+        assert "Set A" not in answer.text and "Leaders" not in answer.text
+    assert get(outsider, "/programmes").json()["items"] == []
+
+
+def test_pages_continue_from_their_cursor(world):
+    for n in range(5):
+        Programme.objects.create(
+            organisation=world.org,
+            name=f"P{n}",
+            starts_on=world.programme.starts_on,
+            ends_on=world.programme.ends_on,
+        )
+    secret = token(world)
+    seen, cursor = [], ""
+    while True:
+        body = get(secret, f"/programmes?limit=2&cursor={cursor}").json()
+        seen += [p["name"] for p in body["items"]]
+        if not body["next"]:
+            break
+        cursor = body["next"]
+    assert seen == ["Leaders", "P0", "P1", "P2", "P3", "P4"]
+    bad = get(secret, "/programmes?cursor=not-ours")
+    assert bad.status_code == 400 and bad["Content-Type"] == PROBLEM
+
+
+def test_meetings_filter_by_date(world):
+    soon = future_meeting(world.set_a, days=2)
+    later = future_meeting(world.set_a, days=40)
+    secret = token(world, "participant")
+    cut = (soon.starts_at + timedelta(days=5)).date().isoformat()
+    ids = [m["id"] for m in get(secret, f"/sets/{world.set_a.pk}/meetings").json()["items"]]
+    assert ids == sorted(
+        Meeting.objects.filter(learning_set=world.set_a).values_list("pk", flat=True)
+    )
+    before = get(secret, f"/sets/{world.set_a.pk}/meetings?starts_before={cut}").json()["items"]
+    assert soon.pk in [m["id"] for m in before] and later.pk not in [m["id"] for m in before]
+    wrong = get(secret, f"/sets/{world.set_a.pk}/meetings?starts_from=yesterday")
+    assert wrong.status_code == 422 and wrong["Content-Type"] == PROBLEM
+
+
+def test_an_unchanged_answer_is_not_sent_again(world):
+    secret = token(world)
+    first = get(secret, f"/programmes/{world.programme.pk}")
+    again = get(secret, f"/programmes/{world.programme.pk}", **{"If-None-Match": first["ETag"]})
+    assert again.status_code == 304 and not again.content
+    Programme.objects.filter(pk=world.programme.pk).update(name="Leaders 2")
+    changed = get(secret, f"/programmes/{world.programme.pk}", **{"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200 and changed.json()["name"] == "Leaders 2"
+
+
+def post(secret: str, path: str, **headers: str):
+    extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
+    return Client().post(f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {secret}", **extra)
+
+
+def test_a_facilitator_cancels_a_meeting_as_the_page_does(world):
+    meeting = future_meeting(world.set_a, days=3)
+    invited = [world.participant, world.participant2, world.facilitator]
+    for user in invited:  # their invitations went out
+        notice = notices.make(meeting, user, Notice.Kind.INVITATION, "0")
+        notice.sent_at = timezone.now()
+        notice.save()
+    read_only = post(token(world, "facilitator"), f"/meetings/{meeting.pk}/cancel")
+    assert read_only.status_code == 403 and read_only["Content-Type"] == PROBLEM
+    assert get(token(world, "participant"), f"/meetings/{meeting.pk}").status_code == 200
+    member = post(token(world, "participant", can_write=True), f"/meetings/{meeting.pk}/cancel")
+    assert member.status_code == 403
+    writer = token(world, "facilitator", can_write=True)
+    tag = get(writer, f"/meetings/{meeting.pk}")["ETag"]
+    stale = post(writer, f"/meetings/{meeting.pk}/cancel", **{"If-Match": '"stale"'})
+    assert stale.status_code == 412 and stale["Content-Type"] == PROBLEM
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.SCHEDULED
+    done = post(writer, f"/meetings/{meeting.pk}/cancel", **{"If-Match": tag})
+    assert done.status_code == 200 and done.json()["status"] == "cancelled"
+    # The same cancellation notices as the page's, one per person of the set.
+    cancelled = Notice.objects.filter(meeting=meeting, kind=Notice.Kind.CANCELLATION)
+    assert set(cancelled.values_list("user", flat=True)) == {u.pk for u in invited}
+    again = post(writer, f"/meetings/{meeting.pk}/cancel")
+    assert again.status_code == 409 and "already cancelled" in again.json()["detail"]
+    other = post(token(world, "outsider", can_write=True), f"/meetings/{meeting.pk}/cancel")
+    assert other.status_code == 404
+
+
+def test_each_token_has_its_requests_a_minute(world, settings):
+    settings.API_RATE_LIMIT_PER_MINUTE = 3
+    secret = token(world)
+    answers = [get(secret, "/me") for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert 1 <= int(answers[-1]["Retry-After"]) <= 60
+    assert get(token(world, "sponsor"), "/me").status_code == 200  # another token's own minute
+
+
+def test_the_schema_and_its_docs_are_served_by_the_app(world):
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.1") and "/api/v1/programmes" in schema["paths"]
+    docs = Client().get("/api/v1/docs")
+    assert docs.status_code == 200
+    assert "cdn" not in docs.text.lower() and "/static/ninja/" in docs.text
+
+
+def test_a_person_makes_and_revokes_their_tokens_from_their_profile(world):
+    browser = Client()
+    browser.force_login(world.facilitator)
+    assert "/profile/api-tokens/" in browser.get("/profile/").text
+    page = browser.post(
+        "/profile/api-tokens/",
+        {
+            "name": "Calendar sync",
+            "membership": world.membership(world.facilitator).pk,
+            "can_write": "on",
+            "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        },
+    )
+    secret = page.context["secret"]
+    assert secret.startswith("revans_api_") and secret in page.text
+    assert secret not in browser.get("/profile/api-tokens/").text  # shown once
+    assert get(secret, "/me").json()["scopes"] == ["read", "write"]
+    row = ApiToken.objects.get(user=world.facilitator)
+    # Another person cannot revoke it; its owner can.
+    other = Client()
+    other.force_login(world.participant)
+    assert other.post(f"/profile/api-tokens/{row.pk}/revoke/").status_code == 404
+    browser.post(f"/profile/api-tokens/{row.pk}/revoke/")
+    assert get(secret, "/me").status_code == 401
+
+
+def test_tokens_are_made_only_for_ones_own_organisations(world):
+    browser = Client()
+    browser.force_login(world.facilitator)
+    page = browser.post(
+        "/profile/api-tokens/",
+        {"name": "x", "membership": world.membership(world.outsider, world.other_org).pk},
+    )
+    assert page.status_code == 200 and not ApiToken.objects.exists()
+    past = browser.post(
+        "/profile/api-tokens/",
+        {
+            "name": "x",
+            "membership": world.membership(world.facilitator).pk,
+            "expires_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        },
+    )
+    assert "cannot expire before" in past.text and not ApiToken.objects.exists()
