@@ -5,14 +5,16 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from revans.api import services
 from revans.api.models import ApiToken, token_digest
 from revans.meetings import notices
 from revans.meetings.models import Meeting, Notice
-from revans.programmes.models import Programme
+from revans.programmes.models import LearningSet, Programme
 from revans.tests.world import future_meeting
 
 PROBLEM = "application/problem+json"
@@ -237,3 +239,39 @@ def test_tokens_are_made_only_for_ones_own_organisations(world):
         },
     )
     assert "cannot expire before" in past.text and not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/programmes", "/programmes/{p}/sets", "/sets/{s}/meetings"])
+def test_a_list_costs_the_same_queries_for_ten_rows_and_a_thousand(world, path):
+    secret = token(world)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    url = "/api/v1" + path.format(p=world.programme.pk, s=world.set_a.pk) + "?limit=100"
+
+    def rows(n: int) -> None:
+        start, end = world.programme.starts_on, world.programme.ends_on
+        Programme.objects.bulk_create(
+            Programme(organisation=world.org, name=f"G{n}-{i}", starts_on=start, ends_on=end)
+            for i in range(n)
+        )
+        LearningSet.objects.bulk_create(
+            LearningSet(programme=world.programme, name=f"S{n}-{i}") for i in range(n)
+        )
+        first = future_meeting(world.set_a, days=5)
+        Meeting.objects.bulk_create(
+            Meeting(
+                learning_set=world.set_a,
+                starts_at=first.starts_at + timedelta(days=7 * (i + 1)),
+                ends_at=first.ends_at + timedelta(days=7 * (i + 1)),
+                time_zone=first.time_zone,
+            )
+            for i in range(n)
+        )
+
+    rows(10)
+    client.get(url)  # warm what every request reads once (content types, the token's row)
+    with CaptureQueriesContext(connection) as at_ten:
+        assert client.get(url).status_code == 200
+    rows(990)
+    with CaptureQueriesContext(connection) as at_thousand:
+        assert len(client.get(url).json()["items"]) == 100
+    assert len(at_ten) == len(at_thousand), (len(at_ten), len(at_thousand))
