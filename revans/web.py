@@ -1,8 +1,10 @@
 """Small helpers every app's views and forms share: a view hands a service to one of these and
 stays thin."""
 
+import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
@@ -10,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 def text_area(
@@ -89,3 +92,25 @@ def too_many_requests(request: HttpRequest) -> HttpResponse:
     response = render(request, "429.html", {"retry_minutes": RETRY_AFTER_MINUTES}, status=429)
     response["Retry-After"] = str(RETRY_AFTER_MINUTES * 60)
     return response
+
+
+HOST = re.compile(r"[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]")
+LOOPBACK = {"localhost", "127.0.0.1", "[::1]"}
+
+
+def secure_url(url: str) -> str:
+    """An address of another service that we fetch from or post to, or send people to: https
+    (plain http only on this machine, for a developer's own), a plain host, no user or password.
+    Refused (ValidationError) otherwise."""
+    parts = urlsplit(url)
+    try:
+        host = parts.netloc.rpartition(":")[0] if parts.port else parts.netloc
+    except ValueError:  # a port that is not one
+        host = ""
+    secure = parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK)
+    if not secure or "@" in parts.netloc or not HOST.fullmatch(host):
+        raise ValidationError(
+            _("%(url)s must start with https:// and name a host, with no user or password.")
+            % {"url": url[:200]}
+        )
+    return url

@@ -9,10 +9,11 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from revans.accounts.access import OrgRequest, for_admin
 from revans.accounts.models import Membership
 
 from . import services
-from .models import ApiToken, token_digest
+from .models import ApiToken, Webhook, token_digest
 
 
 class TooManyRequests(Exception):
@@ -69,3 +70,7 @@ def _limit(token: ApiToken) -> None:
         cache.set(key, used, timeout=120)
     if used > settings.API_RATE_LIMIT_PER_MINUTE:
         raise TooManyRequests(retry_after=60 - int(time.time() % 60))
+
+
+def get_webhook_for_admin(request: OrgRequest, webhook_id: int) -> Webhook:
+    return for_admin(request, Webhook.objects.all(), webhook_id)

@@ -3,12 +3,14 @@ Each answers with an ETag, and `If-None-Match` gets a 304."""
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import date
+from functools import wraps
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Schema
+from ninja import Field, Query, Schema
 from ninja.errors import HttpError
 
 from revans.accounts.access import OrgRequest, require_role
@@ -31,14 +33,17 @@ from .schemas import (
     SetPage,
 )
 
+type View = Callable[..., Any]
+PAGE = ("after", "limit")
+
 # What any operation may answer besides its own: the refusals, as problem+json.
 REFUSALS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 422, 429), Problem)
 READ: dict[int, Any] = {304: None, **REFUSALS}  # a GET's answer the client has already
 
 
 class PageQuery(Schema):
-    cursor: str | None = None
-    limit: int = 50
+    after: int = Field(0, ge=0, le=2**62, description="Continue after this id (a page's `next`).")
+    limit: int = Field(50, ge=1, le=cursor.MAX_LIMIT)
 
 
 class MeetingQuery(PageQuery):
@@ -46,8 +51,21 @@ class MeetingQuery(PageQuery):
     starts_before: date | None = None
 
 
-def _limit(query: PageQuery) -> int:
-    return min(max(query.limit, 1), cursor.MAX_LIMIT)
+def asks_only(*names: str) -> Callable[[View], View]:
+    """Refuse a query parameter the operation does not know (422): a misspelt filter must not
+    quietly answer everything."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            unknown = sorted(set(request.GET) - set(names))
+            if unknown:
+                raise HttpError(422, f"Unknown query parameters: {', '.join(unknown)[:200]}.")
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorate
 
 
 def etag(data: Any) -> str:
@@ -97,6 +115,7 @@ def _meeting(meeting: Meeting) -> dict[str, Any]:
 
 
 @api.get("/me", response={200: Me, **READ}, tags=["you"])
+@asks_only()
 def me(request: HttpRequest, response: HttpResponse) -> Any:
     """Who the token speaks for, where, and what it may do."""
     org = _org(request)
@@ -114,34 +133,38 @@ def me(request: HttpRequest, response: HttpResponse) -> Any:
 
 
 @api.get("/programmes", response={200: ProgrammePage, **READ}, tags=["programmes"])
+@asks_only(*PAGE)
 def programmes(request: HttpRequest, response: HttpResponse, query: Query[PageQuery]) -> Any:
     """The organisation's programmes (admins and sponsors)."""
     org = _org(request)
     require_role(org.membership, *PROGRAMME_MANAGERS)
     found = cursor.page(
-        Programme.objects.filter(organisation=org.organisation), query.cursor, _limit(query)
+        Programme.objects.filter(organisation=org.organisation), query.after, query.limit
     )
     data = {"items": [_programme(p) for p in found["items"]], "next": found["next"]}
     return _tagged(request, response, data)
 
 
 @api.get("/programmes/{programme_id}", response={200: ProgrammeOut, **READ}, tags=["programmes"])
+@asks_only()
 def programme(request: HttpRequest, response: HttpResponse, programme_id: int) -> Any:
     return _tagged(request, response, _programme(get_programme(_org(request), programme_id)))
 
 
 @api.get("/programmes/{programme_id}/sets", response={200: SetPage, **READ}, tags=["programmes"])
+@asks_only(*PAGE)
 def programme_sets(
     request: HttpRequest, response: HttpResponse, programme_id: int, query: Query[PageQuery]
 ) -> Any:
     """A programme's sets (admins and sponsors)."""
     found_programme = get_programme(_org(request), programme_id)
-    found = cursor.page(found_programme.sets.all(), query.cursor, _limit(query))
+    found = cursor.page(found_programme.sets.all(), query.after, query.limit)
     items = [{"id": s.pk, "programme": s.programme_id, "name": s.name} for s in found["items"]]
     return _tagged(request, response, {"items": items, "next": found["next"]})
 
 
 @api.get("/sets/{set_id}", response={200: SetOut, **READ}, tags=["sets"])
+@asks_only()
 def learning_set(request: HttpRequest, response: HttpResponse, set_id: int) -> Any:
     """A set: for its members, its facilitators, admins and sponsors (anyone else: 404)."""
     found = get_set(_org(request), set_id).learning_set
@@ -150,6 +173,7 @@ def learning_set(request: HttpRequest, response: HttpResponse, set_id: int) -> A
 
 
 @api.get("/sets/{set_id}/meetings", response={200: MeetingPage, **READ}, tags=["sets"])
+@asks_only(*PAGE, "starts_from", "starts_before")
 def set_meetings(
     request: HttpRequest, response: HttpResponse, set_id: int, query: Query[MeetingQuery]
 ) -> Any:
@@ -161,12 +185,13 @@ def set_meetings(
         rows = rows.filter(starts_at__date__gte=query.starts_from)
     if query.starts_before:
         rows = rows.filter(starts_at__date__lt=query.starts_before)
-    found = cursor.page(rows, query.cursor, _limit(query))
+    found = cursor.page(rows, query.after, query.limit)
     data = {"items": [_meeting(m) for m in found["items"]], "next": found["next"]}
     return _tagged(request, response, data)
 
 
 @api.get("/meetings/{meeting_id}", response={200: MeetingOut, **READ}, tags=["meetings"])
+@asks_only()
 def meeting(request: HttpRequest, response: HttpResponse, meeting_id: int) -> Any:
     """A meeting of a set the token's person may see."""
     return _tagged(request, response, _meeting(get_meeting(_org(request), meeting_id).meeting))
@@ -177,6 +202,7 @@ def meeting(request: HttpRequest, response: HttpResponse, meeting_id: int) -> An
     response={200: MeetingOut, 409: Problem, 412: Problem, **REFUSALS},
     tags=["meetings"],
 )
+@asks_only()
 def meeting_cancel(request: HttpRequest, response: HttpResponse, meeting_id: int) -> Any:
     """Cancel a meeting (its set's facilitators, admins and sponsors), sending the same
     cancellation as the page. With `If-Match`, only the meeting as you last read it."""

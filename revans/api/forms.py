@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from revans.accounts.models import Membership, User
 
-from .models import ApiToken
+from .models import ApiToken, Event
 
 
 class ApiTokenForm(forms.ModelForm[ApiToken]):
@@ -28,3 +28,15 @@ class ApiTokenForm(forms.ModelForm[ApiToken]):
         field: Any = self.fields["membership"]
         field.queryset = user.memberships.filter(is_active=True).select_related("organisation")
         field.label_from_instance = lambda m: m.organisation.name
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        label=_("Endpoint"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("An https address of yours that accepts a POST of JSON."),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Events"), choices=Event.choices, widget=forms.CheckboxSelectMultiple
+    )

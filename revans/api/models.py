@@ -61,3 +61,59 @@ class ApiToken(models.Model):
     @property
     def scopes(self) -> list[str]:
         return ["read", "write"] if self.can_write else ["read"]
+
+
+class Event(models.TextChoices):
+    MEETING_SCHEDULED = "meeting.scheduled", _("a meeting is scheduled")
+    MEETING_MOVED = "meeting.moved", _("a meeting is moved or changed")
+    MEETING_CANCELLED = "meeting.cancelled", _("a meeting is cancelled")
+    ATTENDANCE_RECORDED = "attendance.recorded", _("attendance is recorded")
+    SET_JOINED = "set.joined", _("a person joins a set")
+    SET_LEFT = "set.left", _("a person leaves a set")
+
+
+def new_signing_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+class Webhook(models.Model):
+    """An HTTPS endpoint of the organisation's, told of the events its admin picked. Deliveries
+    carry ids and links, never what anyone wrote; they are signed with `secret`."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="webhooks"
+    )
+    url = models.URLField(_("endpoint (https)"), max_length=500)
+    events = models.JSONField(_("events"), default=list)
+    secret = models.CharField(max_length=80, default=new_signing_secret, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class Delivery(models.Model):
+    """One event for one endpoint: sent by the worker, retried with back-off, kept as a log."""
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40, choices=Event.choices)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)  # None: delivered or given up
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["next_attempt_at"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.webhook}"

@@ -54,14 +54,14 @@ class MeetingOut(Schema):
 
 class ProgrammePage(Schema):
     items: list[ProgrammeOut]
-    next: str | None
+    next: int | None
 
 
 class SetPage(Schema):
     items: list[SetOut]
-    next: str | None
+    next: int | None
 
 
 class MeetingPage(Schema):
     items: list[MeetingOut]
-    next: str | None
+    next: int | None

@@ -2,18 +2,22 @@
 
 from datetime import datetime, time
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from revans.accounts.access import SignedInRequest
+from revans.accounts.access import OrgRequest, SignedInRequest, org_view
+from revans.accounts.models import Role
 from revans.web import perform, posted, save_form
 
 from . import services
-from .forms import ApiTokenForm
-from .models import ApiToken
+from . import webhooks as webhook_service
+from .access import get_webhook_for_admin
+from .forms import ApiTokenForm, WebhookForm
+from .models import ApiToken, Delivery, Webhook
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,4 +56,42 @@ def token_revoke(request: SignedInRequest, api_token_id: int) -> HttpResponse:
     if token is None:  # someone else's is as missing as one that never was
         raise Http404
     perform(request, lambda: services.token_revoke(token=token), _("Token revoked."))
-    return redirect("tokens:tokens")
+    return redirect("integrations:tokens")
+
+
+@org_view(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def webhooks(request: OrgRequest) -> HttpResponse:
+    form = WebhookForm(posted(request))
+    added = save_form(
+        request,
+        form,
+        lambda: webhook_service.webhook_add(
+            organisation=request.organisation,
+            url=form.cleaned_data["url"],
+            events=form.cleaned_data["events"],
+            by=request.user,
+        ),
+    )
+    if added:
+        messages.success(request, _("Webhook added. Its signing secret is shown below."))
+        return redirect("integrations:webhooks", org=request.organisation.slug)
+    hooks = Webhook.objects.filter(organisation=request.organisation)
+    recent = Delivery.objects.filter(webhook__organisation=request.organisation).select_related(
+        "webhook"
+    )
+    return render(
+        request,
+        "api/webhooks.html",
+        {"form": form, "hooks": hooks, "deliveries": recent.order_by("-pk")[:50]},
+    )
+
+
+@org_view(Role.ADMIN)
+@require_POST
+def webhook_remove(request: OrgRequest, webhook_id: int) -> HttpResponse:
+    # Resolved after the method check (as signup_domain_remove): a removed webhook is gone for
+    # every later request, and a GET must still meet 405, not 404.
+    webhook = get_webhook_for_admin(request, webhook_id)
+    perform(request, lambda: webhook_service.webhook_remove(webhook=webhook), _("Webhook removed."))
+    return redirect("integrations:webhooks", org=request.organisation.slug)

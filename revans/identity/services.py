@@ -1,7 +1,6 @@
 """What single sign-on and SCIM change: accounts, memberships and the pool, each change recorded
 for the organisation's admins."""
 
-import re
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -30,6 +29,7 @@ from revans.accounts.models import Membership, Organisation, Role, User
 from revans.accounts.signals import membership_joined
 from revans.programmes.models import Participant, SetMembership
 from revans.programmes.services import set_member_leave, stored_value_problems
+from revans.web import secure_url
 
 from . import scim
 from .models import (
@@ -255,26 +255,9 @@ def _saml_idp(sign_on: SignOn) -> dict[str, Any]:
     return {"entity_id": entity_id, "sso_url": sso_url, "x509cert": cert, "slo_url": slo}
 
 
-HOST = re.compile(r"[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]")
-LOOPBACK = {"localhost", "127.0.0.1", "[::1]"}
-
-
 def trusted_url(url: str) -> str:
-    """An identity provider's address we may fetch trust from and send people to: https (plain
-    http only on this machine, for a developer's own provider), a plain host, no user or password.
-    Refused (ValidationError) otherwise."""
-    parts = urlsplit(url)
-    try:
-        host = parts.netloc.rpartition(":")[0] if parts.port else parts.netloc
-    except ValueError:  # a port that is not one
-        host = ""
-    secure = parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK)
-    if not secure or "@" in parts.netloc or not HOST.fullmatch(host):
-        raise ValidationError(
-            _("%(url)s is not a provider's address: it must start with https:// and name a host.")
-            % {"url": url[:200]}
-        )
-    return url
+    """An identity provider's address we may fetch trust from and send people to."""
+    return secure_url(url)
 
 
 def origin(url: str) -> str:

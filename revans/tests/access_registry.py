@@ -122,8 +122,10 @@ REGISTRY: dict[str, Rule] = {
     "meetings:feed": Rule(Kind.SIGNED_IN, frozenset(FORM)),
     "accounts:profile": Rule(Kind.SIGNED_IN, frozenset(FORM)),
     # A person's API tokens: their own (another's is a missing one); the API's schema and docs.
-    "tokens:tokens": Rule(Kind.SIGNED_IN, frozenset(FORM)),
-    "tokens:token_revoke": Rule(Kind.SIGNED_IN, frozenset(ACTION), mine="admin"),
+    "integrations:tokens": Rule(Kind.SIGNED_IN, frozenset(FORM)),
+    "integrations:token_revoke": Rule(Kind.SIGNED_IN, frozenset(ACTION), mine="admin"),
+    "integrations:webhooks": org(Role.ADMIN, methods=FORM),
+    "integrations:webhook_remove": org(Role.ADMIN, methods=ACTION),
     "api:openapi-json": Rule(Kind.PUBLIC),
     "api:openapi-view": Rule(Kind.PUBLIC),
     "api:api-root": Rule(Kind.PUBLIC),

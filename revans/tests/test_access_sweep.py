@@ -11,6 +11,7 @@ from django.utils import timezone
 from revans.accounts import services
 from revans.accounts.models import Invitation, Role, SignupDomain
 from revans.api import services as api_services
+from revans.api.models import Webhook
 from revans.evidence.models import BoardReport, CareerOutcome, Survey
 from revans.identity import services as identity_services
 from revans.identity.models import ScimUser, SignOn
@@ -137,7 +138,11 @@ def url_values(world):
         can_write=False,
         expires_at=None,
     )
+    webhook = Webhook.objects.create(
+        organisation=world.org, url="https://hooks.acme.test/revans", events=["set.joined"]
+    )
     return {
+        "webhook_id": str(webhook.pk),
         "api_token_id": str(api_token.pk),
         "token_id": str(scim_token.pk),
         "run_id": str(run.pk),

@@ -108,16 +108,17 @@ def test_pages_continue_from_their_cursor(world):
             ends_on=world.programme.ends_on,
         )
     secret = token(world)
-    seen, cursor = [], ""
+    seen, after = [], 0
     while True:
-        body = get(secret, f"/programmes?limit=2&cursor={cursor}").json()
+        body = get(secret, f"/programmes?limit=2&after={after}").json()
         seen += [p["name"] for p in body["items"]]
         if not body["next"]:
             break
-        cursor = body["next"]
+        after = body["next"]
     assert seen == ["Leaders", "P0", "P1", "P2", "P3", "P4"]
-    bad = get(secret, "/programmes?cursor=not-ours")
-    assert bad.status_code == 400 and bad["Content-Type"] == PROBLEM
+    for bad in ("after=-1", "after=x", "limit=0", "limit=101", "programme=1", "page=2"):
+        answer = get(secret, f"/programmes?{bad}")
+        assert answer.status_code == 422 and answer["Content-Type"] == PROBLEM, bad
 
 
 def test_meetings_filter_by_date(world):
