@@ -29,7 +29,7 @@ class Receiver:
     statuses it is given in turn (then 200)."""
 
     def __init__(self, answers: list[int] | None = None) -> None:
-        self.received: list[dict] = []
+        self.received: list[dict[str, object]] = []
         self.answers = list(answers or [])
         self.secret = ""
         receiver = self
