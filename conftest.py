@@ -42,9 +42,11 @@ def dns_server(_dns_server):
 
 @pytest.fixture(autouse=True)
 def _fast_and_contained(settings, _dns_server):
-    """Fast hashing, tasks run at once (Django's test setup keeps email in memory), and DNS
-    lookups go to the tests' own server, never out to the network."""
+    """Fast hashing, tasks run at once (Django's test setup keeps email in memory), DNS lookups
+    go to the tests' own server, never out to the network, and the tests' own servers on this
+    machine may be reached over plain http."""
     settings.DNS_NAMESERVERS = [("127.0.0.1", _dns_server.port)]
+    settings.ALLOW_LOOPBACK_URLS = True  # the tests' identity providers and webhook receivers
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {

@@ -183,12 +183,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache: login rate limits must hold across every app server.
 CACHE_URL = env_url("REVANS_CACHE_URL", "", ("redis", "rediss"))
+
+
+def _cache(table: str, **options: Any) -> dict[str, Any]:
+    if CACHE_URL:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    return {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": table,
+        "OPTIONS": options,
+    }
+
+
 CACHES: dict[str, dict[str, Any]] = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-        if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "revans_cache"}
-    )
+    "default": _cache("revans_cache"),
+    # The API's per-token counters, apart: many tokens must never cull sign-in's rate limits.
+    "api": {**_cache("revans_api_rate", MAX_ENTRIES=1_000_000), "KEY_PREFIX": "api"},
 }
 
 TASKS = {
@@ -291,6 +301,9 @@ def env_nameservers(name: str) -> list[tuple[str, int]]:
 # DNS, to prove a sign-up domain: the system's resolver unless servers are named ("host[:port]").
 DNS_NAMESERVERS = env_nameservers("REVANS_DNS_NAMESERVERS")
 DNS_TIMEOUT = 5.0
+
+# Plain http to this machine for identity providers and webhooks (a developer's own; the tests').
+ALLOW_LOOPBACK_URLS = env_bool("REVANS_ALLOW_LOOPBACK_URLS", False)
 
 # The REST API: requests a minute per token (429 beyond, with Retry-After).
 API_RATE_LIMIT_PER_MINUTE = env_int("REVANS_API_RATE_LIMIT", 600, minimum=1)

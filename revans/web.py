@@ -1,12 +1,14 @@
 """Small helpers every app's views and forms share: a view hands a service to one of these and
 stays thin."""
 
+import ipaddress
 import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
@@ -98,19 +100,36 @@ HOST = re.compile(r"[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]")
 LOOPBACK = {"localhost", "127.0.0.1", "[::1]"}
 
 
+def public_address(host: str) -> bool:
+    """Not this machine, nor a private, link-local or reserved network: an IP literal must be a
+    global address; a name must not be one of the names that mean here."""
+    bare = host.strip("[]").lower()
+    try:
+        return ipaddress.ip_address(bare).is_global
+    except ValueError:
+        return bare not in LOOPBACK and not bare.endswith((".localhost", ".local", ".internal"))
+
+
 def secure_url(url: str) -> str:
-    """An address of another service that we fetch from or post to, or send people to: https
-    (plain http only on this machine, for a developer's own), a plain host, no user or password.
+    """An address of another service that we fetch from or post to, or send people to: https, a
+    plain public host, no user or password. Plain http to this machine only where the settings
+    allow it (REVANS_ALLOW_LOOPBACK_URLS: a developer's own provider; the tests' servers).
     Refused (ValidationError) otherwise."""
     parts = urlsplit(url)
     try:
         host = parts.netloc.rpartition(":")[0] if parts.port else parts.netloc
     except ValueError:  # a port that is not one
         host = ""
-    secure = parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK)
+    here = settings.ALLOW_LOOPBACK_URLS and host in LOOPBACK
+    secure = parts.scheme == "https" or (parts.scheme == "http" and here)
     if not secure or "@" in parts.netloc or not HOST.fullmatch(host):
         raise ValidationError(
             _("%(url)s must start with https:// and name a host, with no user or password.")
+            % {"url": url[:200]}
+        )
+    if not here and not public_address(host):
+        raise ValidationError(
+            _("%(url)s is not a public address: Revans does not reach into private networks.")
             % {"url": url[:200]}
         )
     return url

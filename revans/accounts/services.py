@@ -233,6 +233,7 @@ def membership_end(*, membership: Membership, end_sessions: bool = True) -> Memb
     membership.save(update_fields=["is_active", "deactivated_at"])
     if membership.is_facilitator:
         signals.facilitator_role_ended.send(sender=Membership, membership=membership)
+    signals.membership_ended.send(sender=Membership, membership=membership)
     # End every session the person has, so the change takes effect on their next click everywhere.
     if end_sessions:
         for session in UserSession.objects.filter(user=membership.user):

@@ -9,3 +9,7 @@ membership_joined = Signal()
 # Sent inside the transaction that takes the facilitator role from `membership` (or deactivates
 # it), so the sets they facilitate end their facilitation: access ends with the role.
 facilitator_role_ended = Signal()
+
+# Sent inside the transaction that ends `membership` (deactivated by an admin or by the
+# organisation's identity provider), so what acts as the person there (API tokens) ends too.
+membership_ended = Signal()

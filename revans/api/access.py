@@ -5,11 +5,11 @@ hold in its organisation now. Every resource then asks the same access helpers a
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from revans.accounts.access import OrgRequest, for_admin
+from revans.accounts.access import OrgRequest, for_admin, needs_mfa_setup
 from revans.accounts.models import Membership
 
 from . import services
@@ -25,9 +25,14 @@ class ReadOnlyToken(Exception):
     pass
 
 
+class SecondFactorFirst(Exception):
+    """The organisation asks this person for two-factor authentication they have not set up."""
+
+
 class BearerToken(HttpBearer):
     """`Authorization: Bearer <secret>`; the request becomes an OrgRequest (user, membership,
-    organisation), or None (401)."""
+    organisation). No live token: None (401); a read-only token writing, or a person the MFA
+    policy stops, 403; over the minute's requests, 429."""
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         if not token or len(token) > 200:
@@ -47,6 +52,8 @@ class BearerToken(HttpBearer):
         )
         if membership is None:  # they left: the token goes no further than they may
             return None
+        if needs_mfa_setup(request, membership):
+            raise SecondFactorFirst
         _limit(found)
         if request.method not in ("GET", "HEAD", "OPTIONS") and not found.can_write:
             raise ReadOnlyToken
@@ -60,8 +67,9 @@ class BearerToken(HttpBearer):
 
 def _limit(token: ApiToken) -> None:
     """A fixed window a minute long per token (the shared cache, so it holds across servers)."""
+    cache = caches["api"]
     window = int(time.time() // 60)
-    key = f"api-rate:{token.pk}:{window}"
+    key = f"rate:{token.pk}:{window}"
     cache.add(key, 0, timeout=120)
     try:
         used = cache.incr(key)

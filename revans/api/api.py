@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from .access import BearerToken, ReadOnlyToken, TooManyRequests
+from .access import BearerToken, ReadOnlyToken, SecondFactorFirst, TooManyRequests
 
 
 class Api(NinjaAPI):
@@ -76,6 +76,11 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(ReadOnlyToken)
 def _read_only(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(403, "This token may only read; make one that may change things.")
+
+
+@api.exception_handler(SecondFactorFirst)
+def _second_factor(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem(403, "Your organisation asks you to set up two-factor authentication first.")
 
 
 @api.exception_handler(TooManyRequests)

@@ -4,11 +4,12 @@ Each answers with an ETag, and `If-None-Match` gets a 304."""
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, time
 from functools import wraps
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Schema
 from ninja.errors import HttpError
@@ -77,8 +78,10 @@ def _tagged(request: HttpRequest, response: HttpResponse, data: Any) -> Any:
     """The ETag of what is answered; a client that has it already gets a 304."""
     tag = etag(data)
     response["ETag"] = tag
-    if request.headers.get("If-None-Match") == tag:
-        return api.create_response(request, None, status=304)
+    if request.method in ("GET", "HEAD") and request.headers.get("If-None-Match") == tag:
+        unchanged = HttpResponse(status=304)
+        unchanged["ETag"] = tag
+        return unchanged
     return data
 
 
@@ -182,9 +185,9 @@ def set_meetings(
     found_set = get_set(_org(request), set_id).learning_set
     rows = Meeting.objects.filter(learning_set=found_set)
     if query.starts_from:
-        rows = rows.filter(starts_at__date__gte=query.starts_from)
+        rows = rows.filter(starts_at__gte=datetime.combine(query.starts_from, time(), UTC))
     if query.starts_before:
-        rows = rows.filter(starts_at__date__lt=query.starts_before)
+        rows = rows.filter(starts_at__lt=datetime.combine(query.starts_before, time(), UTC))
     found = cursor.page(rows, query.after, query.limit)
     data = {"items": [_meeting(m) for m in found["items"]], "next": found["next"]}
     return _tagged(request, response, data)
@@ -208,10 +211,12 @@ def meeting_cancel(request: HttpRequest, response: HttpResponse, meeting_id: int
     cancellation as the page. With `If-Match`, only the meeting as you last read it."""
     found = get_managed_meeting(_org(request), meeting_id).meeting
     if_match = request.headers.get("If-Match")
-    if if_match is not None and if_match != etag(_meeting(found)):
-        raise HttpError(412, "The meeting has changed since you read it: read it again.")
-    try:
-        cancelled = meetings.meeting_cancel(meeting=found)
-    except ValidationError as refused:
-        raise HttpError(409, " ".join(refused.messages)) from None
+    with transaction.atomic():  # the tag is compared with the meeting as it is under the lock
+        locked = Meeting.objects.select_for_update().get(pk=found.pk)
+        if if_match is not None and if_match != etag(_meeting(locked)):
+            raise HttpError(412, "The meeting has changed since you read it: read it again.")
+        try:
+            cancelled = meetings.meeting_cancel(meeting=locked)
+        except ValidationError as refused:
+            raise HttpError(409, " ".join(refused.messages)) from None
     return _tagged(request, response, _meeting(cancelled))

@@ -1,6 +1,9 @@
+from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from revans.accounts.models import Membership, User
@@ -16,7 +19,7 @@ class ApiTokenForm(forms.ModelForm[ApiToken]):
         label=_("Expires on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Empty: until you revoke it."),
+        help_text=_("Empty: until you revoke it. At most five years ahead."),
     )
 
     class Meta:
@@ -25,6 +28,8 @@ class ApiTokenForm(forms.ModelForm[ApiToken]):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        latest = timezone.localdate() + timedelta(days=5 * 365)
+        self.fields["expires_on"].validators.append(MaxValueValidator(latest))
         field: Any = self.fields["membership"]
         field.queryset = user.memberships.filter(is_active=True).select_related("organisation")
         field.label_from_instance = lambda m: m.organisation.name

@@ -11,6 +11,7 @@ from revans.accounts.models import Membership, User
 
 from .models import ApiToken, new_token_secret, token_digest
 
+MAX_LIVE_TOKENS = 50
 # Written at most once a minute: a client polling every second is one token, not a row a second.
 USE_PRECISION = timedelta(minutes=1)
 
@@ -22,6 +23,11 @@ def token_create(
     """A token acting as `user` in the membership's organisation; only its digest is kept."""
     if membership.user_id != user.pk or not membership.is_active:
         raise ValidationError(_("You can make tokens only for organisations you are a member of."))
+    if ApiToken.objects.live().filter(user=user).count() >= MAX_LIVE_TOKENS:
+        raise ValidationError(
+            _("You have %(n)s tokens in use: revoke one you no longer need first.")
+            % {"n": MAX_LIVE_TOKENS}
+        )
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError(_("A token cannot expire before it is made."))
     secret = new_token_secret()

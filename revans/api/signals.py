@@ -4,12 +4,14 @@ from typing import Any
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
+from revans.accounts.signals import membership_ended
 from revans.meetings.models import Meeting
 from revans.meetings.signals import attendance_recorded
 from revans.programmes.models import SetMembership
 
-from .models import Event
+from .models import ApiToken, Event
 from .webhooks import emit
 
 MOVED = {"starts_at", "ends_at", "time_zone", "place", "video_url"}
@@ -24,7 +26,12 @@ def _meeting(meeting: Meeting) -> dict[str, Any]:
 
 
 def _organisation_of(meeting: Meeting) -> int:
-    return int(meeting.learning_set.programme.organisation_id)
+    """One query, whatever the meeting has loaded."""
+    return int(
+        Meeting.objects.filter(pk=meeting.pk)
+        .values_list("learning_set__programme__organisation", flat=True)
+        .get()
+    )
 
 
 @receiver(post_save, sender=Meeting)
@@ -54,8 +61,9 @@ def attendance(sender: Any, meeting: Meeting, **kwargs: Any) -> None:
 def set_membership_saved(
     sender: Any, instance: SetMembership, created: bool, **kwargs: Any
 ) -> None:
-    if not created and instance.left_on is None:
-        return
+    fields = kwargs.get("update_fields") or ()
+    if not created and not (instance.left_on is not None and "left_on" in fields):
+        return  # only the join, and the leave as it is recorded (set_member_leave)
     learning_set = instance.learning_set
     data = {
         "set": learning_set.pk,
@@ -64,3 +72,12 @@ def set_membership_saved(
     }
     event = Event.SET_JOINED if created else Event.SET_LEFT
     emit(organisation_id=int(learning_set.programme.organisation_id), event=event, data=data)
+
+
+@receiver(membership_ended)
+def revoke_tokens(sender: Any, membership: Any, **kwargs: Any) -> None:
+    """Someone who leaves an organisation takes no live token of it with them (coming back
+    does not bring them back)."""
+    ApiToken.objects.live().filter(
+        user_id=membership.user_id, organisation_id=membership.organisation_id
+    ).update(revoked_at=timezone.now())

@@ -3,13 +3,15 @@
 from datetime import datetime, time
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from revans.accounts.access import OrgRequest, SignedInRequest, org_view
+from revans.accounts.access import OrgRequest, SignedInRequest, needs_mfa_setup, org_view
 from revans.accounts.models import Role
 from revans.web import perform, posted, save_form
 
@@ -20,11 +22,16 @@ from .forms import ApiTokenForm, WebhookForm
 from .models import ApiToken, Delivery, Webhook
 
 
+@never_cache  # the page that shows a new secret is kept nowhere
 @require_http_methods(["GET", "POST"])
 def tokens(request: SignedInRequest) -> HttpResponse:
     form = ApiTokenForm(posted(request), user=request.user)
 
     def make() -> tuple[ApiToken, str]:
+        if needs_mfa_setup(request, form.cleaned_data["membership"]):
+            raise ValidationError(
+                _("This organisation asks you for two-factor authentication first.")
+            )
         day = form.cleaned_data["expires_on"]
         ends = (
             datetime.combine(day, time.max, tzinfo=timezone.get_current_timezone()) if day else None

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
@@ -127,10 +128,10 @@ def test_a_failed_delivery_is_sent_again_later_and_the_next_waits_its_turn(
         assert [r["body"]["data"]["meeting"] for r in receiver.received] == [first.pk]
         failed = Delivery.objects.order_by("pk").first()
         assert (failed.attempts, failed.last_status) == (1, 500)
-        assert webhooks.sweep(timezone.now())["webhook deliveries sent"] == 0  # not due yet
+        assert webhooks.due(timezone.now()) == []  # not due yet, and the second waits
         with time_machine.travel(timezone.now() + timedelta(minutes=2), tick=True):
-            sent = webhooks.sweep(timezone.now())
-        assert sent["webhook deliveries sent"] == 2
+            handed = webhooks.sweep(timezone.now())
+        assert handed == {"webhook deliveries handed to the worker": 1}  # the endpoint's oldest
         order = [r["body"]["data"]["meeting"] for r in receiver.received]
         assert order == [first.pk, first.pk, second.pk]
         assert all(r["valid"] for r in receiver.received)
@@ -154,7 +155,68 @@ def test_an_endpoint_that_never_answers_is_given_up_after_the_last_wait(
     delivery.refresh_from_db()
     assert delivery.attempts == len(webhooks.BACKOFF) + 1
     assert delivery.next_attempt_at is None and delivery.delivered_at is None
-    assert delivery.last_error
+    assert delivery.last_error == "no answer"  # never why a connection failed
+
+
+def test_one_failing_endpoint_never_stands_in_anothers_way(
+    world, django_capture_on_commit_callbacks
+):
+    dead = Webhook.objects.create(
+        organisation=world.other_org, url="http://127.0.0.1:9/x", events=["meeting.scheduled"]
+    )
+    alive = Webhook.objects.create(
+        organisation=world.org, url="http://127.0.0.1:9/y", events=["meeting.scheduled"]
+    )
+    stuck = [
+        Delivery(
+            webhook=dead,
+            event="meeting.scheduled",
+            payload={"id": str(n)},
+            next_attempt_at=timezone.now(),
+        )
+        for n in range(600)
+    ]
+    Delivery.objects.bulk_create(stuck)
+    mine = Delivery.objects.create(
+        webhook=alive,
+        event="meeting.scheduled",
+        payload={"id": "a"},
+        next_attempt_at=timezone.now(),
+    )
+    heads = webhooks.due(timezone.now())
+    assert len(heads) == 2 and mine.pk in heads
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://hooks.example/x",
+        "https://127.0.0.1:6379/x",
+        "https://169.254.169.254/latest/meta-data",
+        "https://10.0.0.1:22/",
+        "https://[::ffff:127.0.0.1]:8443/",
+        "https://printer.local/",
+        "https://user:pw@hooks.example/",
+    ],
+)
+def test_an_endpoint_must_be_public_and_https(world, settings, url):
+    settings.ALLOW_LOOPBACK_URLS = False
+    with pytest.raises(ValidationError):
+        webhooks.webhook_add(organisation=world.org, url=url, events=["set.left"], by=world.admin)
+    assert not Webhook.objects.exists()
+
+
+def test_a_name_that_now_leads_inside_is_not_posted_to(world, settings):
+    settings.ALLOW_LOOPBACK_URLS = False
+    hook = Webhook.objects.create(
+        organisation=world.org, url="https://localhost.:8443/x", events=["set.left"]
+    )
+    delivery = Delivery.objects.create(
+        webhook=hook, event="set.left", payload={"id": "x"}, next_attempt_at=timezone.now()
+    )
+    assert webhooks.deliver_now(delivery_id=delivery.pk) is False
+    delivery.refresh_from_db()
+    assert (delivery.attempts, delivery.last_status, delivery.last_error) == (1, None, "no answer")
 
 
 def test_only_the_organisations_own_events_reach_its_endpoints(
