@@ -10,6 +10,8 @@ from django.utils.timezone import now
 
 from revans.accounts import services
 from revans.accounts.models import Invitation, Membership, Organisation, Role, SignupDomain, User
+from revans.api import services as api_services
+from revans.api.models import Delivery, Webhook
 from revans.formation.models import FormationRun
 from revans.identity import services as identity_services
 from revans.identity.models import SignOn
@@ -108,6 +110,18 @@ def planted(world):
         action="joined",
         changes={"name": [None, CANARY]},
     )
+    # B's webhook and its delivery log, and its admin's API token.
+    hook = Webhook.objects.create(
+        organisation=bravo, url=f"https://{CANARY}.example/hook", events=["set.joined"]
+    )
+    Delivery.objects.create(webhook=hook, event="set.joined", payload={"id": CANARY})
+    api_services.token_create(
+        user=world.outsider,
+        membership=Membership.objects.get(user=world.outsider, organisation=bravo),
+        name=f"Token {CANARY}",
+        can_write=False,
+        expires_at=None,
+    )
     # A finished formation run in each organisation: A's proposal page is crawled, B's never.
     proposal(world.programme)
     proposal(programme)
@@ -129,6 +143,7 @@ START = [
     "/o/acme/programmes/",
     "/o/acme/people/",
     "/accounts/2fa/",
+    "/profile/api-tokens/",
 ]
 
 
@@ -185,6 +200,7 @@ def test_the_admin_crawl_covers_the_admin_pages(client, planted):
         "/o/acme/settings/sign-on/",
         "/o/acme/settings/scim/",
         "/o/acme/settings/identity-changes/",
+        "/o/acme/settings/webhooks/",
     ):
         assert url in pages
     # The planted string is there to be found where it belongs.
