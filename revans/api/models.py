@@ -68,6 +68,9 @@ class Event(models.TextChoices):
     MEETING_MOVED = "meeting.moved", _("a meeting is moved or changed")
     MEETING_CANCELLED = "meeting.cancelled", _("a meeting is cancelled")
     ATTENDANCE_RECORDED = "attendance.recorded", _("attendance is recorded")
+    ACTION_DUE = "action.due", _("an action falls due")
+    REPORT_READY = "report.ready", _("a board report is ready")
+    FORMATION_ACCEPTED = "formation.accepted", _("a formation proposal is accepted")
     SET_JOINED = "set.joined", _("a person joins a set")
     SET_LEFT = "set.left", _("a person leaves a set")
 
