@@ -3,12 +3,12 @@ and its version in the path: a change that breaks a client is /api/v2/."""
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from .access import BearerToken, ReadOnlyToken, SecondFactorFirst, TooManyRequests
+from .access import BearerToken, ReadOnlyToken, SecondFactorFirst, TooLarge, TooManyRequests
 
 
 class Api(NinjaAPI):
@@ -47,6 +47,8 @@ TITLES = {
     405: "Method not allowed",
     409: "Not possible now",
     412: "Changed since you read it",
+    413: "Too large",
+    428: "Say which version you change",
     422: "Invalid input",
     429: "Too many requests",
 }
@@ -90,6 +92,12 @@ def _too_many(request: HttpRequest, exc: TooManyRequests) -> HttpResponse:
         "Slow down: this token's requests a minute are spent.",
         **{"Retry-After": str(exc.retry_after)},
     )
+
+
+@api.exception_handler(TooLarge)
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem(413, "The body is larger than the API takes.")
 
 
 @api.exception_handler(Http404)

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from revans.accounts.models import Organisation
+from revans.accounts.models import HasRoles, Organisation
 
 TOKEN_PREFIX = "revans_api_"  # noqa: S105 (a label, not a secret)
 
@@ -30,11 +30,24 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         )
 
 
-class ApiToken(models.Model):
-    """A person's token: it acts as them, with their roles, in one organisation. Shown once."""
+class ApiToken(HasRoles):
+    """A token for one organisation, shown once. A person's acts as them, with the roles they
+    hold there now (its role flags are unused). An organisation's is made by an admin and acts
+    with the roles it was given (admin, sponsor: no person's own content); its `user` is an
+    account of its own that cannot sign in, so it holds no place in any set and what it does is
+    told apart from what people do."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    for_organisation = models.BooleanField(default=False, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="api_tokens"
@@ -54,6 +67,19 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # A person's token takes its roles from their membership; an organisation's holds
+            # organisation-wide roles only.
+            models.CheckConstraint(
+                condition=models.Q(is_facilitator=False, is_participant=False)
+                & (
+                    models.Q(for_organisation=False, is_admin=False, is_sponsor=False)
+                    | models.Q(for_organisation=True, is_admin=True)
+                    | models.Q(for_organisation=True, is_sponsor=True)
+                ),
+                name="api_token_roles",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

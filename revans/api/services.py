@@ -1,5 +1,7 @@
 """Writes about API tokens: made (the secret shown once), revoked, used."""
 
+import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -7,13 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from revans.accounts.models import Membership, User
+from revans.accounts.models import Membership, Organisation, Role, User
 
 from .models import ApiToken, new_token_secret, token_digest
 
 MAX_LIVE_TOKENS = 50
 # Written at most once a minute: a client polling every second is one token, not a row a second.
 USE_PRECISION = timedelta(minutes=1)
+
+
+ORGANISATION_ROLES = (Role.ADMIN, Role.SPONSOR)
+# An organisation token's own account: never a deliverable address (RFC 2606), never signed in.
+TOKEN_ACCOUNT_DOMAIN = "api-token.invalid"  # noqa: S105 (a domain, not a secret)
 
 
 @transaction.atomic
@@ -28,21 +35,57 @@ def token_create(
             _("You have %(n)s tokens in use: revoke one you no longer need first.")
             % {"n": MAX_LIVE_TOKENS}
         )
+    token = ApiToken(user=user, organisation=membership.organisation, created_by=user, name=name)
+    return token, _issue(token, can_write=can_write, expires_at=expires_at)
+
+
+@transaction.atomic
+def organisation_token_create(
+    *,
+    organisation: Organisation,
+    by: User,
+    name: str,
+    roles: Iterable[Role],
+    can_write: bool,
+    expires_at: datetime | None,
+) -> tuple[ApiToken, str]:
+    """A token of the organisation's (an admin makes it), acting with organisation-wide roles
+    through an account of its own that cannot sign in."""
+    chosen = set(roles)
+    if not chosen or chosen - set(ORGANISATION_ROLES):
+        raise ValidationError(_("Choose admin, sponsor or both."))
+    live = ApiToken.objects.live().filter(organisation=organisation, for_organisation=True)
+    if live.count() >= MAX_LIVE_TOKENS:
+        raise ValidationError(
+            _("The organisation has %(n)s tokens in use: revoke one it no longer needs first.")
+            % {"n": MAX_LIVE_TOKENS}
+        )
+    account = User(
+        email=f"{uuid.uuid4().hex}@{TOKEN_ACCOUNT_DOMAIN}",
+        name=_("%(name)s (organisation token)") % {"name": name},
+        is_active=False,
+    )
+    account.set_unusable_password()
+    account.full_clean()
+    account.save()
+    token = ApiToken(
+        user=account, organisation=organisation, for_organisation=True, created_by=by, name=name
+    )
+    token.set_roles(chosen)
+    return token, _issue(token, can_write=can_write, expires_at=expires_at)
+
+
+def _issue(token: ApiToken, *, can_write: bool, expires_at: datetime | None) -> str:
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError(_("A token cannot expire before it is made."))
     secret = new_token_secret()
-    token = ApiToken(
-        user=user,
-        organisation=membership.organisation,
-        name=name,
-        can_write=can_write,
-        expires_at=expires_at,
-        digest=token_digest(secret),
-        hint=secret[-4:],
-    )
+    token.can_write = can_write
+    token.expires_at = expires_at
+    token.digest = token_digest(secret)
+    token.hint = secret[-4:]
     token.full_clean()
     token.save()
-    return token, secret
+    return secret
 
 
 @transaction.atomic

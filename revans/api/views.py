@@ -1,12 +1,9 @@
 """A person's API tokens, from their profile: made (the secret shown once) and revoked."""
 
-from datetime import datetime, time
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,10 +12,10 @@ from revans.accounts.access import OrgRequest, SignedInRequest, needs_mfa_setup,
 from revans.accounts.models import Role
 from revans.web import perform, posted, save_form
 
-from . import services
+from . import selectors, services
 from . import webhooks as webhook_service
-from .access import get_webhook_for_admin
-from .forms import ApiTokenForm, WebhookForm
+from .access import get_organisation_token_for_admin, get_webhook_for_admin
+from .forms import ApiTokenForm, OrganisationTokenForm, WebhookForm
 from .models import ApiToken, Delivery, Webhook
 
 
@@ -32,16 +29,12 @@ def tokens(request: SignedInRequest) -> HttpResponse:
             raise ValidationError(
                 _("This organisation asks you for two-factor authentication first.")
             )
-        day = form.cleaned_data["expires_on"]
-        ends = (
-            datetime.combine(day, time.max, tzinfo=timezone.get_current_timezone()) if day else None
-        )
         return services.token_create(
             user=request.user,
             membership=form.cleaned_data["membership"],
             name=form.cleaned_data["name"],
             can_write=form.cleaned_data["can_write"],
-            expires_at=ends,
+            expires_at=form.expires_at(),
         )
 
     made = save_form(request, form, make)
@@ -64,6 +57,42 @@ def token_revoke(request: SignedInRequest, api_token_id: int) -> HttpResponse:
         raise Http404
     perform(request, lambda: services.token_revoke(token=token), _("Token revoked."))
     return redirect("integrations:tokens")
+
+
+@never_cache
+@org_view(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def organisation_tokens(request: OrgRequest) -> HttpResponse:
+    form = OrganisationTokenForm(posted(request))
+    made = save_form(
+        request,
+        form,
+        lambda: services.organisation_token_create(
+            organisation=request.organisation,
+            by=request.user,
+            name=form.cleaned_data["name"],
+            roles=form.cleaned_data["roles"],
+            can_write=form.cleaned_data["can_write"],
+            expires_at=form.expires_at(),
+        ),
+    )
+    return render(
+        request,
+        "api/organisation_tokens.html",
+        {
+            "form": OrganisationTokenForm() if made else form,
+            "secret": made[1] if made else "",
+            "tokens": selectors.organisation_tokens(request.organisation),
+            "api_url": request.build_absolute_uri("/api/v1/"),
+        },
+    )
+
+
+@org_view(Role.ADMIN, organisation_token_id=get_organisation_token_for_admin)
+@require_POST
+def organisation_token_revoke(request: OrgRequest, api_token: ApiToken) -> HttpResponse:
+    perform(request, lambda: services.token_revoke(token=api_token), _("Token revoked."))
+    return redirect("integrations:organisation_tokens", org=request.organisation.slug)
 
 
 @org_view(Role.ADMIN)

@@ -155,3 +155,37 @@ def get_meeting_for_notes(request: OrgRequest, meeting_id: int) -> tuple[CycleAc
     if not access.reader.as_facilitator:
         raise Http404  # process notes are the facilitators' alone: to anyone else, nothing here
     return access, meeting
+
+
+# What a reader may change, beyond reading: asked by the pages and the API alike.
+
+
+def member_of(access: CycleAccess, refusal: str) -> Participant:
+    """The asker as a current member of the set (only members write challenges and logs)."""
+    if access.me is None:
+        raise PermissionDenied(refusal)
+    return access.me
+
+
+def own_challenge(access: CycleAccess, challenge: Challenge) -> Participant:
+    if access.me is None or challenge.owner_id != access.me.pk:
+        raise PermissionDenied(_("Only the person who brought a challenge changes it."))
+    return access.me
+
+
+def own_action(access: CycleAccess, action: Action) -> Participant:
+    if access.me is None or action.challenge.owner_id != access.me.pk:
+        raise PermissionDenied(_("Only the action's owner updates it."))
+    return access.me
+
+
+def reports_back(access: CycleAccess, action: Action) -> None:
+    mine = access.me is not None and action.challenge.owner_id == access.me.pk
+    if not (mine or access.is_facilitator):
+        raise PermissionDenied(_("The action's owner or the set's facilitator reports back."))
+
+
+def own_reflection(access: CycleAccess, reflection: Reflection) -> Participant:
+    if access.me is None or reflection.author_id != access.me.pk:
+        raise PermissionDenied(_("Only the author shares or takes back their entry."))
+    return access.me

@@ -29,6 +29,11 @@ from .access import (
     get_meeting_for_record,
     get_reflection,
     keeps_record,
+    member_of,
+    own_action,
+    own_challenge,
+    own_reflection,
+    reports_back,
 )
 from .forms import (
     ActionForm,
@@ -84,9 +89,7 @@ def set_cycle(request: OrgRequest, access: CycleAccess) -> HttpResponse:
 @org_view(Role.PARTICIPANT, set_id=get_cycle)
 @require_http_methods(FORM)
 def challenge_new(request: OrgRequest, access: CycleAccess) -> HttpResponse:
-    me = access.me
-    if me is None:
-        raise PermissionDenied(_("Members bring challenges."))
+    me = member_of(access, _("Members bring challenges."))
     form = ChallengeForm(posted(request))
     challenge = save_form(
         request,
@@ -148,9 +151,7 @@ def challenge(request: OrgRequest, access: CycleAccess, found: Challenge) -> Htt
 @org_view(Role.PARTICIPANT, challenge_id=get_challenge)
 @require_POST
 def challenge_edit(request: OrgRequest, access: CycleAccess, found: Challenge) -> HttpResponse:
-    me = access.me
-    if me is None or found.owner_id != me.pk:
-        raise PermissionDenied(_("Only the person who brought a challenge changes it."))
+    me = own_challenge(access, found)
     form = ChallengeEditForm(request.POST)
     saved, theirs = _save_edit(
         request,
@@ -222,9 +223,7 @@ def action(request: OrgRequest, access: CycleAccess, found: Action) -> HttpRespo
 @org_view(Role.PARTICIPANT, action_id=get_action)
 @require_POST
 def action_progress(request: OrgRequest, access: CycleAccess, found: Action) -> HttpResponse:
-    me = access.me
-    if me is None or found.challenge.owner_id != me.pk:
-        raise PermissionDenied(_("Only the action's owner updates it."))
+    me = own_action(access, found)
     form = ProgressForm(request.POST)
     saved, theirs = _save_edit(
         request,
@@ -244,9 +243,7 @@ def action_progress(request: OrgRequest, access: CycleAccess, found: Action) -> 
 @org_view(action_id=get_action)
 @require_POST
 def report_back(request: OrgRequest, access: CycleAccess, found: Action) -> HttpResponse:
-    mine = access.me is not None and found.challenge.owner_id == access.me.pk
-    if not (mine or access.is_facilitator):
-        raise PermissionDenied(_("The action's owner or the set's facilitator reports back."))
+    reports_back(access, found)
     form = ReportBackForm(request.POST)
     perform_form(
         request,
@@ -292,9 +289,7 @@ def learning_log(request: OrgRequest, access: CycleAccess) -> HttpResponse:
 @org_view(Role.PARTICIPANT, set_id=get_cycle)
 @require_POST
 def log_write(request: OrgRequest, access: CycleAccess) -> HttpResponse:
-    me = access.me
-    if me is None:
-        raise PermissionDenied(_("Members keep a learning log."))
+    me = member_of(access, _("Members keep a learning log."))
     form = ReflectionForm(request.POST, initial={"prompt": services.prompt_for(me)})
     if save_form(
         request,
@@ -315,9 +310,7 @@ def log_write(request: OrgRequest, access: CycleAccess) -> HttpResponse:
 @org_view(Role.PARTICIPANT, reflection_id=get_reflection)
 @require_POST
 def reflection_share(request: OrgRequest, access: CycleAccess, found: Reflection) -> HttpResponse:
-    me = access.me
-    if me is None or found.author_id != me.pk:
-        raise PermissionDenied(_("Only the author shares or takes back their entry."))
+    me = own_reflection(access, found)
     share = request.POST.get("share") == "yes"
     perform(
         request,

@@ -124,6 +124,8 @@ REGISTRY: dict[str, Rule] = {
     # A person's API tokens: their own (another's is a missing one); the API's schema and docs.
     "integrations:tokens": Rule(Kind.SIGNED_IN, frozenset(FORM)),
     "integrations:token_revoke": Rule(Kind.SIGNED_IN, frozenset(ACTION), mine="admin"),
+    "integrations:organisation_tokens": org(Role.ADMIN, methods=FORM),
+    "integrations:organisation_token_revoke": org(Role.ADMIN, methods=ACTION),
     "integrations:webhooks": org(Role.ADMIN, methods=FORM),
     "integrations:webhook_remove": org(Role.ADMIN, methods=ACTION),
     "api:openapi-json": Rule(Kind.PUBLIC),

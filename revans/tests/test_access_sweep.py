@@ -138,10 +138,19 @@ def url_values(world):
         can_write=False,
         expires_at=None,
     )
+    organisation_token, _secret = api_services.organisation_token_create(
+        organisation=world.org,
+        by=world.admin,
+        name="Warehouse",
+        roles=[Role.SPONSOR],
+        can_write=False,
+        expires_at=None,
+    )
     webhook = Webhook.objects.create(
         organisation=world.org, url="https://hooks.acme.test/revans", events=["set.joined"]
     )
     return {
+        "organisation_token_id": str(organisation_token.pk),
         "webhook_id": str(webhook.pk),
         "api_token_id": str(api_token.pk),
         "token_id": str(scim_token.pk),

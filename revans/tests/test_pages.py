@@ -122,6 +122,14 @@ def planted(world):
         can_write=False,
         expires_at=None,
     )
+    api_services.organisation_token_create(
+        organisation=bravo,
+        by=world.outsider,
+        name=f"Org token {CANARY}",
+        roles=[Role.ADMIN],
+        can_write=True,
+        expires_at=None,
+    )
     # A finished formation run in each organisation: A's proposal page is crawled, B's never.
     proposal(world.programme)
     proposal(programme)
@@ -201,6 +209,7 @@ def test_the_admin_crawl_covers_the_admin_pages(client, planted):
         "/o/acme/settings/scim/",
         "/o/acme/settings/identity-changes/",
         "/o/acme/settings/webhooks/",
+        "/o/acme/settings/api-tokens/",
     ):
         assert url in pages
     # The planted string is there to be found where it belongs.

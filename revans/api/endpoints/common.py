@@ -3,16 +3,20 @@ rule that a request names only the parameters and fields the operation knows."""
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from revans.accounts.access import OrgRequest
+from revans.writes import Conflict
 
 from .. import cursor
 from ..schemas import Problem
@@ -23,7 +27,7 @@ PAGE = ("after", "limit")
 # What any operation may answer besides its own: the refusals, as problem+json.
 REFUSALS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 422, 429), Problem)
 READ: dict[int, Any] = {304: None, **REFUSALS}  # a GET's answer the client has already
-WRITE: dict[int, Any] = {409: Problem, 412: Problem, 413: Problem, **REFUSALS}
+WRITE: dict[int, Any] = {409: Problem, 412: Problem, 413: Problem, 428: Problem, **REFUSALS}
 
 
 class PageQuery(Schema):
@@ -70,12 +74,37 @@ def tagged(request: HttpRequest, response: HttpResponse, data: Any) -> Any:
     return data
 
 
-def check_if_match(request: HttpRequest, current: Any) -> None:
+def check_if_match(request: HttpRequest, current: Any, *, required: bool = False) -> None:
     """With `If-Match`, a change applies only to the record as the client last read it (the
-    pages' conflict rule); call it under the record's lock."""
+    pages' conflict rule); call it under the record's lock. What people write can only be
+    changed so (`required`): as on the pages, an edit names the version it started from."""
     if_match = request.headers.get("If-Match")
+    if if_match is None and required:
+        raise HttpError(428, "Send `If-Match` with the ETag of the record as you last read it.")
     if if_match is not None and if_match != etag(current):
         raise HttpError(412, "It has changed since you read it: read it again.")
+
+
+def valid[F: BaseForm](form: F) -> F:
+    """The page's own form decides what is valid; its errors are the 422's detail."""
+    if not form.is_valid():
+        errors = "; ".join(
+            f"{name}: {' '.join(str(e) for e in found)}" for name, found in form.errors.items()
+        )
+        raise HttpError(422, errors[:1000])
+    return form
+
+
+@contextmanager
+def refused_as(status: int) -> Iterator[None]:
+    """A service's refusal, as the pages show it, with the status that says what it is: 409
+    where the thing is not in a state to allow it, 422 where what was sent cannot be."""
+    try:
+        yield
+    except Conflict:
+        raise HttpError(412, "It has changed since you read it: read it again.") from None
+    except ValidationError as refusal:
+        raise HttpError(status, " ".join(refusal.messages)[:1000]) from None
 
 
 def org_of(request: HttpRequest) -> OrgRequest:

@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Schema
+from ninja import Field, Query, Schema
 
 from revans.accounts.access import require_role
 from revans.programmes.access import PROGRAMME_MANAGERS, get_programme, get_set
@@ -16,7 +16,8 @@ from .common import PAGE, READ, PageQuery, asks_only, org_of, tagged
 
 
 class Me(Schema):
-    email: str
+    kind: str = Field(description="`person`: a person's token; `organisation`: an organisation's.")
+    email: str = Field(description="The person's address; empty for an organisation's token.")
     name: str
     organisation: str
     roles: list[str]
@@ -76,15 +77,17 @@ def _set(found: LearningSet) -> dict[str, Any]:
 def me(request: HttpRequest, response: HttpResponse) -> Any:
     """Who the token speaks for, where, and what it may do."""
     org = org_of(request)
+    token = org.api_token  # type: ignore[attr-defined]
     return tagged(
         request,
         response,
         {
-            "email": org.user.email,
+            "kind": "organisation" if token.for_organisation else "person",
+            "email": "" if token.for_organisation else org.user.email,
             "name": org.user.name,
             "organisation": org.organisation.slug,
             "roles": [r.value for r in org.membership.roles],
-            "scopes": org.api_token.scopes,  # type: ignore[attr-defined]
+            "scopes": token.scopes,
         },
     )
 

@@ -6,17 +6,19 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.cache import caches
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from revans.accounts import services as accounts
+from revans.accounts.models import Role, User
 from revans.api import services
 from revans.api.models import ApiToken, token_digest
 from revans.meetings import notices
 from revans.meetings.models import Meeting, Notice
-from revans.programmes.models import LearningSet, Programme
+from revans.programmes.models import LearningSet, Participant, Programme
 from revans.tests.world import future_meeting
 
 PROBLEM = "application/problem+json"
@@ -50,6 +52,7 @@ def test_a_token_is_shown_once_and_kept_as_its_digest(world):
     assert row.digest == token_digest(secret) and secret not in str(row.__dict__)
     me = get(secret, "/me").json()
     assert me == {
+        "kind": "person",
         "email": "ada@acme.test",
         "name": "Ada Admin",
         "organisation": "acme",
@@ -322,3 +325,100 @@ def test_a_token_expires_within_five_years_and_a_304_keeps_its_tag(world):
     first = get(secret, "/me")
     again = get(secret, "/me", **{"If-None-Match": first["ETag"]})
     assert again.status_code == 304 and again["ETag"] == first["ETag"]
+
+
+def test_an_admin_makes_an_organisation_token_that_acts_with_the_roles_it_was_given(world):
+    browser = Client()
+    browser.force_login(world.admin)
+    page = "/o/acme/settings/api-tokens/"
+    made = browser.post(page, {"name": "Warehouse", "roles": ["sponsor"], "can_write": "on"})
+    secret = made.context["secret"]
+    assert secret.startswith("revans_api_") and secret in made.content.decode()
+    assert secret not in browser.get(page).content.decode()  # shown this once
+    row = ApiToken.objects.get(name="Warehouse")
+    assert row.for_organisation and row.roles == [Role.SPONSOR] and row.created_by == world.admin
+    me = get(secret, "/me").json()
+    assert me == {
+        "kind": "organisation",
+        "email": "",
+        "name": "Warehouse (organisation token)",
+        "organisation": "acme",
+        "roles": ["sponsor"],
+        "scopes": ["read", "write"],
+    }
+    assert get(secret, "/programmes").status_code == 200
+    # Its account holds no place in any set and cannot sign in by any door.
+    account = row.user
+    assert not account.is_active and not account.has_usable_password()
+    assert not account.memberships.exists() and not Participant.objects.filter(user=account)
+    assert not Client().login(email=account.email, password="")
+    # What it changes is done as the token, with a sponsor's rights (the page's rule).
+    meeting = future_meeting(world.set_a, days=3)
+    cancelled = post(secret, f"/meetings/{meeting.pk}/cancel")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+
+
+def test_an_organisation_token_outlives_its_maker_until_an_admin_revokes_it(world):
+    _row, secret = services.organisation_token_create(
+        organisation=world.org,
+        by=world.admin,
+        name="HR",
+        roles=[Role.ADMIN],
+        can_write=False,
+        expires_at=None,
+    )
+    second_admin = world.membership(world.sponsor)
+    second_admin.is_admin = True
+    second_admin.save()
+    accounts.membership_deactivate(membership=world.membership(world.admin), by=world.sponsor)
+    assert get(secret, "/me").status_code == 200  # the organisation's, not the person's
+    browser = Client()
+    browser.force_login(world.sponsor)
+    row = ApiToken.objects.get(name="HR")
+    listed = browser.get("/o/acme/settings/api-tokens/")
+    assert "HR" in listed.content.decode() and "by Ada Admin" in listed.content.decode()
+    revoked = browser.post(f"/o/acme/settings/api-tokens/{row.pk}/revoke/")
+    assert revoked.status_code == 302
+    assert get(secret, "/me").status_code == 401
+
+
+def test_an_organisation_token_reads_no_person_content_and_no_other_organisation(world):
+    _row, secret = services.organisation_token_create(
+        organisation=world.org,
+        by=world.admin,
+        name="All",
+        roles=[Role.ADMIN, Role.SPONSOR],
+        can_write=True,
+        expires_at=None,
+    )
+    # A person's own token, a facilitator's: their set; the organisation's: not as a member.
+    assert get(token(world, "participant"), f"/sets/{world.set_a.pk}").status_code == 200
+    assert get(secret, f"/sets/{world.set_a.pk}").status_code == 200  # as a sponsor sees it
+    theirs = Programme.objects.create(
+        organisation=world.other_org,
+        name="Bravo's",
+        starts_on=world.programme.starts_on,
+        ends_on=world.programme.ends_on,
+    )
+    assert get(secret, f"/programmes/{theirs.pk}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "roles", [[], ["participant"], ["facilitator"], ["admin", "participant"], ["nobody"]]
+)
+def test_an_organisation_token_holds_organisation_wide_roles_only(world, roles):
+    browser = Client()
+    browser.force_login(world.admin)
+    refused = browser.post("/o/acme/settings/api-tokens/", {"name": "X", "roles": roles})
+    assert refused.status_code == 200 and refused.context["form"].errors
+    assert not ApiToken.objects.exists()
+    with pytest.raises(ValidationError):
+        services.organisation_token_create(
+            organisation=world.org,
+            by=world.admin,
+            name="X",
+            roles=[Role.FACILITATOR],
+            can_write=False,
+            expires_at=None,
+        )
+    assert not ApiToken.objects.exists() and not User.objects.filter(name__startswith="X (")
