@@ -189,3 +189,10 @@ def own_reflection(access: CycleAccess, reflection: Reflection) -> Participant:
     if access.me is None or reflection.author_id != access.me.pk:
         raise PermissionDenied(_("Only the author shares or takes back their entry."))
     return access.me
+
+
+def commits_actions(access: CycleAccess, challenge: Challenge) -> None:
+    """Actions are committed on one's own challenge, or by the set's facilitator for a member."""
+    mine = access.me is not None and challenge.owner_id == access.me.pk
+    if not (mine or access.is_facilitator):
+        raise PermissionDenied(_("Actions are committed on your own challenge."))

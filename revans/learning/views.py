@@ -22,6 +22,7 @@ from revans.writes import Conflict
 from . import selectors, services
 from .access import (
     CycleAccess,
+    commits_actions,
     get_action,
     get_challenge,
     get_cycle,
@@ -172,6 +173,7 @@ def challenge_edit(request: OrgRequest, access: CycleAccess, found: Challenge) -
 @org_view(challenge_id=get_challenge)
 @require_POST
 def action_new(request: OrgRequest, access: CycleAccess, found: Challenge) -> HttpResponse:
+    commits_actions(access, found)
     form = ActionForm(request.POST)
     perform_form(
         request,
