@@ -7,6 +7,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from revans.accounts.signals import membership_ended
+from revans.evidence.signals import report_ready
+from revans.learning.signals import action_fell_due
 from revans.meetings.models import Meeting
 from revans.meetings.signals import attendance_recorded
 from revans.programmes.models import SetMembership
@@ -72,6 +74,27 @@ def set_membership_saved(
     }
     event = Event.SET_JOINED if created else Event.SET_LEFT
     emit(organisation_id=int(learning_set.programme.organisation_id), event=event, data=data)
+
+
+@receiver(action_fell_due)
+def action_due(
+    sender: Any, action_id: int, set_id: int, organisation_id: int, **kwargs: Any
+) -> None:
+    """Its ids and its set's link: the action's words are its set's, never an endpoint's."""
+    data = {"action": action_id, "set": set_id, "url": f"/api/v1/sets/{set_id}"}
+    emit(organisation_id=organisation_id, event=Event.ACTION_DUE, data=data)
+
+
+@receiver(report_ready)
+def board_report_ready(
+    sender: Any, report_id: object, programme_id: int, organisation_id: int, **kwargs: Any
+) -> None:
+    data = {
+        "report": str(report_id),
+        "programme": programme_id,
+        "url": f"/api/v1/board-reports/{report_id}",
+    }
+    emit(organisation_id=organisation_id, event=Event.REPORT_READY, data=data)
 
 
 @receiver(membership_ended)

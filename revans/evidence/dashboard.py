@@ -92,6 +92,7 @@ class Series:
 
 @dataclass
 class OutcomeLine:
+    kind: str  # CareerOutcome.Kind
     label: str
     cell: privacy.Cell  # people it happened to, out of everyone on the programme
     people: int
@@ -463,6 +464,7 @@ def _outcomes(programme: Programme, people: frozenset[int], k: int) -> list[Outc
             sentence = climate.compare(rate, baseline)
         lines.append(
             OutcomeLine(
+                kind=kind,
                 label=str(label),
                 cell=cell,
                 people=len(people),

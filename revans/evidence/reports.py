@@ -5,12 +5,14 @@ short while. The PDF itself is set by `pdf.py`."""
 import logging
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from . import charts
 from .dashboard import Dashboard, dashboard
 from .models import BoardReport
+from .signals import report_ready
 
 LINK_LIFE = timedelta(minutes=15)  # the download link works this long after the PDF is ready
 GIVE_UP_AFTER = timedelta(minutes=15)  # a build this old belongs to a worker that died
@@ -51,14 +53,22 @@ def build(report_id: str) -> None:
         )
         return
     now = timezone.now()
-    BoardReport.objects.filter(pk=report_id, status=Status.BUILDING).update(
-        status=Status.READY,
-        progress=100,
-        step="Ready",
-        content=pdf,
-        finished_at=now,
-        expires_at=now + LINK_LIFE,
-    )
+    with transaction.atomic():
+        ready = BoardReport.objects.filter(pk=report_id, status=Status.BUILDING).update(
+            status=Status.READY,
+            progress=100,
+            step="Ready",
+            content=pdf,
+            finished_at=now,
+            expires_at=now + LINK_LIFE,
+        )
+        if ready:  # told once, by the build that made it ready (not one a sweep gave up on)
+            report_ready.send(
+                sender=BoardReport,
+                report_id=report.pk,
+                programme_id=report.programme_id,
+                organisation_id=report.programme.organisation_id,
+            )
 
 
 def expire(*, now: datetime) -> int:

@@ -98,9 +98,17 @@ class Action(Written, Versioned, Submitted):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # When the sweep found its day come (the `action_fell_due` signal): set by a conditional
+    # update, so an action falls due once, whatever sweeps run at once.
+    fell_due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["due_on", "created_at"]
+        indexes = [
+            models.Index(
+                fields=["due_on"], condition=models.Q(fell_due_at=None), name="action_not_yet_due"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Action {self.pk} on challenge {self.challenge_id}"

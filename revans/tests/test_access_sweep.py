@@ -418,6 +418,7 @@ def test_an_api_token_of_b_cannot_reach_a(endpoint: Endpoint, world, url_values)
         expires_at=None,
     )
     absent = {name: "999999999" for name in url_values if name.endswith("_id")}
+    absent["report_id"] = "00000000-0000-4000-8000-000000000000"  # a UUID
     real_url, missing_url = endpoint.url(url_values), endpoint.url({**url_values, **absent})
     problems = []
     for method in HTTP_METHODS:

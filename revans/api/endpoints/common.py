@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
@@ -22,6 +22,8 @@ from .. import cursor
 from ..schemas import Problem
 
 type View = Callable[..., Any]
+# An id as a client sends one: bounded, so that no number reaches a database that cannot hold it.
+Id = Annotated[int, Field(ge=1, le=2**62)]
 PAGE = ("after", "limit")
 
 # What any operation may answer besides its own: the refusals, as problem+json.

@@ -47,6 +47,7 @@ from .common import (
     READ,
     WRITE,
     Body,
+    Id,
     PageQuery,
     asks_only,
     check_if_match,
@@ -171,7 +172,7 @@ class ReflectionShare(Body):
 
 
 class MineQuery(PageQuery):
-    set: int | None = Field(None, description="Only this set's.")
+    set: Id | None = Field(None, description="Only this set's.")
 
 
 def _challenge(found: Challenge) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from .common import (
     READ,
     WRITE,
     Body,
+    Id,
     PageQuery,
     asks_only,
     check_if_match,
@@ -86,7 +87,7 @@ class Attendance(Schema):
 
 
 class AttendanceIn(Body):
-    present: list[int] = Field(description="The pool ids of the members who were there.")
+    present: list[Id] = Field(description="The pool ids of the members who were there.")
 
 
 class MeetingQuery(PageQuery):

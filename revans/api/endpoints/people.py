@@ -26,6 +26,7 @@ from .common import (
     READ,
     WRITE,
     Body,
+    Id,
     PageQuery,
     asks_only,
     org_of,
@@ -52,7 +53,7 @@ class MemberPage(Schema):
 
 
 class MemberIn(Body):
-    participant: int = Field(
+    participant: Id = Field(
         description="Their id in the pool; not in another set of the programme."
     )
     joined_on: date | None = Field(None, description="Empty: today, where the organisation is.")
@@ -92,7 +93,7 @@ class PersonIn(Body):
 
 
 class ImportIn(Body):
-    people: list[PersonIn] = Field(max_length=MAX_ROWS)
+    people: list[PersonIn] = Field(min_length=1, max_length=MAX_ROWS)
     apply: bool = Field(True, description="False: only check, and say what would change.")
 
 
@@ -217,8 +218,6 @@ def participants_import(request: HttpRequest, response: HttpResponse, body: Impo
     spreadsheet import's checks (admins and sponsors)."""
     org = org_of(request)
     require_role(org.membership, *PROGRAMME_MANAGERS)
-    if not body.people:
-        raise HttpError(422, "Send at least one person.")
     content = _as_table(body.people)
     with transaction.atomic():
         batch = ParticipantImport(
