@@ -7,9 +7,11 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from revans.accounts.signals import membership_ended
+from revans.formation.models import FormationRun
+from revans.formation.signals import formation_accepted
 from revans.meetings.models import Meeting
 from revans.meetings.signals import attendance_recorded
-from revans.programmes.models import SetMembership
+from revans.programmes.models import LearningSet, SetMembership
 
 from .models import ApiToken, Event
 from .webhooks import emit
@@ -72,6 +74,23 @@ def set_membership_saved(
     }
     event = Event.SET_JOINED if created else Event.SET_LEFT
     emit(organisation_id=int(learning_set.programme.organisation_id), event=event, data=data)
+
+
+@receiver(formation_accepted)
+def formation_run_accepted(
+    sender: Any, run: FormationRun, sets: list[LearningSet], **kwargs: Any
+) -> None:
+    data = {
+        "run": run.pk,
+        "programme": run.programme_id,
+        "sets": [s.pk for s in sets],
+        "url": f"/api/v1/formation-runs/{run.pk}",
+    }
+    emit(
+        organisation_id=int(run.programme.organisation_id),
+        event=Event.FORMATION_ACCEPTED,
+        data=data,
+    )
 
 
 @receiver(membership_ended)

@@ -408,7 +408,7 @@ def test_an_api_token_of_b_cannot_reach_a(endpoint: Endpoint, world, url_values)
         can_write=True,
         expires_at=None,
     )
-    absent = dict.fromkeys(("programme_id", "set_id", "meeting_id"), "999999999")
+    absent = dict.fromkeys(("programme_id", "set_id", "meeting_id", "run_id"), "999999999")
     real_url, missing_url = endpoint.url(url_values), endpoint.url({**url_values, **absent})
     problems = []
     for method in HTTP_METHODS:

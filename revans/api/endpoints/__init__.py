@@ -2,4 +2,4 @@
 operations, thin as the pages' views (an access helper, one selector or service, a schema).
 Importing the package registers them all on the api."""
 
-from . import meetings, programmes  # noqa: F401
+from . import formation, meetings, programmes  # noqa: F401
