@@ -30,7 +30,8 @@ api = Api(
     title="Revans API",
     version="1",
     description=(
-        "Programmes, sets and meetings of one organisation, as the token's person may see them. "
+        "Programmes, sets, meetings and the forming of sets of one organisation, as the token's "
+        "person may see them. "
         "Send `Authorization: Bearer <token>` (made on your profile page). Errors are "
         "application/problem+json; lists are pages that continue from a `next` cursor."
     ),

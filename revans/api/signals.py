@@ -8,10 +8,12 @@ from django.utils import timezone
 
 from revans.accounts.signals import membership_ended
 from revans.evidence.signals import report_ready
+from revans.formation.models import FormationRun
+from revans.formation.signals import formation_accepted
 from revans.learning.signals import action_fell_due
 from revans.meetings.models import Meeting
 from revans.meetings.signals import attendance_recorded
-from revans.programmes.models import SetMembership
+from revans.programmes.models import LearningSet, SetMembership
 
 from .models import ApiToken, Event
 from .webhooks import emit
@@ -95,6 +97,23 @@ def board_report_ready(
         "url": f"/api/v1/board-reports/{report_id}",
     }
     emit(organisation_id=organisation_id, event=Event.REPORT_READY, data=data)
+
+
+@receiver(formation_accepted)
+def formation_run_accepted(
+    sender: Any, run: FormationRun, sets: list[LearningSet], **kwargs: Any
+) -> None:
+    data = {
+        "run": run.pk,
+        "programme": run.programme_id,
+        "sets": [s.pk for s in sets],
+        "url": f"/api/v1/formation-runs/{run.pk}",
+    }
+    emit(
+        organisation_id=int(run.programme.organisation_id),
+        event=Event.FORMATION_ACCEPTED,
+        data=data,
+    )
 
 
 @receiver(membership_ended)

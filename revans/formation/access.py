@@ -32,3 +32,17 @@ def get_formation_run(request: OrgRequest, run_id: int, programme: Programme) ->
         raise Http404 from None
     run.programme = programme
     return run
+
+
+def get_formation_run_by_id(request: OrgRequest, run_id: int) -> FormationRun:
+    """A run named by its id alone (as the API names it), with the same answers as
+    `get_programme_to_form` then `get_formation_run`: a run of another organisation, or none,
+    is refused exactly as a run this person may not see."""
+    programme_id = (
+        FormationRun.objects.filter(pk=run_id, programme__organisation=request.organisation)
+        .values_list("programme_id", flat=True)
+        .first()
+    )
+    # No such run here: programme 0, which never exists, so the refusal is the same (403 or 404).
+    programme = get_programme_to_form(request, programme_id or 0)
+    return get_formation_run(request, run_id, programme)

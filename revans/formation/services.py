@@ -14,6 +14,7 @@ from revans.programmes.models import LearningSet, Participant, Programme
 from .inputs import RunInputs
 from .models import FormationRun
 from .proposal import gather, set_scores
+from .signals import formation_accepted
 from .tasks import run_formation
 
 MAX_SECONDS = 600
@@ -133,4 +134,5 @@ def formation_accept(
     run.status = FormationRun.Status.ACCEPTED
     run.accepted_at = timezone.now()
     run.save(update_fields=["status", "accepted_at"])
+    formation_accepted.send(sender=FormationRun, run=run, sets=created)
     return created

@@ -2,4 +2,4 @@
 operations, thin as the pages' views (an access helper, one selector or service, a schema).
 Importing the package registers them all on the api."""
 
-from . import figures, learning, meetings, people, programmes  # noqa: F401
+from . import figures, formation, learning, meetings, people, programmes  # noqa: F401

@@ -68,7 +68,7 @@ def _programme(programme: Programme) -> dict[str, Any]:
     }
 
 
-def _set(found: LearningSet) -> dict[str, Any]:
+def set_data(found: LearningSet) -> dict[str, Any]:
     return {"id": found.pk, "programme": found.programme_id, "name": found.name}
 
 
@@ -119,7 +119,7 @@ def programme_sets(
     """A programme's sets (admins and sponsors)."""
     found_programme = get_programme(org_of(request), programme_id)
     found = cursor.page(found_programme.sets.all(), query.after, query.limit)
-    data = {"items": [_set(s) for s in found["items"]], "next": found["next"]}
+    data = {"items": [set_data(s) for s in found["items"]], "next": found["next"]}
     return tagged(request, response, data)
 
 
@@ -127,4 +127,4 @@ def programme_sets(
 @asks_only()
 def learning_set(request: HttpRequest, response: HttpResponse, set_id: int) -> Any:
     """A set: for its members, its facilitators, admins and sponsors (anyone else: 404)."""
-    return tagged(request, response, _set(get_set(org_of(request), set_id).learning_set))
+    return tagged(request, response, set_data(get_set(org_of(request), set_id).learning_set))

@@ -6,6 +6,7 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from revans.accounts.models import Membership
 from revans.api import services
@@ -16,6 +17,11 @@ from revans.wsgi import application
 pytestmark = pytest.mark.slow  # a crawl or real servers: left out of `make test-fast`
 
 CANARY = "zqx-api-canary-5e1b"
+
+# A run's inputs are judged by the page's form against the pool as it is (who is in it, how many
+# sets they make, whose emails they are): a body the schema allows may still be refused there
+# (422), as on the page, so starting a run is not held to "a valid body is accepted".
+JUDGED_BY_THE_POOL = {"POST /api/v1/programmes/{programme_id}/formation-runs"}
 
 
 @pytest.fixture
@@ -61,6 +67,9 @@ def bearers(world, _keep_the_test_connection) -> dict[str, str]:
 )
 def test_the_api_answers_as_its_schema_says(case, bearers, settings):
     settings.API_RATE_LIMIT_PER_MINUTE = 100_000
+    excluded = [positive_data_acceptance] if case.operation.label in JUDGED_BY_THE_POOL else []
     for secret in bearers.values():
-        response = case.call_and_validate(headers={"Authorization": f"Bearer {secret}"})
+        response = case.call_and_validate(
+            headers={"Authorization": f"Bearer {secret}"}, excluded_checks=excluded
+        )
         assert CANARY.encode() not in response.content
