@@ -46,12 +46,15 @@ def main() -> None:
     try:
         from revans.accounts.models import Membership, Organisation, User
         from revans.api import services
+        from revans.learning.models import Action, Challenge, Reflection
         from revans.meetings.models import Meeting
-        from revans.programmes.models import LearningSet, Programme
+        from revans.programmes.models import LearningSet, Participant, Programme, SetMembership
 
         org = Organisation.objects.create(name="Bench", slug="bench", require_mfa=False)
         admin = User.objects.create_user(email="admin@bench.test", password=None, name="Admin")
-        membership = Membership.objects.create(organisation=org, user=admin, is_admin=True)
+        membership = Membership.objects.create(
+            organisation=org, user=admin, is_admin=True, is_participant=True
+        )
         start, end = date(2026, 1, 1), date(2027, 1, 1)
         Programme.objects.bulk_create(
             Programme(organisation=org, name=f"P{i}", starts_on=start, ends_on=end)
@@ -73,6 +76,25 @@ def main() -> None:
                 time_zone="Europe/London",
             )
             for i in range(1000)
+        )
+        # The pool, a set of them all, and the admin's own cycle as a member of it.
+        Participant.objects.bulk_create(
+            Participant(organisation=org, email=f"p{i}@bench.test", name=f"P{i}")
+            for i in range(999)
+        )
+        me = Participant.objects.create(
+            organisation=org, email=admin.email, name=admin.name, user=admin
+        )
+        SetMembership.objects.bulk_create(
+            SetMembership(learning_set=first, participant=p, joined_on=start)
+            for p in Participant.objects.filter(organisation=org)
+        )
+        challenges = Challenge.objects.bulk_create(
+            Challenge(learning_set=first, owner=me, statement=f"C{i}") for i in range(1000)
+        )
+        Action.objects.bulk_create(Action(challenge=c, text="Ask", due_on=end) for c in challenges)
+        Reflection.objects.bulk_create(
+            Reflection(learning_set=first, author=me, text=f"R{i}") for i in range(1000)
         )
         _token, secret = services.token_create(
             user=admin, membership=membership, name="bench", can_write=False, expires_at=None
@@ -97,6 +119,11 @@ def main() -> None:
             "/api/v1/programmes?limit=100",
             f"/api/v1/programmes/{programme.pk}/sets?limit=100",
             f"/api/v1/sets/{first.pk}/meetings?limit=100",
+            f"/api/v1/sets/{first.pk}/members?limit=100",
+            "/api/v1/participants?limit=100",
+            "/api/v1/me/challenges?limit=100",
+            "/api/v1/me/actions?limit=100",
+            "/api/v1/me/reflections?limit=100",
         ):
             per_second = rate(path)
             report[path.split("?")[0]] = {

@@ -244,6 +244,16 @@ def _mine(request: HttpRequest) -> list[int]:
     )
 
 
+def _writing_member(
+    request: HttpRequest, set_id: int, refusal: str
+) -> tuple[CycleAccess, Participant]:
+    """The set and the asker as its current member: only members write there (as the pages)."""
+    org = org_of(request)
+    require_role(org.membership, Role.PARTICIPANT)
+    access = get_cycle(org, set_id)
+    return access, member_of(access, refusal)
+
+
 def _made_here[M: Model](made: M, belongs: bool) -> M:
     """A submission key already used elsewhere answers that record: never someone else's."""
     if not belongs:
@@ -275,10 +285,7 @@ def my_challenges(request: HttpRequest, response: HttpResponse, query: Query[Min
 @asks_only()
 def challenge_add(request: HttpRequest, set_id: int, body: ChallengeIn) -> Any:
     """Bring a challenge to your set (its current members)."""
-    org = org_of(request)
-    require_role(org.membership, Role.PARTICIPANT)
-    access = get_cycle(org, set_id)
-    me = member_of(access, "Members bring challenges.")
+    access, me = _writing_member(request, set_id, "Members bring challenges.")
     form = valid(ChallengeForm(body.model_dump() | {"submission": body.submission or uuid.uuid4()}))
     fields = {name: form.cleaned_data[name] for name in ChallengeForm.Meta.fields}
     with refused_as(422):
@@ -420,10 +427,7 @@ def my_reflections(request: HttpRequest, response: HttpResponse, query: Query[Mi
 @asks_only()
 def reflection_add(request: HttpRequest, set_id: int, body: ReflectionIn) -> Any:
     """Write in your learning log (only you read it, unless you share it)."""
-    org = org_of(request)
-    require_role(org.membership, Role.PARTICIPANT)
-    access = get_cycle(org, set_id)
-    me = member_of(access, "Members keep a learning log.")
+    access, me = _writing_member(request, set_id, "Members keep a learning log.")
     data = body.model_dump() | {"submission": body.submission or uuid.uuid4()}
     form = valid(ReflectionForm(data))
     with refused_as(422):

@@ -141,3 +141,22 @@ def test_the_pool_costs_the_same_queries_for_ten_people_and_a_thousand(world):
             )
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_set_s_members_cost_the_same_queries_for_ten_and_a_thousand(world):
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token(world)}")
+    url = f"/api/v1/sets/{world.set_b.pk}/members?limit=100"
+    counts = []
+    for n in (10, 990):
+        people = Participant.objects.bulk_create(
+            Participant(organisation=world.org, email=f"m{n}-{i}@acme.test", name=f"M{i}")
+            for i in range(n)
+        )
+        SetMembership.objects.bulk_create(
+            SetMembership(learning_set=world.set_b, participant=p, joined_on=world.org.today())
+            for p in people
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert len(client.get(url).json()["items"]) == min(n, 100)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
