@@ -3,16 +3,34 @@
 from datetime import date
 from typing import Any
 
+from django.db import transaction
+from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Schema
+from ninja import Field, Query, Schema, Status
 
 from revans.accounts.access import require_role
+from revans.programmes import services as programmes_services
 from revans.programmes.access import PROGRAMME_MANAGERS, get_programme, get_set
+from revans.programmes.forms import ProgrammeForm, SetCreateForm
 from revans.programmes.models import LearningSet, Programme
 
 from .. import cursor
 from ..api import api
-from .common import PAGE, READ, PageQuery, asks_only, org_of, tagged
+from .common import (
+    PAGE,
+    READ,
+    WRITE,
+    Body,
+    PageQuery,
+    asks_only,
+    check_if_match,
+    org_of,
+    refused_as,
+    tagged,
+    valid,
+)
+
+FACILITATORS = Field(description="Their email addresses; each a facilitator of the organisation.")
 
 
 class Me(Schema):
@@ -35,6 +53,47 @@ class ProgrammeOut(Schema):
     min_set_size: int
     max_set_size: int
     currency: str
+
+
+class ProgrammeIn(Body):
+    """A programme as its page takes it; what is not sent takes the page's default."""
+
+    name: str
+    starts_on: date
+    ends_on: date
+    purpose: str | None = None
+    cadence_weeks: int | None = None
+    meeting_minutes: int | None = None
+    min_set_size: int | None = None
+    max_set_size: int | None = None
+    reminder_days: int | None = None
+    quorum_percent: int | None = None
+    currency: str | None = None
+    ground_rules: str | None = None
+    facilitators: list[str] | None = Field(None, description=FACILITATORS.description)
+
+
+class ProgrammeChange(Body):
+    """What changes; what is not sent stays as it is."""
+
+    name: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    purpose: str | None = None
+    cadence_weeks: int | None = None
+    meeting_minutes: int | None = None
+    min_set_size: int | None = None
+    max_set_size: int | None = None
+    reminder_days: int | None = None
+    quorum_percent: int | None = None
+    currency: str | None = None
+    ground_rules: str | None = None
+    facilitators: list[str] | None = Field(None, description=FACILITATORS.description)
+
+
+class SetIn(Body):
+    name: str
+    facilitators: list[str] = FACILITATORS
 
 
 class SetOut(Schema):
@@ -105,6 +164,53 @@ def programmes(request: HttpRequest, response: HttpResponse, query: Query[PageQu
     return tagged(request, response, data)
 
 
+def _programme_form(programme: Programme, sent: dict[str, Any]) -> ProgrammeForm:
+    """The page's form, over the programme as it is, with what was sent; people by email."""
+    fields = ProgrammeForm.Meta.fields
+    current = model_to_dict(programme, fields=[f for f in fields if f != "facilitators"])
+    current["facilitators"] = (
+        [u.email for u in programme.facilitators.all()] if programme.pk else []
+    )
+    sent = {name: value for name, value in sent.items() if value is not None}
+    if "facilitators" in sent:
+        sent["facilitators"] = [email.lower() for email in sent["facilitators"]]
+    form = ProgrammeForm(current | sent, instance=programme)
+    form.fields["facilitators"].to_field_name = "email"  # type: ignore[attr-defined]
+    return valid(form)
+
+
+@api.post("/programmes", response={201: ProgrammeOut, **WRITE}, tags=["programmes"])
+@asks_only()
+def programme_add(request: HttpRequest, body: ProgrammeIn) -> Any:
+    """A new programme (admins and sponsors)."""
+    org = org_of(request)
+    require_role(org.membership, *PROGRAMME_MANAGERS)
+    form = _programme_form(Programme(organisation=org.organisation), body.model_dump())
+    with refused_as(422):
+        made = programmes_services.programme_save(
+            programme=form.instance, facilitators=form.cleaned_data["facilitators"]
+        )
+    return Status(201, _programme(made))
+
+
+@api.patch("/programmes/{programme_id}", response={200: ProgrammeOut, **WRITE}, tags=["programmes"])
+@asks_only()
+def programme_change(
+    request: HttpRequest, response: HttpResponse, programme_id: int, body: ProgrammeChange
+) -> Any:
+    """Change a programme (admins and sponsors); with `If-Match`, only as you last read it."""
+    found = get_programme(org_of(request), programme_id)
+    with transaction.atomic():
+        locked = Programme.objects.select_for_update().get(pk=found.pk)
+        check_if_match(request, _programme(locked))
+        form = _programme_form(locked, body.model_dump())
+        with refused_as(422):
+            saved = programmes_services.programme_save(
+                programme=form.instance, facilitators=form.cleaned_data["facilitators"]
+            )
+    return tagged(request, response, _programme(saved))
+
+
 @api.get("/programmes/{programme_id}", response={200: ProgrammeOut, **READ}, tags=["programmes"])
 @asks_only()
 def programme(request: HttpRequest, response: HttpResponse, programme_id: int) -> Any:
@@ -121,6 +227,21 @@ def programme_sets(
     found = cursor.page(found_programme.sets.all(), query.after, query.limit)
     data = {"items": [set_data(s) for s in found["items"]], "next": found["next"]}
     return tagged(request, response, data)
+
+
+@api.post("/programmes/{programme_id}/sets", response={201: SetOut, **WRITE}, tags=["programmes"])
+@asks_only()
+def set_add(request: HttpRequest, programme_id: int, body: SetIn) -> Any:
+    """A new set of the programme, with its facilitators (admins and sponsors)."""
+    org = org_of(request)
+    programme = get_programme(org, programme_id)
+    sent = {"name": body.name, "facilitators": [email.lower() for email in body.facilitators]}
+    form = SetCreateForm(sent, organisation=org.organisation)
+    form.fields["facilitators"].to_field_name = "email"  # type: ignore[attr-defined]
+    valid(form)
+    with refused_as(422):
+        made = programmes_services.set_create(programme=programme, **form.cleaned_data, by=org.user)
+    return Status(201, set_data(made))
 
 
 @api.get("/sets/{set_id}", response={200: SetOut, **READ}, tags=["sets"])

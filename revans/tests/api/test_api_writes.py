@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from revans.api import services
 from revans.meetings.models import Attendance, Meeting
+from revans.programmes.models import LearningSet, Programme
 from revans.tests.world import future_meeting
 
 PROBLEM = "application/problem+json"
@@ -168,3 +169,101 @@ def test_an_unknown_path_or_method_is_a_problem_too(world):
     wrong = send(secret, "DELETE", "/me")
     assert wrong.status_code == 405 and wrong["Content-Type"] == PROBLEM
     assert "GET" in wrong["Allow"]
+
+
+def test_an_admin_makes_a_programme_and_its_sets_with_the_pages_forms(world):
+    secret = token(world, "admin")
+    starts, ends = _day(30), _day(400)
+    made = send(
+        secret,
+        "POST",
+        "/programmes",
+        {
+            "name": "Leaders 2",
+            "starts_on": starts,
+            "ends_on": ends,
+            "facilitators": ["FAY@acme.test"],
+        },
+    )
+    assert made.status_code == 201, made.content
+    programme = Programme.objects.get(name="Leaders 2")
+    assert programme.cadence_weeks == Programme().cadence_weeks  # the page's default
+    assert list(programme.facilitators.all()) == [world.facilitator]
+    read = send(secret, "GET", f"/programmes/{programme.pk}")
+    renamed = send(
+        secret,
+        "PATCH",
+        f"/programmes/{programme.pk}",
+        {"name": "Leaders II"},
+        **{"If-Match": read["ETag"]},
+    )
+    assert renamed.status_code == 200 and renamed.json()["name"] == "Leaders II"
+    stale = send(
+        secret, "PATCH", f"/programmes/{programme.pk}", {"name": "X"}, **{"If-Match": read["ETag"]}
+    )
+    assert stale.status_code == 412
+    added = send(
+        secret,
+        "POST",
+        f"/programmes/{programme.pk}/sets",
+        {"name": "Set C", "facilitators": ["fay@acme.test"]},
+    )
+    assert added.status_code == 201, added.content
+    learning_set = LearningSet.objects.get(name="Set C")
+    assert [f.user for f in learning_set.facilitations.all()] == [world.facilitator]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        (
+            "/programmes",
+            {
+                "name": "X",
+                "starts_on": "DAY",
+                "ends_on": "DAY",
+                "facilitators": ["nobody@acme.test"],
+            },
+        ),
+        (
+            "/programmes",
+            {
+                "name": "X",
+                "starts_on": "DAY",
+                "ends_on": "LATER",
+                "facilitators": ["pat@acme.test"],
+            },
+        ),
+        ("/programmes", {"name": "", "starts_on": "DAY", "ends_on": "LATER"}),
+        ("/programmes", {"name": "X", "starts_on": "DAY", "ends_on": "LATER", "max_set_size": 0}),
+        ("/programmes", {"name": "X", "starts_on": "DAY", "ends_on": "LATER", "currency": "XX"}),
+        ("/programmes", {"name": "X", "starts_on": "DAY", "ends_on": "LATER", "owner": 1}),
+        ("/programmes/PID/sets", {"name": "Set Z", "facilitators": []}),
+        ("/programmes/PID/sets", {"name": "Set Z", "facilitators": ["olly@bravo.test"]}),
+        ("/programmes/PID/sets", {"name": "", "facilitators": ["fay@acme.test"]}),
+    ],
+)
+def test_a_bad_programme_or_set_is_refused_and_nothing_is_made(world, path, body):
+    good = send(
+        token(world, "admin"),
+        "POST",
+        "/programmes",
+        {"name": "Fine", "starts_on": _day(30), "ends_on": _day(200)},
+    )
+    assert good.status_code == 201  # the body is sound but for its one fault
+    Programme.objects.filter(name="Fine").delete()
+    days = {"DAY": _day(30), "LATER": _day(200)}
+    body = {k: days.get(v, v) if isinstance(v, str) else v for k, v in body.items()}
+    before = (Programme.objects.count(), LearningSet.objects.count())
+    answer = send(token(world, "admin"), "POST", path.replace("PID", str(world.programme.pk)), body)
+    assert answer.status_code == 422 and answer["Content-Type"] == PROBLEM, answer.content
+    assert (Programme.objects.count(), LearningSet.objects.count()) == before
+
+
+def test_only_admins_and_sponsors_make_programmes(world):
+    body = {"name": "X", "starts_on": _day(30), "ends_on": _day(90)}
+    for actor in ("facilitator", "participant"):
+        assert send(token(world, actor), "POST", "/programmes", body).status_code == 403
+    path = f"/programmes/{world.programme.pk}"
+    assert send(token(world, "facilitator"), "PATCH", path, {"name": "Mine"}).status_code == 403
+    assert Programme.objects.get().name == "Leaders"
