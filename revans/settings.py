@@ -80,6 +80,7 @@ ALLOWED_HOSTS = env_list("REVANS_ALLOWED_HOSTS", "localhost,127.0.0.1")
 SITE_URL = env_url("REVANS_SITE_URL", "http://127.0.0.1:8000", ("http", "https")).rstrip("/")
 
 INSTALLED_APPS = [
+    "revans.audit",
     "revans.accounts",
     "revans.programmes",
     "revans.formation",
@@ -120,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "revans.audit.middleware.AuditMiddleware",
     "revans.accounts.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,9 +1,12 @@
 """Small helpers every app's views and forms share: a view hands a service to one of these and
 stays thin."""
 
+import csv
+import io
 import ipaddress
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -133,3 +136,35 @@ def secure_url(url: str) -> str:
             % {"url": url[:200]}
         )
     return url
+
+
+# Downloads: a CSV that a spreadsheet opens as data.
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value: str) -> str:
+    """Make a cell that a spreadsheet would run as a formula show as text instead (OWASP)."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+type Cell = str | int | Decimal | None
+
+
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
+    """A CSV that spreadsheets read as data, whatever their separator: numbers stay numbers
+    (unquoted, so -35.2 is a number); every text cell is quoted, so a separator inside it
+    ("x;=1+1" in a spreadsheet that splits on semicolons) cannot start a new cell, and a text
+    cell that starts a formula is prefixed to show as text."""
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC)
+
+    def cell(value: Cell) -> Cell:
+        if value is None or isinstance(value, bool):
+            return escape_formula(str(value or ""))
+        return value if isinstance(value, int | Decimal) else escape_formula(str(value))
+
+    writer.writerow([cell(h) for h in headers])
+    for row in rows:
+        writer.writerow([cell(value) for value in row])
+    return out.getvalue()

@@ -20,6 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from revans.audit import services as audit
+from revans.audit.models import Event as AuditEvent
+
 from .models import Invitation, Membership, Organisation, Role, SignupDomain, User
 from .services import INVITATION_SALT
 
@@ -88,6 +91,19 @@ def org_view(
         @wraps(view)
         def wrapper(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
             membership = get_membership(request.user, org)
+            try:
+                return _open(request, membership, *args, **kwargs)
+            except PermissionDenied:
+                audit.record(
+                    AuditEvent.ACCESS_REFUSED,
+                    organisation=membership.organisation_id,
+                    detail={"path": request.path[:200], "method": request.method},
+                )
+                raise
+
+        def _open(
+            request: HttpRequest, membership: Membership, *args: Any, **kwargs: Any
+        ) -> HttpResponse:
             require_role(membership, *roles)
             if needs_mfa_setup(request, membership):
                 messages.warning(

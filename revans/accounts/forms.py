@@ -7,6 +7,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from revans.audit.models import Event as AuditEvent
+
 from .models import Organisation, Role, SignupDomain, User
 from .services import open_organisations
 
@@ -126,3 +128,30 @@ class ProfileForm(forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["name", "time_zone"]
+
+
+class AuditFilterForm(forms.Form):
+    """What the admin narrows the trail to; every field may be left empty."""
+
+    event = forms.ChoiceField(
+        label=_("What"), required=False, choices=[("", _("Everything")), *AuditEvent.choices]
+    )
+    person = forms.ModelChoiceField(
+        label=_("Who (did it, or about them)"),
+        required=False,
+        queryset=User.objects.none(),
+        empty_label=_("Anyone"),
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["person"]
+        field.queryset = User.objects.filter(memberships__organisation=organisation).order_by(
+            "name"
+        )

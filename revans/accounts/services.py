@@ -16,6 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from revans.audit import services as audit
+from revans.audit.models import Event
+
 from . import outbox, signals
 from .dns import LookupFailed, txt_records
 from .models import Invitation, Membership, Organisation, Role, SignupDomain, User
@@ -102,6 +105,12 @@ def invitation_create(
     invitation.set_roles(chosen)
     invitation.full_clean()
     invitation.save()
+    audit.record(
+        Event.INVITED,
+        organisation=organisation,
+        target=audit.target(invitation),
+        detail={"roles": sorted(r.value for r in chosen)},
+    )
     send_later(
         template="accounts/email/invitation",
         to=email,
@@ -120,6 +129,11 @@ def invitation_revoke(*, invitation: Invitation) -> None:
         raise ValidationError(_("This invitation is no longer open."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    audit.record(
+        Event.INVITATION_REVOKED,
+        organisation=invitation.organisation_id,
+        target=audit.target(invitation),
+    )
 
 
 def check_acceptable(invitation: Invitation) -> None:
@@ -165,6 +179,12 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         defaults={"email": user.email, "verified": True, "primary": True},
     )
     membership_joined.send(sender=Membership, user=user, organisation=invitation.organisation)
+    audit.record(
+        Event.JOINED,
+        organisation=invitation.organisation_id,
+        subject=user,
+        target=audit.target(invitation),
+    )
     return membership
 
 
@@ -204,9 +224,19 @@ def membership_set_roles(*, membership: Membership, roles: Iterable[Role]) -> Me
             _("An organisation needs at least one admin. Make someone else admin first.")
         )
     was_facilitator = membership.is_facilitator
+    before = sorted(r.value for r in membership.roles)
     membership.set_roles(chosen)
     membership.full_clean()
     membership.save()
+    after = sorted(r.value for r in membership.roles)
+    if before != after:
+        audit.record(
+            Event.ROLES_CHANGED,
+            organisation=membership.organisation_id,
+            subject=membership.user_id,
+            target=audit.target(membership),
+            detail={"from": before, "to": after},
+        )
     if was_facilitator and not membership.is_facilitator:
         signals.facilitator_role_ended.send(sender=Membership, membership=membership)
     return membership
@@ -231,6 +261,12 @@ def membership_end(*, membership: Membership, end_sessions: bool = True) -> Memb
     membership.is_active = False
     membership.deactivated_at = timezone.now()
     membership.save(update_fields=["is_active", "deactivated_at"])
+    audit.record(
+        Event.DEACTIVATED,
+        organisation=membership.organisation_id,
+        subject=membership.user_id,
+        target=audit.target(membership),
+    )
     if membership.is_facilitator:
         signals.facilitator_role_ended.send(sender=Membership, membership=membership)
     signals.membership_ended.send(sender=Membership, membership=membership)
@@ -248,6 +284,12 @@ def membership_reactivate(*, membership: Membership) -> Membership:
     membership.is_active = True
     membership.deactivated_at = None
     membership.save(update_fields=["is_active", "deactivated_at"])
+    audit.record(
+        Event.REACTIVATED,
+        organisation=membership.organisation_id,
+        subject=membership.user_id,
+        target=audit.target(membership),
+    )
     return membership
 
 
@@ -286,6 +328,7 @@ def join_open_organisations(*, user: User, email: str) -> list[Membership]:
         if created:
             joined.append(membership)
             membership_joined.send(sender=Membership, user=user, organisation=organisation)
+            audit.record(Event.JOINED, organisation=organisation, subject=user, target="signup")
     return joined
 
 

@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("profile/", views.profile, name="profile"),
+    path("profile/activity/", views.my_activity, name="my_activity"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("o/<slug:org>/members/", views.member_list, name="member_list"),
     path("o/<slug:org>/members/invite/", views.member_invite, name="member_invite"),
@@ -27,6 +28,8 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("o/<slug:org>/settings/", views.org_settings, name="org_settings"),
+    path("o/<slug:org>/settings/audit/", views.audit_trail, name="audit_trail"),
+    path("o/<slug:org>/settings/audit.csv", views.audit_trail_csv, name="audit_trail_csv"),
     path("o/<slug:org>/settings/domains/", views.signup_domain_add, name="signup_domain_add"),
     path(
         "o/<slug:org>/settings/domains/<int:domain_id>/check/",

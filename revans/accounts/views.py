@@ -1,5 +1,7 @@
+import json
 from collections.abc import Callable
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
@@ -7,7 +9,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +19,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from revans.web import perform, posted, save_form
+from revans.audit import selectors as audit_selectors
+from revans.audit import services as audit
+from revans.audit.models import Entry
+from revans.audit.models import Event as AuditEvent
+from revans.web import perform, posted, save_form, write_csv
 
 from . import selectors, services
 from .access import (
@@ -29,6 +37,7 @@ from .access import (
 )
 from .forms import (
     AcceptWithNewAccountForm,
+    AuditFilterForm,
     InvitationForm,
     OrganisationSettingsForm,
     ProfileForm,
@@ -276,3 +285,71 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(invitation.organisation)
     context["form"] = form
     return render(request, "accounts/invitation_accept.html", context)
+
+
+def _trail(request: OrgRequest) -> tuple[AuditFilterForm, QuerySet[Entry]]:
+    """The organisation's trail as the admin's filters narrow it (bad filters: the whole)."""
+    form = AuditFilterForm(request.GET or None, organisation=request.organisation)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    person = chosen.get("person")
+    rows = audit_selectors.trail(
+        request.organisation.pk,
+        event=chosen.get("event") or "",
+        person_id=person.pk if person else None,
+        since=chosen.get("since"),
+        until=chosen.get("until"),
+        zone=ZoneInfo(request.organisation.time_zone),
+    )
+    return form, rows
+
+
+@org_view(Role.ADMIN)
+@require_safe
+def audit_trail(request: OrgRequest) -> HttpResponse:
+    form, rows = _trail(request)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/audit_trail.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@org_view(Role.ADMIN)
+@require_safe
+def audit_trail_csv(request: OrgRequest) -> HttpResponse:
+    _form, rows = _trail(request)
+    headers = ["when (UTC)", "what", "who", "about", "target", "detail", "via", "address"]
+    body = write_csv(
+        headers,
+        (
+            [
+                f"{e.at:%Y-%m-%d %H:%M:%S}",
+                e.get_event_display(),
+                str(e.actor or ""),
+                str(e.subject or ""),
+                e.target,
+                json.dumps(e.detail, sort_keys=True) if e.detail else "",
+                e.via,
+                e.ip or "",
+            ]
+            for e in rows.iterator(chunk_size=1000)
+        ),
+    )
+    audit.record(
+        AuditEvent.EXPORTED, organisation=request.organisation, detail={"file": "audit.csv"}
+    )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{request.organisation.slug}-audit.csv"'
+    )
+    return response
+
+
+@require_safe
+def my_activity(request: SignedInRequest) -> HttpResponse:
+    """What the audit trail says about one's own account, in every organisation."""
+    page = Paginator(audit_selectors.about(request.user.pk), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/my_activity.html", {"page": page})

@@ -12,6 +12,7 @@ from ninja.security import HttpBearer
 
 from revans.accounts.access import OrgRequest, for_admin, needs_mfa_setup
 from revans.accounts.models import Membership
+from revans.audit.middleware import act_as, client_ip
 
 from . import services
 from .models import ApiToken, Webhook, token_digest
@@ -66,6 +67,7 @@ class BearerToken(HttpBearer):
         if _declared_length(request) > MAX_BODY:
             raise TooLarge
         services.token_used(token=found)
+        act_as(found.user_id, client_ip(request), via="api")
         request.user = found.user
         request.membership = membership  # type: ignore[attr-defined]
         request.organisation = membership.organisation  # type: ignore[attr-defined]

@@ -8,6 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from revans.audit import services as audit
+from revans.audit.models import Event as AuditEvent
+
 from .access import BearerToken, ReadOnlyToken, SecondFactorFirst, TooLarge, TooManyRequests
 
 
@@ -108,6 +111,13 @@ def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def _denied(request: HttpRequest, exc: Exception) -> HttpResponse:
+    organisation = getattr(request, "organisation", None)
+    if organisation is not None:
+        audit.record(
+            AuditEvent.ACCESS_REFUSED,
+            organisation=organisation,
+            detail={"path": request.path[:200], "method": request.method},
+        )
     return problem(403, str(exc) or "Your role in this organisation does not allow this.")
 
 

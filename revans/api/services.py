@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from revans.accounts.models import Membership, Organisation, Role, User
+from revans.audit import services as audit
+from revans.audit.models import Event as AuditEvent
 
 from .models import ApiToken, new_token_secret, token_digest
 
@@ -85,6 +87,13 @@ def _issue(token: ApiToken, *, can_write: bool, expires_at: datetime | None) -> 
     token.hint = secret[-4:]
     token.full_clean()
     token.save()
+    audit.record(
+        AuditEvent.API_TOKEN_MADE,
+        organisation=token.organisation_id,
+        subject=None if token.for_organisation else token.user_id,
+        target=audit.target(token),
+        detail={"roles": [r.value for r in token.roles], "can_write": token.can_write},
+    )
     return secret
 
 
@@ -93,6 +102,12 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit.record(
+            AuditEvent.API_TOKEN_REVOKED,
+            organisation=token.organisation_id,
+            subject=None if token.for_organisation else token.user_id,
+            target=audit.target(token),
+        )
     return token
 
 

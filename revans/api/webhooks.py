@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from revans.accounts.models import Organisation, User
+from revans.audit import services as audit
+from revans.audit.models import Event as AuditEvent
 from revans.web import public_address, secure_url
 
 from .models import Delivery, Event, Webhook
@@ -60,11 +62,22 @@ def webhook_add(*, organisation: Organisation, url: str, events: list[str], by: 
     webhook = Webhook(organisation=organisation, url=url, events=sorted(events), created_by=by)
     webhook.full_clean()
     webhook.save()
+    audit.record(
+        AuditEvent.WEBHOOK_ADDED,
+        organisation=organisation,
+        target=audit.target(webhook),
+        detail={"events": webhook.events},
+    )
     return webhook
 
 
 @transaction.atomic
 def webhook_remove(*, webhook: Webhook) -> None:
+    audit.record(
+        AuditEvent.WEBHOOK_REMOVED,
+        organisation=webhook.organisation_id,
+        target=audit.target(webhook),
+    )
     webhook.delete()
 
 

@@ -14,13 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from revans.accounts.access import OrgRequest, org_view
 from revans.accounts.models import Role
+from revans.audit import services as audit
+from revans.audit.models import Event as AuditEvent
 from revans.impact.access import ROI_READERS
 from revans.learning.access import CycleAccess
 from revans.programmes.access import get_programme
 from revans.programmes.models import Programme
 from revans.programmes.selectors import people_choices
-from revans.programmes.spreadsheets import Cell, write_csv
-from revans.web import perform_form, posted, save_form
+from revans.web import Cell, perform_form, posted, save_form, write_csv
 
 from . import reports, selectors, services, surveys
 from .access import get_outcome, get_report, get_survey, reads_survey_text
@@ -280,6 +281,12 @@ def csv_rows(found: Dashboard) -> list[list[Cell]]:
 def dashboard_csv(request: OrgRequest, programme: Programme) -> HttpResponse:
     headers = ["figure", "measure", "period", "value", "observations", "note"]
     body = write_csv(headers, csv_rows(dashboard(programme)))
+    audit.record(
+        AuditEvent.EXPORTED,
+        organisation=request.organisation,
+        target=audit.target(programme),
+        detail={"file": "dashboard.csv"},
+    )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="dashboard-{programme.pk}.csv"'
     return response
@@ -322,6 +329,11 @@ def board_report_download(request: OrgRequest, found: BoardReport) -> HttpRespon
             status=410,
         )
         return response
+    audit.record(
+        AuditEvent.REPORT_DOWNLOADED,
+        organisation=request.organisation,
+        target=audit.target(found),
+    )
     response = HttpResponse(bytes(found.content), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="board-report-{found.programme_id}-{found.created_at:%Y%m%d}.pdf"'

@@ -27,6 +27,8 @@ from scim2_models import (
 from revans.accounts import services as accounts
 from revans.accounts.models import Membership, Organisation, Role, User
 from revans.accounts.signals import membership_joined
+from revans.audit import services as audit
+from revans.audit.models import Event
 from revans.programmes.models import Participant, SetMembership
 from revans.programmes.services import set_member_leave, stored_value_problems
 from revans.web import secure_url
@@ -139,6 +141,7 @@ def join(
         except IntegrityError:  # two first sign-ins at once: the other made it
             return Membership.objects.get(organisation=organisation, user=user), {}
         membership_joined.send(sender=Membership, user=user, organisation=organisation)
+        audit.record(Event.JOINED, organisation=organisation, subject=user, target="sso")
         return membership, {"roles": [None, sorted(r.value for r in chosen)]}
     before = sorted(r.value for r in membership.roles)
     if set(membership.roles) != chosen:
@@ -332,6 +335,16 @@ def sign_on_save(*, sign_on: SignOn, by: User | None) -> SignOn:
         sign_on.updated_by = by
         sign_on.full_clean()
         sign_on.save()
+        audit.record(
+            Event.SSO_CHANGED,
+            organisation=sign_on.organisation,
+            target=audit.target(sign_on),
+            detail={
+                "protocol": sign_on.protocol,
+                "enabled": sign_on.enabled,
+                "required": sign_on.required,
+            },
+        )
     return sign_on
 
 
@@ -438,6 +451,7 @@ def token_create(*, organisation: Organisation, name: str, by: User) -> tuple[Sc
         hint=secret[-4:],
         created_by=by,
     )
+    audit.record(Event.SCIM_TOKEN_MADE, organisation=organisation, target=audit.target(token))
     return token, secret
 
 
@@ -447,6 +461,9 @@ def token_revoke(*, token: ScimToken) -> ScimToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit.record(
+            Event.SCIM_TOKEN_REVOKED, organisation=token.organisation_id, target=audit.target(token)
+        )
     return token
 
 

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from revans.accounts.access import OrgRequest, org_view
 from revans.accounts.models import Role
+from revans.audit import services as audit
+from revans.audit.models import Event as AuditEvent
 from revans.domain.confidentiality import Kind
 from revans.domain.roi import PRINCIPLES
 from revans.learning.access import CycleAccess
@@ -19,8 +21,7 @@ from revans.learning.models import Challenge
 from revans.programmes.access import get_programme
 from revans.programmes.models import Programme
 from revans.programmes.selectors import people_choices
-from revans.programmes.spreadsheets import Cell, write_csv
-from revans.web import perform, perform_form, posted, save_form
+from revans.web import Cell, perform, perform_form, posted, save_form, write_csv
 
 from . import selectors, services
 from .access import (
@@ -172,6 +173,12 @@ CSV_HEADERS = ["line", "item", "claims", "claimed a year", "counted", "note"]
 def roi_csv(request: OrgRequest, programme: Programme) -> HttpResponse:
     """The ROI page's lines, for a spreadsheet: the same figures, suppressed the same way."""
     found = selectors.roi(programme)
+    audit.record(
+        AuditEvent.EXPORTED,
+        organisation=request.organisation,
+        target=audit.target(programme),
+        detail={"file": "roi.csv"},
+    )
     rows: list[list[Cell]] = []
 
     def row(

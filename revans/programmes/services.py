@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from revans.accounts import services as accounts_services
 from revans.accounts.models import Membership, Organisation, Role, User
+from revans.audit import services as audit
+from revans.audit.models import Event
 from revans.domain.roster import PersonRecord, RosterPlan, RowStatus, plan_import
 
 from .models import (
@@ -226,7 +228,14 @@ def set_facilitator_add(*, learning_set: LearningSet, user: User, by: User) -> S
     if learning_set.facilitations.current().filter(user=user).exists():
         raise ValidationError(_("%(name)s already facilitates this set."), params={"name": user})
     _announce(learning_set, name=user.name, as_facilitator=True, by=by)
-    return SetFacilitator.objects.create(learning_set=learning_set, user=user, added_by=by)
+    facilitation = SetFacilitator.objects.create(learning_set=learning_set, user=user, added_by=by)
+    audit.record(
+        Event.FACILITATOR_ADDED,
+        organisation=learning_set.programme.organisation_id,
+        subject=user,
+        target=audit.target(learning_set),
+    )
+    return facilitation
 
 
 @transaction.atomic
@@ -238,6 +247,13 @@ def set_facilitator_end(*, facilitation: SetFacilitator, until: date) -> SetFaci
         raise ValidationError(_("A set keeps at least one facilitator. Add another first."))
     facilitation.until = until
     facilitation.save(update_fields=["until"])
+    audit.record(
+        Event.FACILITATOR_ENDED,
+        organisation=facilitation.learning_set.programme.organisation_id,
+        subject=facilitation.user_id,
+        target=audit.target(facilitation.learning_set),
+        detail={"until": until.isoformat()},
+    )
     return facilitation
 
 

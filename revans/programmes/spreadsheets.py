@@ -3,14 +3,11 @@
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
-from decimal import Decimal
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 MAX_BYTES = 10 * 1024 * 1024
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SpreadsheetError(ValueError):
@@ -87,30 +84,3 @@ def _decode(content: bytes) -> str:
         except UnicodeDecodeError:
             continue
     return content.decode("latin-1")
-
-
-def escape_formula(value: str) -> str:
-    """Make a cell that a spreadsheet would run as a formula show as text instead (OWASP)."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
-type Cell = str | int | Decimal | None
-
-
-def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
-    """A CSV that spreadsheets read as data, whatever their separator: numbers stay numbers
-    (unquoted, so -35.2 is a number); every text cell is quoted, so a separator inside it
-    ("x;=1+1" in a spreadsheet that splits on semicolons) cannot start a new cell, and a text
-    cell that starts a formula is prefixed to show as text."""
-    out = io.StringIO()
-    writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC)
-
-    def cell(value: Cell) -> Cell:
-        if value is None or isinstance(value, bool):
-            return escape_formula(str(value or ""))
-        return value if isinstance(value, int | Decimal) else escape_formula(str(value))
-
-    writer.writerow([cell(h) for h in headers])
-    for row in rows:
-        writer.writerow([cell(value) for value in row])
-    return out.getvalue()

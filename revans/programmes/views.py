@@ -10,8 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from revans.accounts.access import OrgRequest, org_view
 from revans.accounts.models import Role
+from revans.audit import services as audit
+from revans.audit.models import Event as AuditEvent
 from revans.domain.roster import RowStatus
-from revans.web import perform, posted, save_form
+from revans.web import perform, posted, save_form, write_csv
 
 from . import selectors, services
 from .access import (
@@ -37,7 +39,6 @@ from .forms import (
     SetRenameForm,
 )
 from .models import ParticipantImport, Programme, SetFacilitator, SetMembership
-from .spreadsheets import write_csv
 
 FORM_METHODS = ["GET", "POST"]
 PREVIEW_ROWS = 500  # every error is shown; the other rows up to this many
@@ -370,6 +371,9 @@ def participant_import_preview(request: OrgRequest, batch: ParticipantImport) ->
 @require_safe
 def participant_export(request: OrgRequest) -> HttpResponse:
     headers, rows = selectors.pool_table(request.organisation)
+    audit.record(
+        AuditEvent.EXPORTED, organisation=request.organisation, detail={"file": "people.csv"}
+    )
     response = HttpResponse(write_csv(headers, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{request.organisation.slug}-people.csv"'

@@ -79,6 +79,8 @@ REGISTRY: dict[str, Rule] = {
     "identity:scim_tokens": org(Role.ADMIN, methods=FORM),
     "identity:scim_token_revoke": org(Role.ADMIN, methods=ACTION),
     "identity:identity_changes": org(Role.ADMIN),
+    "accounts:audit_trail": org(Role.ADMIN),
+    "accounts:audit_trail_csv": org(Role.ADMIN),
     # Programmes and the pool of people: admins and sponsors.
     "programmes:programme_list": org(*MANAGERS),
     "programmes:programme_create": org(*MANAGERS, methods=FORM),
@@ -121,6 +123,7 @@ REGISTRY: dict[str, Rule] = {
     "meetings:mine": Rule(Kind.SIGNED_IN),
     "meetings:feed": Rule(Kind.SIGNED_IN, frozenset(FORM)),
     "accounts:profile": Rule(Kind.SIGNED_IN, frozenset(FORM)),
+    "accounts:my_activity": Rule(Kind.SIGNED_IN),
     # A person's API tokens: their own (another's is a missing one); the API's schema and docs.
     "integrations:tokens": Rule(Kind.SIGNED_IN, frozenset(FORM)),
     "integrations:token_revoke": Rule(Kind.SIGNED_IN, frozenset(ACTION), mine="admin"),

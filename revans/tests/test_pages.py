@@ -12,6 +12,7 @@ from revans.accounts import services
 from revans.accounts.models import Invitation, Membership, Organisation, Role, SignupDomain, User
 from revans.api import services as api_services
 from revans.api.models import Delivery, Webhook
+from revans.audit.models import Entry, Event
 from revans.formation.models import FormationRun
 from revans.identity import services as identity_services
 from revans.identity.models import SignOn
@@ -122,6 +123,9 @@ def planted(world):
         can_write=False,
         expires_at=None,
     )
+    Entry.objects.create(
+        event=Event.ACCESS_REFUSED, organisation_id=bravo.pk, detail={"path": f"/o/{CANARY}/"}
+    )
     api_services.organisation_token_create(
         organisation=bravo,
         by=world.outsider,
@@ -210,6 +214,9 @@ def test_the_admin_crawl_covers_the_admin_pages(client, planted):
         "/o/acme/settings/identity-changes/",
         "/o/acme/settings/webhooks/",
         "/o/acme/settings/api-tokens/",
+        "/o/acme/settings/audit/",
+        "/o/acme/settings/audit.csv",
+        "/profile/activity/",
     ):
         assert url in pages
     # The planted string is there to be found where it belongs.

@@ -16,7 +16,8 @@ from revans.accounts.models import Invitation
 from revans.domain.roster import RowStatus, plan_import
 from revans.programmes import services
 from revans.programmes.models import Participant, ParticipantImport
-from revans.programmes.spreadsheets import MAX_BYTES, SpreadsheetError, read_table, write_csv
+from revans.programmes.spreadsheets import MAX_BYTES, SpreadsheetError, read_table
+from revans.web import write_csv
 
 HEADER = ["name", "email", "department", "site", "job_level", "manager_email", "Tenure years"]
 ROWS = [
