@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "revans.evidence",
     "revans.identity",
     "revans.api",
+    "revans.rights",
     "revans.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("revans.impact.urls")),
     path("", include("revans.evidence.urls")),
     path("", include("revans.identity.urls")),
+    path("", include("revans.rights.urls")),
     path("scim/v2/", include("revans.identity.scim_urls")),
     path("api/v1/", include(("revans.api.urls", "api"), namespace="api")),
     path("", include("revans.api.page_urls")),

@@ -124,6 +124,8 @@ REGISTRY: dict[str, Rule] = {
     "meetings:feed": Rule(Kind.SIGNED_IN, frozenset(FORM)),
     "accounts:profile": Rule(Kind.SIGNED_IN, frozenset(FORM)),
     "accounts:my_activity": Rule(Kind.SIGNED_IN),
+    "rights:my_data": Rule(Kind.SIGNED_IN, frozenset(FORM)),
+    "rights:my_data_download": Rule(Kind.SIGNED_IN, mine="admin"),
     # A person's API tokens: their own (another's is a missing one); the API's schema and docs.
     "integrations:tokens": Rule(Kind.SIGNED_IN, frozenset(FORM)),
     "integrations:token_revoke": Rule(Kind.SIGNED_IN, frozenset(ACTION), mine="admin"),

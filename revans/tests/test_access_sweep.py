@@ -20,6 +20,7 @@ from revans.learning.models import Action, Challenge, Reflection
 from revans.meetings import services as meetings_services
 from revans.meetings.links import rsvp_token
 from revans.programmes.models import ParticipantImport
+from revans.rights.models import DataExport
 from revans.tests.access_registry import Kind, rule_for
 from revans.tests.identity.forged import idp_metadata, make_keys
 from revans.tests.sweeps import HTTP_METHODS, Endpoint, endpoints
@@ -149,7 +150,14 @@ def url_values(world):
     webhook = Webhook.objects.create(
         organisation=world.org, url="https://hooks.acme.test/revans", events=["set.joined"]
     )
+    export = DataExport.objects.create(
+        user=world.admin,
+        status=DataExport.Status.READY,
+        content=b"PK",
+        expires_at=timezone.now() + timedelta(days=7),
+    )
     return {
+        "export_id": str(export.pk),
         "organisation_token_id": str(organisation_token.pk),
         "webhook_id": str(webhook.pk),
         "api_token_id": str(api_token.pk),
@@ -419,6 +427,7 @@ def test_an_api_token_of_b_cannot_reach_a(endpoint: Endpoint, world, url_values)
     )
     absent = {name: "999999999" for name in url_values if name.endswith("_id")}
     absent["report_id"] = "00000000-0000-4000-8000-000000000000"  # a UUID
+    absent["export_id"] = "00000000-0000-4000-8000-000000000000"
     real_url, missing_url = endpoint.url(url_values), endpoint.url({**url_values, **absent})
     problems = []
     for method in HTTP_METHODS:

@@ -217,6 +217,7 @@ def test_the_admin_crawl_covers_the_admin_pages(client, planted):
         "/o/acme/settings/audit/",
         "/o/acme/settings/audit.csv",
         "/profile/activity/",
+        "/profile/data/",
     ):
         assert url in pages
     # The planted string is there to be found where it belongs.
