@@ -46,3 +46,43 @@ class DataExport(models.Model):
     def is_open(self, now: datetime) -> bool:
         """Ready, and its link not yet expired."""
         return self.status == self.Status.READY and bool(self.expires_at and self.expires_at > now)
+
+
+class Erasure(models.Model):
+    """A person's data to be erased once the grace period is over: everywhere (they asked), or
+    in one organisation (its admin asked). Until then either may cancel it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(  # empty: everywhere, the account too
+        "accounts.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    erased = models.JSONField(default=dict, blank=True)  # what it erased: {kind: how many}
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(cancelled_at=None, done_at=None),
+                name="one_erasure_pending_here",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(cancelled_at=None, done_at=None, organisation=None),
+                name="one_erasure_pending_everywhere",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Erasure of {self.user_id} ({'done' if self.done_at else 'pending'})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.cancelled_at is None and self.done_at is None

@@ -10,12 +10,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from revans.accounts.models import User
+from revans.accounts import services as accounts
+from revans.accounts.models import Organisation, User
 from revans.audit import services as audit
 from revans.audit.models import Event
+from revans.programmes.models import Participant
 
+from .erasure import erase
 from .export import build_zip
-from .models import DataExport
+from .models import DataExport, Erasure
 
 LINK_LIFE = timedelta(days=7)  # the download works this long after it is ready
 GIVE_UP_AFTER = timedelta(hours=1)  # a build this old belongs to a worker that died
@@ -87,3 +90,103 @@ def expire(*, now: datetime) -> int:
         status__in=[Status.WAITING, Status.BUILDING], created_at__lte=now - GIVE_UP_AFTER
     ).update(status=Status.FAILED, finished_at=now)
     return gone
+
+
+# Erasure.
+
+ERASURE_GRACE = timedelta(days=14)  # time to change one's mind, or to spot a mistake
+
+
+def erasure_request(*, user: User, organisation: Organisation | None, by: User) -> Erasure:
+    """Erase `user`'s data everywhere (they ask: `organisation` None) or in one organisation
+    (its admin asks), once the grace period is over."""
+    pending = Erasure.objects.filter(user=user, organisation=organisation, done_at=None).filter(
+        cancelled_at=None
+    )
+    if pending.exists():
+        raise ValidationError(_("An erasure is already waiting."))
+    with transaction.atomic():
+        erasure = Erasure.objects.create(
+            user=user,
+            organisation=organisation,
+            requested_by=by,
+            due_at=timezone.now() + ERASURE_GRACE,
+        )
+        for organisation_id in _organisations(erasure):
+            audit.record(
+                Event.ERASED,
+                organisation=organisation_id,
+                subject=user,
+                target=audit.target(erasure),
+                detail={"step": "asked", "due": erasure.due_at.date().isoformat()},
+            )
+    return erasure
+
+
+@transaction.atomic
+def erasure_cancel(*, erasure: Erasure) -> Erasure:
+    if not erasure.is_pending:
+        raise ValidationError(_("This erasure is no longer waiting."))
+    erasure.cancelled_at = timezone.now()
+    erasure.save(update_fields=["cancelled_at"])
+    for organisation_id in _organisations(erasure):
+        audit.record(
+            Event.ERASED,
+            organisation=organisation_id,
+            subject=erasure.user_id,
+            target=audit.target(erasure),
+            detail={"step": "cancelled"},
+        )
+    return erasure
+
+
+def _organisations(erasure: Erasure) -> list[int]:
+    if erasure.organisation_id is not None:
+        return [erasure.organisation_id]
+    return list(erasure.user.memberships.values_list("organisation_id", flat=True))
+
+
+def erase_due(*, now: datetime) -> int:
+    """Carry out each erasure whose grace period is over, once (the row is locked and marked
+    done in the transaction that erases)."""
+    done = 0
+    for erasure_id in Erasure.objects.filter(
+        cancelled_at=None, done_at=None, due_at__lte=now
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            erasure = (
+                Erasure.objects.select_for_update(skip_locked=True)
+                .select_related("user")
+                .filter(pk=erasure_id, cancelled_at=None, done_at=None)
+                .first()
+            )
+            if erasure is None:
+                continue
+            organisations = _organisations(erasure)
+            user = erasure.user
+            entries = Participant.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+            if erasure.organisation_id is not None:
+                entries = entries.filter(organisation=erasure.organisation_id)
+            others = user.memberships.filter(is_active=True).exclude(
+                organisation=erasure.organisation_id
+            )
+            whole = erasure.organisation_id is None or not others.exists()
+            if erasure.organisation_id is not None:
+                for membership in user.memberships.filter(
+                    organisation=erasure.organisation_id, is_active=True
+                ):
+                    accounts.membership_end(membership=membership, end_sessions=False)
+            counts = erase(entries=list(entries), user=user if whole else None)
+            erasure.done_at = now
+            erasure.erased = counts
+            erasure.save(update_fields=["done_at", "erased"])
+            for organisation_id in organisations:
+                audit.record(
+                    Event.ERASED,
+                    organisation=organisation_id,
+                    subject=user,
+                    target=audit.target(erasure),
+                    detail={"step": "done", **counts},
+                )
+            done += 1
+    return done

@@ -1,4 +1,5 @@
-"""What the periodic sweep does for data rights: delete downloads whose link has expired."""
+"""What the periodic sweep does for data rights: delete downloads whose link has expired, and
+carry out the erasures whose grace period is over."""
 
 from datetime import datetime
 
@@ -6,4 +7,7 @@ from . import services
 
 
 def sweep(now: datetime) -> dict[str, int]:
-    return {"data downloads expired": services.expire(now=now)}
+    return {
+        "data downloads expired": services.expire(now=now),
+        "erasures carried out": services.erase_due(now=now),
+    }

@@ -126,6 +126,10 @@ REGISTRY: dict[str, Rule] = {
     "accounts:my_activity": Rule(Kind.SIGNED_IN),
     "rights:my_data": Rule(Kind.SIGNED_IN, frozenset(FORM)),
     "rights:my_data_download": Rule(Kind.SIGNED_IN, mine="admin"),
+    "rights:my_data_erase": Rule(Kind.SIGNED_IN, frozenset(ACTION)),
+    "rights:my_erasure_cancel": Rule(Kind.SIGNED_IN, frozenset(ACTION), mine="admin"),
+    "rights:member_erase": org(Role.ADMIN, methods=FORM),
+    "rights:erasure_cancel": org(Role.ADMIN, methods=ACTION),
     # A person's API tokens: their own (another's is a missing one); the API's schema and docs.
     "integrations:tokens": Rule(Kind.SIGNED_IN, frozenset(FORM)),
     "integrations:token_revoke": Rule(Kind.SIGNED_IN, frozenset(ACTION), mine="admin"),

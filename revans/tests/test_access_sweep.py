@@ -20,7 +20,7 @@ from revans.learning.models import Action, Challenge, Reflection
 from revans.meetings import services as meetings_services
 from revans.meetings.links import rsvp_token
 from revans.programmes.models import ParticipantImport
-from revans.rights.models import DataExport
+from revans.rights.models import DataExport, Erasure
 from revans.tests.access_registry import Kind, rule_for
 from revans.tests.identity.forged import idp_metadata, make_keys
 from revans.tests.sweeps import HTTP_METHODS, Endpoint, endpoints
@@ -156,7 +156,15 @@ def url_values(world):
         content=b"PK",
         expires_at=timezone.now() + timedelta(days=7),
     )
+    own_erasure = Erasure.objects.create(
+        user=world.admin, due_at=timezone.now() + timedelta(days=14)
+    )
+    erasure = Erasure.objects.create(
+        user=world.participant2, organisation=world.org, due_at=timezone.now() + timedelta(days=14)
+    )
     return {
+        "erasure_id": str(erasure.pk),
+        "my_erasure_id": str(own_erasure.pk),
         "export_id": str(export.pk),
         "organisation_token_id": str(organisation_token.pk),
         "webhook_id": str(webhook.pk),
