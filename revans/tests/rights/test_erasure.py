@@ -2,6 +2,7 @@
 wrote, their name or their address; their places in sets remain as "a former member"; the
 figures already shown are the same before and after."""
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -110,8 +111,8 @@ def test_after_the_grace_period_no_table_holds_a_trace_and_the_figures_stand(wor
     assert traces(MINE, NAME, EMAIL) == []
     assert traces(THEIRS)  # Quinn's are untouched
     for old, new in zip(before, after, strict=True):
-        for name in old.__dataclass_fields__:
-            assert getattr(old, name) == getattr(new, name), name
+        for name in dataclasses.fields(old):
+            assert getattr(old, name.name) == getattr(new, name.name), name.name
     assert list(world.set_a.memberships.values_list("pk", "participant_id", "joined_on")) == places
     pat.refresh_from_db()
     assert pat.name == "A former member"
