@@ -34,7 +34,14 @@ NOTHING_LEFT = "nothing left to tell"
 
 def zone_of(user: User) -> ZoneInfo:
     """Where the person's day begins: their zone, else their organisation's."""
-    return ZoneInfo(selectors.reader_zone(user) or settings.TIME_ZONE)
+    return zones_of([user])[user.pk]
+
+
+def zones_of(users: Iterable[User]) -> dict[int, ZoneInfo]:
+    return {
+        pk: ZoneInfo(zone or settings.TIME_ZONE)
+        for pk, zone in selectors.reader_zones(users).items()
+    }
 
 
 def make_due(*, now: datetime) -> int:
@@ -51,10 +58,10 @@ def make_due(*, now: datetime) -> int:
         for user_id, every, first in held:
             key = (user_id, every)
             earliest[key] = min(first, earliest.get(key, first))
-    users = User.objects.in_bulk({user_id for user_id, _every in earliest})
+    zones = zones_of(User.objects.filter(pk__in={user_id for user_id, _every in earliest}))
     due = []
     for (user_id, every), first in earliest.items():
-        zone = zone_of(users[user_id])
+        zone = zones[user_id]
         current = periods.period(every, now, zone)
         if first >= current.start:
             continue  # all held in the day or week that is still going on

@@ -1,5 +1,7 @@
 """Reads shared by several pages."""
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Q, QuerySet
 
 from .models import (
@@ -41,17 +43,24 @@ def open_invitations(organisation: Organisation) -> QuerySet[Invitation]:
     ).select_related("invited_by")
 
 
+def reader_zones(users: Iterable[User]) -> dict[int, str]:
+    """Each person's own zone, else their first organisation's, else "" (one query at most)."""
+    zones = {user.pk: user.time_zone for user in users}
+    without = [pk for pk, zone in zones.items() if not zone]
+    if without:
+        firsts = (
+            Membership.objects.filter(user_id__in=without, is_active=True)
+            .order_by("user_id", "organisation__name")
+            .values_list("user_id", "organisation__time_zone")
+        )
+        for user_id, zone in firsts:
+            zones[user_id] = zones[user_id] or zone  # the first by name
+    return zones
+
+
 def reader_zone(user: User) -> str:
     """The person's own zone, else their first organisation's (one query), else ""."""
-    if user.time_zone:
-        return user.time_zone
-    first = (
-        user.memberships.filter(is_active=True)
-        .order_by("organisation__name")
-        .values_list("organisation__time_zone", flat=True)
-        .first()
-    )
-    return first or ""
+    return reader_zones([user])[user.pk]
 
 
 def frequencies(user_id: int) -> dict[str, str]:

@@ -23,7 +23,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from revans.accounts import outbox, services
+from revans.accounts import digests, outbox, services
 from revans.accounts.access import get_unsubscribe_link
 from revans.accounts.models import Digest, NoticePreference, Role, User
 from revans.evidence.models import Survey, SurveyNotice
@@ -321,6 +321,27 @@ def test_a_digest_that_fails_to_send_keeps_its_notices_and_goes_next_time(world,
         sweep()
     assert len(digests_to(world.participant)) == 1
     assert SurveyNotice.objects.get(key="fails:pat").sent_at is not None
+
+
+def test_finding_the_digests_due_costs_the_same_however_many_people_wait(
+    world, django_assert_max_num_queries
+):
+    people = [world.participant, world.participant2, world.facilitator, world.admin, world.sponsor]
+    day = today()
+    with time_machine.travel(at(day, 9), tick=False) as clock:
+        survey = survey_for(world, closes_in=timedelta(days=5), key="many")
+        for person in people:
+            SurveyNotice.objects.create(
+                survey=survey,
+                user=person,
+                kind="invitation",
+                key=f"many:{person.pk}",
+                held_for="daily",
+                held_at=timezone.now(),
+            )
+        clock.move_to(at(day + timedelta(days=1), 0, 10))
+        with django_assert_max_num_queries(8):  # each table, the people's zones, the digests
+            assert digests.make_due(now=timezone.now()) == len(people)
 
 
 # The preferences page ----------------------------------------------------------------------
