@@ -2,11 +2,13 @@
 the small world every test speaks in (`revans/tests/world.py`)."""
 
 import os
+import re
 from contextlib import ExitStack
 from datetime import datetime, time
 
 import pytest
 import time_machine
+from django.core import mail
 from django.utils import timezone
 
 from revans.tests import clock
@@ -14,6 +16,7 @@ from revans.tests.dns_server import DNSServer
 from revans.tests.world import World, build_world
 
 _clock = ExitStack()
+UNSUBSCRIBE_LINK = re.compile(r"<https?://[^/>\s]+/unsubscribe/[^/>\s]+/>")
 
 
 def pytest_configure(config):
@@ -53,6 +56,18 @@ def _fast_and_contained(settings, _dns_server):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _every_email_can_be_unsubscribed():
+    """Every email any test sends, of whatever kind, carries RFC 8058's one-click unsubscribe:
+    a link to this site (https in production) and the header that says one POST does it."""
+    yield
+    for message in getattr(mail, "outbox", []):
+        link = message.extra_headers.get("List-Unsubscribe", "")
+        assert UNSUBSCRIBE_LINK.fullmatch(link), (message.subject, link)
+        post = message.extra_headers.get("List-Unsubscribe-Post")
+        assert post == "List-Unsubscribe=One-Click", message.subject
 
 
 @pytest.fixture

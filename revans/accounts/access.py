@@ -6,6 +6,7 @@ Members who lack the role get 403.
 
 import zoneinfo
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Concatenate
 
@@ -23,7 +24,8 @@ from django.utils.translation import gettext as _
 from revans.audit import services as audit
 from revans.audit.models import Event as AuditEvent
 
-from .models import Invitation, Membership, Organisation, Role, SignupDomain, User
+from .models import DIGESTS, Invitation, Membership, Organisation, Role, SignupDomain, Topic, User
+from .outbox import UNSUBSCRIBE_SALT
 from .services import INVITATION_SALT
 
 
@@ -151,6 +153,34 @@ def get_invitation_for_admin(request: OrgRequest, invitation_id: int) -> Invitat
 
 def get_signup_domain_for_admin(request: OrgRequest, domain_id: int) -> SignupDomain:
     return for_admin(request, SignupDomain.objects.all(), domain_id)
+
+
+@dataclass(frozen=True)
+class UnsubscribeLink:
+    """Whom an unsubscribe link is for (None: an address with no account) and what it names."""
+
+    user: User | None
+    subscription: str
+
+
+def get_unsubscribe_link(token: str) -> UnsubscribeLink:
+    """What a signed unsubscribe link names; a clear ValidationError for an altered link, or one
+    whose account is gone."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        user_id, subscription = data["u"], data["s"]
+        if subscription not in (*Topic.values, *DIGESTS) or not isinstance(user_id, int | None):
+            raise ValueError(subscription)
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise ValidationError(
+            _("This link is not valid. Check that you copied the whole link from the email.")
+        ) from None
+    if user_id is None:
+        return UnsubscribeLink(None, subscription)
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise ValidationError(_("This link is no longer valid: its account has been closed."))
+    return UnsubscribeLink(user, subscription)
 
 
 def get_invitation_by_token(token: str) -> Invitation:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from revans.audit.models import Event as AuditEvent
 
-from .models import Organisation, Role, SignupDomain, User
+from .models import TUNABLE, Frequency, Organisation, Role, SignupDomain, Topic, User
 from .services import open_organisations
 
 
@@ -155,3 +155,28 @@ class AuditFilterForm(forms.Form):
         field.queryset = User.objects.filter(memberships__organisation=organisation).order_by(
             "name"
         )
+
+
+TOPIC_HINTS = {
+    Topic.CHANGES: _("A meeting moved, or its place or video link changed."),
+    Topic.REMINDERS: _("Before each meeting (your programme says how many days before)."),
+    Topic.ACTIONS: _("A few days before a meeting: the actions you still have open in that set."),
+    Topic.SURVEYS: _("Your set's anonymous surveys, and a reminder before one closes."),
+    Topic.CLAIMS: _(
+        "A sponsor's decision on your benefit claim; for sponsors, claims that wait for theirs."
+    ),
+}
+
+
+class NotificationsForm(forms.Form):
+    """How each topic's emails reach the person: a choice per topic they may tune."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for topic in TUNABLE:
+            self.fields[topic.value] = forms.ChoiceField(
+                label=topic.label,
+                choices=Frequency.choices,
+                widget=forms.RadioSelect,
+                help_text=TOPIC_HINTS[topic],
+            )

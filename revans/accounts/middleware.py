@@ -9,21 +9,6 @@ from allauth.usersessions.internal import usersessionkit
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from .models import User
-
-
-def reader_zone(user: User) -> str:
-    """The person's own zone, else their first organisation's (one query), else ""."""
-    if user.time_zone:
-        return user.time_zone
-    first = (
-        user.memberships.filter(is_active=True)
-        .order_by("organisation__name")
-        .values_list("organisation__time_zone", flat=True)
-        .first()
-    )
-    return first or ""
-
 
 class TimeZoneMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -302,3 +302,116 @@ class Invitation(HasRoles):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+
+# Email ------------------------------------------------------------------------------------
+
+
+class Topic(models.TextChoices):
+    """What an email is about, as its reader tunes what they receive."""
+
+    # Always sent at once, whatever the reader chose (`ALWAYS`).
+    MEETINGS = "meetings", _("Meeting invitations and cancellations")
+    ACCOUNT = "account", _("Your account and who joins your sets")
+    # The reader's choice: at once, in a daily or weekly digest, or off.
+    CHANGES = "changes", _("Other changes to a meeting")
+    REMINDERS = "reminders", _("Meeting reminders")
+    ACTIONS = "actions", _("Your open actions before a meeting")
+    SURVEYS = "surveys", _("Surveys")
+    CLAIMS = "claims", _("Benefit claims")
+
+
+# An invitation or a cancellation keeps the reader's calendar right, and an account email
+# carries a sign-in link or tells a set who now reads it (nobody joins a set unseen): these
+# come at once, always.
+ALWAYS = frozenset({Topic.MEETINGS, Topic.ACCOUNT})
+TUNABLE = tuple(topic for topic in Topic if topic not in ALWAYS)
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("At once")
+    DAILY = "daily", _("In a daily digest")
+    WEEKLY = "weekly", _("In a weekly digest")
+    OFF = "off", _("Off")
+
+
+DIGESTS = (Frequency.DAILY, Frequency.WEEKLY)
+DIGEST_CHOICES = [(f.value, f.label) for f in DIGESTS]
+
+
+class NoticePreference(models.Model):
+    """How a person wants one topic's emails. No row: at once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preferences"
+    )
+    topic = models.CharField(max_length=12, choices=[(t.value, t.label) for t in TUNABLE])
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="one_preference_per_topic"),
+            models.CheckConstraint(
+                condition=models.Q(topic__in=[t.value for t in TUNABLE]),
+                name="preference_of_a_tunable_topic",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(frequency__in=Frequency.values),
+                name="preference_of_a_known_frequency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()} of {self.user}: {self.get_frequency_display()}"
+
+
+class Mail(models.Model):
+    """One email to one person, sent exactly once (`outbox.send_outbox`): unique by its key,
+    claimed by a conditional update before it is sent."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12)
+    key = models.CharField(max_length=200, unique=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skipped = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        abstract = True  # each table indexes (sent_at, claimed_at): what the sender looks up
+
+
+class Outbox(Mail):
+    """A notice: the abstract table every app's notices extend (`meetings.Notice`,
+    `evidence.SurveyNotice`, `impact.ClaimNotice`). Its reader has it at once, in a digest, or
+    not at all, as they chose for its topic; one they want in a digest is held (`held_for`,
+    `held_at`) until the digest of its day or week takes it (`digest`), and is sent with it."""
+
+    held_for = models.CharField(max_length=10, choices=DIGEST_CHOICES, blank=True, default="")
+    held_at = models.DateTimeField(null=True, blank=True)
+    digest = models.ForeignKey(
+        "accounts.Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+# What the digest sweep looks up in every notice table (each indexes it): notices held and not
+# yet taken by a digest.
+HELD = models.Q(held_at__isnull=False, digest__isnull=True)
+
+
+class Digest(Mail):
+    """One email to one person for a day or a week where they are, carrying every notice they
+    asked to have that way (`accounts.digests`)."""
+
+    kind = models.CharField(max_length=12, choices=DIGEST_CHOICES)
+    period = models.DateField()  # the day, or the Monday of the week, it is named after
+    # It takes the notices held before this moment (the end of its period), and is sent from it.
+    until = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "claimed_at"], name="digest_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} digest of {self.period} to {self.user}"

@@ -1,8 +1,21 @@
 """Reads shared by several pages."""
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Q, QuerySet
 
-from .models import Invitation, Membership, Organisation, Role, User
+from .models import (
+    DIGESTS,
+    TUNABLE,
+    Frequency,
+    Invitation,
+    Membership,
+    NoticePreference,
+    Organisation,
+    Role,
+    Topic,
+    User,
+)
 
 
 def member_counts(organisation: Organisation) -> dict[str, int]:
@@ -28,3 +41,49 @@ def open_invitations(organisation: Organisation) -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         organisation=organisation, accepted_at=None, revoked_at=None
     ).select_related("invited_by")
+
+
+def reader_zones(users: Iterable[User]) -> dict[int, str]:
+    """Each person's own zone, else their first organisation's, else "" (one query at most)."""
+    zones = {user.pk: user.time_zone for user in users}
+    without = [pk for pk, zone in zones.items() if not zone]
+    if without:
+        firsts = (
+            Membership.objects.filter(user_id__in=without, is_active=True)
+            .order_by("user_id", "organisation__name")
+            .values_list("user_id", "organisation__time_zone")
+        )
+        for user_id, zone in firsts:
+            zones[user_id] = zones[user_id] or zone  # the first by name
+    return zones
+
+
+def reader_zone(user: User) -> str:
+    """The person's own zone, else their first organisation's (one query), else ""."""
+    return reader_zones([user])[user.pk]
+
+
+def frequencies(user_id: int) -> dict[str, str]:
+    """How the person wants each topic they may tune (at once, where they have not chosen)."""
+    chosen = dict(
+        NoticePreference.objects.filter(user_id=user_id).values_list("topic", "frequency")
+    )
+    return {topic: chosen.get(topic, Frequency.IMMEDIATE) for topic in TUNABLE}
+
+
+def unsubscribes(user: User | None, subscription: str) -> list[Topic]:
+    """What an unsubscribe link switches off. A topic: itself. A digest: every topic the
+    person now has in it. An invitation or cancellation cannot be switched off (it keeps the
+    calendar right), so its link switches off the reminders, which the calendar makes
+    unnecessary; an account email cannot either (it carries a sign-in link, or says who now
+    reads a set), so its link switches off everything that can be."""
+    if user is None:
+        return []  # an address with no account: nothing is sent to it but what it asked for
+    if subscription in DIGESTS:
+        now = frequencies(user.pk)
+        return [topic for topic in TUNABLE if now[topic] == subscription]
+    if subscription == Topic.MEETINGS:
+        return [Topic.REMINDERS]
+    if subscription == Topic.ACCOUNT:
+        return list(TUNABLE)
+    return [Topic(subscription)]

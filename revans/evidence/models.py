@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from revans.accounts.outbox import Outbox
+from revans.accounts.models import HELD, Outbox
 from revans.programmes.models import Participant, Programme
 
 
@@ -127,7 +127,10 @@ class SurveyNotice(Outbox):
     kind = models.CharField(max_length=12, choices=Kind.choices)
 
     class Meta:
-        indexes = [models.Index(fields=["sent_at", "claimed_at"], name="surveynotice_due")]
+        indexes = [
+            models.Index(fields=["sent_at", "claimed_at"], name="surveynotice_due"),
+            models.Index(fields=["user", "held_for"], condition=HELD, name="surveynotice_held"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.user}"

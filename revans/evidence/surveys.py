@@ -12,6 +12,7 @@ that one answer by difference; no row can.
 
 import random
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -20,11 +21,11 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from revans.accounts import outbox
-from revans.accounts.models import User
+from revans.accounts.models import Topic, User
 from revans.domain import climate
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import LearningSet, Participant, Programme
@@ -208,12 +209,7 @@ def _notify(survey: Survey, kind: str, users: list[User]) -> int:
         SurveyNotice(survey=survey, user=user, kind=kind, key=f"{survey.key}:{kind}:{user.pk}")
         for user in users
     ]
-    existing = set(
-        SurveyNotice.objects.filter(key__in=[r.key for r in rows]).values_list("key", flat=True)
-    )
-    new = [row for row in rows if row.key not in existing]
-    SurveyNotice.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new)
+    return outbox.add(SurveyNotice, rows)
 
 
 def remind_due(*, now: datetime) -> int:
@@ -256,20 +252,14 @@ def _obsolete(notice: SurveyNotice, now: datetime) -> str:
 
 def send_due(*, now: datetime) -> int:
     """Send each survey notice that is due, once (through the outbox's sender)."""
-    return outbox.send_outbox(
-        SurveyNotice,
-        now=now,
-        related=("user", "survey__learning_set__programme__organisation"),
-        obsolete=lambda notice: _obsolete(notice, now),
-        message=message,
-    )
+    return outbox.send_outbox(SENDER, now=now)
 
 
-def message(notice: SurveyNotice) -> EmailMessage:
+def _context(notice: SurveyNotice) -> dict[str, Any]:
     survey = notice.survey
     organisation = survey.learning_set.programme.organisation
     zone = ZoneInfo(notice.user.time_zone or organisation.time_zone)
-    context = {
+    return {
         "notice": notice,
         "survey": survey,
         "user": notice.user,
@@ -277,6 +267,24 @@ def message(notice: SurveyNotice) -> EmailMessage:
         "url": settings.SITE_URL
         + reverse("evidence:survey", kwargs={"org": organisation.slug, "survey_id": survey.pk}),
     }
+
+
+def entry(notice: SurveyNotice) -> outbox.Entry:
+    """The notice in its reader's digest: the survey, when it closes, and its link."""
+    context = _context(notice)
+    at = context["closes"]  # in the reader's zone, named
+    closes = f"{formats.date_format(at, 'l j F, H:i')} ({at.tzinfo.key})"
+    return outbox.Entry(
+        topic=Topic.SURVEYS,
+        title=outbox.one_line("evidence/email/survey_subject.txt", context),
+        url=context["url"],
+        lines=(_("It closes on %(closes)s.") % {"closes": closes},),
+    )
+
+
+def message(notice: SurveyNotice) -> EmailMessage:
+    survey = notice.survey
+    context = _context(notice)
     return EmailMessage(
         subject=outbox.subject("evidence/email/survey_subject.txt", context),
         body=outbox.text("evidence/email/survey_message.txt", context),
@@ -286,6 +294,16 @@ def message(notice: SurveyNotice) -> EmailMessage:
             "Message-ID": outbox.message_id("survey", notice.kind, notice.user.pk, survey.key)
         },
     )
+
+
+SENDER = outbox.Sender(
+    model=SurveyNotice,
+    related=("user", "survey__learning_set__programme__organisation"),
+    topics=dict.fromkeys(SurveyNotice.Kind, Topic.SURVEYS),
+    checker=lambda now: lambda notice: _obsolete(notice, now),
+    message=message,
+    entry=entry,
+)
 
 
 # Answering -------------------------------------------------------------------------------

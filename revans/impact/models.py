@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from revans.accounts.models import HELD, Outbox
 from revans.domain.roi import Extreme, Status
 from revans.learning.models import Action, Challenge
 from revans.programmes.models import Participant, Programme
@@ -253,3 +254,27 @@ class ClaimFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ClaimNotice(Outbox):
+    """A claim's news to one person, sent exactly once (`impact.notices`): to the
+    organisation's sponsors, that a claim waits for their decision; to its owner, that a sponsor
+    decided. A row of the outbox (`revans.accounts.outbox`)."""
+
+    class Kind(models.TextChoices):
+        WAITING = "waiting", _("A claim waits for a decision")
+        DECIDED = "decided", _("A decision on a claim")
+
+    claim = models.ForeignKey(BenefitClaim, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # The claim as it was when the news was due: news of a version since changed is skipped.
+    version = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["sent_at", "claimed_at"], name="claimnotice_due"),
+            models.Index(fields=["user", "held_for"], condition=HELD, name="claimnotice_held"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.user}"

@@ -4,8 +4,10 @@ database would refuse is refused here first, in words."""
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import filetype
@@ -21,6 +23,7 @@ from revans.learning.models import Action, Challenge
 from revans.programmes.models import Participant, Programme
 from revans.writes import once, save_version
 
+from . import notices
 from .models import (
     BenefitClaim,
     ClaimFile,
@@ -29,6 +32,7 @@ from .models import (
     HourlyRate,
     RoiSettings,
 )
+from .tasks import send_claim_notices
 
 MAX_FILE = 5 * 1024 * 1024
 # What a file may be, by its name's ending, and what its first bytes must then say it is.
@@ -255,6 +259,12 @@ def claims_release(*, programme: Programme) -> ClaimRelease | None:
     )
 
 
+def _tell(news: Callable[[BenefitClaim], int], claim: BenefitClaim) -> None:
+    """The claim's news as notices in this transaction, sent by the worker once it commits."""
+    news(claim)
+    transaction.on_commit(partial(send_claim_notices.enqueue))
+
+
 @transaction.atomic
 def claim_create(
     *,
@@ -284,6 +294,7 @@ def claim_create(
     if file is not None:
         _store_file(claim, *file)
     claims_release(programme=challenge.learning_set.programme)
+    _tell(notices.waiting, claim)
     return claim
 
 
@@ -318,7 +329,9 @@ def claim_update(
     if file is not None:
         _store_file(claim, *file)
     claims_release(programme=claim.challenge.learning_set.programme)
-    return BenefitClaim.objects.get(pk=claim.pk)
+    changed = BenefitClaim.objects.get(pk=claim.pk)
+    _tell(notices.waiting, changed)
+    return changed
 
 
 @transaction.atomic
@@ -342,4 +355,6 @@ def claim_decide(
     }
     save_version(claim, version, decision, clean=False, conflict=CLAIM_CONFLICT)
     claims_release(programme=claim.challenge.learning_set.programme)
-    return BenefitClaim.objects.get(pk=claim.pk)
+    decided = BenefitClaim.objects.get(pk=claim.pk)
+    _tell(notices.decided, decided)
+    return decided

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from revans.accounts.models import validate_time_zone
-from revans.accounts.outbox import Outbox
+from revans.accounts.models import HELD, Outbox, validate_time_zone
 from revans.domain.cadence import Cadence
 from revans.programmes.models import LearningSet, Participant
 
@@ -207,7 +206,10 @@ class Notice(Outbox):
     created_at = models.DateTimeField(db_default=Now())
 
     class Meta:
-        indexes = [models.Index(fields=["sent_at", "claimed_at"])]
+        indexes = [
+            models.Index(fields=["sent_at", "claimed_at"]),
+            models.Index(fields=["user", "held_for"], condition=HELD, name="notice_held"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.meeting} to {self.user}"

@@ -1,9 +1,10 @@
 """Meeting emails, exactly once: which notices are due, and sending them.
 
 A notice is a row of the outbox (`revans.accounts.outbox`), unique by its key (meeting, kind,
-person, and the version or start time it is about), sent exactly once by the outbox's sender. A
-notice about a version of the meeting that has since changed is skipped: a newer one says what is
-true now. Each is rendered when it is sent, in the recipient's time zone.
+person, and the version or start time it is about), sent exactly once by the outbox's sender: at
+once, or in its reader's digest, as they chose for its topic (invitations and cancellations
+always at once). A notice about a version of the meeting that has since changed is skipped: a
+newer one says what is true now. Each is rendered when it is sent, in the recipient's time zone.
 """
 
 import logging
@@ -15,9 +16,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from revans.accounts import outbox
-from revans.accounts.models import User
+from revans.accounts.models import Topic, User
 from revans.programmes.models import LearningSet, Participant
 
 from . import calendar
@@ -25,6 +27,13 @@ from .links import rsvp_token
 from .models import Meeting, Notice
 
 Kind = Notice.Kind
+TOPICS: dict[str, Topic] = {
+    Kind.INVITATION: Topic.MEETINGS,
+    Kind.CANCELLATION: Topic.MEETINGS,
+    Kind.UPDATE: Topic.CHANGES,
+    Kind.REMINDER: Topic.REMINDERS,
+    Kind.PREPARE: Topic.ACTIONS,
+}
 # Apps above meetings add lines to a notice (the cycle lists a member's open actions), so that
 # meetings need not import them: each is called with the notice and returns lines for its reader.
 AGENDA_LINES: list[Callable[[Notice], list[str]]] = []
@@ -90,14 +99,8 @@ def make(meeting: Meeting, user: User, kind: str, about: str) -> Notice:
 
 
 def add(rows: list[Notice]) -> int:
-    """Write the notices that do not exist yet; returns how many that was. (ignore_conflicts
-    covers a sweep that writes the same rows at the same moment.)"""
-    existing = set(
-        Notice.objects.filter(key__in=[row.key for row in rows]).values_list("key", flat=True)
-    )
-    new = [row for row in rows if row.key not in existing]
-    Notice.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new)
+    """Write the notices that do not exist yet; returns how many that was."""
+    return outbox.add(Notice, rows)
 
 
 def invite_due(*, now: datetime, meetings: Sequence[Meeting] | None = None) -> int:
@@ -151,14 +154,14 @@ def remind_due(*, now: datetime) -> int:
 
 def send_due(*, now: datetime) -> int:
     """Send every notice that is due and not yet sent; returns how many this call sent."""
+    return outbox.send_outbox(SENDER, now=now)
+
+
+def checker(now: datetime) -> Callable[[Notice], str]:
+    """Why a notice is no longer worth sending at `now`, or "" (the set's people asked once
+    per set in a batch)."""
     people = people_by_set()
-    return outbox.send_outbox(
-        Notice,
-        now=now,
-        related=("user", "meeting__learning_set__programme__organisation"),
-        obsolete=lambda notice: _obsolete(notice, now, people),
-        message=message,
-    )
+    return lambda notice: _obsolete(notice, now, people)
 
 
 def agenda(notice: Notice) -> list[str]:
@@ -215,6 +218,28 @@ def apologies_rule(learning_set: LearningSet) -> str:
     return next((rule for rule in rules if rule.lower().startswith("apolog")), "")
 
 
+def entry(notice: Notice) -> outbox.Entry:
+    """The notice in its reader's digest: what it says, without the calendar entry (a digest
+    carries none; the calendar feed keeps a calendar right without it)."""
+    meeting = notice.meeting
+    context: dict[str, object] = {
+        "kind": notice.kind,
+        "title": calendar.title(meeting, number(meeting)),
+    }
+    lines = [when(meeting, zone_for(notice.user, meeting)), *agenda(notice)]
+    if meeting.place:
+        lines.insert(1, meeting.place)
+    rsvp = _rsvp_url(notice)
+    if rsvp:
+        lines.append(_("Tell your facilitator whether you are coming: %(url)s") % {"url": rsvp})
+    return outbox.Entry(
+        topic=TOPICS[Kind(notice.kind)],
+        title=outbox.one_line("meetings/email/notice_subject.txt", context),
+        url=settings.SITE_URL + meeting.get_absolute_url(),
+        lines=tuple(lines),
+    )
+
+
 def message(notice: Notice) -> EmailMultiAlternatives:
     meeting, user = notice.meeting, notice.user
     n = number(meeting)
@@ -243,3 +268,13 @@ def message(notice: Notice) -> EmailMultiAlternatives:
         method, ics = calendar.invitation(meeting, n, user)
         email.attach_alternative(ics.decode(), f"text/calendar; method={method}; charset=UTF-8")
     return email
+
+
+SENDER = outbox.Sender(
+    model=Notice,
+    related=("user", "meeting__learning_set__programme__organisation"),
+    topics=TOPICS,
+    checker=checker,
+    message=message,
+    entry=entry,
+)

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from revans.accounts.access import OrgRequest, SignedInRequest, org_view
-from revans.accounts.middleware import reader_zone
+from revans.accounts.selectors import reader_zone
 from revans.programmes.access import SetAccess, get_managed_set, get_set
 from revans.programmes.models import Programme
 from revans.web import perform, perform_form, posted, save_form

@@ -16,7 +16,9 @@ class Kind(Enum):
     ORG = "members of the organisation in the URL, with one of the roles"
     THIRD_PARTY = "pages of a library (allauth), checked for crashes and leaks only"
     OPERATOR = "Django admin: operators (is_staff) only"
-    SECRET_LINK = "anyone holding the secret in the URL (a calendar feed, an RSVP link)"
+    SECRET_LINK = (
+        "anyone holding the secret in the URL (a calendar feed, an RSVP or unsubscribe link)"
+    )
     TOKEN = "an organisation's SCIM client, by its bearer token: no session opens it (401)"
     API = "the REST API, by a person's bearer token: no session opens it (401 problem+json)"
 
@@ -130,6 +132,7 @@ REGISTRY: dict[str, Rule] = {
     "rights:my_erasure_cancel": Rule(Kind.SIGNED_IN, frozenset(ACTION), mine="admin"),
     "rights:member_erase": org(Role.ADMIN, methods=FORM),
     "rights:erasure_cancel": org(Role.ADMIN, methods=ACTION),
+    "accounts:notifications": Rule(Kind.SIGNED_IN, frozenset(FORM)),
     # A person's API tokens: their own (another's is a missing one); the API's schema and docs.
     "integrations:tokens": Rule(Kind.SIGNED_IN, frozenset(FORM)),
     "integrations:token_revoke": Rule(Kind.SIGNED_IN, frozenset(ACTION), mine="admin"),
@@ -143,6 +146,8 @@ REGISTRY: dict[str, Rule] = {
     # Secret links: anyone holding one (checked for crashes and leaks; bad links are a 400/404).
     "meetings:feed_ics": Rule(Kind.SECRET_LINK),
     "meetings:rsvp_link": Rule(Kind.SECRET_LINK, frozenset(FORM)),
+    # Every email's one-click unsubscribe: a POST without a session switches its kind off.
+    "accounts:unsubscribe": Rule(Kind.SECRET_LINK, frozenset(FORM)),
     # The cycle: the set's members and facilitators; admins and sponsors never read its text (403),
     # others find nothing (404). The target challenge, action and reflection are the participant's.
     "learning:set_cycle": org(*CYCLE, others=SCOPED),

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from revans.accounts import services
+from revans.accounts import outbox, services
 from revans.accounts.models import Invitation, Role, SignupDomain
 from revans.api import services as api_services
 from revans.api.models import Webhook
@@ -194,6 +194,7 @@ def url_values(world):
         "report_id": str(report.pk),
         "name": "attendance",
         "rsvp_token": rsvp_token(meeting, pat, nonce="sweep"),
+        "unsubscribe_token": outbox.unsubscribe_token(world.participant.pk, "reminders"),
         "feed_token": meetings_services.feed_renew(user=world.participant),
         "token": services.invitation_token(invitation),
         "scim_id": str(scim_user.pk),

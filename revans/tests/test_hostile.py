@@ -49,6 +49,7 @@ def test_hostile_numbers_and_characters_are_refused_without_a_server_error(
         client.post(f"/o/acme/challenges/{HUGE}/edit/", {"version": "1"}),
         client.get(f"/rsvp/{'A' * 5000}/"),
         client.get(f"/calendar/{'A' * 5000}.ics"),
+        client.post(f"/unsubscribe/{'A' * 5000}/"),
     ]
     client.force_login(world.facilitator)
     meeting = future_meeting(world.set_a, days=-0.05)
