@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "revans.evidence",
     "revans.identity",
     "revans.api",
+    "revans.channels",
     "revans.demo",
     "django.contrib.admin",
     "django.contrib.auth",
