@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "revans.identity",
     "revans.api",
     "revans.rights",
+    "revans.channels",
     "revans.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("scim/v2/", include("revans.identity.scim_urls")),
     path("api/v1/", include(("revans.api.urls", "api"), namespace="api")),
     path("", include("revans.api.page_urls")),
+    path("", include("revans.channels.urls")),
 ]
 
 # allauth's rate limits answer through this (allauth.core.internal.ratelimit.respond_429).

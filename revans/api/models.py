@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from revans.accounts import posting
 from revans.accounts.models import HasRoles, Organisation
 
 TOKEN_PREFIX = "revans_api_"  # noqa: S105 (a label, not a secret)
@@ -127,18 +128,15 @@ class Webhook(models.Model):
         return self.url
 
 
-class Delivery(models.Model):
-    """One event for one endpoint: sent by the worker, retried with back-off, kept as a log."""
+class Delivery(posting.Delivery):
+    """One event for one endpoint: sent by the worker, retried with back-off, kept as a log
+    (`revans.accounts.posting`)."""
+
+    ENDPOINT = "webhook"
 
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(max_length=40, choices=Event.choices)
     payload = models.JSONField()
-    created_at = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)  # None: delivered or given up
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

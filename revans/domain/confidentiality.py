@@ -24,6 +24,8 @@ The rules (docs/decisions.md repeats them in words):
 - Otherwise sponsors and admins, as such, read none of it: they see figures, never text.
 - A facilitator's periods are those in which they facilitated the set while holding the
   facilitator role: the access helpers give none to someone whose role was taken away.
+- A chat channel (a set's or a programme's, in Slack or Teams) is nobody's: whoever is in it,
+  it reads no kind of content (`CHANNEL`), so its messages say only when and where a meeting is.
 """
 
 from collections.abc import Sequence
@@ -116,3 +118,9 @@ def may_read(kind: Kind, reader: Reader, moment: datetime) -> bool:
     return _allows(rule.members, reader.as_member, moment) or _allows(
         rule.facilitators, reader.as_facilitator, moment
     )
+
+
+# A chat channel reads as someone with no periods in any set, who is neither author nor
+# sponsor: `may_read` refuses it every kind (the channels' messages are made from a meeting's
+# time and place alone, and their test asks this table for every kind).
+CHANNEL = Reader()

@@ -140,6 +140,16 @@ REGISTRY: dict[str, Rule] = {
     "integrations:organisation_token_revoke": org(Role.ADMIN, methods=ACTION),
     "integrations:webhooks": org(Role.ADMIN, methods=FORM),
     "integrations:webhook_remove": org(Role.ADMIN, methods=ACTION),
+    # Chat channels: admins, for a programme or any set; a set's facilitators, for their own
+    # (sponsors and members: 403; another set's facilitator finds nothing).
+    "channels:set_channel": org(Role.ADMIN, Role.FACILITATOR, methods=FORM, others=SCOPED),
+    "channels:set_channel_test": org(Role.ADMIN, Role.FACILITATOR, methods=ACTION, others=SCOPED),
+    "channels:set_channel_disconnect": org(
+        Role.ADMIN, Role.FACILITATOR, methods=ACTION, others=SCOPED
+    ),
+    "channels:programme_channel": org(Role.ADMIN, methods=FORM),
+    "channels:programme_channel_test": org(Role.ADMIN, methods=ACTION),
+    "channels:programme_channel_disconnect": org(Role.ADMIN, methods=ACTION),
     "api:openapi-json": Rule(Kind.PUBLIC),
     "api:openapi-view": Rule(Kind.PUBLIC),
     "api:api-root": Rule(Kind.PUBLIC),

@@ -12,6 +12,7 @@ from revans.accounts import outbox, services
 from revans.accounts.models import Invitation, Role, SignupDomain
 from revans.api import services as api_services
 from revans.api.models import Webhook
+from revans.channels.models import Channel
 from revans.evidence.models import BoardReport, CareerOutcome, Survey
 from revans.identity import services as identity_services
 from revans.identity.models import ScimUser, SignOn
@@ -162,6 +163,16 @@ def url_values(world):
     erasure = Erasure.objects.create(
         user=world.participant2, organisation=world.org, due_at=timezone.now() + timedelta(days=14)
     )
+    # Chat channels of set A and of the programme, on a port nothing answers (a test message
+    # fails at once, never reaching out of this machine).
+    for learning_set in (world.set_a, None):
+        Channel.objects.create(
+            programme=world.programme,
+            learning_set=learning_set,
+            kind="slack",
+            url="http://127.0.0.1:9/services/T1/B2/x",
+            connected_by=world.admin,
+        )
     return {
         "erasure_id": str(erasure.pk),
         "my_erasure_id": str(own_erasure.pk),

@@ -13,6 +13,8 @@ from revans.accounts.models import Invitation, Membership, Organisation, Role, S
 from revans.api import services as api_services
 from revans.api.models import Delivery, Webhook
 from revans.audit.models import Entry, Event
+from revans.channels.models import Channel
+from revans.channels.models import Delivery as ChannelDelivery
 from revans.formation.models import FormationRun
 from revans.identity import services as identity_services
 from revans.identity.models import SignOn
@@ -90,7 +92,7 @@ def planted(world):
     # Meetings: B's carry the canary in their place; in A, set B's meeting is set B's business.
     future_meeting(learning_set, place=f"Room {CANARY}")
     future_meeting(world.set_b, place=f"Room {SET_CANARY}")
-    future_meeting(world.set_a, place="Room A")
+    a_meeting = future_meeting(world.set_a, place="Room A")
     # B's single sign-on, SCIM token and what they changed.
     identity_services.sign_on_save(
         sign_on=SignOn(
@@ -133,6 +135,29 @@ def planted(world):
         roles=[Role.ADMIN],
         can_write=True,
         expires_at=None,
+    )
+    # B's chat channels, the canary in their secret addresses and in what one was answered;
+    # A's set's, switched off, so that the crawl reaches its page and its log.
+    b_channel = Channel.objects.create(
+        programme=programme,
+        learning_set=learning_set,
+        kind="slack",
+        url=f"https://hooks.slack.com/services/T1/B2/{CANARY}",
+        connected_by=world.outsider,
+    )
+    Channel.objects.create(
+        programme=programme, kind="teams", url=f"https://x.logic.azure.com/w?sig={CANARY}"
+    )
+    ChannelDelivery.objects.create(channel=b_channel, kind="test", key=CANARY, last_error=CANARY)
+    a_channel = Channel.objects.create(
+        programme=world.programme,
+        learning_set=world.set_a,
+        kind="teams",
+        url="https://acme.webhook.office.com/webhookb2/a",
+        switched_off_at=now(),
+    )
+    ChannelDelivery.objects.create(
+        channel=a_channel, kind="scheduled", meeting=a_meeting, key="a", attempts=6, last_status=410
     )
     # A finished formation run in each organisation: A's proposal page is crawled, B's never.
     proposal(world.programme)
@@ -218,11 +243,17 @@ def test_the_admin_crawl_covers_the_admin_pages(client, planted):
         "/o/acme/settings/audit.csv",
         "/profile/activity/",
         "/profile/data/",
+        f"/o/acme/programmes/{planted.programme.pk}/channel/",
+        f"/o/acme/sets/{planted.set_a.pk}/channel/",
+        f"/o/acme/sets/{planted.set_b.pk}/channel/",
     ):
         assert url in pages
+    assert "answered 410" in pages[f"/o/acme/sets/{planted.set_a.pk}/channel/"]
     # The planted string is there to be found where it belongs.
     client.force_login(planted.outsider)
     assert CANARY in client.get("/o/bravo/members/").content.decode()
+    b_set = Channel.objects.get(learning_set__programme__organisation=planted.other_org)
+    assert CANARY in client.get(f"/o/bravo/sets/{b_set.learning_set_id}/channel/").text
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from revans.domain.confidentiality import Kind, Reader, may_read
+from revans.domain.confidentiality import CHANNEL, Kind, Reader, may_read
 
 # The table is pure: it is given every moment and reads no clock, so these fixed moments hold
 # on any day (no test here asks what time it is now).
@@ -79,3 +79,7 @@ def test_a_period_is_judged_to_the_moment_not_the_day():
     joined_at_noon = Reader(as_member=[(at(5, 10, 12), None)])
     assert not may_read(Kind.CHALLENGE, joined_at_noon, at(5, 10, 11))
     assert may_read(Kind.CHALLENGE, joined_at_noon, at(5, 10, 12))
+
+
+def test_a_chat_channel_reads_nothing():
+    assert not any(may_read(kind, CHANNEL, at(5, 10)) for kind in Kind)
