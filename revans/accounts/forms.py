@@ -104,7 +104,7 @@ class OrganisationSettingsForm(forms.ModelForm[Organisation]):
 
     class Meta:
         model = Organisation
-        fields = ["name", "time_zone", "min_group_size", "require_mfa"]
+        fields = ["name", "time_zone", "min_group_size", "require_mfa", "retention_days"]
 
 
 class SignupDomainForm(forms.ModelForm[SignupDomain]):

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -98,6 +98,16 @@ class Organisation(models.Model):
     )
     require_mfa = models.BooleanField(
         _("require two-factor authentication for admins and sponsors"), default=True
+    )
+    retention_days = models.PositiveSmallIntegerField(
+        _("keep what members wrote, after a programme ends (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(30), MaxValueValidator(3650)],
+        help_text=_(
+            "Then challenges, actions, report-backs, learning logs, notes and the words of "
+            "claims are deleted; attendance, answers and figures stay. Empty: kept until erased."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

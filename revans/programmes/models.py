@@ -95,6 +95,8 @@ class Programme(models.Model):
     purpose = models.TextField(_("purpose"), blank=True)
     starts_on = models.DateField(_("start date"))
     ends_on = models.DateField(_("end date"))
+    # When the organisation's retention emptied what was written in its sets.
+    content_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     cadence_weeks = models.PositiveSmallIntegerField(
         _("meetings"), choices=Cadence.choices, default=Cadence.FOUR_WEEKS
     )

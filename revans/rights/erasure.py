@@ -27,7 +27,15 @@ from revans.evidence.models import CareerOutcome
 from revans.formation.models import FormationRun
 from revans.identity.models import IdentityChange, ScimUser
 from revans.impact.models import BenefitClaim, ClaimFile
-from revans.learning.models import Action, Challenge, Question, Reflection, ReportBack
+from revans.learning.models import (
+    Action,
+    Challenge,
+    MeetingRecord,
+    ProcessNote,
+    Question,
+    Reflection,
+    ReportBack,
+)
 from revans.meetings.models import CalendarFeed, Rsvp
 from revans.programmes.models import Participant, ParticipantImport, SetMembership
 
@@ -50,28 +58,7 @@ def erase(*, entries: list[Participant], user: User | None) -> dict[str, int]:
     mine = [p.pk for p in entries]
     names = {p.name for p in entries if p.name} | ({user.name} if user and user.name else set())
     addresses = {p.email.lower() for p in entries} | ({user.email.lower()} if user else set())
-    actions = Action.objects.filter(challenge__owner__in=mine)
-    claims = BenefitClaim.objects.filter(owner__in=mine)
-    done = {
-        "challenges": Challenge.objects.filter(owner__in=mine).update(
-            statement="", why_it_matters="", desired_outcome="", business_area=""
-        ),
-        "actions": actions.update(text="", progress="", closed_reason=""),
-        "report-backs": ReportBack.objects.filter(action__in=actions).update(
-            what_happened="", learned=""
-        ),
-        "reflections": Reflection.objects.filter(author__in=mine).update(text="", prompt=""),
-        "questions": Question.objects.filter(asked_by__in=mine).update(text=""),
-        "notes with apologies": Rsvp.objects.filter(participant__in=mine)
-        .exclude(note="")
-        .update(note=""),
-        "claims": claims.update(description="", workings="", evidence="", decision_reason=""),
-        "claim files": ClaimFile.objects.filter(claim__in=claims).delete()[0],
-        "set places": SetMembership.objects.filter(participant__in=mine).update(
-            join_reason="", leave_reason=""
-        ),
-        "career outcomes": CareerOutcome.objects.filter(participant__in=mine).update(note=""),
-    }
+    done = empty_text(owners=mine)
     done |= _copies(mine, names, addresses)
     for entry in entries:
         entry.name = former_member()
@@ -85,6 +72,53 @@ def erase(*, entries: list[Participant], user: User | None) -> dict[str, int]:
     if user is not None:
         done |= _account(user)
     return {kind: n for kind, n in done.items() if n}
+
+
+def empty_text(
+    *, owners: list[int] | None = None, programmes: list[int] | None = None
+) -> dict[str, int]:
+    """Empty what was written: by these pool entries (`owners`), or anyone's in the sets of
+    these programmes (`programmes`, retention), the facilitators' notes included there.
+    Every row stays, so every figure that counts it stands."""
+
+    def rows(model: Any, owner: str, learning_set: str) -> Any:
+        if owners is not None:
+            return model.objects.filter(**{f"{owner}__in": owners})
+        return model.objects.filter(**{f"{learning_set}__programme__in": programmes or []})
+
+    actions = rows(Action, "challenge__owner", "challenge__learning_set")
+    claims = rows(BenefitClaim, "owner", "challenge__learning_set")
+    done = {
+        "challenges": rows(Challenge, "owner", "learning_set").update(
+            statement="", why_it_matters="", desired_outcome="", business_area=""
+        ),
+        "actions": actions.update(text="", progress="", closed_reason=""),
+        "report-backs": ReportBack.objects.filter(action__in=actions).update(
+            what_happened="", learned=""
+        ),
+        "reflections": rows(Reflection, "author", "learning_set").update(text="", prompt=""),
+        "questions": rows(Question, "asked_by", "meeting__learning_set").update(text=""),
+        "notes with apologies": rows(Rsvp, "participant", "meeting__learning_set")
+        .exclude(note="")
+        .update(note=""),
+        "claims": claims.update(description="", workings="", evidence="", decision_reason=""),
+        "claim files": ClaimFile.objects.filter(claim__in=claims).delete()[0],
+        "set places": rows(SetMembership, "participant", "learning_set").update(
+            join_reason="", leave_reason=""
+        ),
+    }
+    if owners is not None:
+        done["career outcomes"] = CareerOutcome.objects.filter(participant__in=owners).update(
+            note=""
+        )
+    else:
+        done["process notes"] = ProcessNote.objects.filter(
+            meeting__learning_set__programme__in=programmes or []
+        ).update(text="")
+        done["meeting records"] = MeetingRecord.objects.filter(
+            meeting__learning_set__programme__in=programmes or []
+        ).update(process_review="")
+    return done
 
 
 def _copies(mine: list[int], names: set[str], addresses: set[str]) -> dict[str, int]:
