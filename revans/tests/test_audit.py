@@ -3,20 +3,26 @@ organisation, with no one's words; entries are never changed or removed (on Post
 database itself refuses); admins filter and export it; each person sees their own."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.signals import authenticator_added
+from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.test import Client
+from django.utils import timezone
 
 from revans.accounts import services as accounts
 from revans.accounts.models import Role
 from revans.api import services as api_services
 from revans.api import webhooks
 from revans.audit.models import Entry, Event
+from revans.evidence.models import BoardReport
+from revans.identity import services as identity_services
+from revans.identity.models import SignOn
 from revans.programmes import services as programmes
+from revans.tests.identity.forged import idp_metadata, make_keys
 
 
 def events(world, **filters) -> list[str]:
@@ -176,3 +182,70 @@ def test_admins_filter_and_export_and_each_person_sees_their_own(world):
     pat.force_login(world.participant)
     assert "roles changed" not in pat.get("/profile/activity/").text
     assert quinn.get("/o/acme/settings/audit/").status_code == 403
+
+
+def test_the_other_listed_events_are_recorded_by_what_causes_them(world, rf):
+    """Single sign-on and SCIM, invitations revoked and accepted, reactivation, a board report
+    downloaded, and two-factor methods removed or renewed."""
+    identity_services.sign_on_save(
+        sign_on=SignOn(
+            organisation=world.org,
+            protocol=SignOn.Protocol.SAML,
+            display_name="Acme ID",
+            metadata_xml=idp_metadata(make_keys()),
+            enabled=True,
+        ),
+        by=world.admin,
+    )
+    scim, _secret = identity_services.token_create(organisation=world.org, name="E", by=world.admin)
+    identity_services.token_revoke(token=scim)
+    revoked = accounts.invitation_create(
+        organisation=world.org,
+        invited_by=world.admin,
+        email="gone@acme.test",
+        name="Gone",
+        roles=[Role.PARTICIPANT],
+    )
+    accounts.invitation_revoke(invitation=revoked)
+    accepted = accounts.invitation_create(
+        organisation=world.org,
+        invited_by=world.admin,
+        email="olly@bravo.test",
+        name="Olly",
+        roles=[Role.PARTICIPANT],
+    )
+    accounts.invitation_accept(invitation=accepted, user=world.outsider)
+    membership = world.membership(world.participant2)
+    accounts.membership_deactivate(membership=membership, by=world.admin)
+    accounts.membership_reactivate(membership=membership)
+    report = BoardReport.objects.create(
+        programme=world.programme,
+        requested_by=world.sponsor,
+        status=BoardReport.Status.READY,
+        content=b"%PDF-1.7",
+        expires_at=timezone.now() + timedelta(minutes=10),
+    )
+    sponsor = Client()
+    sponsor.force_login(world.sponsor)
+    assert sponsor.get(f"/o/acme/reports/{report.pk}/download/").status_code == 200
+    authenticator = Authenticator(user=world.admin, type=Authenticator.Type.TOTP, data={})
+    for signal in (authenticator_removed, authenticator_reset):
+        signal.send(
+            sender=Authenticator, request=rf.get("/"), user=world.admin, authenticator=authenticator
+        )
+    assert [e for e in events(world) if e != Event.SIGNED_IN] == [
+        Event.SSO_CHANGED,
+        Event.SCIM_TOKEN_MADE,
+        Event.SCIM_TOKEN_REVOKED,
+        Event.INVITED,
+        Event.INVITATION_REVOKED,
+        Event.INVITED,
+        Event.JOINED,
+        Event.DEACTIVATED,
+        Event.REACTIVATED,
+        Event.REPORT_DOWNLOADED,
+        Event.MFA_REMOVED,
+        Event.MFA_RESET,
+    ]
+    assert Entry.objects.get(event=Event.JOINED).subject == world.outsider
+    assert Entry.objects.get(event=Event.REPORT_DOWNLOADED).actor == world.sponsor
