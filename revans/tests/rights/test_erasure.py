@@ -86,14 +86,18 @@ def test_after_the_grace_period_no_table_holds_a_trace_and_the_figures_stand(wor
     _content(world, pat, MINE)
     _content(world, quinn, THEIRS)
     _copies(world)
-    # A third member, with content of every kind too.
-    rae = world.org.participants.get(email="rae@acme.test")
-    SetMembership.objects.create(
-        learning_set=world.set_a, participant=rae, joined_on=world.programme.starts_on
-    )
-    _content(world, rae, "zqx-rae-77f0")
+    # Three more members with content of every kind: five in the set, as many as the
+    # dashboard's k, so its figures are shown and could move.
+    others = [world.org.participants.get(email="rae@acme.test")] + [
+        world.org.participants.create(email=f"m{i}@acme.test", name=f"Member {i}") for i in range(2)
+    ]
+    for person in others:
+        SetMembership.objects.create(
+            learning_set=world.set_a, participant=person, joined_on=world.programme.starts_on
+        )
+        _content(world, person, f"zqx-other-{person.pk}")
     assert traces(MINE, NAME, EMAIL)  # the scan finds them while they are there
-    places = list(world.set_a.memberships.values_list("pk", "participant_id", "joined_on"))
+    places = sorted(world.set_a.memberships.values_list("pk", "participant_id", "joined_on"))
     browser = Client()
     browser.force_login(world.participant)
     asked = browser.post("/profile/data/erase/", {"confirm": "yes"})
@@ -110,10 +114,13 @@ def test_after_the_grace_period_no_table_holds_a_trace_and_the_figures_stand(wor
     assert Erasure.objects.get().done_at is not None
     assert traces(MINE, NAME, EMAIL) == []
     assert traces(THEIRS)  # Quinn's are untouched
+    assert before[0].participants.value == 5  # shown: the figures compared are real ones
     for old, new in zip(before, after, strict=True):
         for name in dataclasses.fields(old):
             assert getattr(old, name.name) == getattr(new, name.name), name.name
-    assert list(world.set_a.memberships.values_list("pk", "participant_id", "joined_on")) == places
+    assert (
+        sorted(world.set_a.memberships.values_list("pk", "participant_id", "joined_on")) == places
+    )
     pat.refresh_from_db()
     assert pat.name == "A former member"
     world.participant.refresh_from_db()
