@@ -215,6 +215,10 @@ class BoardReport(models.Model):
     step = models.CharField(max_length=100, blank=True)
     content = models.BinaryField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Written at each step of a build: a build silent for long has lost its worker (the sweep
+    # gives it to another, up to `reports.ATTEMPTS` times in all).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
 

@@ -4,9 +4,11 @@ short while. The PDF itself is set by `pdf.py`."""
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import charts
@@ -15,7 +17,11 @@ from .models import BoardReport
 from .signals import report_ready
 
 LINK_LIFE = timedelta(minutes=15)  # the download link works this long after the PDF is ready
-GIVE_UP_AFTER = timedelta(minutes=15)  # a build this old belongs to a worker that died
+GIVE_UP_AFTER = timedelta(minutes=15)  # waiting this long, no worker is going to take it
+# Each step writes the heartbeat; the longest (setting 600 people's pages) takes about two
+# seconds, so a build silent this long has lost its worker (killed, or its machine gone).
+SILENCE = timedelta(minutes=2)
+ATTEMPTS = 2  # a build whose worker vanished is given to another once; then it has failed
 Status = BoardReport.Status
 logger = logging.getLogger(__name__)
 
@@ -26,35 +32,43 @@ def drawings(found: Dashboard) -> dict[str, bytes]:
     return drawn
 
 
-def _step(report_id: str, progress: int, step: str) -> None:
-    BoardReport.objects.filter(pk=report_id).update(progress=progress, step=step)
+def _step(report_id: str, attempt: int, progress: int, step: str) -> None:
+    BoardReport.objects.filter(pk=report_id, status=Status.BUILDING, attempts=attempt).update(
+        progress=progress, step=step, heartbeat_at=timezone.now()
+    )
 
 
 def build(report_id: str) -> None:
-    """Build one report, once: the first worker to move it from waiting to building does it."""
+    """Build one report, once: the first worker to move it from waiting to building does it, and
+    only that attempt's result is kept (a worker the sweep gave up on finishes for nothing)."""
     if not BoardReport.objects.filter(pk=report_id, status=Status.WAITING).update(
-        status=Status.BUILDING, progress=5, step="Starting"
+        status=Status.BUILDING,
+        progress=5,
+        step="Starting",
+        heartbeat_at=timezone.now(),
+        attempts=F("attempts") + 1,
     ):
         return
     report = BoardReport.objects.select_related("programme__organisation").get(pk=report_id)
+    mine = BoardReport.objects.filter(
+        pk=report_id, status=Status.BUILDING, attempts=report.attempts
+    )
     try:
-        _step(report_id, 15, "Gathering the figures")
+        _step(report_id, report.attempts, 15, "Gathering the figures")
         found = dashboard(report.programme)
-        _step(report_id, 45, "Drawing the charts")
+        _step(report_id, report.attempts, 45, "Drawing the charts")
         drawn = drawings(found)
-        _step(report_id, 70, "Setting the pages")
+        _step(report_id, report.attempts, 70, "Setting the pages")
         from .pdf import render  # WeasyPrint is loaded by the worker only, when it is needed
 
         pdf = render(found, drawn)
     except Exception:
         logger.exception("Board report %s could not be built", report_id)
-        BoardReport.objects.filter(pk=report_id).update(
-            status=Status.FAILED, step="It could not be built", finished_at=timezone.now()
-        )
+        mine.update(status=Status.FAILED, step="It could not be built", finished_at=timezone.now())
         return
     now = timezone.now()
     with transaction.atomic():
-        ready = BoardReport.objects.filter(pk=report_id, status=Status.BUILDING).update(
+        ready = mine.update(
             status=Status.READY,
             progress=100,
             step="Ready",
@@ -71,6 +85,24 @@ def build(report_id: str) -> None:
             )
 
 
+def resume(*, now: datetime) -> int:
+    """Give each build whose worker fell silent to another worker (once): back to waiting, queued
+    again. Safe twice at once: each is moved back by one conditional update."""
+    from .tasks import build_report  # the task module imports this one
+
+    silent = BoardReport.objects.filter(
+        status=Status.BUILDING, heartbeat_at__lte=now - SILENCE, attempts__lt=ATTEMPTS
+    )
+    resumed = 0
+    for pk in silent.values_list("pk", flat=True):
+        if silent.filter(pk=pk).update(
+            status=Status.WAITING, progress=0, step="Starting again", heartbeat_at=now
+        ):
+            transaction.on_commit(partial(build_report.enqueue, str(pk)))
+            resumed += 1
+    return resumed
+
+
 def expire(*, now: datetime) -> int:
     """Delete reports whose link has expired or that failed a day ago; give up on builds a dead
     worker left behind."""
@@ -78,7 +110,11 @@ def expire(*, now: datetime) -> int:
         Q(status=Status.READY, expires_at__lte=now)
         | Q(status=Status.FAILED, created_at__lte=now - timedelta(days=1))
     ).delete()
-    stale = BoardReport.objects.filter(
-        status__in=[Status.WAITING, Status.BUILDING], created_at__lte=now - GIVE_UP_AFTER
-    ).update(status=Status.FAILED, step="It took too long", finished_at=now)
+    # Waiting since it was asked for, or since the sweep gave it back.
+    stale = (
+        BoardReport.objects.alias(waiting_since=Coalesce("heartbeat_at", "created_at")).filter(
+            Q(status=Status.WAITING, waiting_since__lte=now - GIVE_UP_AFTER)
+            | Q(status=Status.BUILDING, heartbeat_at__lte=now - SILENCE, attempts__gte=ATTEMPTS)
+        )
+    ).update(status=Status.FAILED, step="It could not be built; ask again", finished_at=now)
     return gone + stale

@@ -93,6 +93,41 @@ def app_servers(
             out.close()
 
 
+# The worker's command, on the suite's clock as the app servers' workers are (`clock.post_fork`).
+_WORKER = (
+    "import django, sys; from revans.tests.clock import post_fork; post_fork(None, None); "
+    "from django.core.management import execute_from_command_line; "
+    "execute_from_command_line(['manage.py', 'db_worker', *sys.argv[1:]])"
+)
+
+
+@contextmanager
+def task_worker(database: str, *, logs: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """A real `db_worker` process on `database`, polling often; yields it (a test may kill it).
+    Stopped on exit if it still runs."""
+    log = (logs or Path(os.environ.get("TMPDIR", "/tmp"))) / f"revans-worker-{os.getpid()}.log"  # noqa: S108
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "revans.settings",
+        "REVANS_DATABASE_URL": database,
+        "REVANS_SECRET_KEY": settings.SECRET_KEY,
+    }
+    command = [sys.executable, "-c", _WORKER, "--no-reload", "--no-startup-delay"]
+    command += ["--interval", "0.1", "--verbosity", "0"]
+    with log.open("ab") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None  # the answer to a POST is its redirect: read it, do not follow it
