@@ -116,7 +116,7 @@ def test_a_board_report_whose_worker_is_killed_is_built_once_by_another(world, s
         ready = BoardReport.objects.filter(pk=report.pk, status=BoardReport.Status.READY)
         wait_for("the end of the build", ready.exists, worker)
     report.refresh_from_db()
-    assert bytes(report.content).startswith(b"%PDF")
+    assert report.content is not None and bytes(report.content).startswith(b"%PDF")
     assert report.attempts == 2
     # One report, one PDF; the killed attempt's task is left running, the new one succeeded.
     assert BoardReport.objects.count() == 1
