@@ -32,3 +32,5 @@ urlpatterns = [
 
 # allauth's rate limits answer through this (allauth.core.internal.ratelimit.respond_429).
 handler429 = "revans.web.too_many_requests"
+# A database that cannot be reached answers 503 with Retry-After, never a 500.
+handler500 = "revans.web.server_error"

@@ -5,6 +5,7 @@ import csv
 import io
 import ipaddress
 import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -14,10 +15,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 
 def text_area(
@@ -97,6 +101,31 @@ def too_many_requests(request: HttpRequest) -> HttpResponse:
     response = render(request, "429.html", {"retry_minutes": RETRY_AFTER_MINUTES}, status=429)
     response["Retry-After"] = str(RETRY_AFTER_MINUTES * 60)
     return response
+
+
+RETRY_AFTER_SECONDS = 30  # a restart or a fail-over of PostgreSQL takes seconds
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """ROOT_URLCONF.handler500: a database that cannot be reached (stopped, restarting, failed
+    over) is an outage to wait out, answered 503 with Retry-After: a page for people, the API's
+    problem+json for the API. Anything else is Django's own 500. Django calls this inside its
+    `except`, so the error is at hand."""
+    if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if request.path.startswith("/api/"):
+        detail = _("Revans cannot reach its database just now. Try again in a moment.")
+        body = {"type": "about:blank", "title": "Unavailable for a moment", "status": 503}
+        return JsonResponse(
+            body | {"detail": detail},
+            status=503,
+            content_type="application/problem+json",
+            headers=retry,
+        )
+    # No request context: its processors would ask the database for the user again.
+    page = loader.render_to_string("503.html", {"retry_seconds": RETRY_AFTER_SECONDS})
+    return HttpResponse(page, status=503, headers=retry)
 
 
 HOST = re.compile(r"[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]")

@@ -54,12 +54,18 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
 
 @contextmanager
 def app_servers(
-    count: int, database: str, *, workers: int = 1, logs: Path | None = None
+    count: int,
+    database: str,
+    *,
+    workers: int = 1,
+    logs: Path | None = None,
+    settings_module: str = "revans.settings",
 ) -> Iterator[list[str]]:
     """`count` gunicorn servers with `workers` sync workers each; yields their base URLs."""
     logs = logs or Path(os.environ.get("TMPDIR", "/tmp"))  # noqa: S108
     env = {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "REVANS_DATABASE_URL": database,
         "REVANS_SECRET_KEY": settings.SECRET_KEY,
         "REVANS_ALLOWED_HOSTS": "127.0.0.1",
