@@ -79,9 +79,9 @@ def assert_all_or_nothing(call: Callable[[], object]) -> int:
         return execute(sql, params, many, context)
 
     before = snapshot()
-    with pytest.raises(DatabaseError, match="zqx_no_such_table"):
-        with connection.execute_wrapper(refuse_the_last):
-            call()
+    refused = pytest.raises(DatabaseError, match="zqx_no_such_table")
+    with refused, connection.execute_wrapper(refuse_the_last):
+        call()
     assert seen == writes
     # A failed statement leaves PostgreSQL's transaction unusable until it is rolled back: the
     # service's own atomic block must have done that, or this read fails too.
