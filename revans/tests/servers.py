@@ -1,6 +1,7 @@
 """Real app servers for tests and benchmarks: gunicorn processes on loopback, each with its own
 workers, all on the database the caller names (the test database, or a benchmark's)."""
 
+import glob
 import os
 import socket
 import subprocess
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.conf import settings
 
 from revans.tests.clock import SHIFT
@@ -29,6 +31,15 @@ def database_url(settings_dict: dict[str, Any]) -> str:
     password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
     host, port = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432
     return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def postgres_programs() -> Path:
+    """The folder of PostgreSQL's programs (initdb, pg_ctl, pg_dump, pg_restore). A test that
+    needs them fails, never skips, when they are missing: CI installs them."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    if not found:
+        pytest.fail("PostgreSQL's programs (initdb, pg_ctl) are missing: install postgresql")
+    return Path(found[-1]).parent
 
 
 def _free_port() -> int:

@@ -7,7 +7,6 @@ directory, on its own port; never the shared server), migrated from zero, a guni
 it, people signing in and writing while the server is stopped and started again. It fails, never
 skips, when PostgreSQL's programs are missing (CI installs them)."""
 
-import glob
 import json
 import os
 import secrets
@@ -28,7 +27,7 @@ import psycopg
 import pytest
 from django.db import OperationalError, connection
 
-from revans.tests.servers import ROOT, _free_port, app_servers
+from revans.tests.servers import ROOT, _free_port, app_servers, postgres_programs
 from revans.web import RETRY_AFTER_SECONDS
 
 
@@ -65,15 +64,6 @@ def test_any_other_error_is_still_the_plain_500(client, world):
 # The real outage -------------------------------------------------------------------------------
 
 
-def _postgres_programs() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-    if not found:
-        pytest.fail(
-            "PostgreSQL's programs (initdb, pg_ctl) are missing: apt-get install postgresql"
-        )
-    return Path(found[-1]).parent
-
-
 @dataclass
 class Cluster:
     """A private PostgreSQL: its own directory and port, stopped and started by the test."""
@@ -104,7 +94,7 @@ class Cluster:
 
 @pytest.fixture
 def cluster() -> Iterator[Cluster]:
-    programs = _postgres_programs()
+    programs = postgres_programs()
     directory = Path(tempfile.mkdtemp(prefix="revans-pg-"))
     if os.geteuid() == 0:
         shutil.chown(directory, "postgres")
