@@ -3,6 +3,7 @@ deleting it when its link expires."""
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -190,3 +191,70 @@ def erase_due(*, now: datetime) -> int:
                 )
             done += 1
     return done
+
+
+# After a restore ------------------------------------------------------------------------------
+
+
+def erasures_since(*, since: datetime) -> list[dict[str, object]]:
+    """The erasures asked for since `since` and not cancelled, as a list kept outside the
+    database: a restore of an older backup loses them, and `erasures_reapply` asks again. Ids
+    only: by the time they are carried out, the person's name and address are gone."""
+    asked = Erasure.objects.filter(requested_at__gte=since, cancelled_at=None)
+    return [
+        {
+            "user": e.user_id,
+            "organisation": e.organisation_id,
+            "requested_by": e.requested_by_id,
+            "requested_at": e.requested_at.isoformat(),
+            "due_at": e.due_at.isoformat(),
+            "done": e.done_at is not None,
+        }
+        for e in asked.order_by("requested_at", "pk")
+    ]
+
+
+def erasures_reapply(*, entries: list[dict[str, Any]], now: datetime) -> int:
+    """After a restore: ask again for each listed erasure the restored database lacks (one
+    carried out already is due at once; one still waiting keeps its grace period), then carry
+    out what is due. Safe to run twice: an erasure already here is not asked again. Returns
+    how many were asked again."""
+    asked = 0
+    with transaction.atomic():
+        for entry in entries:
+            user = User.objects.filter(pk=entry["user"]).first()
+            organisation = entry["organisation"]
+            if user is None or (
+                organisation is not None
+                and not Organisation.objects.filter(pk=organisation).exists()
+            ):
+                continue  # not in this backup: nothing of theirs to erase
+            due = now if entry["done"] else datetime.fromisoformat(entry["due_at"])
+            here = Erasure.objects.filter(user=user, organisation=organisation, cancelled_at=None)
+            pending = here.filter(done_at=None).first()
+            if pending is not None:  # asked before the backup: it may have been carried out since
+                if pending.due_at > due:
+                    pending.due_at = due
+                    pending.save(update_fields=["due_at"])
+                continue
+            if here.filter(done_at__gte=datetime.fromisoformat(entry["requested_at"])).exists():
+                continue  # carried out in this database already
+            by = User.objects.filter(pk=entry["requested_by"]).first()
+            erasure = Erasure.objects.create(
+                user=user,
+                organisation_id=organisation,
+                requested_by=by,
+                requested_at=datetime.fromisoformat(entry["requested_at"]),
+                due_at=due,
+            )
+            for organisation_id in _organisations(erasure):
+                audit.record(
+                    Event.ERASED,
+                    organisation=organisation_id,
+                    subject=user,
+                    target=audit.target(erasure),
+                    detail={"step": "asked again after a restore"},
+                )
+            asked += 1
+    erase_due(now=now)
+    return asked
