@@ -113,14 +113,7 @@ def erasure_request(*, user: User, organisation: Organisation | None, by: User) 
             requested_by=by,
             due_at=timezone.now() + ERASURE_GRACE,
         )
-        for organisation_id in _organisations(erasure):
-            audit.record(
-                Event.ERASED,
-                organisation=organisation_id,
-                subject=user,
-                target=audit.target(erasure),
-                detail={"step": "asked", "due": erasure.due_at.date().isoformat()},
-            )
+        _record(erasure, step="asked", due=erasure.due_at.date().isoformat())
     return erasure
 
 
@@ -130,15 +123,20 @@ def erasure_cancel(*, erasure: Erasure) -> Erasure:
         raise ValidationError(_("This erasure is no longer waiting."))
     erasure.cancelled_at = timezone.now()
     erasure.save(update_fields=["cancelled_at"])
+    _record(erasure, step="cancelled")
+    return erasure
+
+
+def _record(erasure: Erasure, **detail: object) -> None:
+    """A step of the erasure, in the audit trail of each organisation it reaches."""
     for organisation_id in _organisations(erasure):
         audit.record(
             Event.ERASED,
             organisation=organisation_id,
             subject=erasure.user_id,
             target=audit.target(erasure),
-            detail={"step": "cancelled"},
+            detail=detail,
         )
-    return erasure
 
 
 def _organisations(erasure: Erasure) -> list[int]:
@@ -247,14 +245,7 @@ def erasures_reapply(*, entries: list[dict[str, Any]], now: datetime) -> int:
                 requested_at=datetime.fromisoformat(entry["requested_at"]),
                 due_at=due,
             )
-            for organisation_id in _organisations(erasure):
-                audit.record(
-                    Event.ERASED,
-                    organisation=organisation_id,
-                    subject=user,
-                    target=audit.target(erasure),
-                    detail={"step": "asked again after a restore"},
-                )
+            _record(erasure, step="asked again after a restore")
             asked += 1
     erase_due(now=now)
     return asked

@@ -21,6 +21,7 @@ from revans.domain.cadence import Cadence, Rule
 from revans.formation import services as formation_services
 from revans.impact import services as impact_services
 from revans.learning import services as learning_services
+from revans.learning.models import Challenge
 from revans.meetings import services as meeting_services
 from revans.programmes import services as programme_services
 from revans.programmes.models import Participant, SetMembership
@@ -91,6 +92,15 @@ def assert_all_or_nothing(call: Callable[[], object]) -> int:
 
 def pat(world) -> Participant:
     return Participant.objects.get(user=world.participant)
+
+
+def a_challenge(world, owner: Participant) -> Challenge:
+    return learning_services.challenge_create(
+        learning_set=world.set_a,
+        owner=owner,
+        submission=uuid.uuid4(),
+        fields={"statement": "Overtime", "why_it_matters": "", "desired_outcome": ""},
+    )
 
 
 def test_set_creation(world):
@@ -176,12 +186,7 @@ def test_recording_attendance(world):
 
 def test_a_report_back_that_carries_the_action_forward(world):
     owner = pat(world)
-    challenge = learning_services.challenge_create(
-        learning_set=world.set_a,
-        owner=owner,
-        submission=uuid.uuid4(),
-        fields={"statement": "Overtime", "why_it_matters": "", "desired_outcome": ""},
-    )
+    challenge = a_challenge(world, owner)
     action = learning_services.action_create(
         challenge=challenge,
         by=owner,
@@ -204,12 +209,7 @@ def test_a_report_back_that_carries_the_action_forward(world):
 
 def test_making_a_claim(world):
     owner = pat(world)
-    challenge = learning_services.challenge_create(
-        learning_set=world.set_a,
-        owner=owner,
-        submission=uuid.uuid4(),
-        fields={"statement": "Overtime", "why_it_matters": "", "desired_outcome": ""},
-    )
+    challenge = a_challenge(world, owner)
     fields = {k: v for k, v in claim_data().items() if k in impact_services.FIELDS}
     fields |= {"share_description": False, "annual_value": Decimal(40000)}
     fields |= {"attribution": 60, "confidence": 75}

@@ -61,39 +61,30 @@ def _value(value: Any) -> Any:
     return bytes(value) if isinstance(value, memoryview) else value
 
 
+def every_row(db: Any, names: list[str]) -> dict[str, list[tuple[Any, ...]]]:
+    """Each table's rows in a fixed order (by their repr: some columns have no ordering)."""
+    return {
+        name: sorted(
+            (tuple(_value(v) for v in row) for row in db.execute(f'select * from "{name}"')),  # noqa: S608 (the catalogue's names)
+            key=repr,
+        )
+        for name in names
+    }
+
+
 def sqlite_tables(path: str) -> dict[str, list[tuple[Any, ...]]]:
     with sqlite3.connect(path) as db:
-        names = [
-            name
-            for (name,) in db.execute(
-                "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'"
-            )
-        ]
-        return {
-            name: sorted(
-                (tuple(_value(v) for v in row) for row in db.execute(f'select * from "{name}"')),  # noqa: S608 (the catalogue's names)
-                key=repr,
-            )
-            for name in names
-        }
+        listed = "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'"
+        return every_row(db, [name for (name,) in db.execute(listed)])
 
 
 def postgres_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
     with psycopg.connect(url.replace("postgres://", "postgresql://")) as db:
-        names = [
-            name
-            for (name,) in db.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = 'public' and table_type = 'BASE TABLE'"
-            )
-        ]
-        return {
-            name: sorted(
-                (tuple(_value(v) for v in row) for row in db.execute(f'select * from "{name}"')),  # noqa: S608 (the catalogue's names)
-                key=repr,
-            )
-            for name in names
-        }
+        listed = (
+            "select table_name from information_schema.tables "
+            "where table_schema = 'public' and table_type = 'BASE TABLE'"
+        )
+        return every_row(db, [name for (name,) in db.execute(listed)])
 
 
 def assert_every_row_equal(original: dict[str, list[Any]], copy: dict[str, list[Any]]) -> None:
