@@ -106,28 +106,25 @@ def throwaway_database() -> Any:
         log(f"database {name} dropped")
 
 
-def manage(env: dict[str, str], logs: Path, *args: str) -> None:
+def manage(env: dict[str, str], logs: Path, *args: str, checkout: Path = ROOT) -> None:
     """A management command to its end, its output in the logs (shown if it fails)."""
     out = logs / f"manage-{args[0]}.log"
     with out.open("ab") as stream:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, stdout=stream, stderr=stream
-        )
+        command = [sys.executable, "manage.py", *args]
+        done = subprocess.run(command, cwd=checkout, env=env, stdout=stream, stderr=stream)
     if done.returncode:
         sys.exit(f"manage.py {' '.join(args)} failed:\n{out.read_text()[-3000:]}")
 
 
-def load_data(env: dict[str, str], logs: Path, data: str, factor: int) -> None:
+def load_data(env: dict[str, str], logs: Path, data: str, factor: float, checkout: Path) -> None:
     log("migrating")
     manage(env, logs, "migrate", "--no-input")
     if data == "large":
-        command = ROOT / "revans/demo/management/commands/build_large_organisation.py"
-        if not command.exists():
-            sys.exit(
-                "--data large needs manage.py build_large_organisation (issue 23), not here yet"
-            )
-        log(f"building the large organisation, factor {factor}")
-        manage(env, logs, "build_large_organisation", "--factor", str(factor), "--seed", "1")
+        if not (checkout / "revans/demo/management/commands/build_large_organisation.py").exists():
+            sys.exit(f"--data large needs manage.py build_large_organisation in {checkout}")
+        log(f"building the large organisation, factor {factor} (with {checkout})")
+        build = ("build_large_organisation", "--factor", f"{factor:g}", "--seed", "1")
+        manage(env, logs, *build, checkout=checkout)
     else:
         log("loading the demo")
         manage(env, logs, "load_demo")
@@ -917,7 +914,7 @@ def report(
             [
                 f"# Load: the production arrangement, {started}",
                 f"Command: `.venv/bin/python {command.strip()}`. Data: {args.data}"
-                + (f" factor {args.factor}" if args.data == "large" else "")
+                + (f" factor {args.factor:g}" if args.data == "large" else "")
                 + f"; organisation `{plan['organisation']}`, people signed in per role "
                 f"{plan['people']}, {plan['live meetings']} live meetings over {plan['sets']} "
                 f"sets, {len(plan['boards'])} boards; admins and sponsors given a second factor "
@@ -964,7 +961,14 @@ def main() -> None:
         "--seconds", type=float, default=60, help="per page in phase A, and phase B"
     )
     parser.add_argument("--data", choices=["demo", "large"], default="demo")
-    parser.add_argument("--factor", type=int, default=1, help="with --data large")
+    parser.add_argument("--factor", type=float, default=1, help="with --data large")
+    parser.add_argument(
+        "--data-checkout",
+        type=Path,
+        default=ROOT,
+        help="with --data large: the checkout whose build_large_organisation loads the data "
+        "(another branch of this repository, with the same migrations); default: this one",
+    )
     parser.add_argument("--concurrency", type=int, default=4, help="phase A: requests at once")
     parser.add_argument("--people", type=int, default=20, help="phase B: people besides the boards")
     parser.add_argument("--boards-per-meeting", type=int, default=1)
@@ -1005,7 +1009,7 @@ def main() -> None:
             "REVANS_API_RATE_LIMIT": "10000000",
             "REVANS_LOG_LEVEL": "WARNING",
         }
-        load_data(env, logs, args.data, args.factor)
+        load_data(env, logs, args.data, args.factor, args.data_checkout)
         os.environ.update(env)
         import django
 
