@@ -173,12 +173,6 @@ class Processes:
             if process.poll() is not None:
                 sys.exit(f"{name} stopped (exit {process.returncode}): see {self.logs}/{name}.log")
 
-    def stop(self, name: str) -> None:
-        for known, process in self.started:
-            if known == name and process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                process.wait(timeout=15)
-
     def stop_all(self) -> None:
         for _name, process in reversed(self.started):
             if process.poll() is None:
