@@ -1,6 +1,8 @@
 """Benchmark: the production arrangement under a mix of people, and exactly-once under load.
 
     .venv/bin/python benchmarks/load.py [--seconds 60] [--data demo | --data large --factor N]
+        [--concurrency 4] [--people 20] [--boards-per-meeting 1] [--sweep-every 5]
+        [--only PAGE ...] [--data-checkout PATH] [--locust PATH]
 
 One command, on loopback, bounded in time (about 2 x --seconds per page, plus set-up):
 1. a throw-away PostgreSQL database on 127.0.0.1:5432 (dropped at the end), migrated, with the
