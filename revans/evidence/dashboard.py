@@ -12,6 +12,7 @@ it, never from the survey's respondents as a whole, and one person answering two
 their set in a month is not counted as two.
 """
 
+import hashlib
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from decimal import Decimal
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from revans.domain import climate, privacy
@@ -239,14 +242,6 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
         on_time = told is not None and (by is None or (told <= by and recorded <= by + SETTLE))
         follow.append(row(_month(due), [owner], outcome in FOLLOWED and on_time))
 
-    # Where the challenges stand now (one figure: a challenge's status moves at any time, so a
-    # breakdown by month would move person by person).
-    resolved = [
-        row("now", [owner], status == Challenge.Status.RESOLVED)
-        for owner, status in Challenge.objects.filter(
-            learning_set__programme=programme
-        ).values_list("owner_id", "status")
-    ]
     periods: dict[int, list[FacilitationPeriod]] = defaultdict(list)
     for period in FacilitationPeriod.objects.filter(learning_set__programme=programme).order_by(
         "starts_on", "created_at"
@@ -290,14 +285,6 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
             under_way=current | undecided,
         ),
         _series(
-            "resolved",
-            "Challenges resolved",
-            "% of challenges resolved, as they stand",
-            resolved,
-            k,
-            percent=True,
-        ),
-        _series(
             "self-facilitating",
             "Self-facilitating meetings",
             "% of meetings the set ran itself",
@@ -307,6 +294,25 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
             under_way=current,
         ),
     ]
+
+
+def _resolved(programme: Programme, k: int) -> Series:
+    """Where the challenges stand now (one figure: a challenge's status moves at any time, so a
+    breakdown by month would move person by person)."""
+    resolved = [
+        row("now", [owner], status == Challenge.Status.RESOLVED)
+        for owner, status in Challenge.objects.filter(
+            learning_set__programme=programme
+        ).values_list("owner_id", "status")
+    ]
+    return _series(
+        "resolved",
+        "Challenges resolved",
+        "% of challenges resolved, as they stand",
+        resolved,
+        k,
+        percent=True,
+    )
 
 
 def _period(survey: Survey, zone: ZoneInfo) -> str:
@@ -482,6 +488,46 @@ def _outcomes(programme: Programme, people: frozenset[int], k: int) -> list[Outc
     return lines
 
 
+PERIODS_LIFE = 24 * 60 * 60  # seconds; the key names the day, so a day's figures at most
+
+
+def _periods(
+    programme: Programme, k: int, now: datetime, zone: ZoneInfo
+) -> tuple[Series, Series, Series, Series, Series, Series, list[Series]]:
+    """The figures by period, computed once for what they are drawn from: the same for every
+    reader of the programme and holding no one's words, so the key is the programme's, with all
+    that decides them: k, the zone, the day, and a count of each kind of row they read (its
+    members and facilitation periods, the meetings begun and surveys closed by now, attendance
+    marks, actions and report-backs). Anything recorded changes a count, so a figure reads as
+    it would uncached; a page in a busy hour reads it instead of summing two years of rows."""
+    today = now.astimezone(zone).date()
+    of = {"learning_set__programme": programme}
+    counts = (
+        SetMembership.objects.filter(**of).aggregate(n=Count("id"), last=Max("id")),
+        FacilitationPeriod.objects.filter(**of).aggregate(n=Count("id"), last=Max("id")),
+        Meeting.objects.filter(**of, starts_at__lte=now).aggregate(
+            n=Count("id"), last=Max("updated_at")
+        ),
+        Survey.objects.filter(**of).aggregate(
+            n=Count("id"), closed=Count("id", filter=Q(closes_at__lte=now))
+        ),
+        Attendance.objects.filter(meeting__learning_set__programme=programme).aggregate(
+            n=Count("id"), present=Count("id", filter=Q(present=True))
+        ),
+        Action.objects.filter(challenge__learning_set__programme=programme).aggregate(
+            n=Count("id"), told=Count("report_back")
+        ),
+    )
+    drawn = ":".join(".".join(str(v) for v in c.values()) for c in counts)
+    said = f"{k}:{zone.key}:{today}:{drawn}"
+    key = f"dashboard-periods:{programme.pk}:{hashlib.sha256(said.encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = (*_engagement(programme, k, now, zone), *_surveys(programme, k, now, zone))
+        cache.set(key, found, PERIODS_LIFE)
+    return found  # type: ignore[no-any-return]
+
+
 def dashboard(programme: Programme, now: datetime | None = None) -> Dashboard:
     now = now or timezone.now()
     k = programme.organisation.min_group_size
@@ -491,8 +537,10 @@ def dashboard(programme: Programme, now: datetime | None = None) -> Dashboard:
             "participant_id", flat=True
         )
     )
-    attendance, follow, resolved, modes = _engagement(programme, k, now, zone)
-    climate_series, usefulness, recommend, self_series = _surveys(programme, k, now, zone)
+    attendance, follow, modes, climate_series, usefulness, recommend, self_series = _periods(
+        programme, k, now, zone
+    )
+    resolved = _resolved(programme, k)
     money = roi(programme)
     found = Dashboard(
         programme=programme,

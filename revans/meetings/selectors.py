@@ -191,9 +191,13 @@ def next_meeting(learning_set: LearningSet, now: datetime) -> Meeting | None:
 def next_meetings(set_ids: Iterable[int], now: datetime) -> dict[int, Meeting]:
     """By set id: the set's next scheduled meeting, the one under way included, in one query."""
     found: dict[int, Meeting] = {}
-    upcoming = Meeting.objects.filter(
-        learning_set_id__in=list(set_ids), status=Meeting.Status.SCHEDULED, ends_at__gt=now
-    ).order_by("starts_at")
+    upcoming = (
+        Meeting.objects.filter(
+            learning_set_id__in=list(set_ids), status=Meeting.Status.SCHEDULED, ends_at__gt=now
+        )
+        .select_related("learning_set__programme__organisation")  # its link names the slug
+        .order_by("starts_at")
+    )
     for meeting in upcoming:
         found.setdefault(meeting.learning_set_id, meeting)
     return found

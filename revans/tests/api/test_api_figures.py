@@ -434,6 +434,8 @@ def test_the_figures_cost_the_same_queries_with_ten_rows_and_many(world):
             client.get(path)
         at_ten = [count(path) for path in paths]
         rows(190)
+        for path in paths:  # warm again: the dashboard's figures are cached for the rows read
+            client.get(path)
         at_many = [count(path) for path in paths]
     assert at_ten == at_many, (at_ten, at_many)
 
