@@ -104,7 +104,15 @@ class OrganisationSettingsForm(forms.ModelForm[Organisation]):
 
     class Meta:
         model = Organisation
-        fields = ["name", "time_zone", "min_group_size", "require_mfa", "retention_days"]
+        fields = [
+            "name",
+            "time_zone",
+            "min_group_size",
+            "require_mfa",
+            "retention_days",
+            "session_idle_minutes",
+            "session_absolute_hours",
+        ]
 
 
 class SignupDomainForm(forms.ModelForm[SignupDomain]):
