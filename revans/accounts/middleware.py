@@ -166,4 +166,9 @@ class SessionTimeoutMiddleware:
     def _end(self, request: HttpRequest, message: str) -> HttpResponse:
         logout(request)  # receivers.signed_out removes it from the list of sessions
         messages.info(request, message)
+        if request.headers.get("HX-Request"):
+            # A board's poll (htmx) would swap the sign-in page into the board: the whole
+            # window goes to sign in instead, and comes back to the page, not to the poll.
+            page = request.headers.get("HX-Current-URL") or request.get_full_path()
+            return HttpResponse(headers={"HX-Redirect": redirect_to_login(page)["Location"]})
         return redirect_to_login(request.get_full_path())

@@ -165,6 +165,11 @@ def test_a_polling_board_does_not_keep_the_session_alive(world):
             assert client.get(poll).status_code in (200, 204)
         clock.move_to(start + timedelta(minutes=31))
 
+        # htmx's poll is told to send the whole window to sign in, back to the board after.
+        board = f"http://testserver/o/acme/meetings/{meeting.pk}/board/"
+        answer = client.get(poll, headers={"HX-Request": "true", "HX-Current-URL": board})
+        assert answer.status_code == 200
+        assert answer["HX-Redirect"].startswith(SIGN_IN) and "board" in answer["HX-Redirect"]
         assert sent_to_sign_in(client.get(poll))
 
 
