@@ -14,6 +14,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import ngettext
 
 from . import selectors
@@ -42,16 +43,10 @@ def not_activity[V: Callable[..., HttpResponse]](view: V) -> V:
     return view
 
 
-class SessionActivityMiddleware:
+class SessionActivityMiddleware(MiddlewareMixin):  # process_view only
     """allauth's session tracking (last seen, IP, browser), left out for views marked
     `not_activity`: it writes a row on every request, which a polling board would make every
     two seconds per device."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., HttpResponse], *args: object
@@ -109,17 +104,11 @@ def session_clock(request: HttpRequest) -> SessionClock:
     return SessionClock(timezone.now().timestamp(), min(session[ACTIVE_AT] + idle, ends), ends)
 
 
-class SessionTimeoutMiddleware:
+class SessionTimeoutMiddleware(MiddlewareMixin):  # process_view only
     """Ends a session idle longer than its limit, or older than the absolute one, and sends the
     person to sign in again with a message saying why. Views marked `not_activity` (a board's
     poll) are checked but never extend the idle time; the page learns the moments for its
     warning (`request.session_clock`, on <body>)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., HttpResponse], *args: object
