@@ -128,6 +128,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "revans.accounts.middleware.SessionTimeoutMiddleware",  # each organisation's limits
     "revans.accounts.middleware.SessionActivityMiddleware",  # allauth's, but not for polls
 ]
 
@@ -146,6 +147,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "revans.accounts.context_processors.organisations",
+                "revans.accounts.context_processors.session_clock",
             ],
         },
     },

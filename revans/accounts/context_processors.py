@@ -17,3 +17,9 @@ def organisations(request: HttpRequest) -> dict[str, Any]:
         "organisation": getattr(request, "organisation", None),
         "membership": getattr(request, "membership", None),
     }
+
+
+def session_clock(request: HttpRequest) -> dict[str, Any]:
+    """When the session ends (set by SessionTimeoutMiddleware), for the page's warning."""
+    clock = getattr(request, "session_clock", None)
+    return {"session_clock": clock} if clock else {}

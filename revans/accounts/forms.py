@@ -12,11 +12,14 @@ from revans.audit.models import Event as AuditEvent
 from .models import TUNABLE, Frequency, Organisation, Role, SignupDomain, Topic, User
 from .services import open_organisations
 
+# A person's own name: browsers and assistive tools may fill it in (WCAG 1.3.5).
+OWN_NAME = forms.TextInput(attrs={"autocomplete": "name"})
+
 
 class SignupForm(AllauthSignupForm):
     """Self sign-up exists only for organisations that opened it for their email domain."""
 
-    name = forms.CharField(label=_("Your name"), max_length=150)
+    name = forms.CharField(label=_("Your name"), max_length=150, widget=OWN_NAME)
 
     field_order = ["name", "email", "password1", "password2"]
 
@@ -66,7 +69,7 @@ class RolesForm(forms.Form):
 class AcceptWithNewAccountForm(forms.Form):
     """The invitee's first visit: choose a name and a password."""
 
-    name = forms.CharField(label=_("Your name"), max_length=150)
+    name = forms.CharField(label=_("Your name"), max_length=150, widget=OWN_NAME)
     password1 = forms.CharField(
         label=_("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -104,7 +107,15 @@ class OrganisationSettingsForm(forms.ModelForm[Organisation]):
 
     class Meta:
         model = Organisation
-        fields = ["name", "time_zone", "min_group_size", "require_mfa", "retention_days"]
+        fields = [
+            "name",
+            "time_zone",
+            "min_group_size",
+            "require_mfa",
+            "retention_days",
+            "session_idle_minutes",
+            "session_absolute_hours",
+        ]
 
 
 class SignupDomainForm(forms.ModelForm[SignupDomain]):
@@ -128,6 +139,7 @@ class ProfileForm(forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["name", "time_zone"]
+        widgets = {"name": OWN_NAME}
 
 
 class AuditFilterForm(forms.Form):

@@ -18,6 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 # Figures for sponsors are suppressed below this many people; never lower (BRIEF 3.6).
 MIN_GROUP_SIZE_FLOOR = 3
+# Session timeouts an organisation may choose (docs/decisions.md, "Session timeouts"): an idle
+# limit from 5 minutes to a day, an absolute one from an hour to 30 days, never shorter than idle.
+IDLE_MINUTES = (5, 24 * 60)
+ABSOLUTE_HOURS = (1, 30 * 24)
+DEFAULT_IDLE_MINUTES = 8 * 60
+DEFAULT_ABSOLUTE_HOURS = 14 * 24
 
 
 def validate_time_zone(value: str) -> None:
@@ -109,6 +115,21 @@ class Organisation(models.Model):
             "claims are deleted; attendance, answers and figures stay. Empty: kept until erased."
         ),
     )
+    session_idle_minutes = models.PositiveSmallIntegerField(
+        _("sign out after this many minutes without activity"),
+        default=DEFAULT_IDLE_MINUTES,
+        validators=[MinValueValidator(IDLE_MINUTES[0]), MaxValueValidator(IDLE_MINUTES[1])],
+        help_text=_("From 5 minutes to 1,440 (a day). A warning comes a few minutes before."),
+    )
+    session_absolute_hours = models.PositiveSmallIntegerField(
+        _("sign out this many hours after signing in, however active"),
+        default=DEFAULT_ABSOLUTE_HOURS,
+        validators=[MinValueValidator(ABSOLUTE_HOURS[0]), MaxValueValidator(ABSOLUTE_HOURS[1])],
+        help_text=_(
+            "From 1 hour to 720 (30 days). A person in several organisations gets the "
+            "strictest of their organisations' limits."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -117,7 +138,21 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(min_group_size__gte=MIN_GROUP_SIZE_FLOOR),
                 name="organisation_min_group_size_floor",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(session_idle_minutes__range=IDLE_MINUTES),
+                name="organisation_session_idle_bounds",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(session_absolute_hours__range=ABSOLUTE_HOURS),
+                name="organisation_session_absolute_bounds",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    session_idle_minutes__lte=models.F("session_absolute_hours") * 60
+                ),
+                name="organisation_session_idle_within_absolute",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -125,6 +160,19 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("home:org_home", kwargs={"org": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        idle, absolute = self.session_idle_minutes, self.session_absolute_hours
+        if idle is not None and absolute is not None and idle > absolute * 60:
+            raise ValidationError(
+                {
+                    "session_idle_minutes": _(
+                        "The idle limit cannot be longer than the absolute one (%(hours)s hours)."
+                    )
+                    % {"hours": absolute}
+                }
+            )
 
     def today(self) -> date:
         """Today's date where the organisation is."""

@@ -1,16 +1,20 @@
 """The audit trail's entries about signing in, from Django's and allauth's own signals (Django's
 `user_logged_in` whatever the door: password, passkey, code, single sign-on): each in every
-organisation the person is an active member of (an organisation sees its people's)."""
+organisation the person is an active member of (an organisation sees its people's). And the
+sessions' lives: timeouts start at sign-in; signing out, or an account made inactive, ends them."""
 
 from typing import Any
 
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from allauth.usersessions.models import UserSession
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from revans.audit import services as audit
 from revans.audit.models import Event
 
+from .middleware import session_start
 from .models import Membership, User
 
 
@@ -27,6 +31,25 @@ def _each_organisation(event: Event, user: User, **fields: Any) -> None:
 @receiver(user_logged_in)
 def signed_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     _each_organisation(Event.SIGNED_IN, user, actor=user)
+    if request is not None and hasattr(request, "session"):
+        session_start(request, user)
+
+
+@receiver(user_logged_out)
+def signed_out(sender: Any, request: Any, user: User | None, **kwargs: Any) -> None:
+    """Django deletes the session itself; its line in the person's list of sessions goes too."""
+    key = getattr(getattr(request, "session", None), "session_key", None)
+    if key:
+        UserSession.objects.filter(session_key=key).delete()
+
+
+@receiver(post_save, sender=User)
+def made_inactive(sender: Any, instance: User, **kwargs: Any) -> None:
+    """An account made inactive (by an operator, or an erasure) is signed out everywhere at once,
+    not left holding sessions that would open again if it were reactivated."""
+    if not instance.is_active:
+        for session in UserSession.objects.filter(user=instance):
+            session.end()
 
 
 @receiver(user_login_failed)

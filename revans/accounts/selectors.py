@@ -2,9 +2,11 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from .models import (
+    DEFAULT_ABSOLUTE_HOURS,
+    DEFAULT_IDLE_MINUTES,
     DIGESTS,
     TUNABLE,
     Frequency,
@@ -87,3 +89,15 @@ def unsubscribes(user: User | None, subscription: str) -> list[Topic]:
     if subscription == Topic.ACCOUNT:
         return list(TUNABLE)
     return [Topic(subscription)]
+
+
+def session_limits(user: User) -> tuple[int, int]:
+    """Seconds without activity, and since signing in, after which the person's session ends:
+    the strictest of their active organisations' limits (docs/decisions.md), else the defaults."""
+    row = Membership.objects.filter(user=user, is_active=True).aggregate(
+        idle=Min("organisation__session_idle_minutes"),
+        absolute=Min("organisation__session_absolute_hours"),
+    )
+    idle = row["idle"] or DEFAULT_IDLE_MINUTES
+    absolute = row["absolute"] or DEFAULT_ABSOLUTE_HOURS
+    return idle * 60, absolute * 3600

@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("profile/", views.profile, name="profile"),
+    path("session/stay/", views.session_stay, name="session_stay"),
     path("profile/activity/", views.my_activity, name="my_activity"),
     path("profile/notifications/", views.notifications, name="notifications"),
     path("unsubscribe/<str:unsubscribe_token>/", views.unsubscribe, name="unsubscribe"),

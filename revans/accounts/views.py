@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -48,6 +48,7 @@ from .forms import (
     RolesForm,
     SignupDomainForm,
 )
+from .middleware import session_touch
 from .models import ALWAYS, DIGESTS, Invitation, Membership, Role, SignupDomain, Topic, User
 
 ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
@@ -228,6 +229,16 @@ def signup_domain_remove(request: OrgRequest, domain_id: int) -> HttpResponse:
         _("Sign-up for %(domain)s is closed.") % {"domain": row.domain},
     )
     return redirect("accounts:org_settings", org=request.organisation.slug)
+
+
+@require_POST
+def session_stay(request: SignedInRequest) -> HttpResponse:
+    """The warning's "Stay signed in": this request is activity; the page learns the new end."""
+    clock = session_touch(request)
+    return JsonResponse(
+        {"now": clock.now, "idle_ends": clock.idle_ends, "ends": clock.ends},
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -126,6 +126,8 @@ REGISTRY: dict[str, Rule] = {
     "meetings:feed": Rule(Kind.SIGNED_IN, frozenset(FORM)),
     "accounts:profile": Rule(Kind.SIGNED_IN, frozenset(FORM)),
     "accounts:my_activity": Rule(Kind.SIGNED_IN),
+    # The session warning's "Stay signed in" (JSON): activity, nothing else.
+    "accounts:session_stay": Rule(Kind.SIGNED_IN, frozenset(ACTION)),
     "rights:my_data": Rule(Kind.SIGNED_IN, frozenset(FORM)),
     "rights:my_data_download": Rule(Kind.SIGNED_IN, mine="admin"),
     "rights:my_data_erase": Rule(Kind.SIGNED_IN, frozenset(ACTION)),

@@ -123,6 +123,8 @@ def test_admin_edits_organisation_settings(client, world):
             "time_zone": "America/New_York",
             "min_group_size": 6,
             "require_mfa": "on",
+            "session_idle_minutes": 60,
+            "session_absolute_hours": 12,
         },
     )
     assert response.status_code == 302
@@ -133,6 +135,7 @@ def test_admin_edits_organisation_settings(client, world):
         6,
         True,
     )
+    assert (org.session_idle_minutes, org.session_absolute_hours) == (60, 12)
 
 
 def test_the_group_size_floor_holds(client, world):

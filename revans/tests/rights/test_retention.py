@@ -65,6 +65,8 @@ def test_the_admin_sets_the_retention_within_its_bounds(world):
         "time_zone": world.org.time_zone,
         "min_group_size": 5,
         "retention_days": 10,
+        "session_idle_minutes": world.org.session_idle_minutes,
+        "session_absolute_hours": world.org.session_absolute_hours,
     }
     refused = admin.post("/o/acme/settings/", form)
     assert refused.status_code == 200 and refused.context["form"].errors
