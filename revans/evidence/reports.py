@@ -7,7 +7,10 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
+
+from revans.accounts.selectors import reader_language
 
 from . import charts
 from .dashboard import Dashboard, dashboard
@@ -33,23 +36,29 @@ def _step(report_id: str, progress: int, step: str) -> None:
 def build(report_id: str) -> None:
     """Build one report, once: the first worker to move it from waiting to building does it."""
     if not BoardReport.objects.filter(pk=report_id, status=Status.WAITING).update(
-        status=Status.BUILDING, progress=5, step="Starting"
+        status=Status.BUILDING, progress=5, step=gettext_noop("Starting")
     ):
         return
-    report = BoardReport.objects.select_related("programme__organisation").get(pk=report_id)
+    report = BoardReport.objects.select_related("programme__organisation", "requested_by").get(
+        pk=report_id
+    )
     try:
-        _step(report_id, 15, "Gathering the figures")
-        found = dashboard(report.programme)
-        _step(report_id, 45, "Drawing the charts")
-        drawn = drawings(found)
-        _step(report_id, 70, "Setting the pages")
-        from .pdf import render  # WeasyPrint is loaded by the worker only, when it is needed
+        _step(report_id, 15, gettext_noop("Gathering the figures"))
+        # The report reads in the language of the sponsor who asked for it.
+        with translation.override(reader_language(report.requested_by)):
+            found = dashboard(report.programme)
+            _step(report_id, 45, gettext_noop("Drawing the charts"))
+            drawn = drawings(found)
+            _step(report_id, 70, gettext_noop("Setting the pages"))
+            from .pdf import render  # WeasyPrint is loaded by the worker only, when it is needed
 
-        pdf = render(found, drawn)
+            pdf = render(found, drawn)
     except Exception:
         logger.exception("Board report %s could not be built", report_id)
         BoardReport.objects.filter(pk=report_id).update(
-            status=Status.FAILED, step="It could not be built", finished_at=timezone.now()
+            status=Status.FAILED,
+            step=gettext_noop("It could not be built"),
+            finished_at=timezone.now(),
         )
         return
     now = timezone.now()
@@ -57,7 +66,7 @@ def build(report_id: str) -> None:
         ready = BoardReport.objects.filter(pk=report_id, status=Status.BUILDING).update(
             status=Status.READY,
             progress=100,
-            step="Ready",
+            step=gettext_noop("Ready"),
             content=pdf,
             finished_at=now,
             expires_at=now + LINK_LIFE,
@@ -80,5 +89,5 @@ def expire(*, now: datetime) -> int:
     ).delete()
     stale = BoardReport.objects.filter(
         status__in=[Status.WAITING, Status.BUILDING], created_at__lte=now - GIVE_UP_AFTER
-    ).update(status=Status.FAILED, step="It took too long", finished_at=now)
+    ).update(status=Status.FAILED, step=gettext_noop("It took too long"), finished_at=now)
     return gone + stale
