@@ -20,7 +20,8 @@ from decimal import Decimal
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from revans.domain import climate, privacy
 from revans.domain.evidence import SETTLE, UNDER_WAY, Point, Row, row, series, settled
@@ -143,22 +144,49 @@ def _trend(s: Series, unit: str) -> str:
     shown = s.shown
     total = s.value(s.total)
     if not s.points:
-        return f"{s.title}: nothing recorded yet."
+        return _("%(title)s: nothing recorded yet.") % {"title": s.title}
     if total is None:
         if all(getattr(p.cell, "reason", "") == UNDER_WAY for p in s.points):
-            return f"{s.title}: shown once the period under way is over."
-        return f"Too few people to show {s.title.lower()} without singling someone out."
-    whole = f"{total:.0f} %" if s.percent else f"{total:.1f}{unit}"
+            return _("%(title)s: shown once the period under way is over.") % {"title": s.title}
+        return _("Too few people to show %(title)s without singling someone out.") % {
+            "title": s.title.lower()
+        }
+
+    def fmt(value: Decimal) -> str:  # in the reader's own decimal separator
+        return (
+            f"{formats.number_format(value, 0)} %" if s.percent else formats.number_format(value, 1)
+        )
+
+    whole = fmt(total) if s.percent else f"{fmt(total)}{unit}"
     if len(shown) < 2:
-        return f"{s.title}: {whole} in the periods shown."
+        return _("%(title)s: %(whole)s in the periods shown.") % {"title": s.title, "whole": whole}
     (first, a), (last, b) = shown[0], shown[-1]
-
-    def fmt(value: Decimal) -> str:
-        return f"{value:.0f} %" if s.percent else f"{value:.1f}"
-
     step = Decimal(5) if s.percent else Decimal("0.2")
-    way = "rose" if b - a >= step else "fell" if a - b >= step else "held steady"
-    return f"{s.title}: {whole} overall; it {way}, from {fmt(a)} in {first} to {fmt(b)} in {last}."
+    said = {"title": s.title, "whole": whole, "a": fmt(a), "first": first, "b": fmt(b)}
+    said["last"] = last
+    if b - a >= step:
+        return (
+            _(
+                "%(title)s: %(whole)s overall; it rose, "
+                "from %(a)s in %(first)s to %(b)s in %(last)s."
+            )
+            % said
+        )
+    if a - b >= step:
+        return (
+            _(
+                "%(title)s: %(whole)s overall; it fell, "
+                "from %(a)s in %(first)s to %(b)s in %(last)s."
+            )
+            % said
+        )
+    return (
+        _(
+            "%(title)s: %(whole)s overall; it held steady, "
+            "from %(a)s in %(first)s to %(b)s in %(last)s."
+        )
+        % said
+    )
 
 
 def _series(
@@ -273,8 +301,9 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
     return [
         _series(
             "attendance",
-            "Attendance",
-            "% of members present",
+            _("Attendance"),
+            # xgettext:no-python-format
+            _("% of members present"),
             attendance,
             k,
             percent=True,
@@ -282,8 +311,9 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
         ),
         _series(
             "follow-through",
-            "Action follow-through",
-            "% of actions done or partly done by the next meeting (by month due)",
+            _("Action follow-through"),
+            # xgettext:no-python-format
+            _("% of actions done or partly done by the next meeting (by month due)"),
             follow,
             k,
             percent=True,
@@ -291,16 +321,18 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
         ),
         _series(
             "resolved",
-            "Challenges resolved",
-            "% of challenges resolved, as they stand",
+            _("Challenges resolved"),
+            # xgettext:no-python-format
+            _("% of challenges resolved, as they stand"),
             resolved,
             k,
             percent=True,
         ),
         _series(
             "self-facilitating",
-            "Self-facilitating meetings",
-            "% of meetings the set ran itself",
+            _("Self-facilitating meetings"),
+            # xgettext:no-python-format
+            _("% of meetings the set ran itself"),
             modes,
             k,
             percent=True,
@@ -314,8 +346,8 @@ def _period(survey: Survey, zone: ZoneInfo) -> str:
     if survey.kind == Survey.Kind.EVALUATION:
         return _month(survey.opens_at, zone)
     if survey.kind == Survey.Kind.CLIMATE:
-        return f"{survey.opens_at.astimezone(zone):%d %b %Y}"
-    return "before" if survey.kind == Survey.Kind.SELF_BEFORE else "after"
+        return formats.date_format(survey.opens_at.astimezone(zone), "j M Y")
+    return _("before") if survey.kind == Survey.Kind.SELF_BEFORE else _("after")
 
 
 def _under_way(found: list[Survey], now: datetime, zone: ZoneInfo) -> set[tuple[str, str]]:
@@ -385,12 +417,12 @@ def _surveys(
     rounds = [_period(s, zone) for s in found if s.kind == Kind.CLIMATE]
     climate_series = _series(
         "climate",
-        "Psychological safety",
-        "mean score, 1 to 7 (Edmondson's 7 items)",
+        _("Psychological safety"),
+        _("mean score, 1 to 7 (Edmondson's 7 items)"),
         climate_rows,
         k,
         percent=False,
-        unit=" out of 7",
+        unit=_(" out of 7"),
         order=list(dict.fromkeys(rounds)),
         under_way={p for kind, p in waiting if kind == Kind.CLIMATE},
     )
@@ -398,28 +430,29 @@ def _surveys(
     self_waiting = {p for kind, p in waiting if kind in (Kind.SELF_BEFORE, Kind.SELF_AFTER)}
     for n, text in enumerate(items):
         points, total = series(
-            before_after[text], k, order=["before", "after"], under_way=self_waiting
+            before_after[text], k, order=[_("before"), _("after")], under_way=self_waiting
         )
-        s = Series(f"self-{n + 1}", text, "mean, 1 to 5", False, points, total)
-        s.summary = _trend(s, " out of 5")
+        s = Series(f"self-{n + 1}", text, _("mean, 1 to 5"), False, points, total)
+        s.summary = _trend(s, _(" out of 5"))
         self_series.append(s)
     months = {p for kind, p in waiting if kind == Kind.EVALUATION}
     return (
         climate_series,
         _series(
             "usefulness",
-            "Usefulness of meetings",
-            "mean, 1 to 5",
+            _("Usefulness of meetings"),
+            _("mean, 1 to 5"),
             useful,
             k,
             percent=False,
-            unit=" out of 5",
+            unit=_(" out of 5"),
             under_way=months,
         ),
         _series(
             "recommend",
-            "Would recommend",
-            "% who would recommend the meetings to a colleague",
+            _("Would recommend"),
+            # xgettext:no-python-format
+            _("% who would recommend the meetings to a colleague"),
             recommend,
             k,
             percent=True,
@@ -446,20 +479,25 @@ def _outcomes(programme: Programme, people: frozenset[int], k: int) -> list[Outc
         # ones it happened to (or did not). It is shown as such, never as a number.
         floor, few = privacy.floor(k), ""
         if not cell.hidden and (0 < events < floor or 0 < len(people) - events < floor):
-            side = "fewer than" if events < floor else "all but fewer than"
-            few = f"{side} {floor} of the {len(people)} people"
+            said = {"floor": floor, "people": len(people)}
+            if events < floor:
+                few = _("fewer than %(floor)s of the %(people)s people") % said
+            else:
+                few = _("all but fewer than %(floor)s of the %(people)s people") % said
             cell = privacy.Hidden(few)
         rate = climate.wilson(events, len(people)) if people and not cell.hidden else None
         base = baselines.get(kind)
         baseline = climate.wilson(base.events, base.people) if base else None
         if few:
-            sentence = (
-                f"It happened to {few}: too few to show or compare without singling anyone out."
-            )
+            sentence = _(
+                "It happened to %(few)s: too few to show or compare without singling anyone out."
+            ) % {"few": few}
         elif rate is None:
-            sentence = "Too few people on the programme to show this without singling anyone out."
+            sentence = _(
+                "Too few people on the programme to show this without singling anyone out."
+            )
         elif baseline is None:
-            sentence = "No baseline has been entered to compare with."
+            sentence = _("No baseline has been entered to compare with.")
         else:
             sentence = climate.compare(rate, baseline)
         lines.append(
@@ -471,8 +509,13 @@ def _outcomes(programme: Programme, people: frozenset[int], k: int) -> list[Outc
                 rate=rate,
                 baseline=baseline,
                 baseline_text=(
-                    f"{base.events} of {base.people} {base.group or 'in the comparison group'}, "
-                    f"{base.period}"
+                    _("%(events)s of %(people)s %(group)s, %(period)s")
+                    % {
+                        "events": base.events,
+                        "people": base.people,
+                        "group": base.group or _("in the comparison group"),
+                        "period": base.period,
+                    }
                     if base
                     else ""
                 ),

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from revans.accounts import outbox
@@ -192,9 +193,15 @@ def zone_for(user: User | None, meeting: Meeting) -> ZoneInfo:
 
 
 def when(meeting: Meeting, zone: ZoneInfo) -> str:
-    """ "Tuesday 8 December 2026, 09:30 to 13:30 (Europe/London)", in the reader's zone."""
+    """ "Tuesday 8 December 2026, 09:30 to 13:30 (Europe/London)", in the reader's zone and
+    language (the month and day names are Django's, translated)."""
     start, end = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
-    return f"{start:%A} {start.day} {start:%B %Y}, {start:%H:%M} to {end:%H:%M} ({zone.key})"
+    return _("%(day)s, %(start)s to %(end)s (%(zone)s)") % {
+        "day": formats.date_format(start, "l j F Y"),
+        "start": formats.time_format(start, "H:i"),
+        "end": formats.time_format(end, "H:i"),
+        "zone": zone.key,
+    }
 
 
 def _rsvp_url(notice: Notice) -> str:
