@@ -146,16 +146,17 @@ def _trend(s: Series, unit: str) -> str:
     if not s.points:
         return _("%(title)s: nothing recorded yet.") % {"title": s.title}
     if total is None:
-        if all(getattr(p.cell, "reason", "") == UNDER_WAY for p in s.points):
+        if all(getattr(p.cell, "reason", "") == _(UNDER_WAY) for p in s.points):
             return _("%(title)s: shown once the period under way is over.") % {"title": s.title}
         return _("Too few people to show %(title)s without singling someone out.") % {
             "title": s.title.lower()
         }
 
-    def fmt(value: Decimal) -> str:  # in the reader's own decimal separator
-        return (
-            f"{formats.number_format(value, 0)} %" if s.percent else formats.number_format(value, 1)
-        )
+    def fmt(value: Decimal) -> str:
+        """Rounded (number_format would cut), with the reader's decimal separator."""
+        places = 0 if s.percent else 1
+        shown = formats.number_format(round(value, places), places)
+        return f"{shown} %" if s.percent else shown
 
     whole = fmt(total) if s.percent else f"{fmt(total)}{unit}"
     if len(shown) < 2:
@@ -411,7 +412,7 @@ def _surveys(
             else:  # items are matched by their words: an item reworded is another item
                 for item, value in scores.items():
                     if item < len(survey.items):
-                        text = survey.items[item]
+                        text = _(survey.items[item])
                         items += [] if text in items else [text]
                         before_after[text].append(row(period, who(text), value))
     rounds = [_period(s, zone) for s in found if s.kind == Kind.CLIMATE]

@@ -237,7 +237,7 @@ def costs(programme: Programme, settings: RoiSettings | None = None) -> Costs:
     if missing:
         total_cell = privacy.Hidden(missing)
     elif time_hidden or time_cell.hidden:
-        total_cell = privacy.Hidden(privacy.COMPLEMENT)
+        total_cell = privacy.Hidden(_(privacy.COMPLEMENT))
     return Costs(
         items=items,
         by_category=dict(by_category),
@@ -348,7 +348,7 @@ def _breakdown(
     cells = {name: privacy.Figure(value[name], frozenset(who[name])) for name in value}
     shown, shown_total = privacy.table(cells, total, k)
     if shown_total is not None and shown_total.hidden:  # the total would give a cell away
-        return {name: privacy.Hidden(privacy.COMPLEMENT) for name in shown}
+        return {name: privacy.Hidden(_(privacy.COMPLEMENT)) for name in shown}
     return shown
 
 
@@ -460,7 +460,7 @@ def roi(programme: Programme) -> Roi:
         bcr=ratio(report.bcr),
         roi_percent=ratio(report.roi_percent),
         made=privacy.single(privacy.Figure(len(claims), frozenset(owners.values())), k),
-        claimed=claimed_total or privacy.Hidden(privacy.COMPLEMENT),
+        claimed=claimed_total or privacy.Hidden(_(privacy.COMPLEMENT)),
         chain=chain,
         groups=_groups(report.lines, owners, k),
         by_category={} if benefits.hidden else _breakdown(counted, categories, owners, total, k),
