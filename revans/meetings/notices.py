@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from revans.accounts import outbox
 from revans.accounts.models import Topic, User
-from revans.programmes.models import LearningSet, Participant
+from revans.programmes.models import APOLOGIES_RULE, LearningSet, Participant
 
 from . import calendar
 from .links import rsvp_token
@@ -222,7 +222,9 @@ def apologies_rule(learning_set: LearningSet) -> str:
     """The set's own rule about apologies (its notice period), if its ground rules have one."""
     current = learning_set.ground_rules.order_by("-version").first()
     rules = current.rules if current else []
-    return next((rule for rule in rules if rule.lower().startswith("apolog")), "")
+    # Its label as the default rule has it, in English or the reader's language.
+    labels = ("apolog", _(APOLOGIES_RULE).split(":")[0].lower())
+    return next((rule for rule in rules if rule.lower().startswith(labels)), "")
 
 
 def entry(notice: Notice) -> outbox.Entry:

@@ -138,7 +138,7 @@ def test_one_invitation_sent_to_a_french_and_an_english_member_in_their_own_lang
     assert en_francais(start).capitalize() in french.body  # it begins a line
     assert "Votre groupe se réunit" in french.body
     ics = icalendar.Calendar.from_ical(
-        next(c for c, kind in french.alternatives if kind.startswith("text/calendar"))
+        next(c for c, kind in french.alternatives if kind.startswith("text/calendar"))  # type: ignore[attr-defined]
     )
     summary = str(next(iter(ics.walk("VEVENT")))["SUMMARY"])
     assert "groupe d'apprentissage par l'action, réunion" in summary
@@ -179,3 +179,10 @@ def test_the_board_s_pdf_is_in_the_language_of_the_sponsor_who_asked(world):
     starts = world.programme.starts_on
     assert f"{starts.day} {MOIS[starts.month - 1]} {starts.year}" in " ".join(text.split())
     assert "Impact report for the board" not in text
+
+
+def test_a_new_programme_offers_its_ground_rules_in_its_maker_s_language(world):
+    speaks(world.admin, "fr")
+    form = page(signed_in(world.admin), "/o/acme/programmes/new/")
+    assert "Confidentialité : ce qui se dit dans le groupe reste dans le groupe." in form
+    assert "Confidentiality:" not in form
