@@ -10,7 +10,7 @@ CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 REVANS_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export REVANS_TEST_DATABASE_URL
 
-.PHONY: help run test install lint typecheck migrations-check test-fast test-sqlite test-postgres test-browser test-dates clean
+.PHONY: help run test install messages lint typecheck migrations-check test-fast test-sqlite test-postgres test-browser test-dates clean
 
 help:
 	@echo "make run    install, migrate, load the demo and serve http://127.0.0.1:8000 with its worker and sweep"
@@ -27,7 +27,20 @@ $(BIN)/.installed: pyproject.toml
 	$(PY) -m revans.domain.formation.warmup
 	@touch $@
 
-install: $(BIN)/.installed
+# Each language's catalogue compiled from its committed .po (GNU gettext's msgfmt; the .mo files
+# are not committed). --check refuses a translation that drops or changes a placeholder.
+MO := $(patsubst %.po,%.mo,$(wildcard revans/locale/*/LC_MESSAGES/*.po))
+%.mo: %.po
+	msgfmt --check -o $@ $<
+
+install: $(BIN)/.installed $(MO)
+
+# After changing a string people read: extract every message into each catalogue, then translate
+# the new ones (revans/tests/i18n/test_catalogue.py fails until every one is).
+messages: install
+	cd revans && for po in locale/*/LC_MESSAGES/django.po; do \
+	  ../$(PY) ../manage.py makemessages -l $$(echo $$po | cut -d/ -f2) --no-obsolete --no-location -i "tests/*"; \
+	done
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent

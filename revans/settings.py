@@ -11,7 +11,6 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -125,6 +124,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "revans.audit.middleware.AuditMiddleware",
     "revans.accounts.middleware.TimeZoneMiddleware",
+    "revans.accounts.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -318,7 +318,9 @@ API_RATE_LIMIT_PER_MINUTE = env_int("REVANS_API_RATE_LIMIT", 600, minimum=1)
 INVITATION_MAX_AGE_DAYS = env_int("REVANS_INVITATION_DAYS", 14, minimum=1)
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English"))]
+# Each person reads Revans in their own language, else their organisation's
+# (accounts.middleware.LanguageMiddleware); each name in its own language, as people look for it.
+LANGUAGES = [("en-gb", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "revans" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

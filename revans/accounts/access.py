@@ -18,7 +18,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from revans.audit import services as audit
@@ -120,6 +120,9 @@ def org_view(
             org_request: OrgRequest = request  # type: ignore[assignment]
             if not membership.user.time_zone:  # inside an organisation, its zone by default
                 timezone.activate(zoneinfo.ZoneInfo(membership.organisation.time_zone))
+            if not membership.user.language:  # and its language
+                translation.activate(membership.organisation.language)
+                request.LANGUAGE_CODE = membership.organisation.language
             org_request.membership = membership
             org_request.organisation = membership.organisation
             found: list[Any] = []

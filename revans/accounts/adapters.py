@@ -8,7 +8,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import translation
 
+from . import selectors
 from .models import SignupDomain
 from .services import join_open_organisations
 from .tasks import send_email
@@ -35,7 +37,10 @@ class AccountAdapter(DefaultAccountAdapter):
         request = self.request
         site = {"name": "Revans", "domain": request.get_host() if request else settings.SITE_URL}
         context = {"request": request, "email": email, "current_site": site, **context}
-        message = self.render_mail(template_prefix, email, context)
+        # In the language of the account at the address, else the page's.
+        language = selectors.address_language(email, default=translation.get_language() or "")
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, context)
         html_body = ""
         if isinstance(message, EmailMultiAlternatives):
             html_body = next((str(c) for c, t in message.alternatives if t == "text/html"), "")

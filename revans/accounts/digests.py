@@ -23,6 +23,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import Min
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from revans.domain import digest as periods
 
@@ -116,13 +117,14 @@ def send_due(*, now: datetime) -> int:
         if outbox.claim(rows, pk) is None:
             continue  # another sweep has it
         digest = rows.select_related("user").get(pk=pk)
-        entries = _take(digest, now)
-        if not entries:
-            rows.filter(pk=pk).update(skipped=NOTHING_LEFT)
-            continue
-        email = outbox.stamp(
-            message(digest, entries), user_id=digest.user_id, subscription=digest.kind
-        )
+        with translation.override(selectors.reader_language(digest.user)):
+            entries = _take(digest, now)
+            if not entries:
+                rows.filter(pk=pk).update(skipped=NOTHING_LEFT)
+                continue
+            email = outbox.stamp(
+                message(digest, entries), user_id=digest.user_id, subscription=digest.kind
+            )
         sent += outbox.deliver(email, rows, pk, now, also=partial(_sent_with, digest, now))
     return sent
 

@@ -4,6 +4,7 @@ from typing import Any
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
@@ -104,12 +105,23 @@ class OrganisationSettingsForm(forms.ModelForm[Organisation]):
         label=_("Time zone"),
         choices=[(zone, zone) for zone in sorted(zoneinfo.available_timezones())],
     )
+    # Left out of a post (a form from before languages): the organisation keeps its own.
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=settings.LANGUAGES,
+        help_text=Organisation._meta.get_field("language").help_text,
+    )
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or self.instance.language
 
     class Meta:
         model = Organisation
         fields = [
             "name",
             "time_zone",
+            "language",
             "min_group_size",
             "require_mfa",
             "retention_days",
@@ -135,10 +147,16 @@ class ProfileForm(forms.ModelForm[User]):
         + [(zone, zone) for zone in sorted(zoneinfo.available_timezones())],
         help_text=_("Every page and email shows times in it, with the zone named."),
     )
+    language = forms.ChoiceField(
+        label=_("Your language"),
+        required=False,
+        choices=[("", _("My organisation's")), *settings.LANGUAGES],
+        help_text=_("Every page and email you receive is in it."),
+    )
 
     class Meta:
         model = User
-        fields = ["name", "time_zone"]
+        fields = ["name", "time_zone", "language"]
         widgets = {"name": OWN_NAME}
 
 

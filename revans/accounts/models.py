@@ -64,6 +64,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[validate_time_zone],
         help_text=_("Times are shown in it everywhere. Empty: your organisation's."),
     )
+    language = models.CharField(
+        _("your language"),
+        max_length=12,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Pages and emails are in it. Empty: your organisation's."),
+    )
 
     objects = UserManager()
 
@@ -95,6 +102,13 @@ class Organisation(models.Model):
     slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=12,
+        default=settings.LANGUAGE_CODE,
+        choices=settings.LANGUAGES,
+        help_text=_("Pages and emails are in it for everyone who has not chosen their own."),
     )
     min_group_size = models.PositiveSmallIntegerField(
         _("smallest group shown to sponsors"),

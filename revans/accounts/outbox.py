@@ -28,7 +28,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import selectors
 from .models import ALWAYS, DIGESTS, Frequency, Mail, Outbox
@@ -208,6 +208,7 @@ def send_outbox(sender: Sender[Any], *, now: datetime) -> int:
         if how in DIGESTS:  # the digest of the day or week it was held in takes it
             rows.filter(pk=pk).update(held_for=how, held_at=claimed, claimed_at=None)
             continue
-        email = stamp(sender.message(row), user_id=row.user_id, subscription=topic)
+        with translation.override(selectors.reader_language(row.user)):  # the reader's, not ours
+            email = stamp(sender.message(row), user_id=row.user_id, subscription=topic)
         sent += deliver(email, rows, pk, now)
     return sent

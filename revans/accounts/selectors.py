@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 
 from .models import (
@@ -45,19 +46,47 @@ def open_invitations(organisation: Organisation) -> QuerySet[Invitation]:
     ).select_related("invited_by")
 
 
-def reader_zones(users: Iterable[User]) -> dict[int, str]:
-    """Each person's own zone, else their first organisation's, else "" (one query at most)."""
-    zones = {user.pk: user.time_zone for user in users}
-    without = [pk for pk, zone in zones.items() if not zone]
+def _own_else_first(users: Iterable[User], field: str) -> dict[int, str]:
+    """Each person's own setting, else their first organisation's (by name), else "" (one
+    query at most)."""
+    found = {user.pk: getattr(user, field) for user in users}
+    without = [pk for pk, value in found.items() if not value]
     if without:
         firsts = (
             Membership.objects.filter(user_id__in=without, is_active=True)
             .order_by("user_id", "organisation__name")
-            .values_list("user_id", "organisation__time_zone")
+            .values_list("user_id", f"organisation__{field}")
         )
-        for user_id, zone in firsts:
-            zones[user_id] = zones[user_id] or zone  # the first by name
-    return zones
+        for user_id, value in firsts:
+            found[user_id] = found[user_id] or value  # the first by name
+    return found
+
+
+def reader_zones(users: Iterable[User]) -> dict[int, str]:
+    """Each person's own zone, else their first organisation's, else "" (one query at most)."""
+    return _own_else_first(users, "time_zone")
+
+
+def reader_languages(users: Iterable[User]) -> dict[int, str]:
+    """Each person's own language, else their first organisation's, else the site's (one
+    query at most): what their emails, calendar entries and reports are written in."""
+    return {
+        pk: language or settings.LANGUAGE_CODE
+        for pk, language in _own_else_first(users, "language").items()
+    }
+
+
+def reader_language(user: User) -> str:
+    return reader_languages([user])[user.pk]
+
+
+def address_language(email: str, default: str = "") -> str:
+    """The language of whoever has this address: their account's, else `default` (an
+    invitation's organisation's), else the site's."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        return reader_language(user)
+    return default or settings.LANGUAGE_CODE
 
 
 def reader_zone(user: User) -> str:

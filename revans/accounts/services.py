@@ -13,7 +13,7 @@ from django.core.validators import DomainNameValidator
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from revans.audit import services as audit
@@ -49,10 +49,12 @@ def invitation_url(invitation: Invitation) -> str:
     )
 
 
-def send_later(*, template: str, to: str, context: dict[str, object]) -> None:
-    """Render an email now and hand it to the worker once the transaction commits."""
-    subject = outbox.subject(f"{template}_subject.txt", context)
-    body = outbox.text(f"{template}_message.txt", context)
+def send_later(*, template: str, to: str, context: dict[str, object], language: str = "") -> None:
+    """Render an email now, in its reader's language (their account's, else `language`, else
+    the site's), and hand it to the worker once the transaction commits."""
+    with translation.override(selectors.address_language(to, default=language)):
+        subject = outbox.subject(f"{template}_subject.txt", context)
+        body = outbox.text(f"{template}_message.txt", context)
     transaction.on_commit(
         partial(
             send_email.enqueue,
@@ -130,6 +132,7 @@ def invitation_create(
             "url": invitation_url(invitation),
             "days": settings.INVITATION_MAX_AGE_DAYS,
         },
+        language=organisation.language,
     )
     return invitation
 
@@ -306,9 +309,9 @@ def membership_reactivate(*, membership: Membership) -> Membership:
 
 @transaction.atomic
 def profile_update(*, user: User) -> User:
-    """Save a person's own name and time zone (the form has set the fields)."""
+    """Save a person's own name, time zone and language (the form has set the fields)."""
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["name", "time_zone"])
+    user.save(update_fields=["name", "time_zone", "language"])
     return user
 
 

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from revans.accounts import outbox, posting
 from revans.accounts.models import Membership, Topic, User
@@ -224,7 +224,9 @@ def deliver_now(*, delivery_id: int, now: datetime | None = None) -> bool:
     if claimed is None:
         return False
     found.attempts, found.next_attempt_at = claimed.attempts, claimed.next_attempt_at
-    body = json.dumps(payloads.payload(found)).encode()
+    # A channel is the organisation's: it reads the organisation's language.
+    with translation.override(found.channel.programme.organisation.language):
+        body = json.dumps(payloads.payload(found)).encode()
     went = posting.record(found, posting.post(found.channel.url, body, HEADERS))
     if not went and found.next_attempt_at is None:
         switch_off(found.channel, now)

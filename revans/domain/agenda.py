@@ -14,6 +14,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from .clock import PRESENTER_PHASES, Clock, Phase
+from .text import gettext as _
+from .text import gettext_noop
 
 
 class Item(StrEnum):
@@ -25,11 +27,11 @@ class Item(StrEnum):
 
 
 ITEM_LABELS = {
-    Item.CHECK_IN: "Check-in and report-backs",
-    Item.BIDS: "Bids for airtime",
-    Item.PHASE: "Presenter phase",
-    Item.REVIEW: "Process review",
-    Item.OTHER: "Other item",
+    Item.CHECK_IN: gettext_noop("Check-in and report-backs"),
+    Item.BIDS: gettext_noop("Bids for airtime"),
+    Item.PHASE: gettext_noop("Presenter phase"),
+    Item.REVIEW: gettext_noop("Process review"),
+    Item.OTHER: gettext_noop("Other item"),
 }
 
 ONCE = (Item.CHECK_IN, Item.BIDS, Item.REVIEW)
@@ -47,10 +49,10 @@ class Row:
 
 
 DEFAULT_AGENDA = (
-    Row(Item.CHECK_IN, "Check-in and report-backs", 15),
-    Row(Item.BIDS, "Bids for airtime", 5),
+    Row(Item.CHECK_IN, gettext_noop("Check-in and report-backs"), 15),
+    Row(Item.BIDS, gettext_noop("Bids for airtime"), 5),
     *(Row(Item.PHASE, p.name, p.seconds // 60) for p in PRESENTER_PHASES),
-    Row(Item.REVIEW, "Process review", 10),
+    Row(Item.REVIEW, gettext_noop("Process review"), 10),
 )
 
 
@@ -58,24 +60,28 @@ def problems(rows: Sequence[Row]) -> list[str]:
     """What is wrong with an agenda, in words; [] when it can be run."""
     found = []
     if not rows:
-        found.append("An agenda has at least one item.")
+        found.append(_("An agenda has at least one item."))
     if len(rows) > MAX_ROWS:
-        found.append(f"An agenda has at most {MAX_ROWS} items.")
+        found.append(_("An agenda has at most {n} items.").format(n=MAX_ROWS))
     for number, row in enumerate(rows, 1):
         if not row.name.strip():
-            found.append(f"Item {number} needs a name.")
+            found.append(_("Item {n} needs a name.").format(n=number))
         if len(row.name) > MAX_NAME:
-            found.append(f"Item {number}: a name of at most {MAX_NAME} characters.")
+            found.append(
+                _("Item {n}: a name of at most {most} characters.").format(n=number, most=MAX_NAME)
+            )
         if not 1 <= row.minutes <= MAX_MINUTES:
-            found.append(f"Item {number}: from 1 to {MAX_MINUTES} minutes.")
+            found.append(
+                _("Item {n}: from 1 to {most} minutes.").format(n=number, most=MAX_MINUTES)
+            )
     for item in ONCE:
         if sum(row.item == item for row in rows) > 1:
-            found.append(f"“{ITEM_LABELS[item]}” appears once at most.")
+            found.append(_("“{item}” appears once at most.").format(item=_(ITEM_LABELS[item])))
     phases = [i for i, row in enumerate(rows) if row.item == Item.PHASE]
     if not phases:
-        found.append("The presenter's slot needs at least one phase.")
+        found.append(_("The presenter's slot needs at least one phase."))
     elif phases != list(range(phases[0], phases[-1] + 1)):
-        found.append("The presenter phases go together, one after another.")
+        found.append(_("The presenter phases go together, one after another."))
     return found
 
 
@@ -144,14 +150,18 @@ def slot_problems(slots: Sequence[Slot], members: Iterable[int], rows: Sequence[
     found = []
     people = [slot.presenter for slot in slots]
     if len(people) != len(set(people)):
-        found.append("Each person presents once in a meeting.")
+        found.append(_("Each person presents once in a meeting."))
     if not set(people) <= set(members):
-        found.append("Presenters are members of the set.")
+        found.append(_("Presenters are members of the set."))
     if len(slots) > MAX_PRESENTERS:
-        found.append(f"At most {MAX_PRESENTERS} presenters.")
+        found.append(_("At most {n} presenters.").format(n=MAX_PRESENTERS))
     least = least_minutes(rows)
     if any(not least <= slot.minutes <= MAX_MINUTES for slot in slots):
-        found.append(f"Allot from {least} to {MAX_MINUTES} minutes to each presenter.")
+        found.append(
+            _("Allot from {least} to {most} minutes to each presenter.").format(
+                least=least, most=MAX_MINUTES
+            )
+        )
     return found
 
 

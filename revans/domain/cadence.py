@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import rrule
 
+from .text import day as day_text
+from .text import gettext as _
+
 MAX_MEETINGS = 60  # a series longer than this is a mistake (every week for more than a year)
 
 
@@ -40,25 +43,27 @@ class Rule:
 def meeting_dates(rule: Rule) -> list[date]:
     """The days the rule gives, in order; CadenceError when there are none or too many."""
     if rule.until < rule.first:
-        raise CadenceError("The series cannot end before it starts.")
+        raise CadenceError(_("The series cannot end before it starts."))
     if rule.cadence == Cadence.DATES:
         days = sorted(set(rule.dates))
         outside = [d for d in days if not rule.first <= d <= rule.until]
         if outside:
-            raise CadenceError(f"{outside[0]:%d %B %Y} is outside the series' dates.")
+            raise CadenceError(
+                _("{day} is outside the series' dates.").format(day=day_text(outside[0]))
+            )
     else:
         start = datetime.combine(rule.first, time())
         end = datetime.combine(rule.until, time())
         weekday = rrule.weekday(rule.weekday)
         if rule.cadence == Cadence.WEEKLY:
             if not 1 <= rule.every_weeks <= 52:
-                raise CadenceError("Meet every 1 to 52 weeks.")
+                raise CadenceError(_("Meet every 1 to 52 weeks."))
             dates = rrule.rrule(
                 rrule.WEEKLY, interval=rule.every_weeks, byweekday=weekday, dtstart=start, until=end
             )
         else:
             if rule.nth not in (1, 2, 3, 4, -1):
-                raise CadenceError("Choose the first, second, third, fourth or last weekday.")
+                raise CadenceError(_("Choose the first, second, third, fourth or last weekday."))
             dates = rrule.rrule(
                 rrule.MONTHLY, byweekday=weekday(rule.nth), dtstart=start, until=end
             )
@@ -69,10 +74,12 @@ def meeting_dates(rule: Rule) -> list[date]:
             if len(days) > MAX_MEETINGS:
                 break
     if not days:
-        raise CadenceError("These settings give no meeting dates. Check the dates and the day.")
+        raise CadenceError(_("These settings give no meeting dates. Check the dates and the day."))
     if len(days) > MAX_MEETINGS:
         raise CadenceError(
-            f"These settings give more than {MAX_MEETINGS} meetings. Shorten the series."
+            _("These settings give more than {n} meetings. Shorten the series.").format(
+                n=MAX_MEETINGS
+            )
         )
     return days
 
@@ -83,22 +90,26 @@ def exact_start(day: date, at: time, zone: str) -> datetime:
     try:
         tz = ZoneInfo(zone)
     except (ValueError, ZoneInfoNotFoundError):
-        raise CadenceError(f"{zone} is not a known time zone.") from None
+        raise CadenceError(_("{zone} is not a known time zone.").format(zone=zone)) from None
     naive = datetime.combine(day, at)
     first = naive.replace(tzinfo=tz, fold=0)
     second = naive.replace(tzinfo=tz, fold=1)
     try:
         round_trip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
     except OverflowError:
-        raise CadenceError(f"{day:%d %B %Y} is out of range.") from None
+        raise CadenceError(_("{day} is out of range.").format(day=day_text(day))) from None
     if round_trip != naive:
         raise CadenceError(
-            f"{at:%H:%M} on {day:%d %B %Y} does not exist in {zone}: the clocks go forward "
-            "then. Choose another time."
+            _(
+                "{time} on {day} does not exist in {zone}: the clocks go forward then. "
+                "Choose another time."
+            ).format(time=f"{at:%H:%M}", day=day_text(day), zone=zone)
         )
     if first.utcoffset() != second.utcoffset():
         raise CadenceError(
-            f"{at:%H:%M} on {day:%d %B %Y} happens twice in {zone}: the clocks go back then. "
-            "Choose another time."
+            _(
+                "{time} on {day} happens twice in {zone}: the clocks go back then. "
+                "Choose another time."
+            ).format(time=f"{at:%H:%M}", day=day_text(day), zone=zone)
         )
     return first.astimezone(UTC)

@@ -12,27 +12,38 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from math import sqrt
 
+from .text import gettext as _
+from .text import gettext_noop
+
 SCALE = 7  # 1 = strongly disagree ... 7 = strongly agree
 
 # The wording, verbatim (shared/research/peers-and-domain.md); True: reverse-scored.
 PSYCHOLOGICAL_SAFETY = (
-    ("If you make a mistake on this team, it is often held against you.", True),
-    ("Members of this team are able to bring up problems and tough issues.", False),
-    ("People on this team sometimes reject others for being different.", True),
-    ("It is safe to take a risk on this team.", False),
-    ("It is difficult to ask other members of this team for help.", True),
-    ("No one on this team would deliberately act in a way that undermines my efforts.", False),
+    (gettext_noop("If you make a mistake on this team, it is often held against you."), True),
+    (gettext_noop("Members of this team are able to bring up problems and tough issues."), False),
+    (gettext_noop("People on this team sometimes reject others for being different."), True),
+    (gettext_noop("It is safe to take a risk on this team."), False),
+    (gettext_noop("It is difficult to ask other members of this team for help."), True),
     (
-        "Working with members of this team, my unique skills and talents are valued and utilized.",
+        gettext_noop(
+            "No one on this team would deliberately act in a way that undermines my efforts."
+        ),
+        False,
+    ),
+    (
+        gettext_noop(
+            "Working with members of this team, my unique skills and talents are valued "
+            "and utilized."
+        ),
         False,
     ),
 )
 
 
 # The session evaluation (Kirkpatrick level 1: reaction), after each meeting.
-USEFULNESS = "How useful was this meeting to you?"
-RECOMMEND = "Would you recommend these meetings to a colleague in your position?"
-BETTER = "What would make it better?"
+USEFULNESS = gettext_noop("How useful was this meeting to you?")
+RECOMMEND = gettext_noop("Would you recommend these meetings to a colleague in your position?")
+BETTER = gettext_noop("What would make it better?")
 EVALUATION_SCALE = 5  # 1 = not at all useful ... 5 = extremely useful
 # The leadership self-assessment (level 3, before and after): the programme's own items.
 SELF_SCALE = 5  # 1 = not at all ... 5 = to a great extent
@@ -47,11 +58,11 @@ def checked(answers: Mapping[int, int], items: int, scale: int) -> dict[int, int
     items are allowed (a person may leave one out), an empty response is not."""
     for item, answer in answers.items():
         if not 0 <= item < items:
-            raise ScaleError(f"There is no item {item + 1}.")
+            raise ScaleError(_("There is no item {n}.").format(n=item + 1))
         if not 1 <= answer <= scale:
-            raise ScaleError(f"Answers run from 1 to {scale}.")
+            raise ScaleError(_("Answers run from 1 to {n}.").format(n=scale))
     if not answers:
-        raise ScaleError("Answer at least one item.")
+        raise ScaleError(_("Answer at least one item."))
     return dict(answers)
 
 
@@ -63,9 +74,9 @@ def mean(answers: Mapping[int, int]) -> float | None:
 def scored(item: int, answer: int) -> int:
     """One answer as it counts: reverse-scored items turned round."""
     if not 0 <= item < len(PSYCHOLOGICAL_SAFETY):
-        raise ScaleError(f"There is no item {item + 1}.")
+        raise ScaleError(_("There is no item {n}.").format(n=item + 1))
     if not 1 <= answer <= SCALE:
-        raise ScaleError(f"Answers run from 1 to {SCALE}.")
+        raise ScaleError(_("Answers run from 1 to {n}.").format(n=SCALE))
     return SCALE + 1 - answer if PSYCHOLOGICAL_SAFETY[item][1] else answer
 
 
@@ -116,10 +127,10 @@ def compare(programme: Rate, baseline: Rate) -> str:
     """A plain sentence on the programme's rate beside the baseline's: only when the intervals
     do not overlap is there a difference worth stating."""
     if programme.low > baseline.high:
-        return "Higher than the comparison group, beyond what chance would easily explain."
+        return _("Higher than the comparison group, beyond what chance would easily explain.")
     if programme.high < baseline.low:
-        return "Lower than the comparison group, beyond what chance would easily explain."
-    return (
+        return _("Lower than the comparison group, beyond what chance would easily explain.")
+    return _(
         "The numbers are too small to conclude anything: the two rates' intervals overlap, "
         "so the difference may be chance."
     )

@@ -10,6 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from .text import gettext as _
+from .text import gettext_noop
+
 
 class ClockError(ValueError):
     """An operation that makes no sense in the clock's state (pause a paused clock, ...)."""
@@ -32,10 +35,10 @@ class Spent:
 # The default presenter slot (issue 11): presentation, clarifying questions, open questions,
 # summary and actions.
 PRESENTER_PHASES = (
-    Phase("Presentation", 5 * 60),
-    Phase("Clarifying questions", 10 * 60),
-    Phase("Open questions", 15 * 60),
-    Phase("Summary and actions", 5 * 60),
+    Phase(gettext_noop("Presentation"), 5 * 60),
+    Phase(gettext_noop("Clarifying questions"), 10 * 60),
+    Phase(gettext_noop("Open questions"), 15 * 60),
+    Phase(gettext_noop("Summary and actions"), 5 * 60),
 )
 
 MAX_EXTENSION = 60 * 60
@@ -89,23 +92,23 @@ class Clock:
 
     def start(self, now: datetime) -> "Clock":
         if self.is_finished:
-            raise ClockError("Every item on the agenda is done.")
+            raise ClockError(_("Every item on the agenda is done."))
         if self.is_running:
-            raise ClockError("The clock is already running.")
+            raise ClockError(_("The clock is already running."))
         return replace(self, deadline=now + timedelta(seconds=self.remaining(now)), left=None)
 
     def pause(self, now: datetime) -> "Clock":
         if not self.is_running:
-            raise ClockError("The clock is not running.")
+            raise ClockError(_("The clock is not running."))
         return replace(self, deadline=None, left=self.remaining(now))
 
     def extend(self, seconds: int) -> "Clock":
         if self.is_finished:
-            raise ClockError("Every item on the agenda is done.")
+            raise ClockError(_("Every item on the agenda is done."))
         if not 0 < seconds <= MAX_EXTENSION:
-            raise ClockError("Extend by a minute to an hour.")
+            raise ClockError(_("Extend by a minute to an hour."))
         if self.extended + seconds > MAX_EXTENSION:
-            raise ClockError("A phase is extended by an hour at most.")
+            raise ClockError(_("A phase is extended by an hour at most."))
         return replace(
             self,
             extended=self.extended + seconds,
@@ -117,7 +120,7 @@ class Clock:
         """On to the next phase; it runs if this one ran. `skipped`: this phase is passed over
         (what it ran still counts as time used)."""
         if self.is_finished:
-            raise ClockError("Every item on the agenda is done.")
+            raise ClockError(_("Every item on the agenda is done."))
         index = self.index + 1
         keep_running = self.is_running and index < len(self.phases)
         following = self.phases[index] if index < len(self.phases) else None
@@ -140,5 +143,5 @@ class Clock:
         they were (a plan changes only ahead of the clock)."""
         keep = self.index + (1 if self.has_begun else 0)
         if list(phases[:keep]) != list(self.phases[:keep]):
-            raise ClockError("Only what is still ahead on the agenda can change.")
+            raise ClockError(_("Only what is still ahead on the agenda can change."))
         return replace(self, phases=tuple(phases))

@@ -19,8 +19,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from . import privacy
+from .text import gettext as _
+from .text import gettext_noop
 
-UNDER_WAY = "still under way: shown once it is over, so that it never moves afterwards"
+UNDER_WAY = gettext_noop(
+    "still under way: shown once it is over, so that it never moves afterwards"
+)
 
 # A month's records settle a week after it ends (attendance taken late, a report-back told at
 # the next meeting and typed in the day after): only then is the month shown, and what arrives
@@ -79,7 +83,7 @@ def series(
     points = []
     for p in periods:
         if p in under_way:
-            cell: privacy.Cell = privacy.Hidden(UNDER_WAY)
+            cell: privacy.Cell = privacy.Hidden(_(UNDER_WAY))
         else:
             cell = privacy.single(privacy.Figure(value[p], frozenset(who[p])), k)
         points.append(Point(p, cell, counts[p] if not cell.hidden else 0))
@@ -88,6 +92,6 @@ def series(
     total: privacy.Cell = (
         privacy.Shown(sum((value[p.period] for p in shown), Decimal(0)), len(people))
         if shown
-        else privacy.Hidden(privacy.SMALL.format(k=privacy.floor(k)))
+        else privacy.Hidden(_(privacy.SMALL).format(k=privacy.floor(k)))
     )
     return points, Point("all shown", total, sum(p.count for p in shown))

@@ -18,6 +18,9 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .text import gettext as _
+from .text import gettext_noop
+
 FLOOR = 3  # k is never below this, whatever an organisation sets
 
 type Number = int | Decimal
@@ -64,8 +67,10 @@ class Empty:
 
 type Cell = Shown | Hidden | Empty
 
-SMALL = "drawn from fewer than {k} people"
-COMPLEMENT = "hidden too, so that a smaller figure cannot be worked out by subtraction"
+SMALL = gettext_noop("drawn from fewer than {k} people")
+COMPLEMENT = gettext_noop(
+    "hidden too, so that a smaller figure cannot be worked out by subtraction"
+)
 
 
 def floor(k: int) -> int:
@@ -78,7 +83,7 @@ def single(figure: Figure, k: int) -> Cell:
     if not figure.people and not figure.value:
         return Empty()
     if figure.people < k:
-        return Hidden(SMALL.format(k=k))
+        return Hidden(_(SMALL).format(k=k))
     return Shown(figure.value, figure.people)
 
 
@@ -90,7 +95,7 @@ def table(
     if total is not None and not total.people and not total.value:
         return {name: Empty() for name in cells}, Empty()
     if total is not None and total.people < k:
-        reason = SMALL.format(k=k)
+        reason = _(SMALL).format(k=k)
         return {name: Hidden(reason) for name in cells}, Hidden(reason)
     # A cell nobody is behind says nothing about anyone: it is "none", and hides nothing.
     hidden = {name for name, c in cells.items() if c.people < k and (c.people or c.value)}
@@ -109,15 +114,15 @@ def table(
         elif name not in hidden:
             out[name] = Shown(cell.value, cell.people)
         elif cell.people < k:
-            out[name] = Hidden(SMALL.format(k=k))
+            out[name] = Hidden(_(SMALL).format(k=k))
         else:
-            out[name] = Hidden(COMPLEMENT)
+            out[name] = Hidden(_(COMPLEMENT))
     shown_total: Cell | None = None
     if total is not None:
         lone = len(hidden) == 1 or (hidden and _people(cells[n] for n in hidden) < k)
         # Every cell hidden still leaves the total over k people: it may stand. A lone hidden
         # cell with nothing left to hide beside it: the total would reveal it, so it goes.
-        shown_total = Hidden(COMPLEMENT) if lone else Shown(total.value, total.people)
+        shown_total = Hidden(_(COMPLEMENT)) if lone else Shown(total.value, total.people)
     return out, shown_total
 
 
@@ -130,4 +135,5 @@ def hidden_note(cells: Iterable[tuple[str, str]]) -> str:
             names[reason].append(name)
     if not names:
         return ""
-    return "Not shown: " + "; ".join(f"{', '.join(n)}: {r}" for r, n in names.items()) + "."
+    said = "; ".join(f"{', '.join(n)}: {r}" for r, n in names.items())
+    return _("Not shown: {reasons}.").format(reasons=said)

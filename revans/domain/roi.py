@@ -16,6 +16,8 @@ from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_UP, Decimal
 from enum import StrEnum
 from statistics import median
 
+from .text import gettext_noop
+
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
@@ -181,65 +183,102 @@ def participant_time(attended_hours: Decimal, hourly_rate: Decimal) -> Decimal:
 # each with how Revans applies it; the report lists them beside its working.
 PRINCIPLES = (
     (
-        "When conducting a higher-level evaluation, collect data at lower levels.",
-        "Attendance and the follow-through on every action are recorded from the first "
-        "meeting, before any benefit is claimed.",
+        gettext_noop("When conducting a higher-level evaluation, collect data at lower levels."),
+        gettext_noop(
+            "Attendance and the follow-through on every action are recorded from the first "
+            "meeting, before any benefit is claimed."
+        ),
     ),
     (
-        "When planning a higher-level evaluation, the previous level of evaluation is not "
-        "required to be comprehensive.",
-        "The ROI uses the claims made, without waiting for every lower-level measure to be "
-        "complete.",
+        gettext_noop(
+            "When planning a higher-level evaluation, the previous level of evaluation is not "
+            "required to be comprehensive."
+        ),
+        gettext_noop(
+            "The ROI uses the claims made, without waiting for every lower-level measure to be "
+            "complete."
+        ),
     ),
     (
-        "When collecting and analysing data, use only the most credible sources.",
-        "Each claim comes from the person who made the improvement, on their own challenge or "
-        "action, with how they worked it out and their evidence; only claims the sponsor "
-        "verified count.",
+        gettext_noop("When collecting and analysing data, use only the most credible sources."),
+        gettext_noop(
+            "Each claim comes from the person who made the improvement, on their own challenge or "
+            "action, with how they worked it out and their evidence; only claims the sponsor "
+            "verified count."
+        ),
     ),
     (
-        "When analysing data, select the most conservative alternatives for calculations.",
-        "Every adjusted value and ratio is rounded down; one year of benefit is counted however "
-        "long the benefit may last.",
+        gettext_noop(
+            "When analysing data, select the most conservative alternatives for calculations."
+        ),
+        gettext_noop(
+            "Every adjusted value and ratio is rounded down; one year of benefit is "
+            "counted however "
+            "long the benefit may last."
+        ),
     ),
     (
-        "Use at least one method to isolate the effects of the program or project.",
-        "Each claim states the share of the improvement its owner puts down to the set, and only "
-        "that share counts.",
+        gettext_noop("Use at least one method to isolate the effects of the program or project."),
+        gettext_noop(
+            "Each claim states the share of the improvement its owner puts down to the "
+            "set, and only "
+            "that share counts."
+        ),
     ),
     (
-        "If no improvement data are available for a population or from a specific source, "
-        "assume little or no improvement has occurred.",
-        "A claim without a value, share or confidence counts as zero; people who made no claim "
-        "add nothing.",
+        gettext_noop(
+            "If no improvement data are available for a population or from a specific source, "
+            "assume little or no improvement has occurred."
+        ),
+        gettext_noop(
+            "A claim without a value, share or confidence counts as zero; people who made no claim "
+            "add nothing."
+        ),
     ),
     (
-        "Adjust estimates of improvements for the potential error of the estimates.",
-        "Each claim's value is multiplied by its owner's confidence in the estimate.",
+        gettext_noop("Adjust estimates of improvements for the potential error of the estimates."),
+        gettext_noop("Each claim's value is multiplied by its owner's confidence in the estimate."),
     ),
     (
-        "Avoid use of extreme data items and unsupported claims when calculating ROI.",
-        "Claims not verified by the sponsor, rejected claims and extreme claims (the rule below) "
-        "are left out, each listed with its reason.",
+        gettext_noop(
+            "Avoid use of extreme data items and unsupported claims when calculating ROI."
+        ),
+        gettext_noop(
+            "Claims not verified by the sponsor, rejected claims and extreme claims (the "
+            "rule below) "
+            "are left out, each listed with its reason."
+        ),
     ),
     (
-        "Use only the first year of annual benefits in ROI analysis of short-term solutions.",
-        "Each claim is an annual value, and one year of it is counted.",
+        gettext_noop(
+            "Use only the first year of annual benefits in ROI analysis of short-term solutions."
+        ),
+        gettext_noop("Each claim is an annual value, and one year of it is counted."),
     ),
     (
-        "Fully load all costs of the solution, project, or program when analysing ROI.",
-        "Costs include facilitator fees, venue, materials, administration and other costs, and "
-        "the participants' time in meetings at their loaded hourly rate.",
+        gettext_noop(
+            "Fully load all costs of the solution, project, or program when analysing ROI."
+        ),
+        gettext_noop(
+            "Costs include facilitator fees, venue, materials, administration and other costs, and "
+            "the participants' time in meetings at their loaded hourly rate."
+        ),
     ),
     (
-        "Intangible measures are defined as measures that are purposely not converted to "
-        "monetary values.",
-        "Trust, collaboration and fewer silos are listed as intangibles and never given a "
-        "money value.",
+        gettext_noop(
+            "Intangible measures are defined as measures that are purposely not converted to "
+            "monetary values."
+        ),
+        gettext_noop(
+            "Trust, collaboration and fewer silos are listed as intangibles and never given a "
+            "money value."
+        ),
     ),
     (
-        "Communicate the results of the ROI Methodology to all key stakeholders.",
-        "This report, its CSV and the working behind every figure are for the sponsor to pass "
-        "on; figures drawn from fewer people than the organisation's minimum are not shown.",
+        gettext_noop("Communicate the results of the ROI Methodology to all key stakeholders."),
+        gettext_noop(
+            "This report, its CSV and the working behind every figure are for the sponsor to pass "
+            "on; figures drawn from fewer people than the organisation's minimum are not shown."
+        ),
     ),
 )

@@ -5,6 +5,7 @@ pages show each as an <img>, so the SVG's own <style> never meets the page's CSP
 
 import io
 
+from django.utils.translation import gettext as _
 from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -39,11 +40,12 @@ def series_svg(s: Series) -> bytes:
         axes.bar(range(len(values)), values, color=ACCENT, width=0.6)
         axes.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
     else:
-        axes.text(0.5, 0.5, "Nothing to show yet", ha="center", va="center", color=MUTED)
+        axes.text(0.5, 0.5, _("Nothing to show yet"), ha="center", va="center", color=MUTED)
         axes.set_xticks([])
-    axes.set_ylim(0, 100 if s.percent else 7 if "1 to 7" in s.measure else 5)
-    scale = "1 to 7" if "1 to 7" in s.measure else "1 to 5"
-    axis = "%" if s.percent else f"mean, {scale}"
+    # The climate is scored 1 to 7; every other mean 1 to 5.
+    top = 7 if s.name == "climate" else 5
+    axes.set_ylim(0, 100 if s.percent else top)
+    axis = "%" if s.percent else _("mean, 1 to %(top)s") % {"top": top}
     axes.set_ylabel(axis, fontsize=8)
     axes.set_title(s.title, fontsize=10, color=INK, loc="left")
     return _svg(figure)
@@ -70,8 +72,10 @@ def outcomes_svg(lines: list[OutcomeLine]) -> bytes:
     axes.set_xticks(range(len(lines)), [line.label for line in lines])
     axes.set_xlim(-0.6, len(lines) - 0.4)
     axes.set_ylim(0, 100)
-    axes.set_ylabel("% of people (95 % interval)", fontsize=8)
-    axes.set_title("Career outcomes: programme (blue) and baseline (grey)", fontsize=10, loc="left")
+    # xgettext:no-python-format
+    axes.set_ylabel(_("% of people (95 % interval)"), fontsize=8)
+    title = _("Career outcomes: programme (blue) and baseline (grey)")
+    axes.set_title(title, fontsize=10, loc="left")
     if not drawn:
-        axes.text(1, 50, "Nothing to show yet", ha="center", color=MUTED)
+        axes.text(1, 50, _("Nothing to show yet"), ha="center", color=MUTED)
     return _svg(figure)

@@ -23,7 +23,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from revans.domain import climate, privacy
 from revans.domain.evidence import SETTLE, UNDER_WAY, Point, Row, row, series, settled
@@ -146,22 +147,50 @@ def _trend(s: Series, unit: str) -> str:
     shown = s.shown
     total = s.value(s.total)
     if not s.points:
-        return f"{s.title}: nothing recorded yet."
+        return _("%(title)s: nothing recorded yet.") % {"title": s.title}
     if total is None:
-        if all(getattr(p.cell, "reason", "") == UNDER_WAY for p in s.points):
-            return f"{s.title}: shown once the period under way is over."
-        return f"Too few people to show {s.title.lower()} without singling someone out."
-    whole = f"{total:.0f} %" if s.percent else f"{total:.1f}{unit}"
-    if len(shown) < 2:
-        return f"{s.title}: {whole} in the periods shown."
-    (first, a), (last, b) = shown[0], shown[-1]
+        if all(getattr(p.cell, "reason", "") == _(UNDER_WAY) for p in s.points):
+            return _("%(title)s: shown once the period under way is over.") % {"title": s.title}
+        return _("Too few people to show %(title)s without singling someone out.") % {
+            "title": s.title.lower()
+        }
 
     def fmt(value: Decimal) -> str:
-        return f"{value:.0f} %" if s.percent else f"{value:.1f}"
+        """Rounded (number_format would cut), with the reader's decimal separator."""
+        places = 0 if s.percent else 1
+        shown = formats.number_format(round(value, places), places)
+        return f"{shown} %" if s.percent else shown
 
+    whole = fmt(total) if s.percent else f"{fmt(total)}{unit}"
+    if len(shown) < 2:
+        return _("%(title)s: %(whole)s in the periods shown.") % {"title": s.title, "whole": whole}
+    (first, a), (last, b) = shown[0], shown[-1]
     step = Decimal(5) if s.percent else Decimal("0.2")
-    way = "rose" if b - a >= step else "fell" if a - b >= step else "held steady"
-    return f"{s.title}: {whole} overall; it {way}, from {fmt(a)} in {first} to {fmt(b)} in {last}."
+    said = {"title": s.title, "whole": whole, "a": fmt(a), "first": first, "b": fmt(b)}
+    said["last"] = last
+    if b - a >= step:
+        return (
+            _(
+                "%(title)s: %(whole)s overall; it rose, "
+                "from %(a)s in %(first)s to %(b)s in %(last)s."
+            )
+            % said
+        )
+    if a - b >= step:
+        return (
+            _(
+                "%(title)s: %(whole)s overall; it fell, "
+                "from %(a)s in %(first)s to %(b)s in %(last)s."
+            )
+            % said
+        )
+    return (
+        _(
+            "%(title)s: %(whole)s overall; it held steady, "
+            "from %(a)s in %(first)s to %(b)s in %(last)s."
+        )
+        % said
+    )
 
 
 def _series(
@@ -268,8 +297,9 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
     return [
         _series(
             "attendance",
-            "Attendance",
-            "% of members present",
+            _("Attendance"),
+            # xgettext:no-python-format
+            _("% of members present"),
             attendance,
             k,
             percent=True,
@@ -277,8 +307,9 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
         ),
         _series(
             "follow-through",
-            "Action follow-through",
-            "% of actions done or partly done by the next meeting (by month due)",
+            _("Action follow-through"),
+            # xgettext:no-python-format
+            _("% of actions done or partly done by the next meeting (by month due)"),
             follow,
             k,
             percent=True,
@@ -286,8 +317,9 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
         ),
         _series(
             "self-facilitating",
-            "Self-facilitating meetings",
-            "% of meetings the set ran itself",
+            _("Self-facilitating meetings"),
+            # xgettext:no-python-format
+            _("% of meetings the set ran itself"),
             modes,
             k,
             percent=True,
@@ -307,8 +339,9 @@ def _resolved(programme: Programme, k: int) -> Series:
     ]
     return _series(
         "resolved",
-        "Challenges resolved",
-        "% of challenges resolved, as they stand",
+        _("Challenges resolved"),
+        # xgettext:no-python-format
+        _("% of challenges resolved, as they stand"),
         resolved,
         k,
         percent=True,
@@ -320,8 +353,8 @@ def _period(survey: Survey, zone: ZoneInfo) -> str:
     if survey.kind == Survey.Kind.EVALUATION:
         return _month(survey.opens_at, zone)
     if survey.kind == Survey.Kind.CLIMATE:
-        return f"{survey.opens_at.astimezone(zone):%d %b %Y}"
-    return "before" if survey.kind == Survey.Kind.SELF_BEFORE else "after"
+        return formats.date_format(survey.opens_at.astimezone(zone), "j M Y")
+    return _("before") if survey.kind == Survey.Kind.SELF_BEFORE else _("after")
 
 
 def _under_way(found: list[Survey], now: datetime, zone: ZoneInfo) -> set[tuple[str, str]]:
@@ -385,18 +418,18 @@ def _surveys(
             else:  # items are matched by their words: an item reworded is another item
                 for item, value in scores.items():
                     if item < len(survey.items):
-                        text = survey.items[item]
+                        text = _(survey.items[item])
                         items += [] if text in items else [text]
                         before_after[text].append(row(period, who(text), value))
     rounds = [_period(s, zone) for s in found if s.kind == Kind.CLIMATE]
     climate_series = _series(
         "climate",
-        "Psychological safety",
-        "mean score, 1 to 7 (Edmondson's 7 items)",
+        _("Psychological safety"),
+        _("mean score, 1 to 7 (Edmondson's 7 items)"),
         climate_rows,
         k,
         percent=False,
-        unit=" out of 7",
+        unit=_(" out of 7"),
         order=list(dict.fromkeys(rounds)),
         under_way={p for kind, p in waiting if kind == Kind.CLIMATE},
     )
@@ -404,28 +437,29 @@ def _surveys(
     self_waiting = {p for kind, p in waiting if kind in (Kind.SELF_BEFORE, Kind.SELF_AFTER)}
     for n, text in enumerate(items):
         points, total = series(
-            before_after[text], k, order=["before", "after"], under_way=self_waiting
+            before_after[text], k, order=[_("before"), _("after")], under_way=self_waiting
         )
-        s = Series(f"self-{n + 1}", text, "mean, 1 to 5", False, points, total)
-        s.summary = _trend(s, " out of 5")
+        s = Series(f"self-{n + 1}", text, _("mean, 1 to 5"), False, points, total)
+        s.summary = _trend(s, _(" out of 5"))
         self_series.append(s)
     months = {p for kind, p in waiting if kind == Kind.EVALUATION}
     return (
         climate_series,
         _series(
             "usefulness",
-            "Usefulness of meetings",
-            "mean, 1 to 5",
+            _("Usefulness of meetings"),
+            _("mean, 1 to 5"),
             useful,
             k,
             percent=False,
-            unit=" out of 5",
+            unit=_(" out of 5"),
             under_way=months,
         ),
         _series(
             "recommend",
-            "Would recommend",
-            "% who would recommend the meetings to a colleague",
+            _("Would recommend"),
+            # xgettext:no-python-format
+            _("% who would recommend the meetings to a colleague"),
             recommend,
             k,
             percent=True,
@@ -452,20 +486,25 @@ def _outcomes(programme: Programme, people: frozenset[int], k: int) -> list[Outc
         # ones it happened to (or did not). It is shown as such, never as a number.
         floor, few = privacy.floor(k), ""
         if not cell.hidden and (0 < events < floor or 0 < len(people) - events < floor):
-            side = "fewer than" if events < floor else "all but fewer than"
-            few = f"{side} {floor} of the {len(people)} people"
+            said = {"floor": floor, "people": len(people)}
+            if events < floor:
+                few = _("fewer than %(floor)s of the %(people)s people") % said
+            else:
+                few = _("all but fewer than %(floor)s of the %(people)s people") % said
             cell = privacy.Hidden(few)
         rate = climate.wilson(events, len(people)) if people and not cell.hidden else None
         base = baselines.get(kind)
         baseline = climate.wilson(base.events, base.people) if base else None
         if few:
-            sentence = (
-                f"It happened to {few}: too few to show or compare without singling anyone out."
-            )
+            sentence = _(
+                "It happened to %(few)s: too few to show or compare without singling anyone out."
+            ) % {"few": few}
         elif rate is None:
-            sentence = "Too few people on the programme to show this without singling anyone out."
+            sentence = _(
+                "Too few people on the programme to show this without singling anyone out."
+            )
         elif baseline is None:
-            sentence = "No baseline has been entered to compare with."
+            sentence = _("No baseline has been entered to compare with.")
         else:
             sentence = climate.compare(rate, baseline)
         lines.append(
@@ -477,8 +516,13 @@ def _outcomes(programme: Programme, people: frozenset[int], k: int) -> list[Outc
                 rate=rate,
                 baseline=baseline,
                 baseline_text=(
-                    f"{base.events} of {base.people} {base.group or 'in the comparison group'}, "
-                    f"{base.period}"
+                    _("%(events)s of %(people)s %(group)s, %(period)s")
+                    % {
+                        "events": base.events,
+                        "people": base.people,
+                        "group": base.group or _("in the comparison group"),
+                        "period": base.period,
+                    }
                     if base
                     else ""
                 ),
@@ -489,6 +533,28 @@ def _outcomes(programme: Programme, people: frozenset[int], k: int) -> list[Outc
 
 
 PERIODS_LIFE = 24 * 60 * 60  # seconds; the key names the day, so a day's figures at most
+GENERATION = "dashboard-periods:generation"
+# What the figures by period are drawn from: a save or delete of any of these in place (an
+# outcome edited, a leaving day set) moves the generation, which no count would show.
+DRAWN_FROM = (
+    SetMembership,
+    FacilitationPeriod,
+    Meeting,
+    Survey,
+    Answer,
+    Attendance,
+    Action,
+    ReportBack,
+)
+
+
+def drawn_from_changed(**kwargs: object) -> None:
+    """post_save and post_delete of what the figures read (connected in apps.ready): every
+    cached figure by period is read afresh; edits are rare beside the pages that read them."""
+    try:
+        cache.incr(GENERATION)
+    except ValueError:  # not in the cache yet, or evicted: any new value does
+        cache.set(GENERATION, timezone.now().timestamp(), None)
 
 
 def _periods(
@@ -498,8 +564,9 @@ def _periods(
     reader of the programme and holding no one's words, so the key is the programme's, with all
     that decides them: k, the zone, the day, and a count of each kind of row they read (its
     members and facilitation periods, the meetings begun and surveys closed by now, attendance
-    marks, actions and report-backs). Anything recorded changes a count, so a figure reads as
-    it would uncached; a page in a busy hour reads it instead of summing two years of rows."""
+    marks, actions and report-backs), and the generation every edit moves. Anything recorded
+    changes the key, so a figure reads as it would uncached; a page in a busy hour reads it
+    instead of summing two years of rows."""
     today = now.astimezone(zone).date()
     of = {"learning_set__programme": programme}
     counts = (
@@ -519,7 +586,9 @@ def _periods(
         ),
     )
     drawn = ":".join(".".join(str(v) for v in c.values()) for c in counts)
-    said = f"{k}:{zone.key}:{today}:{drawn}"
+    # The language too: the series carry their titles and notes in the reader's words.
+    language = translation.get_language()
+    said = f"{k}:{zone.key}:{today}:{language}:{cache.get(GENERATION)}:{drawn}"
     key = f"dashboard-periods:{programme.pk}:{hashlib.sha256(said.encode()).hexdigest()}"
     found = cache.get(key)
     if found is None:

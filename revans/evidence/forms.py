@@ -39,7 +39,9 @@ class AnswerForm(forms.Form):
         ]
         for n, text in enumerate(survey.items):
             self.fields[f"item_{n}"] = forms.TypedChoiceField(
-                label=text,
+                label=_(
+                    text
+                ),  # the standard items are in the catalogue; a plan's own stay as written
                 choices=choices,
                 coerce=int,
                 required=False,
@@ -47,14 +49,14 @@ class AnswerForm(forms.Form):
             )
         if survey.kind == Survey.Kind.EVALUATION:
             self.fields["recommend"] = forms.TypedChoiceField(
-                label=climate.RECOMMEND,
+                label=_(climate.RECOMMEND),
                 choices=[("yes", _("Yes")), ("no", _("No"))],
                 coerce=lambda value: value == "yes",
                 required=False,
                 widget=forms.RadioSelect,
             )
             self.fields["text"] = text_area(
-                climate.BETTER,
+                _(climate.BETTER),
                 max_length=2000,
                 required=False,
                 help_text=_("Your set's facilitator reads these, unsigned, in a list."),

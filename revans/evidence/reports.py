@@ -9,7 +9,10 @@ from functools import partial
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
+
+from revans.accounts.selectors import reader_language
 
 from . import charts
 from .dashboard import Dashboard, dashboard
@@ -44,34 +47,42 @@ def build(report_id: str) -> None:
     if not BoardReport.objects.filter(pk=report_id, status=Status.WAITING).update(
         status=Status.BUILDING,
         progress=5,
-        step="Starting",
+        step=gettext_noop("Starting"),
         heartbeat_at=timezone.now(),
         attempts=F("attempts") + 1,
     ):
         return
-    report = BoardReport.objects.select_related("programme__organisation").get(pk=report_id)
+    report = BoardReport.objects.select_related("programme__organisation", "requested_by").get(
+        pk=report_id
+    )
     mine = BoardReport.objects.filter(
         pk=report_id, status=Status.BUILDING, attempts=report.attempts
     )
     try:
-        _step(report_id, report.attempts, 15, "Gathering the figures")
-        found = dashboard(report.programme)
-        _step(report_id, report.attempts, 45, "Drawing the charts")
-        drawn = drawings(found)
-        _step(report_id, report.attempts, 70, "Setting the pages")
-        from .pdf import render  # WeasyPrint is loaded by the worker only, when it is needed
+        _step(report_id, report.attempts, 15, gettext_noop("Gathering the figures"))
+        # The report reads in the language of the sponsor who asked for it.
+        with translation.override(reader_language(report.requested_by)):
+            found = dashboard(report.programme)
+            _step(report_id, report.attempts, 45, gettext_noop("Drawing the charts"))
+            drawn = drawings(found)
+            _step(report_id, report.attempts, 70, gettext_noop("Setting the pages"))
+            from .pdf import render  # WeasyPrint is loaded by the worker only, when it is needed
 
-        pdf = render(found, drawn)
+            pdf = render(found, drawn)
     except Exception:
         logger.exception("Board report %s could not be built", report_id)
-        mine.update(status=Status.FAILED, step="It could not be built", finished_at=timezone.now())
+        mine.update(
+            status=Status.FAILED,
+            step=gettext_noop("It could not be built"),
+            finished_at=timezone.now(),
+        )
         return
     now = timezone.now()
     with transaction.atomic():
         ready = mine.update(
             status=Status.READY,
             progress=100,
-            step="Ready",
+            step=gettext_noop("Ready"),
             content=pdf,
             finished_at=now,
             expires_at=now + LINK_LIFE,
@@ -96,7 +107,7 @@ def resume(*, now: datetime) -> int:
     resumed = 0
     for pk in silent.values_list("pk", flat=True):
         if silent.filter(pk=pk).update(
-            status=Status.WAITING, progress=0, step="Starting again", heartbeat_at=now
+            status=Status.WAITING, progress=0, step=gettext_noop("Starting again"), heartbeat_at=now
         ):
             transaction.on_commit(partial(build_report.enqueue, str(pk)))
             resumed += 1
@@ -116,5 +127,9 @@ def expire(*, now: datetime) -> int:
             Q(status=Status.WAITING, waiting_since__lte=now - GIVE_UP_AFTER)
             | Q(status=Status.BUILDING, heartbeat_at__lte=now - SILENCE, attempts__gte=ATTEMPTS)
         )
-    ).update(status=Status.FAILED, step="It could not be built; ask again", finished_at=now)
+    ).update(
+        status=Status.FAILED,
+        step=gettext_noop("It could not be built; ask again"),
+        finished_at=now,
+    )
     return gone + stale

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from revans.accounts.models import User
 from revans.domain import climate, privacy
@@ -36,12 +37,12 @@ def survey_result(survey: Survey, *, reads_text: bool, now: datetime | None = No
     invited = SetMembership.objects.current().filter(learning_set_id=survey.learning_set_id)
     found = SurveyResult(answered=len(answers), invited=invited.count(), reason="")
     if now < survey.closes_at:
-        found.reason = "The result is shown once the survey closes."
+        found.reason = _("The result is shown once the survey closes.")
         return found
     if len(answers) < k:
-        found.reason = (
-            f"Fewer than {k} answered, so no result is shown: it could point to a person."
-        )
+        found.reason = _(
+            "Fewer than %(k)s answered, so no result is shown: it could point to a person."
+        ) % {"k": k}
         return found
     scores = [{int(i): int(v) for i, v in a.scores.items()} for a in answers]
     if survey.kind == Survey.Kind.CLIMATE:

@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from revans.accounts.models import User
@@ -35,7 +36,7 @@ def outcome_add(
     if happened_on < joined:
         raise ValidationError(
             _("%(name)s joined the programme on %(day)s; an outcome before that is not its own.")
-            % {"name": participant.name, "day": f"{joined:%d %b %Y}"}
+            % {"name": participant.name, "day": formats.date_format(joined, "j M Y")}
         )
     if happened_on > programme.organisation.today():
         raise ValidationError(_("An outcome is recorded once it has happened, not before."))

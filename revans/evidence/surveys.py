@@ -325,7 +325,7 @@ def answer(
     if now >= survey.closes_at:
         raise ValidationError(
             _("This survey closed on %(day)s; answers are no longer taken.")
-            % {"day": f"{survey.closes_at:%d %b %Y}"}
+            % {"day": formats.date_format(survey.closes_at, "j M Y")}
         )
     try:
         checked = climate.checked(scores, len(survey.items), scale_of(survey))

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Count, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from revans.accounts.models import Organisation, User
@@ -154,17 +154,18 @@ def costs(programme: Programme, settings: RoiSettings | None = None) -> Costs:
     )
     # Plain dicts from here: reading a person's hours must never add them to a line's people.
     so_far, to_come = _hours(programme, settings.prep_hours)
+    internal = _("facilitators (internal)")
     groups: dict[tuple[str, Decimal | None], list[Who]] = defaultdict(list)
     for who in {*so_far, *to_come}:
         kind, pk = who
         if kind == "f":
-            groups[("facilitators (internal)", settings.facilitator_rate)].append(who)
+            groups[(internal, settings.facilitator_rate)].append(who)
         elif pk in person_rate:
-            groups[("their own rate", person_rate[pk])].append(who)
+            groups[(_("their own rate"), person_rate[pk])].append(who)
         elif levels.get(pk, "") in level_rate:
             groups[(levels[pk], level_rate[levels[pk]])].append(who)
         else:
-            groups[("the default rate" if default else "no rate set", default)].append(who)
+            groups[(_("the default rate") if default else _("no rate set"), default)].append(who)
     k = programme.organisation.min_group_size
     rows = []
     uncosted_hours, uncosted_people, missing_levels = Decimal(0), 0, set()
@@ -178,7 +179,7 @@ def costs(programme: Programme, settings: RoiSettings | None = None) -> Costs:
                 part = sum((time_cost(sink[w], rate) for w in people if w in sink), Decimal(0))
                 spent[when] += part
                 cost += part
-        elif label != "facilitators (internal)":  # external facilitators are paid by fees
+        elif label != internal:  # external facilitators are paid by fees
             uncosted_hours += hours
             uncosted_people += len(people)
             missing_levels |= {levels.get(pk, "") for _kind, pk in people}
@@ -192,11 +193,14 @@ def costs(programme: Programme, settings: RoiSettings | None = None) -> Costs:
         for label, who, hours, rate, cost in rows
     ]
     lines = [CostLine(name, amount, "cost") for name, amount in by_category.items()]
-    lines += [CostLine(f"{name} (planned)", amount, "cost") for name, amount in planned.items()]
+    lines += [
+        CostLine(_("%(name)s (planned)") % {"name": name}, amount, "cost")
+        for name, amount in planned.items()
+    ]
     time_lines = [
-        ("People's time so far (meetings and preparation)", spent["so far"], so_far),
+        (_("People's time so far (meetings and preparation)"), spent["so far"], so_far),
         (
-            "People's time still to come (meetings and preparation)",
+            _("People's time still to come (meetings and preparation)"),
             spent["to come"],
             to_come,
         ),
@@ -233,7 +237,7 @@ def costs(programme: Programme, settings: RoiSettings | None = None) -> Costs:
     if missing:
         total_cell = privacy.Hidden(missing)
     elif time_hidden or time_cell.hidden:
-        total_cell = privacy.Hidden(privacy.COMPLEMENT)
+        total_cell = privacy.Hidden(_(privacy.COMPLEMENT))
     return Costs(
         items=items,
         by_category=dict(by_category),
@@ -308,7 +312,7 @@ class Roi:
     @property
     def basis(self) -> str:
         """What the figures stand for: a forecast while the programme runs, else its result."""
-        ends = f"{self.costs.ends_on:%-d %B %Y}" if self.costs.ends_on else ""
+        ends = formats.date_format(self.costs.ends_on, "j F Y") if self.costs.ends_on else ""
         if self.costs.forecast:
             return _(
                 "A forecast: the programme runs until %(ends)s. The costs are its planned costs "
@@ -328,7 +332,7 @@ class Roi:
         ) % {"k": self.k}
         if self.released_at is None:
             return rule
-        day = f"{self.released_at:%-d %B %Y}"
+        day = formats.date_format(self.released_at, "j F Y")
         return _("Claims as they stood on %(day)s. ") % {"day": day} + rule
 
 
@@ -344,7 +348,7 @@ def _breakdown(
     cells = {name: privacy.Figure(value[name], frozenset(who[name])) for name in value}
     shown, shown_total = privacy.table(cells, total, k)
     if shown_total is not None and shown_total.hidden:  # the total would give a cell away
-        return {name: privacy.Hidden(privacy.COMPLEMENT) for name in shown}
+        return {name: privacy.Hidden(_(privacy.COMPLEMENT)) for name in shown}
     return shown
 
 
@@ -421,7 +425,7 @@ def roi(programme: Programme) -> Roi:
         if spent.total_cell.hidden:
             return spent.total_cell
         if value is None:
-            return privacy.Hidden("no costs recorded, so there is nothing to divide by")
+            return privacy.Hidden(_("no costs recorded, so there is nothing to divide by"))
         return privacy.Shown(value, len(counted_who))
 
     def of_counted(value: Decimal) -> privacy.Cell:
@@ -437,12 +441,12 @@ def roi(programme: Programme) -> Roi:
         parts["not counted"] = privacy.Figure(_claimed(others), who)
     as_claimed, claimed_total = privacy.table(parts, privacy.Figure(report.claimed, claimed_by), k)
     chain = [
-        ("their annual values as claimed", as_claimed["counted"]),
+        (_("their annual values as claimed"), as_claimed["counted"]),
         (
-            "after the share due to the set",
+            _("after the share due to the set"),
             of_counted(sum((_after_share(ln) for ln in counted), Decimal(0))),
         ),
-        ("after their owners' confidence: the adjusted benefits", benefits),
+        (_("after their owners' confidence: the adjusted benefits"), benefits),
     ]
     intangibles = settings.intangibles
     sets = {c["ref"]: c["set"] for c in claims}
@@ -456,7 +460,7 @@ def roi(programme: Programme) -> Roi:
         bcr=ratio(report.bcr),
         roi_percent=ratio(report.roi_percent),
         made=privacy.single(privacy.Figure(len(claims), frozenset(owners.values())), k),
-        claimed=claimed_total or privacy.Hidden(privacy.COMPLEMENT),
+        claimed=claimed_total or privacy.Hidden(_(privacy.COMPLEMENT)),
         chain=chain,
         groups=_groups(report.lines, owners, k),
         by_category={} if benefits.hidden else _breakdown(counted, categories, owners, total, k),

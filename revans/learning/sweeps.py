@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from revans.domain.confidentiality import Kind, Reader, may_read
 from revans.meetings import notices
@@ -94,7 +96,7 @@ def open_action_lines(notice: Notice) -> list[str]:
         status=Action.Status.OPEN,
     ).order_by("due_on")
     return [
-        f"{a.text} (by {a.due_on:%d %b})"
+        _("%(text)s (by %(day)s)") % {"text": a.text, "day": formats.date_format(a.due_on, "j M")}
         for a in actions
         if may_read(Kind.ACTION, Reader(is_author=True), a.written_at)  # to its owner alone
     ]

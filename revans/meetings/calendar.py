@@ -7,6 +7,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 from icalendar.enums import STATUS
 
@@ -18,7 +19,10 @@ PRODID = "-//Revans//Action learning sets//EN"
 
 
 def title(meeting: Meeting, number: int) -> str:
-    return f"{meeting.learning_set.name}: action learning set, meeting {number}"
+    return _("%(set)s: action learning set, meeting %(number)s") % {
+        "set": meeting.learning_set.name,
+        "number": number,
+    }
 
 
 def _organizer() -> vCalAddress:
@@ -36,7 +40,7 @@ def event(meeting: Meeting, number: int, attendees: Sequence[User] = ()) -> Even
         people.append(attendee)
     lines = [f"{settings.SITE_URL}{meeting.get_absolute_url()}"]
     if meeting.video_url:
-        lines.insert(0, f"Video: {meeting.video_url}")
+        lines.insert(0, _("Video: %(url)s") % {"url": meeting.video_url})
     return Event.new(
         uid=meeting.uid,
         sequence=meeting.sequence,

@@ -16,11 +16,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from revans.accounts import outbox
 from revans.accounts.models import Topic, User
-from revans.programmes.models import LearningSet, Participant
+from revans.programmes.models import APOLOGIES_RULE, LearningSet, Participant
 
 from . import calendar
 from .links import rsvp_token
@@ -192,9 +193,15 @@ def zone_for(user: User | None, meeting: Meeting) -> ZoneInfo:
 
 
 def when(meeting: Meeting, zone: ZoneInfo) -> str:
-    """ "Tuesday 8 December 2026, 09:30 to 13:30 (Europe/London)", in the reader's zone."""
+    """ "Tuesday 8 December 2026, 09:30 to 13:30 (Europe/London)", in the reader's zone and
+    language (the month and day names are Django's, translated)."""
     start, end = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
-    return f"{start:%A} {start.day} {start:%B %Y}, {start:%H:%M} to {end:%H:%M} ({zone.key})"
+    return _("%(day)s, %(start)s to %(end)s (%(zone)s)") % {
+        "day": formats.date_format(start, "l j F Y"),
+        "start": formats.time_format(start, "H:i"),
+        "end": formats.time_format(end, "H:i"),
+        "zone": zone.key,
+    }
 
 
 def _rsvp_url(notice: Notice) -> str:
@@ -215,7 +222,9 @@ def apologies_rule(learning_set: LearningSet) -> str:
     """The set's own rule about apologies (its notice period), if its ground rules have one."""
     current = learning_set.ground_rules.order_by("-version").first()
     rules = current.rules if current else []
-    return next((rule for rule in rules if rule.lower().startswith("apolog")), "")
+    # Its label as the default rule has it, in English or the reader's language.
+    labels = ("apolog", _(APOLOGIES_RULE).split(":")[0].lower())
+    return next((rule for rule in rules if rule.lower().startswith(labels)), "")
 
 
 def entry(notice: Notice) -> outbox.Entry:

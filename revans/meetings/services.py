@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from revans.accounts.models import User
@@ -49,7 +49,7 @@ def _check_future(start: datetime) -> None:
     if start <= timezone.now():
         raise ValidationError(
             _("A meeting cannot start in the past (%(when)s).")
-            % {"when": f"{start:%d %b %Y %H:%M} UTC"}
+            % {"when": formats.date_format(start, "j M Y H:i") + " UTC"}
         )
 
 
@@ -263,7 +263,7 @@ def _check_attendance(meeting: Meeting) -> None:
                 "Attendance for %(month)s has settled: it is in the sponsor's figures, which "
                 "never change once shown."
             )
-            % {"month": f"{day:%B %Y}"}
+            % {"month": formats.date_format(day, "F Y")}
         )
 
 

@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from revans.accounts.access import OrgRequest, SignedInRequest, org_view
-from revans.accounts.selectors import reader_zone
+from revans.accounts.selectors import reader_language, reader_zone
 from revans.programmes.access import SetAccess, get_managed_set, get_set
 from revans.programmes.models import Programme
 from revans.web import perform, perform_form, posted, save_form
@@ -285,7 +285,8 @@ def feed_ics(request: HttpRequest, feed_token: str) -> HttpResponse:
             status=404,
             content_type="text/plain; charset=utf-8",
         )
-    body = calendar.feed(selectors.feed_meetings(user, timezone.now()), _("Revans meetings"))
+    with translation.override(reader_language(user)):  # a calendar app sends no language
+        body = calendar.feed(selectors.feed_meetings(user, timezone.now()), _("Revans meetings"))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from revans.accounts.models import Organisation, User
 
 from . import selectors
-from .models import FacilitationMode, LearningSet, Participant, Programme
+from .models import FacilitationMode, LearningSet, Participant, Programme, default_ground_rules
 from .spreadsheets import SpreadsheetError, check_size
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -52,6 +52,8 @@ class ProgrammeForm(forms.ModelForm[Programme]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:  # a new programme offers the rules in its maker's language
+            self.initial["ground_rules"] = default_ground_rules()
         organisation = self.instance.organisation
         self.fields["facilitators"].queryset = selectors.facilitator_choices(organisation)  # type: ignore[attr-defined]
 

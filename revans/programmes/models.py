@@ -7,27 +7,43 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from revans.accounts.models import Organisation
 
 SET_SIZE_LIMITS = (2, 12)
 
-DEFAULT_GROUND_RULES = "\n".join(
-    (
+# The ground rules a new programme offers, in the language of whoever makes it (the stored
+# text is the set's own from then on, in whatever words it adapts them to).
+GROUND_RULES = (
+    gettext_noop(
         "Confidentiality: what is said in the set stays in the set. "
-        "We may share what we learned, never who said what.",
-        "Attendance: we come to every meeting, for the whole meeting.",
+        "We may share what we learned, never who said what."
+    ),
+    gettext_noop("Attendance: we come to every meeting, for the whole meeting."),
+    gettext_noop(
         "Apologies: if we cannot come, we tell the set and the facilitator "
-        "at least two working days before.",
-        "Punctuality: we start and finish on time.",
-        "Quorum: the set meets when at least half of its members can attend.",
+        "at least two working days before."
+    ),
+    gettext_noop("Punctuality: we start and finish on time."),
+    gettext_noop("Quorum: the set meets when at least half of its members can attend."),
+    gettext_noop(
         "Questions, not advice: we help each other think by asking questions; "
-        "statements only in answer to a question.",
+        "statements only in answer to a question."
+    ),
+    gettext_noop(
         "Commitment: each of us brings a real problem and commits to actions "
-        "before the next meeting.",
-    )
+        "before the next meeting."
+    ),
 )
+APOLOGIES_RULE = GROUND_RULES[2]
+DEFAULT_GROUND_RULES = "\n".join(GROUND_RULES)
+
+
+def default_ground_rules() -> str:
+    """The default rules in the active language."""
+    return "\n".join(gettext(rule) for rule in GROUND_RULES)
 
 
 class Participant(models.Model):

@@ -133,7 +133,10 @@ def _announce(learning_set: LearningSet, *, name: str, as_facilitator: bool, by:
     context |= {"by": by, "url": settings.SITE_URL + learning_set.get_absolute_url()}
     for address in sorted(addresses - {by.email}):
         accounts_services.send_later(
-            template="programmes/email/set_joined", to=address, context=context
+            template="programmes/email/set_joined",
+            to=address,
+            context=context,
+            language=learning_set.programme.organisation.language,
         )
 
 

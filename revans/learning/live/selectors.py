@@ -5,6 +5,8 @@ read in `access.py`."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from revans.domain.agenda import Slot, airtime, plan, presenting
 from revans.domain.clock import Clock, Spent
 from revans.domain.confidentiality import Kind
@@ -124,7 +126,7 @@ def _steps(clock: Clock, people: dict[int, str]) -> list[StepRow]:
         rows.append(
             StepRow(
                 number=index + 1,
-                name=step.name,
+                name=_(step.name),  # the standard phases are in the catalogue
                 item=getattr(step, "item", ""),
                 presenter=people.get(presenter, "") if presenter is not None else "",
                 seconds=step.seconds,
