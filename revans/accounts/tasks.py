@@ -46,7 +46,7 @@ def send_email(
         # cannot make it arrive twice.
         if attempt >= RETRIES or not send_email.get_backend().supports_defer:
             raise
-        logger.warning("An account email to %s was refused; trying again later", to[0])
+        logger.warning("An account email was refused; trying again (attempt %s)", attempt + 1)
         later = send_email.using(run_after=timezone.now() + FIRST_WAIT * 2**attempt)
         later.enqueue(
             subject=subject,

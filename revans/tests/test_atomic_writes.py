@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -31,6 +32,13 @@ from revans.tests.programmes.test_import import ROWS, csv_bytes
 from revans.tests.world import finished_run, future_meeting
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+# The cache's tables are not the service's rows (a save moves the dashboard's generation there,
+# on its first save with an insert, after with an update): their writes are not counted.
+CACHE_TABLES = tuple(c["LOCATION"] for c in settings.CACHES.values() if "Database" in c["BACKEND"])
+
+
+def written(sql: str) -> bool:
+    return sql.lstrip().upper().startswith(WRITES) and not any(t in sql for t in CACHE_TABLES)
 
 
 class _Counted(Exception):
@@ -53,7 +61,7 @@ def writes_of(call: Callable[[], object]) -> int:
 
     def count(execute, sql, params, many, context):
         nonlocal counted
-        counted += sql.lstrip().upper().startswith(WRITES)
+        counted += written(sql)
         return execute(sql, params, many, context)
 
     try:
@@ -73,7 +81,7 @@ def assert_all_or_nothing(call: Callable[[], object]) -> int:
 
     def refuse_the_last(execute, sql, params, many, context):
         nonlocal seen
-        if sql.lstrip().upper().startswith(WRITES):
+        if written(sql):
             seen += 1
             if seen == writes:
                 return execute("INSERT INTO zqx_no_such_table VALUES (1)", None, False, context)

@@ -113,6 +113,8 @@ def test_the_admin_sets_the_organisation_s_language_and_an_unknown_one_is_refuse
         "time_zone": world.org.time_zone,
         "min_group_size": world.org.min_group_size,
         "retention_days": "",
+        "session_idle_minutes": world.org.session_idle_minutes,
+        "session_absolute_hours": world.org.session_absolute_hours,
     }
     refused = client.post("/o/acme/settings/", {**form, "language": "de"})
     assert refused.status_code == 200

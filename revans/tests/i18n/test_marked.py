@@ -129,6 +129,7 @@ READ_FIRST = {"success", "error", "warning", "info", "debug", "ValidationError",
 # imports no Django (its callers word what people read); tests are not shipped.
 NOT_READ_BY_PEOPLE = {"api", "domain", "tests"}
 FIELDS = re.compile(r"^[A-Z][A-Za-z]*Field$")
+LOGGERS = {"logger", "logging", "log"}
 
 
 def _name(func: ast.expr) -> str:
@@ -153,7 +154,9 @@ def untranslated_in_python(source: str) -> list[tuple[int, str]]:
             name = _name(node.func)
             if name in GETTEXT:
                 continue
-            read_first = name in READ_FIRST or FIELDS.match(name)
+            # logger.warning(...) is for the operator's log, not people: left in English.
+            logged = isinstance(node.func, ast.Attribute) and _name(node.func.value) in LOGGERS
+            read_first = not logged and (name in READ_FIRST or FIELDS.match(name))
             if read_first and node.args and _bare(node.args[0]):
                 found.append((node.lineno, ast.unparse(node.args[0])))
             for keyword in node.keywords:
