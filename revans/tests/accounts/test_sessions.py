@@ -282,3 +282,22 @@ def test_the_admin_chooses_limits_within_bounds(world, idle, absolute, error):
 def test_the_database_refuses_limits_out_of_bounds(world, values):
     with pytest.raises(IntegrityError), transaction.atomic():
         Organisation.objects.filter(pk=world.org.pk).update(**values)
+
+
+def test_the_sweep_deletes_expired_sessions_with_their_rows_in_the_list(world):
+    from revans.accounts.sweeps import sweep
+
+    old = signed_in(world.participant.email).cookies["sessionid"].value
+    with time_machine.travel(timezone.now() + timedelta(days=7), tick=False):
+        kept = signed_in(world.facilitator.email).cookies["sessionid"].value
+    assert UserSession.objects.filter(session_key__in=[old, kept]).count() == 2
+
+    # Past the first session's expiry (SESSION_COOKIE_AGE, 14 days), not yet the second's.
+    done = sweep(timezone.now() + timedelta(days=15))
+
+    assert done["sessions expired"] == 1
+    assert not Session.objects.filter(session_key=old).exists()
+    assert not UserSession.objects.filter(session_key=old).exists()
+    assert Session.objects.filter(session_key=kept).exists()
+    assert UserSession.objects.filter(session_key=kept).exists()
+    assert sweep(timezone.now() + timedelta(days=15))["sessions expired"] == 0
