@@ -553,8 +553,9 @@ def drawn_from_changed(**kwargs: object) -> None:
     cached figure by period is read afresh; edits are rare beside the pages that read them."""
     try:
         cache.incr(GENERATION)
-    except ValueError:  # not in the cache yet, or evicted: any new value does
-        cache.set(GENERATION, timezone.now().timestamp(), None)
+    except ValueError:  # not in the cache yet, or evicted: any new value does (an integer,
+        # which Redis keeps as a number it can increment; a float it would pickle)
+        cache.set(GENERATION, int(timezone.now().timestamp()), None)
 
 
 def _periods(
