@@ -5,7 +5,8 @@ demo's Northbridge). DEBUG off, Django's test client (the whole middleware stack
     .venv/bin/python manage.py build_large_organisation --slug large      # once
     .venv/bin/python benchmarks/busy_pages.py --slug large [--requests 100]
         [--database-url postgres://postgres@127.0.0.1:5432/scale_bench]
-        [--profile "participant home"]    # cProfile of that page, the 25 costliest calls
+        [--profile "participant home"]    # cProfile of that page (SORT=tottime, TOP=60 to change)
+        [--sql]                           # each page's warm queries
 
 Prints, for each page: its queries (a warm request), the mean and p95 in ms, requests a second
 in this one process, and that as a share of `/healthz`'s. The load rig (several processes
@@ -35,6 +36,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/scale_bench")
     parser.add_argument("--profile", default="")
     parser.add_argument("--only", default="", help="pages whose name contains this")
+    parser.add_argument("--sql", action="store_true", help="print each page's warm queries")
     args = parser.parse_args()
     os.environ["REVANS_DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revans.settings")
@@ -131,13 +133,16 @@ def main() -> None:
         queries: list[str] = []
         with connection.execute_wrapper(partial(_counted, queries)):
             client.get(url)
+        if args.sql:
+            print(f"-- {name}", *(f"{sql[:300]}" for sql in queries), sep="\n")
         if args.profile == name:
             profiler = cProfile.Profile()
             profiler.enable()
             for _ in range(args.requests):
                 client.get(url)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            stats = pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative"))
+            stats.print_stats(int(os.environ.get("TOP", "40")))
             continue
         times = []
         for _ in range(args.requests):
@@ -158,8 +163,11 @@ def main() -> None:
 
 
 def _counted(queries: list[str], run: Any, sql: str, *rest: Any) -> Any:
-    queries.append(sql)
-    return run(sql, *rest)
+    began = time.perf_counter()
+    try:
+        return run(sql, *rest)
+    finally:
+        queries.append(f"{(time.perf_counter() - began) * 1000:6.2f} ms  {sql}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, Concatenate
+from typing import Any, Concatenate, cast
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
@@ -42,16 +42,31 @@ class OrgRequest(SignedInRequest):
     membership: Membership
 
 
-def get_membership(user: Any, org_slug: str) -> Membership:
-    """The person's active membership of the organisation, or 404."""
-    if not user.is_authenticated:
-        raise Http404
-    try:
-        return Membership.objects.select_related("organisation", "user").get(
-            user=user, organisation__slug=org_slug, is_active=True
+def memberships_of(request: HttpRequest) -> list[Membership]:
+    """The person's active memberships with their organisations, by name: read once a request,
+    for the page's access (`get_membership`) and its menu of organisations alike."""
+    found: list[Membership] | None = getattr(request, "_memberships", None)
+    if found is None:
+        user = cast(User, request.user)
+        found = list(
+            Membership.objects.filter(user=user, is_active=True)
+            .select_related("organisation")
+            .order_by("organisation__name")
         )
-    except Membership.DoesNotExist:
-        raise Http404 from None
+        for membership in found:
+            membership.user = user
+        request._memberships = found  # type: ignore[attr-defined]
+    return found
+
+
+def get_membership(request: HttpRequest, org_slug: str) -> Membership:
+    """The person's active membership of the organisation, or 404."""
+    if not request.user.is_authenticated:
+        raise Http404
+    for membership in memberships_of(request):
+        if membership.organisation.slug == org_slug:
+            return membership
+    raise Http404
 
 
 def require_role(membership: Membership, *roles: Role) -> None:
@@ -92,7 +107,7 @@ def org_view(
     def decorator(view: OrgView) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            membership = get_membership(request.user, org)
+            membership = get_membership(request, org)
             try:
                 return _open(request, membership, *args, **kwargs)
             except PermissionDenied:

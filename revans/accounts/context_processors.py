@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .models import Membership
+from .access import memberships_of
 
 
 def organisations(request: HttpRequest) -> dict[str, Any]:
@@ -10,9 +10,7 @@ def organisations(request: HttpRequest) -> dict[str, Any]:
     if not request.user.is_authenticated:
         return {}
     return {
-        "my_memberships": Membership.objects.filter(user=request.user, is_active=True)
-        .select_related("organisation")
-        .order_by("organisation__name"),
+        "my_memberships": memberships_of(request),
         # Set by access.org_view on pages inside /o/<org>/.
         "organisation": getattr(request, "organisation", None),
         "membership": getattr(request, "membership", None),

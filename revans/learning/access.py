@@ -35,33 +35,33 @@ class CycleAccess:
     def is_facilitator(self) -> bool:
         return self.reader.is_facilitator
 
-    def reads(self, kind: Kind, moment: datetime, owner: Participant | None = None) -> bool:
+    def reads(self, kind: Kind, moment: datetime, owner_id: int | None = None) -> bool:
         """The one question every page asks: may this person read this piece of content, whose
-        own moment (written, shared, reported) is `moment`?"""
+        own moment (written, shared, reported) is `moment`, written by pool entry `owner_id`?"""
         reader = Reader(
-            is_author=owner is not None and owner.pk in self.own_entries,
+            is_author=owner_id is not None and owner_id in self.own_entries,
             as_member=self.reader.as_member,
             as_facilitator=self.reader.as_facilitator,
         )
         return may_read(kind, reader, moment)
 
     def reads_challenge(self, challenge: Challenge) -> bool:
-        return self.reads(Kind.CHALLENGE, challenge.written_at, challenge.owner)
+        return self.reads(Kind.CHALLENGE, challenge.written_at, challenge.owner_id)
 
     def reads_action(self, action: Action) -> bool:
-        return self.reads(Kind.ACTION, action.written_at, action.challenge.owner)
+        return self.reads(Kind.ACTION, action.written_at, action.challenge.owner_id)
 
     def reads_progress(self, action: Action) -> bool:
         """The owner's progress note, judged by when it was last written."""
         moment = action.progress_at or action.written_at
-        return self.reads(Kind.ACTION, moment, action.challenge.owner)
+        return self.reads(Kind.ACTION, moment, action.challenge.owner_id)
 
     def reads_report_back(self, report: ReportBack) -> bool:
-        return self.reads(Kind.REPORT_BACK, report.written_at, report.action.challenge.owner)
+        return self.reads(Kind.REPORT_BACK, report.written_at, report.action.challenge.owner_id)
 
     def reads_reflection(self, reflection: Reflection) -> bool:
         kind = Kind.SHARED_REFLECTION if reflection.is_shared else Kind.REFLECTION
-        return self.reads(kind, reflection.moment, reflection.author)
+        return self.reads(kind, reflection.moment, reflection.author_id)
 
     def reads_process_note(self, note: ProcessNote) -> bool:
         return self.reads(Kind.PROCESS_NOTE, note.written_at)

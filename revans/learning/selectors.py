@@ -1,5 +1,6 @@
 """Reads for the cycle's pages; every piece of text passes the reader's `CycleAccess` first."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -41,42 +42,67 @@ class MemberCycle:
     figures: Figures = field(default_factory=Figures)
 
 
-def set_cycle(access: CycleAccess) -> tuple[list[MemberCycle], Figures]:
-    """Each member's challenges and actions as this reader may see them, with the figures."""
+# The cycle page shows the challenges still being worked on, each with its latest actions;
+# resolved and dropped challenges, and earlier actions, are a link away (two years of them made
+# the page 30 KB and most of its time).
+CLOSED = (Challenge.Status.RESOLVED, Challenge.Status.DROPPED)
+LATEST_ACTIONS = 4
+
+
+def set_cycle(access: CycleAccess, closed: bool = False) -> tuple[list[MemberCycle], Figures, int]:
+    """Each member's open challenges (or, `closed`, their resolved and dropped ones) and their
+    actions as this reader may see them; the follow-through figures over every challenge; and
+    how many challenges the other list holds for this reader."""
     learning_set = access.learning_set
-    challenges = (
-        Challenge.objects.filter(learning_set=learning_set)
-        .select_related("owner")
-        .prefetch_related(
-            Prefetch(
-                "actions",
-                queryset=Action.objects.select_related("report_back", "challenge__owner"),
-            )
-        )
-    )
     people: dict[int, MemberCycle] = {}
     for m in learning_set.memberships.current().select_related("participant"):
         people[m.participant_id] = MemberCycle(name=m.participant.name)
-    total = Figures()
     # The figures count only what this reader may read: a former member's figures stop where
     # their time in the set did (a later report-back's outcome is a figure about one action).
-    for challenge in challenges:
-        person = people.setdefault(challenge.owner_id, MemberCycle(name=challenge.owner.name))
-        if not access.reads_challenge(challenge):
+    # They are worked out from plain values: every action of every challenge, never rendered.
+    readable: dict[int, int] = {}  # challenge → owner, for the challenges this reader reads
+    visible: Counter[int] = Counter()  # challenge → the actions of it this reader reads
+    other_list = 0
+    challenges = Challenge.objects.filter(learning_set=learning_set).values_list(
+        "pk", "owner_id", "owner__name", "written_at", "status"
+    )
+    for pk, owner_id, name, written_at, status in challenges:
+        person = people.setdefault(owner_id, MemberCycle(name=name))
+        if not access.reads(Kind.CHALLENGE, written_at, owner_id):
             continue
-        if challenge.status == Challenge.Status.RESOLVED:
-            person.figures.challenges_resolved += 1
-        visible = [access.shown(a) for a in challenge.actions.all() if access.reads_action(a)]
-        for action in visible:
-            report = action.shown_report  # type: ignore[attr-defined]
-            if report is not None:
-                person.figures.reported += 1
-                if report.outcome in (ReportBack.Outcome.DONE, ReportBack.Outcome.PARTLY):
-                    person.figures.done_or_partly += 1
-            if action.carried_from_id:
-                person.figures.carried_forward += 1
-        challenge.visible_actions = visible  # type: ignore[attr-defined]
-        person.challenges.append(challenge)
+        readable[pk] = owner_id
+        other_list += (status in CLOSED) != closed
+        person.figures.challenges_resolved += status == Challenge.Status.RESOLVED
+    every = Action.objects.filter(challenge__learning_set=learning_set).values_list(
+        "challenge_id",
+        "written_at",
+        "carried_from_id",
+        "report_back__written_at",
+        "report_back__outcome",
+    )
+    done = (ReportBack.Outcome.DONE, ReportBack.Outcome.PARTLY)
+    for challenge_id, written_at, carried_from, reported_at, outcome in every:
+        owner = readable.get(challenge_id)
+        if owner is None or not access.reads(Kind.ACTION, written_at, owner):
+            continue
+        visible[challenge_id] += 1
+        figures = people[owner].figures
+        if reported_at is not None and access.reads(Kind.REPORT_BACK, reported_at, owner):
+            figures.reported += 1
+            figures.done_or_partly += outcome in done
+        figures.carried_forward += carried_from is not None
+    latest = Action.objects.select_related("report_back").order_by("-due_on", "-created_at")
+    shown = Challenge.objects.filter(learning_set=learning_set).prefetch_related(
+        Prefetch("actions", queryset=latest[:LATEST_ACTIONS], to_attr="latest_actions")
+    )
+    shown = shown.filter(status__in=CLOSED) if closed else shown.exclude(status__in=CLOSED)
+    for challenge in shown:
+        if challenge.pk not in readable:
+            continue
+        actions = [access.shown(a) for a in challenge.latest_actions if access.reads_action(a)]
+        challenge.visible_actions = actions[::-1]  # type: ignore[attr-defined]
+        challenge.earlier_actions = visible[challenge.pk] - len(actions)  # type: ignore[attr-defined]
+        people[challenge.owner_id].challenges.append(challenge)
     attended = Attendance.objects.filter(meeting__learning_set=learning_set).values_list(
         "participant_id", "present", "meeting__starts_at"
     )
@@ -84,10 +110,11 @@ def set_cycle(access: CycleAccess) -> tuple[list[MemberCycle], Figures]:
         if who in people and access.reads(Kind.MEETING_RECORD, starts):
             people[who].figures.meetings_recorded += 1
             people[who].figures.meetings_attended += int(present)
+    total = Figures()
     for person in people.values():
         for name in vars(total):
             setattr(total, name, getattr(total, name) + getattr(person.figures, name))
-    return list(people.values()), total
+    return list(people.values()), total, other_list
 
 
 def learning_log(access: CycleAccess) -> tuple[list[Reflection], list[Reflection]]:

@@ -73,7 +73,8 @@ def _save_edit[T](
 @org_view(set_id=get_cycle)
 @require_safe
 def set_cycle(request: OrgRequest, access: CycleAccess) -> HttpResponse:
-    people, total = selectors.set_cycle(access)
+    closed = request.GET.get("closed") == "1"
+    people, total, other_list = selectors.set_cycle(access, closed=closed)
     return render(
         request,
         "learning/set_cycle.html",
@@ -82,6 +83,8 @@ def set_cycle(request: OrgRequest, access: CycleAccess) -> HttpResponse:
             "learning_set": access.learning_set,
             "people": people,
             "total": total,
+            "closed": closed,
+            "other_list": other_list,
             "my_open": selectors.open_actions_of(access),
         },
     )
