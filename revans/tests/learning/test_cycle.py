@@ -610,3 +610,45 @@ def test_access_ends_with_the_facilitator_role(client, world, planted):
     )
     assert response.status_code in (403, 404)
     assert ProcessNote.objects.count() == notes
+
+
+def test_the_cycle_page_shows_the_work_in_hand_and_counts_all_of_it(client, world, planted):
+    """Each challenge being worked on, with its latest four actions; earlier actions and the
+    resolved and dropped challenges are a link away; the figures count every one of them."""
+    owner = pat(world)
+    for n in range(4):  # due after the planted two, so these are the latest
+        services.action_create(
+            challenge=planted["challenge"],
+            by=owner,
+            on_behalf=False,
+            submission=uuid.uuid4(),
+            text=f"Step {n}",
+            due_on=timezone.localdate() + timedelta(days=20 + n),
+        )
+    resolved = services.challenge_create(
+        learning_set=world.set_a,
+        owner=owner,
+        submission=uuid.uuid4(),
+        fields={
+            "statement": "zqx-resolved-challenge",
+            "why_it_matters": "",
+            "desired_outcome": "",
+            "business_area": "",
+        },
+    )
+    Challenge.objects.filter(pk=resolved.pk).update(status=Challenge.Status.RESOLVED)
+    client.force_login(world.participant2)
+    url = f"/o/acme/sets/{world.set_a.pk}/cycle/"
+    page = client.get(url).content.decode()
+    assert all(f"Step {n}" in page for n in range(4))
+    assert CANARIES["action"] not in page and "Map the rota" not in page
+    assert "3 earlier actions" in page  # the planted two, and the one carried forward
+    assert "zqx-resolved-challenge" not in page and "1 resolved or dropped challenge" in page
+    row = page[page.index("<td>Pat Participant</td>") :].split("</tr>")[0]
+    cells = [cell.split(">")[-1] for cell in row.split("</td>")[1:5]]
+    assert cells == ["1", "1", "1", "1"]  # the earlier actions' report-back, and the resolved
+    closed = client.get(url + "?closed=1").content.decode()
+    assert "zqx-resolved-challenge" in closed and CANARIES["challenge"] not in closed
+    assert "Back to the 1 challenge being worked on" in closed
+    challenge = client.get(f"/o/acme/challenges/{planted['challenge'].pk}/").content.decode()
+    assert CANARIES["action"] in challenge and "Map the rota" in challenge
