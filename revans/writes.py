@@ -5,16 +5,46 @@
   other person saved) if someone saved meanwhile, so nobody overwrites another unseen.
 - A shared state that changes as a whole (the live meeting's clock and agenda) is refused as
   `Stale` when the screen that sent the change is behind.
+- The sponsor's figures are kept in the cache under a generation (`figures_generation`) that
+  every write they may be drawn from moves: saves and deletes through the signals the evidence
+  and impact apps connect, and each write that sends none (`update`, `bulk_create`: a versioned
+  save here, the bulk writes of the programmes and identity apps) by calling `figures_moved`.
 """
 
 import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+FIGURES = "figures:generation"
+
+
+def figures_moved(**_signal: object) -> None:
+    """Every figure kept in the cache is read afresh from now on. Writes are rare beside the
+    pages that read figures, so one generation for all is simpler than tracking which moved.
+    Moved now, and again once the write is committed: a reader in between may have kept
+    figures from before it under the new generation."""
+    _move()
+    transaction.on_commit(_move)
+
+
+def _move() -> None:
+    try:
+        cache.incr(FIGURES)
+    except ValueError:  # not in the cache yet, or evicted: any new value does (an integer,
+        # which Redis keeps as a number it can increment; a float it would pickle)
+        cache.set(FIGURES, int(timezone.now().timestamp()), None)
+
+
+def figures_generation() -> int | None:
+    found: int | None = cache.get(FIGURES)
+    return found
 
 
 class Conflict(ValidationError):
@@ -77,4 +107,5 @@ def save_version[M: Model](
     fresh = model._default_manager.get(pk=row.pk)
     if not updated:
         raise Conflict(fresh, conflict)
+    figures_moved()  # an update sends no signal
     return fresh

@@ -12,7 +12,6 @@ it, never from the survey's respondents as a whole, and one person answering two
 their set in a month is not counted as two.
 """
 
-import hashlib
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,14 +20,13 @@ from decimal import Decimal
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from django.core.cache import cache
-from django.db.models import Count, Max, Q
-from django.utils import formats, timezone, translation
+from django.db.models import Count, Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from revans.domain import climate, privacy
 from revans.domain.evidence import SETTLE, UNDER_WAY, Point, Row, row, series, settled
-from revans.impact.selectors import Roi, roi
+from revans.impact.selectors import Roi, figures_key, kept, roi
 from revans.learning.models import Action, Challenge, ReportBack
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import FacilitationMode, FacilitationPeriod, Programme, SetMembership
@@ -532,74 +530,39 @@ def _outcomes(programme: Programme, people: frozenset[int], k: int) -> list[Outc
     return lines
 
 
-PERIODS_LIFE = 24 * 60 * 60  # seconds; the key names the day, so a day's figures at most
-GENERATION = "dashboard-periods:generation"
-# What the figures by period are drawn from: a save or delete of any of these in place (an
-# outcome edited, a leaving day set) moves the generation, which no count would show.
+# What the dashboard is drawn from besides the ROI's (impact.selectors.DRAWN_FROM): a save or
+# delete of any of these moves the figures' generation (connected in apps.ready).
 DRAWN_FROM = (
-    SetMembership,
     FacilitationPeriod,
-    Meeting,
-    Survey,
-    Answer,
-    Attendance,
+    Challenge,
     Action,
     ReportBack,
+    Survey,
+    Answer,
+    CareerOutcome,
+    Baseline,
 )
 
 
-def drawn_from_changed(**kwargs: object) -> None:
-    """post_save and post_delete of what the figures read (connected in apps.ready): every
-    cached figure by period is read afresh; edits are rare beside the pages that read them."""
-    try:
-        cache.incr(GENERATION)
-    except ValueError:  # not in the cache yet, or evicted: any new value does (an integer,
-        # which Redis keeps as a number it can increment; a float it would pickle)
-        cache.set(GENERATION, int(timezone.now().timestamp()), None)
-
-
-def _periods(
-    programme: Programme, k: int, now: datetime, zone: ZoneInfo
-) -> tuple[Series, Series, Series, Series, Series, Series, list[Series]]:
-    """The figures by period, computed once for what they are drawn from: the same for every
-    reader of the programme and holding no one's words, so the key is the programme's, with all
-    that decides them: k, the zone, the day, and a count of each kind of row they read (its
-    members and facilitation periods, the meetings begun and surveys closed by now, attendance
-    marks, actions and report-backs), and the generation every edit moves. Anything recorded
-    changes the key, so a figure reads as it would uncached; a page in a busy hour reads it
-    instead of summing two years of rows."""
-    today = now.astimezone(zone).date()
-    of = {"learning_set__programme": programme}
-    counts = (
-        SetMembership.objects.filter(**of).aggregate(n=Count("id"), last=Max("id")),
-        FacilitationPeriod.objects.filter(**of).aggregate(n=Count("id"), last=Max("id")),
-        Meeting.objects.filter(**of, starts_at__lte=now).aggregate(
-            n=Count("id"), last=Max("updated_at")
-        ),
-        Survey.objects.filter(**of).aggregate(
-            n=Count("id"), closed=Count("id", filter=Q(closes_at__lte=now))
-        ),
-        Attendance.objects.filter(meeting__learning_set__programme=programme).aggregate(
-            n=Count("id"), present=Count("id", filter=Q(present=True))
-        ),
-        Action.objects.filter(challenge__learning_set__programme=programme).aggregate(
-            n=Count("id"), told=Count("report_back")
-        ),
+def dashboard_key(programme: Programme, now: datetime) -> str:
+    """All that decides the dashboard (`figures_key`, with the surveys opened and closed by
+    now): the same figures for every reader of them."""
+    surveys = Survey.objects.filter(learning_set__programme=programme).aggregate(
+        opened=Count("id", filter=Q(opens_at__lte=now)),
+        closed=Count("id", filter=Q(closes_at__lte=now)),
     )
-    drawn = ":".join(".".join(str(v) for v in c.values()) for c in counts)
-    # The language too: the series carry their titles and notes in the reader's words.
-    language = translation.get_language()
-    said = f"{k}:{zone.key}:{today}:{language}:{cache.get(GENERATION)}:{drawn}"
-    key = f"dashboard-periods:{programme.pk}:{hashlib.sha256(said.encode()).hexdigest()}"
-    found = cache.get(key)
-    if found is None:
-        found = (*_engagement(programme, k, now, zone), *_surveys(programme, k, now, zone))
-        cache.set(key, found, PERIODS_LIFE)
-    return found  # type: ignore[no-any-return]
+    return figures_key(programme, now, surveys["opened"], surveys["closed"])
 
 
-def dashboard(programme: Programme, now: datetime | None = None) -> Dashboard:
+def dashboard(programme: Programme, now: datetime | None = None, key: str = "") -> Dashboard:
+    """The programme's figures, kept in the cache under `key` (`dashboard_key` now, unless the
+    caller has it already)."""
     now = now or timezone.now()
+    key = key or dashboard_key(programme, now)
+    return kept("dashboard", programme, key, lambda: _dashboard(programme, now))
+
+
+def _dashboard(programme: Programme, now: datetime) -> Dashboard:
     k = programme.organisation.min_group_size
     zone = ZoneInfo(programme.organisation.time_zone)
     people = frozenset(
@@ -607,9 +570,8 @@ def dashboard(programme: Programme, now: datetime | None = None) -> Dashboard:
             "participant_id", flat=True
         )
     )
-    attendance, follow, modes, climate_series, usefulness, recommend, self_series = _periods(
-        programme, k, now, zone
-    )
+    attendance, follow, modes = _engagement(programme, k, now, zone)
+    climate_series, usefulness, recommend, self_series = _surveys(programme, k, now, zone)
     resolved = _resolved(programme, k)
     money = roi(programme)
     found = Dashboard(

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -25,7 +26,7 @@ from revans.web import Cell, perform_form, posted, save_form, write_csv
 
 from . import reports, selectors, services, surveys
 from .access import get_outcome, get_report, get_survey, reads_survey_text
-from .dashboard import Dashboard, dashboard
+from .dashboard import Dashboard, dashboard, dashboard_key
 from .forms import AnswerForm, BaselineForm, OutcomeForm, SurveyPlanForm
 from .models import BoardReport, CareerOutcome, Survey
 
@@ -188,14 +189,16 @@ def baseline_save(request: OrgRequest, programme: Programme) -> HttpResponse:
 @org_view(*ROI_READERS, programme_id=get_programme)
 @require_safe
 def dashboard_page(request: OrgRequest, programme: Programme) -> HttpResponse:
-    found = dashboard(programme)
+    now = timezone.now()
+    key = dashboard_key(programme, now)
     return render(
         request,
         "evidence/dashboard.html",
         {
             "programme": programme,
-            "dash": found,
-            "roi": found.roi,
+            # The figures' HTML is kept under their key: they are read only when it is not.
+            "figures_key": key,
+            "dash": SimpleLazyObject(lambda: dashboard(programme, now, key)),
             "reports": selectors.board_reports_of(programme, request.user),
         },
     )

@@ -6,8 +6,15 @@ class ImpactConfig(AppConfig):
     verbose_name = "Impact: costs, claims and the return"
 
     def ready(self) -> None:
-        from revans.accounts import outbox
+        from django.db.models.signals import post_delete, post_save
 
-        from . import notices
+        from revans.accounts import outbox
+        from revans.writes import figures_moved
+
+        from . import notices, selectors
 
         outbox.register(notices.SENDER)
+        for model in selectors.DRAWN_FROM:
+            name = model.__name__
+            post_save.connect(figures_moved, sender=model, dispatch_uid=f"figures-{name}")
+            post_delete.connect(figures_moved, sender=model, dispatch_uid=f"figures-del-{name}")

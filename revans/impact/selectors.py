@@ -1,13 +1,17 @@
 """Reads for the impact pages: the fully loaded costs line by line, and the ROI with its working,
 every figure for a sponsor passed through `revans.domain.privacy` first."""
 
+import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
+from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from revans.accounts.models import Organisation, User
@@ -27,10 +31,62 @@ from revans.domain.roi import (
 from revans.domain.roi import participant_time as time_cost
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import Participant, Programme, SetFacilitator, SetMembership
+from revans.writes import figures_generation
 
-from .models import BenefitClaim, ClaimFile, CostItem, HourlyRate, RoiSettings
+from .models import BenefitClaim, ClaimFile, ClaimRelease, CostItem, HourlyRate, RoiSettings
 
 HUNDRED = Decimal(100)
+
+# What the ROI is drawn from: a save or delete of any of these moves the figures' generation
+# (connected in apps.ready; the dashboard adds what it reads besides).
+DRAWN_FROM = (
+    Programme,
+    Participant,
+    SetMembership,
+    SetFacilitator,
+    Meeting,
+    Attendance,
+    CostItem,
+    HourlyRate,
+    RoiSettings,
+    ClaimRelease,
+)
+FIGURES_LIFE = 24 * 60 * 60  # seconds; the key names the day, so a day's figures at most
+
+
+def figures_key(programme: Programme, now: datetime, *more: object) -> str:
+    """All that decides a programme's figures for a sponsor, who all read the same ones: the
+    rows they are drawn from, by the generation every write to them moves
+    (`revans.writes.figures_moved`); the meetings begun by now (people's time so far, the
+    attendance); k, the zone and the day; the reader's language and zone (labels, notes and
+    times); and what the caller adds (`more`). A figure kept under it reads as it would uncached."""
+    organisation = programme.organisation
+    begun = Meeting.objects.filter(learning_set__programme=programme, starts_at__lte=now).count()
+    said = ":".join(
+        str(part)
+        for part in (
+            figures_generation(),
+            begun,
+            organisation.min_group_size,
+            organisation.time_zone,
+            now.astimezone(ZoneInfo(organisation.time_zone)).date(),
+            translation.get_language(),
+            timezone.get_current_timezone_name(),
+            *more,
+        )
+    )
+    return hashlib.sha256(said.encode()).hexdigest()
+
+
+def kept[T](name: str, programme: Programme, key: str, work: Callable[[], T]) -> T:
+    """A programme's figures called `name`, from the cache under `key` (`figures_key`), else
+    worked out and kept: a busy hour reads them instead of summing two years of rows."""
+    full = f"figures:{name}:{programme.pk}:{key}"
+    found: T | None = cache.get(full)
+    if found is None:
+        found = work()
+        cache.set(full, found, FIGURES_LIFE)
+    return found
 
 
 @dataclass
@@ -390,10 +446,16 @@ def _after_share(line: Line) -> Decimal:
     return (line.claim.annual_value or Decimal(0)) * (line.claim.attribution or Decimal(0))
 
 
-def roi(programme: Programme) -> Roi:
+def roi(programme: Programme, key: str = "") -> Roi:
     """The programme's ROI and its working, as a sponsor may see it: every figure carries the
     people it is drawn from and passes `privacy`. No claim is listed one by one here (the
-    sponsor verifies claims one by one on the claims page, which is not for passing on)."""
+    sponsor verifies claims one by one on the claims page, which is not for passing on).
+    Kept under `key` (its `figures_key` now, unless the caller has it already)."""
+    key = key or figures_key(programme, timezone.now())
+    return kept("roi", programme, key, lambda: _roi(programme))
+
+
+def _roi(programme: Programme) -> Roi:
     k = programme.organisation.min_group_size
     release = programme.claim_releases.first()
     claims = release.claims if release else []

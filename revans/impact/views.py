@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -144,12 +146,15 @@ def settings(request: OrgRequest, programme: Programme) -> HttpResponse:
 @org_view(*ROI_READERS, programme_id=get_programme)
 @require_safe
 def roi(request: OrgRequest, programme: Programme) -> HttpResponse:
+    key = selectors.figures_key(programme, timezone.now())
     return render(
         request,
         "impact/roi.html",
         {
             "programme": programme,
-            "roi": selectors.roi(programme),
+            # The figures' HTML is kept under their key: they are read only when it is not.
+            "figures_key": key,
+            "roi": SimpleLazyObject(lambda: selectors.roi(programme, key)),
             "principles": PRINCIPLES,
         },
     )

@@ -18,6 +18,7 @@ from revans.accounts.models import Membership, Organisation, Role, User
 from revans.audit import services as audit
 from revans.audit.models import Event
 from revans.domain.roster import PersonRecord, RosterPlan, RowStatus, plan_import
+from revans.writes import figures_moved
 
 from .models import (
     FacilitationMode,
@@ -92,6 +93,7 @@ def set_create(
     SetFacilitator.objects.bulk_create(
         SetFacilitator(learning_set=learning_set, user=user, added_by=by) for user in chosen
     )
+    figures_moved()  # a bulk write sends no signal
     FacilitationPeriod.objects.create(
         learning_set=learning_set,
         mode=FacilitationMode.CO_FACILITATED if len(chosen) > 1 else FacilitationMode.FACILITATED,
@@ -265,7 +267,7 @@ def facilitations_end(*, membership: Membership) -> int:
     """The facilitator role is gone: every set they facilitate in the organisation ends their
     facilitation today (even a set's last: the role decides, and the set page then asks for a
     new facilitator). Returns how many ended."""
-    return (
+    ended = (
         SetFacilitator.objects.current()
         .filter(
             user_id=membership.user_id,
@@ -273,6 +275,8 @@ def facilitations_end(*, membership: Membership) -> int:
         )
         .update(until=membership.organisation.today())
     )
+    figures_moved()  # an update sends no signal
+    return ended
 
 
 @transaction.atomic
@@ -479,6 +483,7 @@ def _write_plan(organisation: Organisation, plan: RosterPlan) -> None:
             person.manager = manager
             with_new_manager.append(person)
     Participant.objects.bulk_update(with_new_manager, ["manager"], batch_size=1000)
+    figures_moved()  # job levels decide the costs of people's time; bulk writes send no signal
 
 
 @transaction.atomic

@@ -1,11 +1,14 @@
-"""The dashboard's figures by period are kept in the cache (a busy hour reads them instead of
-summing two years of rows); an edit in place, which changes no count, must still be read afresh.
-On both caches production may use: the database's table, and Redis (several app servers)."""
+"""The sponsor's figures (the dashboard, the ROI) are kept in the cache (a busy hour reads them
+instead of summing two years of rows); every write they are drawn from, an edit in place or a
+bulk write that sends no signal, and a meeting beginning, must have them read afresh. On both
+caches production may use: the database's table, and Redis (several app servers)."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 import redis
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
@@ -13,14 +16,22 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from revans.evidence.dashboard import dashboard
-from revans.programmes.models import SetMembership
+from revans.impact.selectors import roi
+from revans.learning import services as learning
+from revans.learning.models import Action
+from revans.programmes import services as programmes
+from revans.programmes.models import Participant, SetMembership
+from revans.tests.world import future_meeting
 
 REDIS = "redis://127.0.0.1:6379/0"
 
 
-def queries(world, now) -> int:
+def queries(world, now=None, figures=dashboard) -> int:
     with CaptureQueriesContext(connection) as done:
-        dashboard(world.programme, now)
+        if figures is roi:
+            roi(world.programme)
+        else:
+            figures(world.programme, now or timezone.now())
     return len(done)
 
 
@@ -59,3 +70,48 @@ def test_figures_are_read_from_the_cache_until_a_row_they_read_is_edited_in_plac
     membership.save()  # and again: the generation moves on from where it is
     assert queries(world, now) == first
     assert queries(world, now) == cached  # and kept again
+
+
+def test_the_roi_is_read_afresh_after_each_kind_of_write_it_is_drawn_from(world, a_cache):
+    first = queries(world, figures=roi)
+    cached = queries(world, figures=roi)
+    assert cached < first
+
+    def read_afresh() -> bool:
+        again = queries(world, figures=roi)
+        kept = queries(world, figures=roi)
+        return again > cached and kept == cached
+
+    # A versioned save is an update, which sends no signal.
+    owner = Participant.objects.get(user=world.participant)
+    action = Action.objects.filter(challenge__owner=owner).first() or learning.action_create(
+        challenge=learning.challenge_create(
+            learning_set=world.set_a,
+            owner=owner,
+            submission=uuid.uuid4(),
+            fields={
+                "statement": "Rota",
+                "why_it_matters": "",
+                "desired_outcome": "",
+                "business_area": "",
+            },
+        ),
+        by=owner,
+        on_behalf=False,
+        submission=uuid.uuid4(),
+        text="Map the rota",
+        due_on=timezone.localdate(),
+    )
+    assert read_afresh()
+    learning.action_progress(
+        action=action, by=owner, version=action.version, progress="Half done", done=False
+    )
+    assert read_afresh()
+    # A facilitator's role taken away ends their facilitations by a bulk update.
+    programmes.facilitations_end(membership=world.membership(world.facilitator))
+    assert read_afresh()
+    # A meeting begins: people's time so far now counts it, with no write at all.
+    future_meeting(world.set_a, days=1)
+    assert read_afresh()
+    with time_machine.travel(timezone.now() + timedelta(days=1, hours=1)):
+        assert read_afresh()
