@@ -56,7 +56,7 @@ FIGURES_LIFE = 24 * 60 * 60  # seconds; the key names the day, so a day's figure
 
 def figures_key(programme: Programme, now: datetime, *more: object) -> str:
     """All that decides a programme's figures for a sponsor, who all read the same ones: the
-    rows they are drawn from, by the generation every write to them moves
+    programme; the rows they are drawn from, by the generation every write to them moves
     (`revans.writes.figures_moved`); the meetings begun by now (people's time so far, the
     attendance); k, the zone and the day; the reader's language and zone (labels, notes and
     times); and what the caller adds (`more`). A figure kept under it reads as it would uncached."""
@@ -65,6 +65,7 @@ def figures_key(programme: Programme, now: datetime, *more: object) -> str:
     said = ":".join(
         str(part)
         for part in (
+            programme.pk,
             figures_generation(),
             begun,
             organisation.min_group_size,

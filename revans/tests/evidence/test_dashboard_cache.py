@@ -20,7 +20,7 @@ from revans.impact.selectors import roi
 from revans.learning import services as learning
 from revans.learning.models import Action
 from revans.programmes import services as programmes
-from revans.programmes.models import Participant, SetMembership
+from revans.programmes.models import Participant, Programme, SetMembership
 from revans.tests.world import future_meeting
 
 REDIS = "redis://127.0.0.1:6379/0"
@@ -115,3 +115,24 @@ def test_the_roi_is_read_afresh_after_each_kind_of_write_it_is_drawn_from(world,
     assert read_afresh()
     with time_machine.travel(timezone.now() + timedelta(days=1, hours=1)):
         assert read_afresh()
+
+
+def test_each_programme_s_figures_are_kept_apart(client, world, a_cache):
+    """Two programmes with no figures yet look alike in every count: the key names the
+    programme, so neither page is served the other's kept HTML."""
+    programmes = [
+        Programme.objects.create(
+            organisation=world.org,
+            name=name,
+            starts_on=world.programme.starts_on,
+            ends_on=world.programme.ends_on,
+        )
+        for name in ("First", "Second")
+    ]
+    client.force_login(world.sponsor)
+    for path in ("dashboard", "roi"):
+        for programme in programmes:
+            page = client.get(f"/o/acme/programmes/{programme.pk}/{path}/").content.decode()
+            mine = f"/programmes/{programme.pk}/"
+            others = [f"/programmes/{p.pk}/" for p in programmes if p != programme]
+            assert mine in page and not any(other in page for other in others), path
