@@ -491,8 +491,18 @@ def plan_pages(per_role: int, boards_per_meeting: int) -> dict[str, Any]:
         clock_act(meeting=meeting, by=coach.user, version=live.state_version, operation="start")
         watchers = members.filter(learning_set=learning_set).order_by("pk")[:boards_per_meeting]
         path = reverse("learning:board_poll", kwargs={"org": org, "meeting_id": meeting.pk})
-        boards += [(path, session_headers(m.participant.user)) for m in watchers]
-    page("live board poll", [(path, h) for path, h in boards], expect=[200, 204])
+        boards += [(path, session_headers(m.participant.user), live) for m in watchers]
+    # As a board polls: with the version it holds, so an unchanged board answers 204; and the
+    # whole board, as after each change in the meeting (the version 0 it never holds).
+    for live in {live for _p, _h, live in boards}:
+        live.refresh_from_db()
+    page(
+        "live board poll",
+        [(f"{path}?v={live.version}", h) for path, h, live in boards],
+        expect=[204],
+    )
+    page("live board poll, changed", [(f"{path}?v=0", h) for path, h, _l in boards])
+    boards = [(path, h) for path, h, _l in boards]
     return {
         "organisation": org,
         "people": {role: len(ms) for role, ms in people.items()},
@@ -502,7 +512,7 @@ def plan_pages(per_role: int, boards_per_meeting: int) -> dict[str, Any]:
         "pages": pages,
         "boards": boards,
         # The mixed run: each page alike (the polls are the boards' own users).
-        "mix": {name: 1 for name in pages if name != "live board poll"},
+        "mix": {name: 1 for name in pages if not name.startswith("live board poll")},
     }
 
 

@@ -5,10 +5,11 @@
   other person saved) if someone saved meanwhile, so nobody overwrites another unseen.
 - A shared state that changes as a whole (the live meeting's clock and agenda) is refused as
   `Stale` when the screen that sent the change is behind.
-- The sponsor's figures are kept in the cache under a generation (`figures_generation`) that
-  every write they may be drawn from moves: saves and deletes through the signals the evidence
-  and impact apps connect, and each write that sends none (`update`, `bulk_create`: a versioned
-  save here, the bulk writes of the programmes and identity apps) by calling `figures_moved`.
+- Reads kept in the cache (the sponsor's figures, a set's summary) are kept under a generation
+  (`kept_generation`, through `kept`) that every write they may be drawn from moves: saves and
+  deletes through the signals the apps connect (their `DRAWN_FROM`), and each write that sends
+  none (`update`, `bulk_create`: a versioned save here, the programmes app's bulk writes) by
+  calling `kept_moved`.
 """
 
 import uuid
@@ -22,12 +23,13 @@ from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-FIGURES = "figures:generation"
+GENERATION = "kept:generation"
+KEPT_LIFE = 24 * 60 * 60  # seconds; keys name the day where a read depends on it
 
 
-def figures_moved(**_signal: object) -> None:
-    """Every figure kept in the cache is read afresh from now on. Writes are rare beside the
-    pages that read figures, so one generation for all is simpler than tracking which moved.
+def kept_moved(**_signal: object) -> None:
+    """Every read kept in the cache is read afresh from now on. Writes are rare beside the
+    pages that read, so one generation for all is simpler than tracking which reads moved.
     Moved now, and again once the write is committed: a reader in between may have kept
     figures from before it under the new generation."""
     _move()
@@ -36,14 +38,25 @@ def figures_moved(**_signal: object) -> None:
 
 def _move() -> None:
     try:
-        cache.incr(FIGURES)
+        cache.incr(GENERATION)
     except ValueError:  # not in the cache yet, or evicted: any new value does (an integer,
         # which Redis keeps as a number it can increment; a float it would pickle)
-        cache.set(FIGURES, int(timezone.now().timestamp()), None)
+        cache.set(GENERATION, int(timezone.now().timestamp()), None)
 
 
-def figures_generation() -> int | None:
-    found: int | None = cache.get(FIGURES)
+def kept_generation() -> int | None:
+    found: int | None = cache.get(GENERATION)
+    return found
+
+
+def kept[T](key: str, work: Callable[[], T]) -> T:
+    """What `work` reads, from the cache under `key`, else worked out and kept. The key must
+    name everything the read depends on: `kept_generation()` for the rows, and the day, the
+    reader's language, zone or periods wherever it depends on them."""
+    found: T | None = cache.get(key)
+    if found is None:
+        found = work()
+        cache.set(key, found, KEPT_LIFE)
     return found
 
 
@@ -107,5 +120,5 @@ def save_version[M: Model](
     fresh = model._default_manager.get(pk=row.pk)
     if not updated:
         raise Conflict(fresh, conflict)
-    figures_moved()  # an update sends no signal
+    kept_moved()  # an update sends no signal
     return fresh

@@ -26,10 +26,11 @@ from django.utils.translation import gettext as _
 
 from revans.domain import climate, privacy
 from revans.domain.evidence import SETTLE, UNDER_WAY, Point, Row, row, series, settled
-from revans.impact.selectors import Roi, figures_key, kept, roi
+from revans.impact.selectors import Roi, figures_key, roi
 from revans.learning.models import Action, Challenge, ReportBack
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import FacilitationMode, FacilitationPeriod, Programme, SetMembership
+from revans.writes import kept
 
 from .models import Answer, Baseline, CareerOutcome, Survey
 
@@ -559,7 +560,7 @@ def dashboard(programme: Programme, now: datetime | None = None, key: str = "") 
     caller has it already)."""
     now = now or timezone.now()
     key = key or dashboard_key(programme, now)
-    return kept("dashboard", programme, key, lambda: _dashboard(programme, now))
+    return kept(f"dashboard:{key}", lambda: _dashboard(programme, now))
 
 
 def _dashboard(programme: Programme, now: datetime) -> Dashboard:

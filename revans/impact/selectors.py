@@ -3,13 +3,11 @@ every figure for a sponsor passed through `revans.domain.privacy` first."""
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 from zoneinfo import ZoneInfo
 
-from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -31,7 +29,7 @@ from revans.domain.roi import (
 from revans.domain.roi import participant_time as time_cost
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import Participant, Programme, SetFacilitator, SetMembership
-from revans.writes import figures_generation
+from revans.writes import kept, kept_generation
 
 from .models import BenefitClaim, ClaimFile, ClaimRelease, CostItem, HourlyRate, RoiSettings
 
@@ -51,13 +49,12 @@ DRAWN_FROM = (
     RoiSettings,
     ClaimRelease,
 )
-FIGURES_LIFE = 24 * 60 * 60  # seconds; the key names the day, so a day's figures at most
 
 
 def figures_key(programme: Programme, now: datetime, *more: object) -> str:
     """All that decides a programme's figures for a sponsor, who all read the same ones: the
     programme; the rows they are drawn from, by the generation every write to them moves
-    (`revans.writes.figures_moved`); the meetings begun by now (people's time so far, the
+    (`revans.writes.kept_moved`); the meetings begun by now (people's time so far, the
     attendance); k, the zone and the day; the reader's language and zone (labels, notes and
     times); and what the caller adds (`more`). A figure kept under it reads as it would uncached."""
     organisation = programme.organisation
@@ -66,7 +63,7 @@ def figures_key(programme: Programme, now: datetime, *more: object) -> str:
         str(part)
         for part in (
             programme.pk,
-            figures_generation(),
+            kept_generation(),
             begun,
             organisation.min_group_size,
             organisation.time_zone,
@@ -77,17 +74,6 @@ def figures_key(programme: Programme, now: datetime, *more: object) -> str:
         )
     )
     return hashlib.sha256(said.encode()).hexdigest()
-
-
-def kept[T](name: str, programme: Programme, key: str, work: Callable[[], T]) -> T:
-    """A programme's figures called `name`, from the cache under `key` (`figures_key`), else
-    worked out and kept: a busy hour reads them instead of summing two years of rows."""
-    full = f"figures:{name}:{programme.pk}:{key}"
-    found: T | None = cache.get(full)
-    if found is None:
-        found = work()
-        cache.set(full, found, FIGURES_LIFE)
-    return found
 
 
 @dataclass
@@ -453,7 +439,7 @@ def roi(programme: Programme, key: str = "") -> Roi:
     sponsor verifies claims one by one on the claims page, which is not for passing on).
     Kept under `key` (its `figures_key` now, unless the caller has it already)."""
     key = key or figures_key(programme, timezone.now())
-    return kept("roi", programme, key, lambda: _roi(programme))
+    return kept(f"roi:{key}", lambda: _roi(programme))
 
 
 def _roi(programme: Programme) -> Roi:

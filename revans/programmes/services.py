@@ -18,7 +18,7 @@ from revans.accounts.models import Membership, Organisation, Role, User
 from revans.audit import services as audit
 from revans.audit.models import Event
 from revans.domain.roster import PersonRecord, RosterPlan, RowStatus, plan_import
-from revans.writes import figures_moved
+from revans.writes import kept_moved
 
 from .models import (
     FacilitationMode,
@@ -93,7 +93,7 @@ def set_create(
     SetFacilitator.objects.bulk_create(
         SetFacilitator(learning_set=learning_set, user=user, added_by=by) for user in chosen
     )
-    figures_moved()  # a bulk write sends no signal
+    kept_moved()  # a bulk write sends no signal
     FacilitationPeriod.objects.create(
         learning_set=learning_set,
         mode=FacilitationMode.CO_FACILITATED if len(chosen) > 1 else FacilitationMode.FACILITATED,
@@ -275,7 +275,7 @@ def facilitations_end(*, membership: Membership) -> int:
         )
         .update(until=membership.organisation.today())
     )
-    figures_moved()  # an update sends no signal
+    kept_moved()  # an update sends no signal
     return ended
 
 
@@ -483,7 +483,7 @@ def _write_plan(organisation: Organisation, plan: RosterPlan) -> None:
             person.manager = manager
             with_new_manager.append(person)
     Participant.objects.bulk_update(with_new_manager, ["manager"], batch_size=1000)
-    figures_moved()  # job levels decide the costs of people's time; bulk writes send no signal
+    kept_moved()  # job levels decide the costs of people's time; bulk writes send no signal
 
 
 @transaction.atomic
