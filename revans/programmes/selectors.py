@@ -1,5 +1,6 @@
 """Reads for the programme and set pages, shaped so each page costs a fixed number of queries."""
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,10 +10,12 @@ from django.utils.translation import ngettext
 
 from revans.accounts.models import Organisation, User
 from revans.domain.roster import KNOWN_COLUMNS
+from revans.writes import kept, kept_generation
 
 from .models import (
     FacilitationPeriod,
     GroundRules,
+    GroundRulesAcceptance,
     LearningSet,
     Participant,
     Programme,
@@ -32,46 +35,97 @@ class SetSummary:
     warnings: list[str] = field(default_factory=list)
 
 
+# What a set's summary is drawn from: a save or delete of any of these moves the kept generation
+# (connected in apps.ready; a facilitator's name comes with their account, see there).
+DRAWN_FROM = (
+    LearningSet,
+    Programme,
+    SetMembership,
+    SetFacilitator,
+    FacilitationPeriod,
+    GroundRules,
+    GroundRulesAcceptance,
+    Participant,
+)
+
+
+@dataclass
+class _Drawn:
+    """A set's summary as read from the database: the same for every reader, so kept."""
+
+    learning_set: LearningSet
+    members: list[SetMembership]
+    facilitators: list[SetFacilitator]
+    periods: list[FacilitationPeriod]
+    ground_rules: GroundRules | None
+    not_accepted: list[Participant]
+
+
 def _summaries(sets: QuerySet[LearningSet]) -> list[SetSummary]:
-    sets = sets.select_related("programme__organisation").prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=SetMembership.objects.current().select_related("participant"),
-            to_attr="current_members",
-        ),
-        Prefetch(
-            "facilitations",
-            queryset=SetFacilitator.objects.current().select_related("user", "added_by"),
-            to_attr="current_facilitators",
-        ),
-        Prefetch("periods", to_attr="all_periods"),
-        Prefetch(
-            "ground_rules",
-            queryset=GroundRules.objects.prefetch_related("acceptances"),
-            to_attr="all_ground_rules",
-        ),
-    )
+    """Each set's summary: the rows of a page's sets kept together under the kept generation
+    (one read of the cache, whatever their number); the mode of today and the warnings, in the
+    reader's language, worked out on each read."""
+    ids = list(sets.values_list("pk", flat=True))
+    said = ",".join(map(str, ids))
+    key = f"set-summaries:{kept_generation()}:{hashlib.sha256(said.encode()).hexdigest()}"
     summaries = []
-    for learning_set in sets:
-        today = learning_set.programme.organisation.today()
-        members = learning_set.current_members
-        versions = learning_set.all_ground_rules
-        rules = versions[0] if versions else None  # ordered newest first
-        accepted = {a.participant_id for a in rules.acceptances.all()} if rules else set()
-        not_accepted = [m.participant for m in members if m.participant_id not in accepted]
-        periods = learning_set.all_periods
-        started = [p for p in periods if p.starts_on <= today]
+    for d in kept(key, lambda: _draw(ids)):
+        today = d.learning_set.programme.organisation.today()
+        started = [p for p in d.periods if p.starts_on <= today]
         summary = SetSummary(
-            learning_set=learning_set,
-            members=members,
-            facilitators=learning_set.current_facilitators,
-            mode=(started or periods)[-1] if periods else None,
-            ground_rules=rules,
-            not_accepted=not_accepted,
+            learning_set=d.learning_set,
+            members=d.members,
+            facilitators=d.facilitators,
+            mode=(started or d.periods)[-1] if d.periods else None,
+            ground_rules=d.ground_rules,
+            not_accepted=d.not_accepted,
         )
         summary.warnings = set_warnings(summary)
         summaries.append(summary)
     return summaries
+
+
+def _draw(ids: list[int]) -> list[_Drawn]:
+    order = {pk: n for n, pk in enumerate(ids)}
+    sets = (
+        LearningSet.objects.filter(pk__in=ids)
+        .select_related("programme__organisation")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=SetMembership.objects.current().select_related("participant"),
+                to_attr="current_members",
+            ),
+            Prefetch(
+                "facilitations",
+                queryset=SetFacilitator.objects.current().select_related("user", "added_by"),
+                to_attr="current_facilitators",
+            ),
+            Prefetch("periods", to_attr="all_periods"),
+            Prefetch(
+                "ground_rules",
+                queryset=GroundRules.objects.prefetch_related("acceptances"),
+                to_attr="all_ground_rules",
+            ),
+        )
+    )
+    drawn = []
+    for learning_set in sorted(sets, key=lambda s: order[s.pk]):
+        members = learning_set.current_members
+        versions = learning_set.all_ground_rules
+        rules = versions[0] if versions else None  # ordered newest first
+        accepted = {a.participant_id for a in rules.acceptances.all()} if rules else set()
+        drawn.append(
+            _Drawn(
+                learning_set=learning_set,
+                members=members,
+                facilitators=learning_set.current_facilitators,
+                periods=learning_set.all_periods,
+                ground_rules=rules,
+                not_accepted=[m.participant for m in members if m.participant_id not in accepted],
+            )
+        )
+    return drawn
 
 
 def set_warnings(summary: SetSummary) -> list[str]:
