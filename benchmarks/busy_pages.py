@@ -71,6 +71,10 @@ def main() -> None:
     pat = Participant.objects.get(organisation=organisation, user=participant.user)
     learning_set = SetMembership.objects.filter(participant=pat).first().learning_set  # type: ignore[union-attr]
     programme = learning_set.programme
+    # The facilitator of that set, where the organisation has one (the demo's first may not be).
+    coach = learning_set.facilitations.filter(until=None).first()
+    if coach is not None:
+        facilitator = members.get(user=coach.user_id)
     now = timezone.now()
     upcoming = learning_set.meetings.filter(starts_at__gt=now).order_by("starts_at").first()
     live = learning_set.meetings.filter(starts_at__lte=now, ends_at__gt=now).first()

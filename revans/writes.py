@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,15 @@ def _move() -> None:
     except ValueError:  # not in the cache yet, or evicted: any new value does (an integer,
         # which Redis keeps as a number it can increment; a float it would pickle)
         cache.set(GENERATION, int(timezone.now().timestamp()), None)
+
+
+def kept_drawn_from(*models: type[Model]) -> None:
+    """Each save and delete of these models moves the kept generation (called by the apps'
+    `ready` with the models their kept reads are drawn from; a model named twice connects once)."""
+    for model in models:
+        name = model._meta.label
+        post_save.connect(kept_moved, sender=model, dispatch_uid=f"kept-{name}")
+        post_delete.connect(kept_moved, sender=model, dispatch_uid=f"kept-del-{name}")
 
 
 def kept_generation() -> int | None:

@@ -1,5 +1,6 @@
 """Reads for the cycle's pages; every piece of text passes the reader's `CycleAccess` first."""
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,7 +10,8 @@ from django.utils import timezone
 
 from revans.domain.confidentiality import Kind, Reader, may_read
 from revans.meetings.models import Attendance, Meeting
-from revans.programmes.models import Participant
+from revans.programmes.models import Participant, SetMembership
+from revans.writes import kept, kept_generation
 
 from .access import CycleAccess
 from .models import (
@@ -49,10 +51,31 @@ CLOSED = (Challenge.Status.RESOLVED, Challenge.Status.DROPPED)
 LATEST_ACTIONS = 4
 
 
-def set_cycle(access: CycleAccess, closed: bool = False) -> tuple[list[MemberCycle], Figures, int]:
+# What the cycle page is drawn from: a save or delete of any moves the kept generation
+# (connected in apps.ready).
+DRAWN_FROM = (Challenge, Action, ReportBack, Attendance, Meeting, SetMembership, Participant)
+
+type Cycle = tuple[list[MemberCycle], Figures, int]
+
+
+def set_cycle(access: CycleAccess, closed: bool = False) -> Cycle:
     """Each member's open challenges (or, `closed`, their resolved and dropped ones) and their
     actions as this reader may see them; the follow-through figures over every challenge; and
-    how many challenges the other list holds for this reader."""
+    how many challenges the other list holds for this reader. Kept under the kept generation
+    and the reader's whole relation to the set (their periods and their own pool entries),
+    which alone decide what they read of it: readers alike share it."""
+    relation = (
+        access.learning_set.pk,
+        closed,
+        tuple(access.reader.as_member),
+        tuple(access.reader.as_facilitator),
+        tuple(sorted(access.own_entries)),
+    )
+    said = hashlib.sha256(repr(relation).encode()).hexdigest()
+    return kept(f"cycle:{kept_generation()}:{said}", lambda: _set_cycle(access, closed))
+
+
+def _set_cycle(access: CycleAccess, closed: bool) -> Cycle:
     learning_set = access.learning_set
     people: dict[int, MemberCycle] = {}
     for m in learning_set.memberships.current().select_related("participant"):
@@ -193,13 +216,13 @@ def facilitator_home(set_ids: list[int]) -> dict[int, list[Follow]]:
     found: dict[int, dict[int, Follow]] = {}
     actions = Action.objects.filter(
         challenge__learning_set_id__in=set_ids, status=Action.Status.OPEN
-    ).select_related("challenge__owner")
-    for action in actions:
-        people = found.setdefault(action.challenge.learning_set_id, {})
-        owner = action.challenge.owner
-        follow = people.setdefault(owner.pk, Follow(name=owner.name))
+    ).values_list(
+        "challenge__learning_set_id", "challenge__owner_id", "challenge__owner__name", "due_on"
+    )
+    for set_id, owner_id, name, due_on in actions:
+        follow = found.setdefault(set_id, {}).setdefault(owner_id, Follow(name=name))
         follow.open += 1
-        follow.overdue += int(action.due_on < today)
+        follow.overdue += int(due_on < today)
     return {set_id: sorted(p.values(), key=lambda f: f.name) for set_id, p in found.items()}
 
 

@@ -4,19 +4,17 @@ sets' kept summaries afresh after any write they are drawn from."""
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from revans.accounts.models import Organisation, User
 from revans.accounts.signals import facilitator_role_ended, membership_joined
-from revans.writes import kept_moved
+from revans.writes import kept_drawn_from, kept_moved
 
 from .selectors import DRAWN_FROM
 from .services import facilitations_end, participants_link
 
-for model in (*DRAWN_FROM, Organisation):
-    post_save.connect(kept_moved, sender=model, dispatch_uid=f"kept-{model.__name__}")
-    post_delete.connect(kept_moved, sender=model, dispatch_uid=f"kept-del-{model.__name__}")
+kept_drawn_from(*DRAWN_FROM, Organisation)
 
 
 @receiver(post_save, sender=User)

@@ -652,3 +652,42 @@ def test_the_cycle_page_shows_the_work_in_hand_and_counts_all_of_it(client, worl
     assert "Back to the 1 challenge being worked on" in closed
     challenge = client.get(f"/o/acme/challenges/{planted['challenge'].pk}/").content.decode()
     assert CANARIES["action"] in challenge and "Map the rota" in challenge
+
+
+def test_the_kept_cycle_page_is_each_reader_s_own(client, world, planted):
+    """The cycle page is kept under the reader's relation to the set: read first by someone
+    who reads everything, it still shows a former member nothing from after they left, and a
+    write after it was kept is read by those who may read it."""
+    quinn = SetMembership.objects.get(participant__user=world.participant2)
+    quinn.left_on = timezone.localdate() - timedelta(days=1)
+    quinn.save()
+    later = services.challenge_create(
+        learning_set=world.set_a,
+        owner=pat(world),
+        submission=uuid.uuid4(),
+        fields={
+            "statement": "zqx-after-leaving",
+            "why_it_matters": "",
+            "desired_outcome": "",
+            "business_area": "",
+        },
+    )
+    url = f"/o/acme/sets/{world.set_a.pk}/cycle/"
+    for _twice in range(2):
+        client.force_login(world.facilitator)
+        assert "zqx-after-leaving" in client.get(url).content.decode()
+        client.force_login(world.participant2)
+        page = client.get(url).content.decode()
+        assert "zqx-after-leaving" not in page and CANARIES["challenge"] in page
+    services.action_create(
+        challenge=later,
+        by=pat(world),
+        on_behalf=False,
+        submission=uuid.uuid4(),
+        text="zqx-new-action",
+        due_on=timezone.localdate() + timedelta(days=3),
+    )
+    client.force_login(world.facilitator)
+    assert "zqx-new-action" in client.get(url).content.decode()
+    client.force_login(world.participant2)
+    assert "zqx-new-action" not in client.get(url).content.decode()
