@@ -7,6 +7,7 @@ demo's Northbridge). DEBUG off, Django's test client (the whole middleware stack
         [--database-url postgres://postgres@127.0.0.1:5432/scale_bench]
         [--profile "participant home"]    # cProfile of that page (SORT=tottime, TOP=60 to change)
         [--sql]                           # each page's warm queries
+        [--cache-url redis://127.0.0.1:6379/15]   # the cache as deployed (else the database's)
 
 Prints, for each page: its queries (a warm request), the mean and p95 in ms, requests a second
 in this one process, and that as a share of `/healthz`'s. The load rig (several processes
@@ -34,11 +35,14 @@ def main() -> None:
     parser.add_argument("--slug", default="large")
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/scale_bench")
+    parser.add_argument("--cache-url", default="", help="redis://...: the cache as deployed")
     parser.add_argument("--profile", default="")
     parser.add_argument("--only", default="", help="pages whose name contains this")
     parser.add_argument("--sql", action="store_true", help="print each page's warm queries")
     args = parser.parse_args()
     os.environ["REVANS_DATABASE_URL"] = args.database_url
+    if args.cache_url:
+        os.environ["REVANS_CACHE_URL"] = args.cache_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revans.settings")
     os.environ.setdefault("REVANS_LOG_LEVEL", "WARNING")
     import django

@@ -35,9 +35,10 @@ from .models import BenefitClaim, ClaimFile, ClaimRelease, CostItem, HourlyRate,
 
 HUNDRED = Decimal(100)
 
-# What the ROI is drawn from: a save or delete of any of these moves the figures' generation
-# (connected in apps.ready; the dashboard adds what it reads besides).
+# What the ROI and a member's claims are drawn from: a save or delete of any of these moves the
+# kept generation (connected in apps.ready; the dashboard adds what it reads besides).
 DRAWN_FROM = (
+    BenefitClaim,
     Programme,
     Participant,
     SetMembership,
@@ -549,11 +550,15 @@ def claim_file(claim: BenefitClaim, *, content: bool = True) -> ClaimFile | None
 
 
 def claims_of(user: User, organisation: Organisation) -> list[BenefitClaim]:
-    """A member's own claims, for their home page: what they claimed and what was decided."""
-    return list(
-        BenefitClaim.objects.filter(
-            owner__user=user, challenge__learning_set__programme__organisation=organisation
-        ).order_by("-created_at")
+    """A member's own claims, for their home page: what they claimed and what was decided
+    (kept for them under the kept generation)."""
+    return kept(
+        f"claims-of:{kept_generation()}:{user.pk}:{organisation.pk}",
+        lambda: list(
+            BenefitClaim.objects.filter(
+                owner__user=user, challenge__learning_set__programme__organisation=organisation
+            ).order_by("-created_at")
+        ),
     )
 
 

@@ -180,7 +180,13 @@ def _own(kind: Kind, moment: datetime) -> bool:
 
 
 def member_home(participant_ids: list[int]) -> dict[int, MemberHome]:
-    """By set id: the person's own challenges and open actions (their own words only)."""
+    """By set id: the person's own challenges and open actions (their own words only), kept
+    for them under the kept generation."""
+    said = ",".join(map(str, sorted(participant_ids)))
+    return kept(f"member-home:{kept_generation()}:{said}", lambda: _member_home(participant_ids))
+
+
+def _member_home(participant_ids: list[int]) -> dict[int, MemberHome]:
     found: dict[int, MemberHome] = {}
     challenges = Challenge.objects.filter(owner_id__in=participant_ids).exclude(
         status__in=[Challenge.Status.RESOLVED, Challenge.Status.DROPPED]
