@@ -1,5 +1,6 @@
 """The pages people land on: they gather what each app has for this person, by role."""
 
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,9 +33,15 @@ def org_home(request: OrgRequest) -> HttpResponse:
     context: dict[str, object] = {}
     if membership.has_role(Role.ADMIN, Role.SPONSOR):
         context["counts"] = accounts_selectors.member_counts(organisation)
-        programmes = list(programme_selectors.programmes_of(organisation))
         waiting = impact_selectors.waiting_by_programme(organisation)
-        for programme in programmes:  # claims a sponsor is to verify
+        # Those running or to come, and any with claims to verify; the rest are on the list of
+        # all programmes (a large employer's years of them made this page slow and long).
+        programmes = list(
+            programme_selectors.programmes_of(organisation).filter(
+                Q(ends_on__gte=organisation.today()) | Q(pk__in=list(waiting))
+            )
+        )
+        for programme in programmes:
             programme.waiting = waiting.get(programme.pk, 0)  # type: ignore[attr-defined]
         context["programmes"] = programmes
     if membership.is_admin:

@@ -1,5 +1,7 @@
 """Programmes, sets, membership history, facilitation over time and ground rules."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from revans.programmes.models import (
     Programme,
     SetMembership,
 )
+from revans.tests.impact.test_claim_notices import claim
 from revans.tests.world import make_member, make_user, today
 
 
@@ -377,3 +380,24 @@ def test_nobody_joins_a_set_unseen(client, world, django_capture_on_commit_callb
     assert "Ada Admin added Ada Admin as a facilitator of R&D" in message.body
     page = client.get(f"/o/acme/sets/{world.set_a.pk}/").content.decode()
     assert "added by Ada Admin" in page
+
+
+def test_the_home_lists_programmes_running_or_to_come_and_any_with_claims_to_verify(client, world):
+    now = world.org.today()
+    ended = Programme.objects.create(
+        organisation=world.org,
+        name="zqx-ended",
+        starts_on=now - timedelta(days=400),
+        ends_on=now - timedelta(days=30),
+    )
+    client.force_login(world.sponsor)
+    home = client.get("/o/acme/").content.decode()
+    assert world.programme.name in home and "zqx-ended" not in home
+    assert "zqx-ended" in client.get("/o/acme/programmes/").content.decode()
+    claim(world)  # in set A, which now belongs to the ended programme; Leaders has ended too
+    world.set_a.programme = ended
+    world.set_a.save()
+    Programme.objects.filter(pk=world.programme.pk).update(ends_on=now - timedelta(days=1))
+    home = client.get("/o/acme/").content.decode()
+    assert "zqx-ended" in home and "1 claim to verify" in home
+    assert world.programme.name not in home.split('id="programmes"')[1].split("</ul>")[0]
