@@ -51,9 +51,18 @@ CLOSED = (Challenge.Status.RESOLVED, Challenge.Status.DROPPED)
 LATEST_ACTIONS = 4
 
 
-# What the cycle page is drawn from: a save or delete of any moves the kept generation
-# (connected in apps.ready).
-DRAWN_FROM = (Challenge, Action, ReportBack, Attendance, Meeting, SetMembership, Participant)
+# What the cycle page and the learning log are drawn from: a save or delete of any moves the kept
+# generation (connected in apps.ready).
+DRAWN_FROM = (
+    Challenge,
+    Action,
+    ReportBack,
+    Reflection,
+    Attendance,
+    Meeting,
+    SetMembership,
+    Participant,
+)
 
 type Cycle = tuple[list[MemberCycle], Figures, int]
 
@@ -64,15 +73,20 @@ def set_cycle(access: CycleAccess, closed: bool = False) -> Cycle:
     how many challenges the other list holds for this reader. Kept under the kept generation
     and the reader's whole relation to the set (their periods and their own pool entries),
     which alone decide what they read of it: readers alike share it."""
+    return kept(f"cycle:{closed}:{_relation(access)}", lambda: _set_cycle(access, closed))
+
+
+def _relation(access: CycleAccess) -> str:
+    """A key for what this reader reads of the set: the kept generation and their whole
+    relation to it (their periods and their own pool entries), which alone decide it."""
     relation = (
         access.learning_set.pk,
-        closed,
         tuple(access.reader.as_member),
         tuple(access.reader.as_facilitator),
         tuple(sorted(access.own_entries)),
     )
     said = hashlib.sha256(repr(relation).encode()).hexdigest()
-    return kept(f"cycle:{kept_generation()}:{said}", lambda: _set_cycle(access, closed))
+    return f"{kept_generation()}:{said}"
 
 
 def _set_cycle(access: CycleAccess, closed: bool) -> Cycle:
@@ -141,7 +155,12 @@ def _set_cycle(access: CycleAccess, closed: bool) -> Cycle:
 
 
 def learning_log(access: CycleAccess) -> tuple[list[Reflection], list[Reflection]]:
-    """(my entries, entries others shared with the set) as this reader may read them."""
+    """(my entries, entries others shared with the set) as this reader may read them, kept as
+    the cycle page is (`_relation`)."""
+    return kept(f"log:{_relation(access)}", lambda: _learning_log(access))
+
+
+def _learning_log(access: CycleAccess) -> tuple[list[Reflection], list[Reflection]]:
     entries = Reflection.objects.filter(learning_set=access.learning_set).select_related("author")
     mine = [r for r in entries if r.author_id in access.own_entries]
     shared = [

@@ -38,6 +38,7 @@ from revans.learning.models import (
 )
 from revans.meetings.models import CalendarFeed, Rsvp
 from revans.programmes.models import Participant, ParticipantImport, SetMembership
+from revans.writes import kept_moved
 
 from .models import DataExport
 
@@ -118,6 +119,7 @@ def empty_text(
         done["meeting records"] = MeetingRecord.objects.filter(
             meeting__learning_set__programme__in=programmes or []
         ).update(process_review="")
+    kept_moved()  # pages keep what was written: bulk updates send no signal
     return done
 
 

@@ -75,3 +75,23 @@ def test_the_admin_sets_the_retention_within_its_bounds(world):
     admin.post("/o/acme/settings/", form | {"retention_days": 365})
     world.org.refresh_from_db()
     assert world.org.retention_days == 365
+
+
+def test_pages_that_kept_what_was_written_read_it_afresh_once_it_is_emptied(world):
+    """The cycle page and the learning log are kept in the cache; retention empties text by
+    bulk updates, which send no signal, and still no page shows it afterwards."""
+    pat = world.org.participants.get(user=world.participant)
+    _content(world, pat, MINE)
+    world.org.retention_days = 30
+    world.org.save()
+    Programme.objects.filter(pk=world.programme.pk).update(
+        ends_on=timezone.localdate() - timedelta(days=5)
+    )
+    reader = Client()
+    pages = [f"/o/acme/sets/{world.set_a.pk}/cycle/", f"/o/acme/sets/{world.set_a.pk}/log/"]
+    with time_machine.travel(timezone.now() + timedelta(days=27), tick=False):
+        reader.force_login(world.participant2)
+        assert MINE in reader.get(pages[0]).content.decode()  # kept now
+        call_command("sweep")
+        for page in pages:
+            assert MINE not in reader.get(page).content.decode(), page
