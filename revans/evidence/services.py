@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from revans.accounts.models import User
 from revans.programmes.models import Participant, Programme, SetMembership
+from revans.writes import kept_moved
 
 from .models import Baseline, BoardReport, CareerOutcome
 from .tasks import build_report
@@ -88,6 +89,7 @@ def baseline_save(
         Baseline.objects.filter(programme=programme, kind=kind).update(
             people=people, events=events, period=period, group=group
         )
+        kept_moved()  # an update sends no signal
         baseline = Baseline.objects.get(programme=programme, kind=kind)
     return baseline
 

@@ -29,6 +29,7 @@ from revans.accounts.models import Topic, User
 from revans.domain import climate
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import LearningSet, Participant, Programme
+from revans.writes import kept_moved
 
 from .models import Answer, Receipt, Survey, SurveyNotice, SurveyPlan
 
@@ -363,6 +364,7 @@ def answer(
         _shuffle(answers)
         Answer.objects.filter(survey=survey).delete()
         Answer.objects.bulk_create(answers)
+        kept_moved()  # a bulk write sends no signal
     return survey
 
 

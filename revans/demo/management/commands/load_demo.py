@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from revans.demo.data import PASSWORD
 from revans.demo.loader import forming, load_demo, meeting_now
+from revans.writes import kept_moved
 
 
 class Command(BaseCommand):
@@ -11,6 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = load_demo()
+        kept_moved()  # written in bulk, with no signal: nothing kept from before is read
         self.stdout.write(
             self.style.SUCCESS("Demo data is loaded. Sign in at http://127.0.0.1:8000")
         )
