@@ -56,6 +56,8 @@ class Solution:
     rounds: int
     seed: int
     version: str = VERSION
+    steps: int = 0  # tabu steps taken, for benchmarks
+    best_at: float = 0.0  # seconds into the search when the best was found, for benchmarks
 
 
 @dataclass
@@ -168,12 +170,14 @@ def solve(
     max_rounds: int | None = None,
     progress: Callable[[float, float], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> Solution:
     """The best grouping found within `seconds` (or `max_rounds` rounds of search, whichever ends
     first). With `max_rounds` reached before the time limit, the result depends only on the seed.
     `progress(fraction_done, best_objective)` is called as the search goes; `should_stop()` ends
-    it early with the best found so far."""
-    started = time.perf_counter()
+    it early with the best found so far. `clock` measures the time limit (benchmarks pass
+    `time.process_time` to count CPU time, as published solvers do)."""
+    started = clock()
     reasons = check(problem)
     if reasons:
         raise Infeasible(reasons)
@@ -225,7 +229,7 @@ def solve(
                 "within the size limits. Remove some keep-apart rules, or add sets."
             ]
         )
-    budget = _Budget(started, seconds, max_rounds, should_stop)
+    budget = _Budget(started, seconds, max_rounds, should_stop, clock)
     if k <= POPULATION_UP_TO:
         best, value = _population(
             (d, weight, movable, lo, hi, adj_ptr, adj), (size, gain, clash), m, assign, start,
@@ -247,9 +251,11 @@ def solve(
     return Solution(
         groups=groups,
         objective=float(kernel.objective(d, best)) + constant,
-        seconds=time.perf_counter() - started,
+        seconds=clock() - started,
         rounds=rounds,
         seed=seed,
+        steps=budget.steps,
+        best_at=budget.best_at,
     )
 
 
@@ -264,9 +270,13 @@ def _population(
     """The population search (up to POPULATION_UP_TO people): see `_Population`."""
     search = _Population(common, state, m, seed_grouping=assign, start=start)
     last_report = 0.0
+    found = search.best_value
     for _round in search.run(budget):
         budget.rounds += 1
-        now = time.perf_counter()
+        now = budget.clock()
+        budget.steps = search.clock
+        if search.best_value > found:
+            found, budget.best_at = search.best_value, now - budget.started
         if progress is not None and now - last_report > 0.25:  # a few reports a second
             last_report = now
             progress(budget.fraction(), search.best_value + constant)
@@ -290,26 +300,29 @@ def _iterated(
     mean_size = max(2, round(k / m))
     kernel.descend(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash)
     best = assign.copy()
-    value = float(kernel.objective(d, best))
+    value = found = float(kernel.objective(d, best))
     clock = stale = 0
     chunk = 1 if budget.max_rounds is not None else 100
     per_step = 0.0
     deadline = budget.started + budget.seconds
     while budget.going():
-        now = time.perf_counter()
+        now = budget.clock()
         if budget.max_rounds is not None:
             todo, stop = min(chunk, budget.max_rounds - budget.rounds), NEVER
         else:  # never plan past the deadline
             steps = chunk if not per_step else int((deadline - now) / per_step)
             todo, stop = NEVER, clock + max(1, min(chunk, steps))
-        tick, before = time.perf_counter(), clock
+        tick, before = budget.clock(), clock
         value, clock, stale, done = kernel.iterate(
             d, floor, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash, best,
             todo, mean_size, SHIFTS, SLACK, PATIENCE, ITS_DEPTH, mean_size, until, clock, stale,
             stop,
         )  # fmt: skip
         budget.rounds += done
-        spent = time.perf_counter() - tick
+        spent = budget.clock() - tick
+        budget.steps = clock
+        if value > found:
+            found, budget.best_at = value, budget.clock() - budget.started
         per_step = spent / max(1, clock - before)
         # Aim for a few checks of the clock a second.
         if spent < 0.1 and chunk < NEVER // 4:
@@ -330,10 +343,13 @@ class _Budget:
     seconds: float
     max_rounds: int | None
     should_stop: Callable[[], bool] | None
+    clock: Callable[[], float] = time.perf_counter
     rounds: int = 0
+    steps: int = 0  # tabu steps
+    best_at: float = 0.0  # when the best was found
 
     def going(self) -> bool:
-        if time.perf_counter() >= self.started + self.seconds:
+        if self.clock() >= self.started + self.seconds:
             return False
         if self.max_rounds is not None and self.rounds >= self.max_rounds:
             return False
@@ -344,7 +360,7 @@ class _Budget:
         schedule, too, depends only on the seed), else its time."""
         if self.max_rounds:
             return min(1.0, self.rounds / self.max_rounds)
-        spent = (time.perf_counter() - self.started) / self.seconds if self.seconds > 0 else 1.0
+        spent = (self.clock() - self.started) / self.seconds if self.seconds > 0 else 1.0
         return min(1.0, spent)
 
 
