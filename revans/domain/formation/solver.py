@@ -12,7 +12,7 @@ import numpy as np
 
 from . import kernel
 
-VERSION = "pop-1"
+VERSION = "pop-2"
 NEVER = 1 << 60  # no limit, for the kernel's counts of rounds and steps
 
 
@@ -368,10 +368,11 @@ class _Population:
     """A shrinking population of groupings, each improved after every change (a
     first-improvement descent, then a tabu search to DEPTH steps without a new best). The
     changes: a random kick; a crossover that inherits whole groups from two parents; a directed
-    kick that reinserts each set's weakest member. The population starts at SIZE and shrinks
-    linearly to FINAL as the budget is spent, and the random kick shrinks from KICK[0] to
-    KICK[1] times the mean set size, so the search spreads wide early and settles late (the
-    scheme of TPSDP, Yang et al. 2022, with the hard rules honoured by every operation).
+    kick that reinserts each set's weakest member. The population starts at SIZE and loses its
+    worst member every generation down to FINAL (beyond LARGE people it shrinks linearly with
+    the budget spent), and the random kick shrinks from KICK[0] to KICK[1] times the mean set
+    size, so the search spreads wide early and settles late (the scheme of TPSDP, Yang et al.
+    2022, with the hard rules honoured by every operation).
 
     `run` yields once per operation (a round), so the caller checks the clock, the round limit
     and cancellation between any two."""
@@ -400,10 +401,13 @@ class _Population:
         self.members.append(self.best.copy())
         self.values.append(self.best_value)
 
-    def _improve(self, assign: np.ndarray) -> float:
+    def _improve(self, assign: np.ndarray, *, fresh: bool = False) -> float:
+        """Improve `assign` in place; `fresh` when the state arrays already describe it (the
+        kicks, the crossover and the construction leave them so)."""
         d, weight, movable, lo, hi, adj_ptr, adj = self.common
         size, gain, clash = self.state
-        kernel.rebuild(d, weight, adj_ptr, adj, assign, self.m, size, gain, clash)
+        if not fresh:
+            kernel.rebuild(d, weight, adj_ptr, adj, assign, self.m, size, gain, clash)
         kernel.descend(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash)
         found, self.clock = kernel.tabu(
             d, self.floor, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash,
@@ -437,7 +441,7 @@ class _Population:
             grouping = self._random()
             if grouping is None:
                 break
-            self.values.append(self._improve(grouping))
+            self.values.append(self._improve(grouping, fresh=True))
             self.members.append(grouping)
             yield
         mean_size = self.k / self.m
@@ -453,7 +457,7 @@ class _Population:
                     d, weight, movable, lo, hi, adj_ptr, adj, self.members[i], size, gain, clash,
                     kick,
                 )  # fmt: skip
-                self.values[i] = self._improve(self.members[i])
+                self.values[i] = self._improve(self.members[i], fresh=True)
                 yield
             if len(self.members) > 1:  # a child of each member and another, kept if no worse
                 for i in range(len(self.members)):
@@ -464,7 +468,7 @@ class _Population:
                         d, weight, movable, lo, hi, adj_ptr, adj, self.members[i],
                         self.members[other], child, size, gain, clash,
                     ):  # fmt: skip
-                        value = self._improve(child)
+                        value = self._improve(child, fresh=True)
                         if value >= self.values[i] - kernel.EPS:
                             self.members[i][:] = child
                             self.values[i] = value
@@ -477,19 +481,24 @@ class _Population:
                     d, weight, movable, lo, hi, adj_ptr, adj, self.members[i], size, gain, clash,
                     REINSERTS,
                 )  # fmt: skip
-                self.values[i] = self._improve(self.members[i])
+                self.values[i] = self._improve(self.members[i], fresh=True)
                 yield
-            # The best survive as the population shrinks with the budget spent.
-            keep = max(final, round(SIZE - (SIZE - final) * fraction()))
+            # The best survive as the population shrinks: by one a generation down to `final`
+            # (as TPSDP's code does: it spends most of the time on its two best), or, beyond
+            # LARGE people, linearly with the budget spent.
+            if self.k <= LARGE:
+                keep = max(final, len(self.members) - 1)
+            else:
+                keep = max(final, round(SIZE - (SIZE - final) * fraction()))
             order = np.argsort(self.values)[::-1][:keep]
             self.members = [self.members[i] for i in order]
             self.values = [self.values[i] for i in order]
 
 
 # The population's shape (TPSDP's published settings, kept after trying others on MDGPLIB; see
-# benchmarks/README.md): 15 groupings shrinking to 2 (to 1 beyond LARGE people); a random kick
-# of 1.2 down to 0.1 times the mean set size (2.0 down to 1.0 beyond LARGE); three rounds of
-# reinsertion in the directed kick.
+# benchmarks/README.md): 15 groupings shrinking by one a generation to 2 (linearly to 1 beyond
+# LARGE people); a random kick of 1.2 down to 0.1 times the mean set size (2.0 down to 1.0
+# beyond LARGE); three rounds of reinsertion in the directed kick.
 SIZE = 15
 LARGE = 400
 FINAL_SMALL, FINAL_LARGE = 2, 1
