@@ -131,7 +131,7 @@ def descend(d, weight, movable, lo, hi, adj_ptr, adj, assign, size, gain, clash)
                 improved = True
         for a in range(n):
             x = order[a]
-            for y in range(n):
+            for y in range(x + 1, n):  # each pair once
                 p = assign[x]
                 q = assign[y]
                 if p == q:
@@ -197,6 +197,8 @@ def tabu(
                 for p in range(m):
                     top[q, p] = max(top[q, p], gain[y, p] - own[y])
         step = -np.inf
+        ties = 0  # steps as good as the best so far: one is taken at random
+        taken = 0.0
         bx = -1
         by = -1
         bg = -1
@@ -208,26 +210,28 @@ def tabu(
                 delta = gain[i, g] - own[i]
                 if (
                     g != p
-                    and delta > step
+                    and delta > step - EPS
                     and size[g] + weight[i] <= hi[g]
                     and clash[i, g] == 0
                     and (until[i, g] <= clock or value + delta > best_value + EPS)
                 ):
-                    step = delta
-                    bx, by, bg = i, -1, g
+                    ties = 1 if delta > step + EPS else ties + 1
+                    if ties == 1 or np.random.randint(ties) == 0:
+                        step, taken = max(step, delta), delta
+                        bx, by, bg = i, -1, g
         for x in range(n):
             if not movable[x]:
                 continue
             p = assign[x]
             for q in range(p + 1, m):
                 base = gain[x, q] - own[x]
-                if base + top[q, p] - 2.0 * floor <= step:
+                if base + top[q, p] - 2.0 * floor < step - EPS:
                     continue
                 for k in range(start[q], start[q + 1]):
                     y = members[k]
                     delta = base + gain[y, p] - own[y] - 2.0 * d[x, y]
                     if (
-                        delta > step
+                        delta > step - EPS
                         and _can_swap(
                             weight, movable, lo, hi, adj_ptr, adj, assign, size, clash, x, y
                         )
@@ -236,8 +240,10 @@ def tabu(
                             or value + delta > best_value + EPS
                         )
                     ):
-                        step = delta
-                        bx, by, bg = x, y, q
+                        ties = 1 if delta > step + EPS else ties + 1
+                        if ties == 1 or np.random.randint(ties) == 0:
+                            step, taken = max(step, delta), delta
+                            bx, by, bg = x, y, q
         if bx < 0:
             break  # nothing can move
         p = assign[bx]
@@ -247,7 +253,7 @@ def tabu(
         if by >= 0:
             _move(d, weight, adj_ptr, adj, assign, size, gain, clash, by, p)
             until[by, bg] = clock + hold
-        value += step
+        value += taken
         if value > best_value + EPS:
             best_value = value
             best[:] = assign
