@@ -201,7 +201,7 @@ def _own(kind: Kind, moment: datetime) -> bool:
 def member_home(participant_ids: list[int]) -> dict[int, MemberHome]:
     """By set id: the person's own challenges and open actions (their own words only), kept
     for them under the kept generation."""
-    said = ",".join(map(str, sorted(participant_ids)))
+    said = hashlib.sha256(repr(sorted(set(participant_ids))).encode()).hexdigest()
     return kept(f"member-home:{kept_generation()}:{said}", lambda: _member_home(participant_ids))
 
 
