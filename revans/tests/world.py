@@ -7,6 +7,7 @@ suite's today (`clock.py`). The `world` fixture (`conftest.py`) builds it for ea
 """
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -111,6 +112,23 @@ def future_meeting(learning_set: LearningSet, days: float = 10, **fields) -> Mee
         **fields,
     }
     return Meeting.objects.create(**values)
+
+
+def make_challenge(learning_set: LearningSet, owner, statement: str):
+    """A challenge brought through the service, with only its statement filled in."""
+    from revans.learning.services import challenge_create
+
+    return challenge_create(
+        learning_set=learning_set,
+        owner=owner,
+        submission=uuid.uuid4(),
+        fields={
+            "statement": statement,
+            "why_it_matters": "",
+            "desired_outcome": "",
+            "business_area": "",
+        },
+    )
 
 
 def make_member(org: Organisation, user: User, *roles: Role) -> Membership:

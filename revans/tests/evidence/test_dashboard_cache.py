@@ -21,7 +21,7 @@ from revans.learning import services as learning
 from revans.learning.models import Action
 from revans.programmes import services as programmes
 from revans.programmes.models import Participant, Programme, SetMembership
-from revans.tests.world import future_meeting
+from revans.tests.world import future_meeting, make_challenge
 
 REDIS = "redis://127.0.0.1:6379/0"
 
@@ -85,17 +85,7 @@ def test_the_roi_is_read_afresh_after_each_kind_of_write_it_is_drawn_from(world,
     # A versioned save is an update, which sends no signal.
     owner = Participant.objects.get(user=world.participant)
     action = Action.objects.filter(challenge__owner=owner).first() or learning.action_create(
-        challenge=learning.challenge_create(
-            learning_set=world.set_a,
-            owner=owner,
-            submission=uuid.uuid4(),
-            fields={
-                "statement": "Rota",
-                "why_it_matters": "",
-                "desired_outcome": "",
-                "business_area": "",
-            },
-        ),
+        challenge=make_challenge(world.set_a, owner, "Rota"),
         by=owner,
         on_behalf=False,
         submission=uuid.uuid4(),

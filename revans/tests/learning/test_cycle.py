@@ -25,7 +25,7 @@ from revans.meetings import services as meeting_services
 from revans.programmes import services as programme_services
 from revans.programmes.models import Participant, SetMembership
 from revans.tests.sweeps import assert_canary_absent, crawl
-from revans.tests.world import future_meeting, make_member, make_user
+from revans.tests.world import future_meeting, make_challenge, make_member, make_user
 
 CANARIES = {
     "challenge": "zqx-challenge-1",
@@ -222,17 +222,7 @@ def test_a_former_member_reads_what_was_said_while_they_were_there_and_nothing_l
     quinn = SetMembership.objects.get(participant__user=world.participant2)
     quinn.left_on = timezone.localdate() - timedelta(days=1)
     quinn.save()
-    later = services.challenge_create(
-        learning_set=world.set_a,
-        owner=pat(world),
-        submission=uuid.uuid4(),
-        fields={
-            "statement": "zqx-after-leaving",
-            "why_it_matters": "",
-            "desired_outcome": "",
-            "business_area": "",
-        },
-    )
+    later = make_challenge(world.set_a, pat(world), "zqx-after-leaving")
     client.force_login(world.participant2)
     assert client.get(f"/o/acme/challenges/{planted['challenge'].pk}/").status_code == 200
     assert client.get(f"/o/acme/challenges/{later.pk}/").status_code == 404
@@ -491,17 +481,7 @@ def test_a_former_member_s_crawl_shows_the_past_and_nothing_written_after_they_l
             text="Ask the depot",
             due_on=timezone.localdate() + timedelta(days=3),
         )
-    later = services.challenge_create(
-        learning_set=world.set_a,
-        owner=owner,
-        submission=uuid.uuid4(),
-        fields={
-            "statement": "zqx-later-challenge",
-            "why_it_matters": "",
-            "desired_outcome": "",
-            "business_area": "",
-        },
-    )
+    later = make_challenge(world.set_a, owner, "zqx-later-challenge")
     services.action_create(
         challenge=later,
         by=owner,
@@ -625,17 +605,7 @@ def test_the_cycle_page_shows_the_work_in_hand_and_counts_all_of_it(client, worl
             text=f"Step {n}",
             due_on=timezone.localdate() + timedelta(days=20 + n),
         )
-    resolved = services.challenge_create(
-        learning_set=world.set_a,
-        owner=owner,
-        submission=uuid.uuid4(),
-        fields={
-            "statement": "zqx-resolved-challenge",
-            "why_it_matters": "",
-            "desired_outcome": "",
-            "business_area": "",
-        },
-    )
+    resolved = make_challenge(world.set_a, owner, "zqx-resolved-challenge")
     Challenge.objects.filter(pk=resolved.pk).update(status=Challenge.Status.RESOLVED)
     client.force_login(world.participant2)
     url = f"/o/acme/sets/{world.set_a.pk}/cycle/"
@@ -661,17 +631,7 @@ def test_the_kept_cycle_page_is_each_reader_s_own(client, world, planted):
     quinn = SetMembership.objects.get(participant__user=world.participant2)
     quinn.left_on = timezone.localdate() - timedelta(days=1)
     quinn.save()
-    later = services.challenge_create(
-        learning_set=world.set_a,
-        owner=pat(world),
-        submission=uuid.uuid4(),
-        fields={
-            "statement": "zqx-after-leaving",
-            "why_it_matters": "",
-            "desired_outcome": "",
-            "business_area": "",
-        },
-    )
+    later = make_challenge(world.set_a, pat(world), "zqx-after-leaving")
     url = f"/o/acme/sets/{world.set_a.pk}/cycle/"
     for _twice in range(2):
         client.force_login(world.facilitator)

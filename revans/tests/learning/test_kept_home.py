@@ -9,6 +9,7 @@ from revans.learning import services
 from revans.learning.models import Action
 from revans.programmes.models import Participant
 from revans.tests.impact.test_claim_notices import claim
+from revans.tests.world import make_challenge
 
 
 def test_a_member_s_home_shows_each_new_challenge_action_and_claim(client, world):
@@ -17,17 +18,7 @@ def test_a_member_s_home_shows_each_new_challenge_action_and_claim(client, world
     assert "zqx-home-challenge" not in home
     client.get("/o/acme/")  # kept now
     pat = Participant.objects.get(user=world.participant)
-    challenge = services.challenge_create(
-        learning_set=world.set_a,
-        owner=pat,
-        submission=uuid.uuid4(),
-        fields={
-            "statement": "zqx-home-challenge",
-            "why_it_matters": "",
-            "desired_outcome": "",
-            "business_area": "",
-        },
-    )
+    challenge = make_challenge(world.set_a, pat, "zqx-home-challenge")
     assert "zqx-home-challenge" in client.get("/o/acme/").content.decode()
     action = services.action_create(
         challenge=challenge,
