@@ -12,16 +12,18 @@
   calling `kept_moved`.
 """
 
+import secrets
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
+from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Model
 from django.db.models.signals import post_delete, post_save
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 GENERATION = "kept:generation"
@@ -38,11 +40,16 @@ def kept_moved(**_signal: object) -> None:
 
 
 def _move() -> None:
-    try:
-        cache.incr(GENERATION)
-    except ValueError:  # not in the cache yet, or evicted: any new value does (an integer,
-        # which Redis keeps as a number it can increment; a float it would pickle)
-        cache.set(GENERATION, int(timezone.now().timestamp()), None)
+    # A new value, set rather than incremented: a database cache's `incr` sets the key again
+    # with the default five-minute life, and a generation that lapses must never come back.
+    cache.set(GENERATION, secrets.randbits(62), None)
+
+
+def kept_anew(**_signal: object) -> None:
+    """After `migrate`, run with every release: a new release may change what a kept read
+    holds, and reads nothing the old one kept."""
+    with suppress(DatabaseError):  # a new database: the database cache's table comes later
+        _move()
 
 
 def kept_drawn_from(*models: type[Model]) -> None:
@@ -54,8 +61,14 @@ def kept_drawn_from(*models: type[Model]) -> None:
         post_delete.connect(kept_moved, sender=model, dispatch_uid=f"kept-del-{name}")
 
 
-def kept_generation() -> int | None:
+def kept_generation() -> int:
+    """The generation every kept read's key names. Evicted (or never set), a new one starts:
+    what was kept under any earlier one is never read again."""
     found: int | None = cache.get(GENERATION)
+    if found is None:
+        fresh = secrets.randbits(62)
+        cache.add(GENERATION, fresh, None)  # a reader racing us may win: theirs, then
+        found = cache.get(GENERATION, fresh)
     return found
 
 
@@ -68,6 +81,18 @@ def kept[T](key: str, work: Callable[[], T]) -> T:
         found = work()
         cache.set(key, found, KEPT_LIFE)
     return found
+
+
+def kept_until[T](key: str, work: Callable[[], tuple[T, datetime | None]], now: datetime) -> T:
+    """`kept`, for a read that also changes with the clock (a meeting ends, a survey opens):
+    `work` gives the value and the first moment it could read differently (None: none), and
+    from that moment on it is worked out afresh."""
+    found: tuple[T, datetime | None] | None = cache.get(key)
+    if found is not None and (found[1] is None or now < found[1]):
+        return found[0]
+    value, until = work()
+    cache.set(key, (value, until), KEPT_LIFE)
+    return value
 
 
 class Conflict(ValidationError):

@@ -6,12 +6,16 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and organisations"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
         from django.utils import formats
         from django.utils.translation import gettext
 
         from revans.domain import text
+        from revans.writes import kept_anew
 
         from . import receivers  # noqa: F401 (connects the audit trail's sign-in receivers)
+
+        post_migrate.connect(kept_anew, sender=self, dispatch_uid="kept-anew")
 
         # The domain's words and days in the reader's language.
         text.install(gettext, lambda day: formats.date_format(day, "d F Y"))

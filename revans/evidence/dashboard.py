@@ -32,7 +32,7 @@ from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import FacilitationMode, FacilitationPeriod, Programme, SetMembership
 from revans.writes import kept
 
-from .models import Answer, Baseline, CareerOutcome, Survey
+from .models import Answer, Baseline, CareerOutcome, Receipt, Survey
 
 FOLLOWED = (ReportBack.Outcome.DONE, ReportBack.Outcome.PARTLY)
 
@@ -531,8 +531,9 @@ def _outcomes(programme: Programme, people: frozenset[int], k: int) -> list[Outc
     return lines
 
 
-# What the dashboard is drawn from besides the ROI's (impact.selectors.DRAWN_FROM): a save or
-# delete of any of these moves the figures' generation (connected in apps.ready).
+# What the dashboard is drawn from besides the ROI's (impact.selectors.DRAWN_FROM), and a
+# member's surveys to answer on their home: a save or delete of any of these moves the kept
+# generation (connected in apps.ready).
 DRAWN_FROM = (
     FacilitationPeriod,
     Challenge,
@@ -540,6 +541,7 @@ DRAWN_FROM = (
     ReportBack,
     Survey,
     Answer,
+    Receipt,
     CareerOutcome,
     Baseline,
 )

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,11 +87,23 @@ def surveys_of(programme: Programme) -> list[Survey]:
     )
 
 
+RECENT = timedelta(days=90)
+
+
 def recent_surveys(set_ids: list[int], now: datetime) -> dict[int, list[Survey]]:
     """The surveys of these sets opened in the last 90 days, for their facilitators' home page."""
     found: dict[int, list[Survey]] = defaultdict(list)
     for survey in Survey.objects.filter(
-        learning_set_id__in=set_ids, opens_at__lte=now, opens_at__gt=now - timedelta(days=90)
+        learning_set_id__in=set_ids, opens_at__lte=now, opens_at__gt=now - RECENT
     ).order_by("-opens_at")[:100]:
         found[survey.learning_set_id].append(survey)
+    return found
+
+
+def next_opening(set_ids: list[int], now: datetime) -> datetime | None:
+    """When the next survey of these sets opens: a home page that lists open or recent surveys
+    reads differently from then on."""
+    found: datetime | None = Survey.objects.filter(
+        learning_set_id__in=set_ids, opens_at__gt=now
+    ).aggregate(first=Min("opens_at"))["first"]
     return found

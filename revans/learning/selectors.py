@@ -4,6 +4,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -64,7 +65,11 @@ DRAWN_FROM = (
     Participant,
 )
 
-type Cycle = tuple[list[MemberCycle], Figures, int]
+
+class Cycle(NamedTuple):
+    people: list[MemberCycle]
+    total: Figures
+    other_list: int  # how many challenges the other list (open, or resolved and dropped) holds
 
 
 def set_cycle(access: CycleAccess, closed: bool = False) -> Cycle:
@@ -73,7 +78,12 @@ def set_cycle(access: CycleAccess, closed: bool = False) -> Cycle:
     how many challenges the other list holds for this reader. Kept under the kept generation
     and the reader's whole relation to the set (their periods and their own pool entries),
     which alone decide what they read of it: readers alike share it."""
-    return kept(f"cycle:{closed}:{_relation(access)}", lambda: _set_cycle(access, closed))
+    return kept(cycle_key(access, closed), lambda: _set_cycle(access, closed))
+
+
+def cycle_key(access: CycleAccess, closed: bool) -> str:
+    """What the cycle page reads for this reader is kept under this key (its HTML too)."""
+    return f"cycle:{closed}:{_relation(access)}"
 
 
 def _relation(access: CycleAccess) -> str:
@@ -151,7 +161,7 @@ def _set_cycle(access: CycleAccess, closed: bool) -> Cycle:
     for person in people.values():
         for name in vars(total):
             setattr(total, name, getattr(total, name) + getattr(person.figures, name))
-    return list(people.values()), total, other_list
+    return Cycle(list(people.values()), total, other_list)
 
 
 def learning_log(access: CycleAccess) -> tuple[list[Reflection], list[Reflection]]:

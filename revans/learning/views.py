@@ -10,6 +10,8 @@ from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -74,18 +76,17 @@ def _save_edit[T](
 @require_safe
 def set_cycle(request: OrgRequest, access: CycleAccess) -> HttpResponse:
     closed = request.GET.get("closed") == "1"
-    people, total, other_list = selectors.set_cycle(access, closed=closed)
     return render(
         request,
         "learning/set_cycle.html",
         {
             "access": access,
             "learning_set": access.learning_set,
-            "people": people,
-            "total": total,
             "closed": closed,
-            "other_list": other_list,
-            "my_open": selectors.open_actions_of(access),
+            # The page's HTML is kept under the key of what it reads: read only when it is not.
+            "kept_as": f"{selectors.cycle_key(access, closed)}:{get_language()}",
+            "cycle": SimpleLazyObject(lambda: selectors.set_cycle(access, closed=closed)),
+            "my_open": SimpleLazyObject(lambda: selectors.open_actions_of(access)),
         },
     )
 
