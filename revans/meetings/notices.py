@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from revans.accounts import outbox
 from revans.accounts.models import Topic, User
-from revans.programmes.models import APOLOGIES_RULE, LearningSet, Participant
+from revans.programmes.models import APOLOGIES_RULE, GroundRules, LearningSet, Participant
+from revans.writes import kept, kept_generation
 
 from . import calendar
 from .links import rsvp_token
@@ -77,13 +78,14 @@ def people_by_set() -> People:
 
 
 def number(meeting: Meeting) -> int:
-    """The meeting's place among its set's meetings, for its title ("meeting 3")."""
+    """The meeting's place among its set's meetings, for its title ("meeting 3"); kept, as a
+    meeting's page is among the busiest (a meeting's save moves the kept generation)."""
     earlier = Meeting.objects.filter(
         learning_set_id=meeting.learning_set_id,
         status=Meeting.Status.SCHEDULED,
         starts_at__lt=meeting.starts_at,
     )
-    return earlier.count() + 1
+    return kept(f"meeting-number:{kept_generation()}:{meeting.pk}", lambda: earlier.count() + 1)
 
 
 def make(meeting: Meeting, user: User, kind: str, about: str) -> Notice:
@@ -220,7 +222,11 @@ def _rsvp_url(notice: Notice) -> str:
 
 def apologies_rule(learning_set: LearningSet) -> str:
     """The set's own rule about apologies (its notice period), if its ground rules have one."""
-    current = learning_set.ground_rules.order_by("-version").first()
+    return apologies_in(learning_set.ground_rules.order_by("-version").first())
+
+
+def apologies_in(current: GroundRules | None) -> str:
+    """The rule about apologies in these ground rules (the set's current version), if any."""
     rules = current.rules if current else []
     # Its label as the default rule has it, in English or the reader's language.
     labels = ("apolog", _(APOLOGIES_RULE).split(":")[0].lower())

@@ -495,3 +495,22 @@ def test_people_who_join_later_are_invited_by_the_sweep(world, django_capture_on
     call_command("sweep")
     assert [m.to for m in mail.outbox] == [[newcomer.email]]
     assert the_event(mail.outbox[0])["UID"] == meeting.uid
+
+
+def test_the_meeting_page_s_kept_number_and_rule_follow_each_write(client, world):
+    """The meeting's number and the set's apologies rule are kept: a meeting added before it
+    and new ground rules show on the next read."""
+    Meeting.objects.filter(learning_set=world.set_a).delete()
+    meeting = future_meeting(world.set_a, days=10)
+    client.force_login(world.participant)
+    url = f"/o/acme/meetings/{meeting.pk}/"
+    assert "meeting 1" in client.get(url).content.decode()
+    assert "meeting 1" in client.get(url).content.decode()  # kept
+    future_meeting(world.set_a, days=5)
+    assert "meeting 2" in client.get(url).content.decode()
+    programme_services.ground_rules_update(
+        learning_set=world.set_a,
+        by=world.facilitator,
+        text="Confidentiality first.\nApologies: zqx two days' notice to the facilitator.",
+    )
+    assert "zqx two days" in client.get(url).content.decode()
