@@ -5,6 +5,9 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -14,6 +17,7 @@ from revans.audit import services as audit
 from revans.audit.models import Event as AuditEvent
 from revans.domain.roster import RowStatus
 from revans.web import perform, posted, save_form, write_csv
+from revans.writes import kept_generation
 
 from . import selectors, services
 from .access import (
@@ -70,12 +74,18 @@ def _save_programme(form: ProgrammeForm) -> Programme:
 @org_view(*PROGRAMME_MANAGERS, programme_id=get_programme)
 @require_safe
 def programme_detail(request: OrgRequest, programme: Programme) -> HttpResponse:
-    summaries = selectors.programme_sets(programme)
-    unplaced = selectors.unplaced_participants(programme).count()
+    # The sets' HTML is kept under all that decides it, and they are read only when it is not.
+    said = (programme.pk, request.organisation.today(), timezone.localdate(), get_language())
+    sets = SimpleLazyObject(
+        lambda: {
+            "summaries": selectors.programme_sets(programme),
+            "unplaced": selectors.unplaced_participants(programme).count(),
+        }
+    )
     return render(
         request,
         "programmes/programme_detail.html",
-        {"programme": programme, "summaries": summaries, "unplaced": unplaced},
+        {"programme": programme, "kept_as": f"{kept_generation()}:{said}", "sets": sets},
     )
 
 
