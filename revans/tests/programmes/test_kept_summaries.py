@@ -11,11 +11,7 @@ from revans.programmes.models import LearningSet, Participant
 from revans.writes import kept_generation
 
 
-def test_the_set_s_summary_follows_each_write_it_is_drawn_from(client, world):
-    client.force_login(world.admin)
-    url = f"/o/acme/sets/{world.set_a.pk}/"
-    assert "Rae Pool" not in client.get(url).content.decode()
-    client.get(url)  # kept now
+def add_rae_to_set_a(world) -> Participant:
     rae = Participant.objects.get(email="rae@acme.test")
     services.set_member_add(
         learning_set=world.set_a,
@@ -25,6 +21,15 @@ def test_the_set_s_summary_follows_each_write_it_is_drawn_from(client, world):
         by=world.admin,
         announce=False,
     )
+    return rae
+
+
+def test_the_set_s_summary_follows_each_write_it_is_drawn_from(client, world):
+    client.force_login(world.admin)
+    url = f"/o/acme/sets/{world.set_a.pk}/"
+    assert "Rae Pool" not in client.get(url).content.decode()
+    client.get(url)  # kept now
+    rae = add_rae_to_set_a(world)
     assert "Rae Pool" in client.get(url).content.decode()
     rae.name = "Rae Renamed"
     rae.save()
@@ -42,15 +47,7 @@ def test_the_programme_page_s_kept_sets_follow_each_write_and_the_reader_s_langu
     unplaced = re.search(r"(\d+) (?:person|people) in the pool", page)
     assert unplaced is not None
     client.get(url)  # kept now
-    rae = Participant.objects.get(email="rae@acme.test")
-    services.set_member_add(
-        learning_set=world.set_a,
-        participant=rae,
-        joined_on=timezone.localdate(),
-        reason="",
-        by=world.admin,
-        announce=False,
-    )
+    add_rae_to_set_a(world)
     page = client.get(url).content.decode()
     assert "Rae Pool" in page
     assert f"{int(unplaced.group(1)) - 1} " in page.split("in the pool")[0][-12:]
