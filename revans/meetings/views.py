@@ -122,7 +122,7 @@ def meeting(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
         "mine": selectors.my_rsvp(found, me),
     }
     if me is not None:
-        context["rsvp_form"] = RsvpForm()
+        context["rsvp_form"] = RsvpForm()  # never bound here: its fields' HTML is kept
     if access.set.can_manage:
         people = selectors.meeting_people(access)
         context["people"] = people

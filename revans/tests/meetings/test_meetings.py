@@ -497,9 +497,10 @@ def test_people_who_join_later_are_invited_by_the_sweep(world, django_capture_on
     assert the_event(mail.outbox[0])["UID"] == meeting.uid
 
 
-def test_the_meeting_page_s_kept_number_and_rule_follow_each_write(client, world):
+def test_the_meeting_page_s_kept_parts_follow_each_write_and_the_reader_s_language(client, world):
     """The meeting's number and the set's apologies rule are kept: a meeting added before it
-    and new ground rules show on the next read."""
+    and new ground rules show on the next read; the answer's fields are in each reader's
+    language."""
     Meeting.objects.filter(learning_set=world.set_a).delete()
     meeting = future_meeting(world.set_a, days=10)
     client.force_login(world.participant)
@@ -514,3 +515,6 @@ def test_the_meeting_page_s_kept_number_and_rule_follow_each_write(client, world
         text="Confidentiality first.\nApologies: zqx two days' notice to the facilitator.",
     )
     assert "zqx two days" in client.get(url).content.decode()
+    world.participant.language = "fr"
+    world.participant.save()  # the answer's fields are kept by language alone
+    assert "Venez-vous" in client.get(url).content.decode()
