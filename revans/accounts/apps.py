@@ -11,11 +11,15 @@ class AccountsConfig(AppConfig):
         from django.utils.translation import gettext
 
         from revans.domain import text
-        from revans.writes import kept_anew
+        from revans.writes import kept_anew, kept_drawn_from
 
         from . import receivers  # noqa: F401 (connects the audit trail's sign-in receivers)
+        from .models import Invitation, Membership
 
         post_migrate.connect(kept_anew, sender=self, dispatch_uid="kept-anew")
+        # The admins' and sponsors' home counts members and invitations, and shows each their
+        # roles' links: kept, it is read afresh after each of these writes.
+        kept_drawn_from(Membership, Invitation)
 
         # The domain's words and days in the reader's language.
         text.install(gettext, lambda day: formats.date_format(day, "d F Y"))

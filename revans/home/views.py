@@ -37,24 +37,13 @@ def home(request: SignedInRequest) -> HttpResponse:
 @org_view()
 @require_safe
 def org_home(request: OrgRequest) -> HttpResponse:
-    membership, organisation = request.membership, request.organisation
+    membership = request.membership
     context: dict[str, object] = {}
-    if membership.has_role(Role.ADMIN, Role.SPONSOR):
-        context["counts"] = accounts_selectors.member_counts(organisation)
-        waiting = impact_selectors.waiting_by_programme(organisation)
-        # Those running or to come, and any with claims to verify; the rest are on the list of
-        # all programmes (a large employer's years of them made this page slow and long).
-        programmes = list(
-            programme_selectors.programmes_of(organisation).filter(
-                Q(ends_on__gte=organisation.today()) | Q(pk__in=list(waiting))
-            )
-        )
-        for programme in programmes:
-            programme.waiting = waiting.get(programme.pk, 0)  # type: ignore[attr-defined]
-        context["programmes"] = programmes
-    if membership.is_admin:
-        context["open_invitations"] = accounts_selectors.open_invitations(organisation).count()
     now = timezone.now()
+    if membership.has_role(Role.ADMIN, Role.SPONSOR):
+        context["managers_section"] = kept_until(
+            _part_key(request, "managers"), lambda: (_managers_part(request), None), now
+        )
     if membership.is_facilitator:
         context["facilitator_section"] = kept_until(
             _part_key(request, "facilitator"), lambda: _facilitator_part(request, now), now
@@ -66,11 +55,11 @@ def org_home(request: OrgRequest) -> HttpResponse:
     return render(request, "home/org_home.html", context)
 
 
-# A facilitator's and a member's parts of the home are kept as HTML: the page everyone opens
-# first was among the slowest. Each part is kept under everything it is drawn from but the clock
-# (the kept generation, the person, the day where they and their organisation are, their language
-# and zone), and until the first moment it would read differently: a meeting's board opening or
-# its end, a survey opening or closing, a survey leaving the facilitator's recent ones.
+# Each role's part of the home is kept as HTML: the page everyone opens first was among the
+# slowest. Each part is kept under everything it is drawn from but the clock (the kept generation,
+# the person, the day where they and their organisation are, their language and zone), and until
+# the first moment it would read differently: a meeting's board opening or its end, a survey
+# opening or closing, a survey leaving the facilitator's recent ones.
 type Part = tuple[str, datetime | None]
 
 
@@ -94,6 +83,28 @@ def _first_after(now: datetime, moments: list[datetime | None]) -> datetime | No
 def _meeting_moments(meetings: Iterable[Meeting]) -> list[datetime | None]:
     """A set's next meeting is shown until it ends, with its board's link from an hour before."""
     return [t for m in meetings for t in (m.starts_at - ATTENDANCE_FROM, m.ends_at)]
+
+
+def _managers_part(request: OrgRequest) -> str:
+    """An admin's or sponsor's part: the organisation's programmes and its counts of people."""
+    organisation = request.organisation
+    waiting = impact_selectors.waiting_by_programme(organisation)
+    # Those running or to come, and any with claims to verify; the rest are on the list of
+    # all programmes (a large employer's years of them made this page slow and long).
+    programmes = list(
+        programme_selectors.programmes_of(organisation).filter(
+            Q(ends_on__gte=organisation.today()) | Q(pk__in=list(waiting))
+        )
+    )
+    for programme in programmes:
+        programme.waiting = waiting.get(programme.pk, 0)  # type: ignore[attr-defined]
+    context: dict[str, object] = {
+        "counts": accounts_selectors.member_counts(organisation),
+        "programmes": programmes,
+    }
+    if request.membership.is_admin:
+        context["open_invitations"] = accounts_selectors.open_invitations(organisation).count()
+    return render_to_string("home/_managers.html", context, request)
 
 
 def _facilitator_part(request: OrgRequest, now: datetime) -> Part:

@@ -32,6 +32,7 @@ from revans.audit.models import Event
 from revans.programmes.models import Participant, SetMembership
 from revans.programmes.services import set_member_leave, stored_value_problems
 from revans.web import secure_url
+from revans.writes import kept_moved
 
 from . import scim
 from .models import (
@@ -413,6 +414,7 @@ def arrive(*, sign_on: SignOn, user: User, groups: Iterable[str]) -> Membership:
                 ],
                 ignore_conflicts=True,
             )
+            kept_moved()  # a bulk write sends no signal; the pool's counts are kept
     membership = Membership.objects.filter(organisation=organisation, user=user).first()
     action: str = IdentityChange.Action.UPDATED
     changes: Changes = {}

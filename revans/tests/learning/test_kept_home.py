@@ -1,6 +1,7 @@
 """A member's own challenges, open actions and claims on their home page are kept for them in
 the cache; each write to them has the page read them afresh."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -9,6 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from revans.accounts import services as accounts
+from revans.accounts.models import Role
 from revans.domain import climate
 from revans.evidence.models import Survey
 from revans.learning import services
@@ -87,3 +90,36 @@ def test_migrate_run_with_a_release_starts_a_new_generation(db):
     before = kept_generation()
     call_command("migrate", verbosity=0)
     assert kept_generation() != before
+
+
+def test_the_managers_kept_home_follows_invitations_members_and_roles(client, world):
+    """An admin's and a sponsor's part of the home (programmes, counts of people and
+    invitations, the sponsor's claims link) is kept: each of these writes reads it afresh."""
+    client.force_login(world.admin)
+
+    def count(pattern: str) -> int:
+        found = re.search(pattern, client.get("/o/acme/").content.decode())
+        assert found is not None
+        return int(found.group(1))
+
+    invitations = count(r"(\d+) open invitations?")
+    members = count(r"(\d+) active members?")
+    assert count(r"(\d+) open invitations?") == invitations  # kept
+    invitation = accounts.invitation_create(
+        organisation=world.org,
+        invited_by=world.admin,
+        email="zqx@acme.test",
+        name="Zqx",
+        roles=[Role.PARTICIPANT],
+    )
+    assert count(r"(\d+) open invitations?") == invitations + 1
+    accounts.invitation_accept_with_new_account(
+        invitation=invitation, name="Zqx", password="a long passphrase 42"
+    )
+    assert count(r"(\d+) active members?") == members + 1
+    client.force_login(world.sponsor)
+    assert "New programme" in client.get("/o/acme/").content.decode()
+    accounts.membership_set_roles(
+        membership=world.membership(world.sponsor), roles=[Role.PARTICIPANT]
+    )
+    assert "New programme" not in client.get("/o/acme/").content.decode()
