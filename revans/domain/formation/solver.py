@@ -12,7 +12,7 @@ import numpy as np
 
 from . import kernel
 
-VERSION = "pop-2"
+VERSION = "pop-3"
 NEVER = 1 << 60  # no limit, for the kernel's counts of rounds and steps
 
 
@@ -372,7 +372,8 @@ class _Population:
     worst member every generation down to FINAL (beyond LARGE people it shrinks linearly with
     the budget spent), and the random kick shrinks from KICK[0] to KICK[1] times the mean set
     size, so the search spreads wide early and settles late (the scheme of TPSDP, Yang et al.
-    2022, with the hard rules honoured by every operation).
+    2022, with the hard rules honoured by every operation); where every set has one size it
+    stays at KICK_EQUAL's.
 
     `run` yields once per operation (a round), so the caller checks the clock, the round limit
     and cancellation between any two."""
@@ -436,7 +437,12 @@ class _Population:
         d, weight, movable, lo, hi, adj_ptr, adj = self.common
         size, gain, clash = self.state
         final = FINAL_SMALL if self.k <= LARGE else FINAL_LARGE
-        wide, narrow = KICK_SMALL if self.k <= LARGE else KICK_LARGE
+        if self.k > LARGE:
+            wide, narrow = KICK_LARGE
+        elif np.all(lo == hi):  # sets of one size: only swaps change a grouping
+            wide, narrow = KICK_EQUAL
+        else:
+            wide, narrow = KICK_SMALL
         while len(self.members) < SIZE and going():
             grouping = self._random()
             if grouping is None:
@@ -498,11 +504,15 @@ class _Population:
 # The population's shape (TPSDP's published settings, kept after trying others on MDGPLIB; see
 # benchmarks/README.md): 15 groupings shrinking by one a generation to 2 (linearly to 1 beyond
 # LARGE people); a random kick of 1.2 down to 0.1 times the mean set size (2.0 down to 1.0
-# beyond LARGE); three rounds of reinsertion in the directed kick.
+# beyond LARGE); three rounds of reinsertion in the directed kick. Where every set has one size
+# (and up to LARGE people) the kick stays at 1.2 times the set size to the end: after the tabu
+# search a smaller kick mostly leads back to the grouping it left, and the search stalled (see
+# benchmarks/README.md, `pop-3`).
 SIZE = 15
 LARGE = 400
 FINAL_SMALL, FINAL_LARGE = 2, 1
 KICK_SMALL, KICK_LARGE = (1.2, 0.1), (2.0, 1.0)
+KICK_EQUAL = (1.2, 1.2)
 REINSERTS = 3
 DEPTH = 50  # each descent is followed by a tabu search to 50 steps without a new best
 POPULATION_UP_TO = 600  # people (units); beyond, the iterated tabu search
