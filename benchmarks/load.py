@@ -747,7 +747,8 @@ def settled(work: DueWork) -> bool:
     waiting = Q(sent_at=None, skipped="", held_at=None)
     reminders = Notice.objects.filter(meeting__in=work.meetings, kind=Notice.Kind.REMINDER)
     return (
-        reminders.count() > 0
+        # Every meeting's reminders made (a sweep may not have reached the last due yet)
+        reminders.values("meeting").distinct().count() == len(work.meetings)
         and not reminders.filter(waiting).exists()
         and Survey.objects.filter(learning_set__programme=work.programme).exists()
         and not SurveyNotice.objects.filter(
