@@ -9,7 +9,7 @@ from datetime import datetime, time
 import pytest
 import time_machine
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from revans.tests import clock
 from revans.tests.dns_server import DNSServer
@@ -56,6 +56,15 @@ def _fast_and_contained(settings, _dns_server):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _language_of_each_test_its_own():
+    """A page read in a person's language leaves it active in this thread (the locale
+    middleware activates, never deactivates): each test starts in the site's language."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
