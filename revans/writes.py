@@ -12,6 +12,7 @@
   calling `kept_moved`.
 """
 
+import hashlib
 import secrets
 import uuid
 from collections.abc import Callable
@@ -72,6 +73,13 @@ def kept_generation() -> int:
     return found
 
 
+def kept_key(*parts: object) -> str:
+    """A key naming the kept generation and these parts (the reader, the day, the language and
+    whatever else the read depends on), hashed to a short fixed length whatever they hold."""
+    said = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"{kept_generation()}:{said}"
+
+
 def kept[T](key: str, work: Callable[[], T]) -> T:
     """What `work` reads, from the cache under `key`, else worked out and kept. The key must
     name everything the read depends on: `kept_generation()` for the rows, and the day, the
@@ -85,13 +93,13 @@ def kept[T](key: str, work: Callable[[], T]) -> T:
 
 def kept_until[T](key: str, work: Callable[[], tuple[T, datetime | None]], now: datetime) -> T:
     """`kept`, for a read that also changes with the clock (a meeting ends, a survey opens):
-    `work` gives the value and the first moment it could read differently (None: none), and
-    from that moment on it is worked out afresh."""
-    found: tuple[T, datetime | None] | None = cache.get(key)
-    if found is not None and (found[1] is None or now < found[1]):
+    `work` gives the value and the first moment it could read differently (None: none). It is
+    read from the cache only between the moment it was worked out and that one."""
+    found: tuple[T, datetime, datetime | None] | None = cache.get(key)
+    if found is not None and found[1] <= now and (found[2] is None or now < found[2]):
         return found[0]
     value, until = work()
-    cache.set(key, (value, until), KEPT_LIFE)
+    cache.set(key, (value, now, until), KEPT_LIFE)
     return value
 
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,7 @@ from revans.impact.selectors import Roi, figures_key, roi
 from revans.learning.models import Action, Challenge, ReportBack
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import FacilitationMode, FacilitationPeriod, Programme, SetMembership
-from revans.writes import kept
+from revans.writes import kept, kept_key, kept_until
 
 from .models import Answer, Baseline, CareerOutcome, Receipt, Survey
 
@@ -550,11 +550,25 @@ DRAWN_FROM = (
 def dashboard_key(programme: Programme, now: datetime) -> str:
     """All that decides the dashboard (`figures_key`, with the surveys opened and closed by
     now): the same figures for every reader of them."""
-    surveys = Survey.objects.filter(learning_set__programme=programme).aggregate(
-        opened=Count("id", filter=Q(opens_at__lte=now)),
-        closed=Count("id", filter=Q(closes_at__lte=now)),
-    )
-    return figures_key(programme, now, surveys["opened"], surveys["closed"])
+    return figures_key(programme, now, *surveys_due_by(programme, now))
+
+
+def surveys_due_by(programme: Programme, now: datetime) -> tuple[int, int]:
+    """How many of the programme's surveys have opened and closed by now: the clock alone
+    changes it, so it is kept until the next opens or closes."""
+    surveys = Survey.objects.filter(learning_set__programme=programme)
+
+    def count() -> tuple[tuple[int, int], datetime | None]:
+        found = surveys.aggregate(
+            opened=Count("id", filter=Q(opens_at__lte=now)),
+            closed=Count("id", filter=Q(closes_at__lte=now)),
+            opens=Min("opens_at", filter=Q(opens_at__gt=now)),
+            closes=Min("closes_at", filter=Q(closes_at__gt=now)),
+        )
+        moments = [m for m in (found["opens"], found["closes"]) if m is not None]
+        return (found["opened"], found["closed"]), min(moments, default=None)
+
+    return kept_until(kept_key("surveys-due", programme.pk), count, now)
 
 
 def dashboard(programme: Programme, now: datetime | None = None, key: str = "") -> Dashboard:

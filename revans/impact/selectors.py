@@ -1,7 +1,6 @@
 """Reads for the impact pages: the fully loaded costs line by line, and the ROI with its working,
 every figure for a sponsor passed through `revans.domain.privacy` first."""
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,7 +28,7 @@ from revans.domain.roi import (
 from revans.domain.roi import participant_time as time_cost
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import Participant, Programme, SetFacilitator, SetMembership
-from revans.writes import kept, kept_generation
+from revans.writes import kept, kept_key, kept_until
 
 from .models import BenefitClaim, ClaimFile, ClaimRelease, CostItem, HourlyRate, RoiSettings
 
@@ -59,22 +58,32 @@ def figures_key(programme: Programme, now: datetime, *more: object) -> str:
     attendance); k, the zone and the day; the reader's language and zone (labels, notes and
     times); and what the caller adds (`more`). A figure kept under it reads as it would uncached."""
     organisation = programme.organisation
-    begun = Meeting.objects.filter(learning_set__programme=programme, starts_at__lte=now).count()
-    said = ":".join(
-        str(part)
-        for part in (
-            programme.pk,
-            kept_generation(),
-            begun,
-            organisation.min_group_size,
-            organisation.time_zone,
-            now.astimezone(ZoneInfo(organisation.time_zone)).date(),
-            translation.get_language(),
-            timezone.get_current_timezone_name(),
-            *more,
-        )
+    return kept_key(
+        "figures",
+        programme.pk,
+        begun_by(programme, now),
+        organisation.min_group_size,
+        organisation.time_zone,
+        now.astimezone(ZoneInfo(organisation.time_zone)).date(),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        *more,
     )
-    return hashlib.sha256(said.encode()).hexdigest()
+
+
+def begun_by(programme: Programme, now: datetime) -> int:
+    """How many of the programme's meetings have begun by now: the clock alone changes it, so it
+    is kept until the next one begins (a count on every read of the figures, otherwise)."""
+    meetings = Meeting.objects.filter(learning_set__programme=programme)
+
+    def count() -> tuple[int, datetime | None]:
+        upcoming = meetings.filter(starts_at__gt=now).order_by("starts_at")
+        return (
+            meetings.filter(starts_at__lte=now).count(),
+            upcoming.values_list("starts_at", flat=True).first(),
+        )
+
+    return kept_until(kept_key("meetings-begun", programme.pk), count, now)
 
 
 @dataclass
@@ -553,7 +562,7 @@ def claims_of(user: User, organisation: Organisation) -> list[BenefitClaim]:
     """A member's own claims, for their home page: what they claimed and what was decided
     (kept for them under the kept generation)."""
     return kept(
-        f"claims-of:{kept_generation()}:{user.pk}:{organisation.pk}",
+        kept_key("claims-of", user.pk, organisation.pk),
         lambda: list(
             BenefitClaim.objects.filter(
                 owner__user=user, challenge__learning_set__programme__organisation=organisation

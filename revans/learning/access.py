@@ -82,6 +82,11 @@ def get_cycle(request: OrgRequest, set_id: int) -> CycleAccess:
         )
     except LearningSet.DoesNotExist:
         raise Http404 from None
+    return cycle_in(request, learning_set)
+
+
+def cycle_in(request: OrgRequest, learning_set: LearningSet) -> CycleAccess:
+    """`get_cycle`'s decision for a set already read from the asker's organisation."""
     access = cycle_of(request.membership, learning_set)
     if not access.reader.as_member and not access.reader.as_facilitator:
         if request.membership.has_role(Role.ADMIN, Role.SPONSOR):
@@ -100,7 +105,7 @@ def cycle_of(membership: Membership, learning_set: LearningSet) -> CycleAccess:
 
 def in_org(request: OrgRequest, model: Any, pk: int, set_path: str) -> Any:
     try:
-        return model.objects.select_related(set_path).get(
+        return model.objects.select_related(f"{set_path}__programme__organisation").get(
             pk=pk, **{f"{set_path}__programme__organisation": request.organisation}
         )
     except model.DoesNotExist:
@@ -112,7 +117,7 @@ def _readable[M: Model](
 ) -> tuple[CycleAccess, M]:
     """A record of the cycle, for someone who may read it (`reads`); to anyone else, a 404."""
     found = in_org(request, model, pk, set_path)
-    access = get_cycle(request, attrgetter(set_path.replace("__", ".") + "_id")(found))
+    access = cycle_in(request, attrgetter(set_path.replace("__", "."))(found))
     if not reads(access, found):
         raise Http404
     return access, found
@@ -136,7 +141,7 @@ def get_reflection(request: OrgRequest, reflection_id: int) -> tuple[CycleAccess
 
 def get_meeting_for_record(request: OrgRequest, meeting_id: int) -> tuple[CycleAccess, Meeting]:
     meeting = in_org(request, Meeting, meeting_id, "learning_set")
-    access = get_cycle(request, meeting.learning_set_id)
+    access = cycle_in(request, meeting.learning_set)
     return access, meeting
 
 
@@ -151,7 +156,7 @@ def keeps_record(access: CycleAccess, meeting: Meeting) -> bool:
 
 def get_meeting_for_notes(request: OrgRequest, meeting_id: int) -> tuple[CycleAccess, Meeting]:
     meeting = in_org(request, Meeting, meeting_id, "learning_set")
-    access = get_cycle(request, meeting.learning_set_id)
+    access = cycle_in(request, meeting.learning_set)
     if not access.reader.as_facilitator:
         raise Http404  # process notes are the facilitators' alone: to anyone else, nothing here
     return access, meeting

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from revans.domain.confidentiality import Kind, Reader, may_read
 from revans.meetings.models import Attendance, Meeting
@@ -164,13 +165,14 @@ def _set_cycle(access: CycleAccess, closed: bool) -> Cycle:
     return Cycle(list(people.values()), total, other_list)
 
 
+def log_key(access: CycleAccess) -> str:
+    """The learning log's entries are kept as HTML under this key: what this reader reads, in
+    the language and zone their dates are written in."""
+    return f"log:{_relation(access)}:{get_language()}:{timezone.get_current_timezone_name()}"
+
+
 def learning_log(access: CycleAccess) -> tuple[list[Reflection], list[Reflection]]:
-    """(my entries, entries others shared with the set) as this reader may read them, kept as
-    the cycle page is (`_relation`)."""
-    return kept(f"log:{_relation(access)}", lambda: _learning_log(access))
-
-
-def _learning_log(access: CycleAccess) -> tuple[list[Reflection], list[Reflection]]:
+    """(my entries, entries others shared with the set) as this reader may read them."""
     entries = Reflection.objects.filter(learning_set=access.learning_set).select_related("author")
     mine = [r for r in entries if r.author_id in access.own_entries]
     shared = [

@@ -19,7 +19,7 @@ from revans.accounts.models import User
 from revans.meetings.models import Meeting
 from revans.meetings.selectors import next_meeting
 from revans.programmes.models import LearningSet, Participant
-from revans.writes import once, save_version
+from revans.writes import kept, kept_key, once, save_version
 
 from .models import (
     Action,
@@ -212,8 +212,10 @@ PROMPTS = (
 
 
 def prompt_for(author: Participant) -> str:
-    """The next of the rotating prompts for this person."""
-    return PROMPTS[Reflection.objects.filter(author=author).count() % len(PROMPTS)]
+    """The next of the rotating prompts for this person (their count of entries is kept: the
+    learning log is among the busiest pages)."""
+    written = Reflection.objects.filter(author=author)
+    return PROMPTS[kept(kept_key("entries", author.pk), written.count) % len(PROMPTS)]
 
 
 @transaction.atomic

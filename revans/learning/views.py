@@ -271,7 +271,7 @@ def _log_page(
     me = access.me
     if me is not None and form is None:
         form = ReflectionForm(initial={"prompt": services.prompt_for(me)})
-    mine, shared = selectors.learning_log(access)
+    entries = SimpleLazyObject(lambda: selectors.learning_log(access))
     return render(
         request,
         "learning/log.html",
@@ -280,8 +280,10 @@ def _log_page(
             "learning_set": access.learning_set,
             "form": form,
             "prompt": form.initial.get("prompt", "") if form else "",
-            "mine": mine,
-            "shared": shared,
+            # The entries' HTML is kept under the key of what they read: read only when it is not.
+            "kept_as": selectors.log_key(access),
+            "mine": SimpleLazyObject(lambda: entries[0]),
+            "shared": SimpleLazyObject(lambda: entries[1]),
         },
     )
 

@@ -10,7 +10,7 @@ from django.http import Http404
 from revans.accounts.access import OrgRequest, require_role
 from revans.accounts.models import Membership, Role
 from revans.domain.confidentiality import Kind, Reader, may_read
-from revans.programmes.access import SetAccess, get_set, reader_of
+from revans.programmes.access import SetAccess, reader_of, set_access
 from revans.programmes.models import Programme
 
 from .models import Meeting, Rsvp
@@ -45,7 +45,7 @@ def get_meeting(request: OrgRequest, meeting_id: int, *, manage: bool = False) -
         )
     except Meeting.DoesNotExist:
         raise Http404 from None
-    access = get_set(request, meeting.learning_set_id, manage=manage)
+    access = set_access(request, meeting.learning_set, manage=manage)
     return MeetingAccess(meeting=meeting, set=access, membership=request.membership)
 
 

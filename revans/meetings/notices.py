@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from revans.accounts import outbox
 from revans.accounts.models import Topic, User
-from revans.programmes.models import APOLOGIES_RULE, GroundRules, LearningSet, Participant
-from revans.writes import kept, kept_generation
+from revans.programmes.models import APOLOGIES_RULE, LearningSet, Participant
+from revans.writes import kept, kept_generation, kept_key
 
 from . import calendar
 from .links import rsvp_token
@@ -221,13 +221,12 @@ def _rsvp_url(notice: Notice) -> str:
 
 
 def apologies_rule(learning_set: LearningSet) -> str:
-    """The set's own rule about apologies (its notice period), if its ground rules have one."""
-    return apologies_in(learning_set.ground_rules.order_by("-version").first())
-
-
-def apologies_in(current: GroundRules | None) -> str:
-    """The rule about apologies in these ground rules (the set's current version), if any."""
-    rules = current.rules if current else []
+    """The set's own rule about apologies (its notice period), if its ground rules have one.
+    Their text is kept (a meeting's page is among the busiest: a few words from the cache, not
+    the set's whole summary); the rule is found in it in the reader's language."""
+    current = learning_set.ground_rules.order_by("-version").values_list("text", flat=True)
+    text = kept(kept_key("ground-rules", learning_set.pk), lambda: current.first() or "")
+    rules = [line.strip() for line in text.splitlines() if line.strip()]
     # Its label as the default rule has it, in English or the reader's language.
     labels = ("apolog", _(APOLOGIES_RULE).split(":")[0].lower())
     return next((rule for rule in rules if rule.lower().startswith(labels)), "")

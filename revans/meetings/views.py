@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -18,8 +19,8 @@ from revans.accounts.access import OrgRequest, SignedInRequest, org_view
 from revans.accounts.selectors import reader_language, reader_zone
 from revans.programmes.access import SetAccess, get_managed_set, get_set
 from revans.programmes.models import Programme
-from revans.programmes.selectors import set_summary
 from revans.web import perform, perform_form, posted, save_form
+from revans.writes import kept_key
 
 from . import calendar, notices, selectors, services
 from .access import (
@@ -117,8 +118,17 @@ def meeting(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
         "meeting": found,
         "learning_set": found.learning_set,
         "number": notices.number(found),
-        # The set's ground rules from its kept summary: one read of the cache, not a query.
-        "apologies": notices.apologies_in(set_summary(found.learning_set).ground_rules),
+        # What the page says of the meeting, kept as HTML under all that decides it.
+        "kept_as": kept_key(
+            "meeting",
+            found.pk,
+            access.set.can_manage,
+            access.set.facilitating,
+            me is not None,
+            get_language(),
+            timezone.get_current_timezone_name(),
+        ),
+        "apologies": notices.apologies_rule(found.learning_set),
         "mine": selectors.my_rsvp(found, me),
     }
     if me is not None:

@@ -43,7 +43,9 @@ def get_programme(
 ) -> Programme:
     require_role(request.membership, *roles)
     try:
-        return Programme.objects.get(pk=programme_id, organisation=request.organisation)
+        return Programme.objects.select_related("organisation").get(
+            pk=programme_id, organisation=request.organisation
+        )
     except Programme.DoesNotExist:
         raise Http404 from None
 
@@ -55,6 +57,13 @@ def get_set(request: OrgRequest, set_id: int, *, manage: bool = False) -> SetAcc
         )
     except LearningSet.DoesNotExist:
         raise Http404 from None
+    return set_access(request, learning_set, manage=manage)
+
+
+def set_access(
+    request: OrgRequest, learning_set: LearningSet, *, manage: bool = False
+) -> SetAccess:
+    """`get_set`'s decision for a set already read from the asker's organisation (a meeting's)."""
     membership = request.membership
     facilitating = (
         membership.is_facilitator

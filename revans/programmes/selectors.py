@@ -61,11 +61,11 @@ class _Drawn:
     not_accepted: list[Participant]
 
 
-def _summaries(sets: QuerySet[LearningSet]) -> list[SetSummary]:
-    """Each set's summary: the rows of a page's sets kept together under the kept generation
-    (one read of the cache, whatever their number); the mode of today and the warnings, in the
-    reader's language, worked out on each read."""
-    ids = list(sets.values_list("pk", flat=True))
+def _summaries(sets: QuerySet[LearningSet] | list[int]) -> list[SetSummary]:
+    """Each set's summary (of these sets, or of these ids in order): the rows of a page's sets
+    kept together under the kept generation (one read of the cache, whatever their number); the
+    mode of today and the warnings, in the reader's language, worked out on each read."""
+    ids = sets if isinstance(sets, list) else list(sets.values_list("pk", flat=True))
     said = ",".join(map(str, ids))
     key = f"set-summaries:{kept_generation()}:{hashlib.sha256(said.encode()).hexdigest()}"
     summaries = []
@@ -160,7 +160,7 @@ def programme_sets(programme: Programme) -> list[SetSummary]:
 
 
 def set_summary(learning_set: LearningSet) -> SetSummary:
-    return _summaries(LearningSet.objects.filter(pk=learning_set.pk))[0]
+    return _summaries([learning_set.pk])[0]
 
 
 def _sets_among(organisation: Organisation, rows: QuerySet[Any]) -> list[SetSummary]:

@@ -14,7 +14,7 @@ from revans.accounts.models import Membership, User
 from revans.meetings.models import Meeting
 from revans.programmes.models import FacilitationMode, FacilitationPeriod
 
-from ..access import CycleAccess, cycle_of, get_cycle, in_org
+from ..access import CycleAccess, cycle_in, cycle_of, in_org
 from ..models import AgendaTemplate, LiveMeeting, default_agenda
 
 
@@ -93,7 +93,7 @@ def get_live(request: OrgRequest, meeting_id: int, *, run: bool = False) -> Live
     meeting = in_org(request, Meeting, meeting_id, "learning_set")
     if meeting.is_cancelled:
         raise Http404
-    cycle = get_cycle(request, meeting.learning_set_id)
+    cycle = cycle_in(request, meeting.learning_set)
     if not cycle.reader.is_member and not cycle.is_facilitator:
         raise Http404  # a former member: the meeting is not theirs any more
     live = live_state(meeting)

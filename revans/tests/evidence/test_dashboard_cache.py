@@ -15,7 +15,9 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from revans.domain import climate
 from revans.evidence.dashboard import dashboard
+from revans.evidence.models import Survey
 from revans.impact.selectors import roi
 from revans.learning import services as learning
 from revans.learning.models import Action
@@ -129,3 +131,27 @@ def test_each_programme_s_figures_are_kept_apart(client, world, a_cache):
             mine = f"/programmes/{programme.pk}/"
             others = [f"/programmes/{p.pk}/" for p in programmes if p != programme]
             assert mine in page and not any(other in page for other in others), path
+
+
+def test_the_dashboard_is_read_afresh_as_a_survey_opens_and_closes_with_no_write(world, a_cache):
+    """The counts of surveys opened and closed are kept until the next opens or closes: the
+    clock alone, with no write, has the figures read afresh at each of those moments."""
+    now = timezone.now()
+    Survey.objects.create(
+        learning_set=world.set_a,
+        kind=Survey.Kind.CLIMATE,
+        round=0,
+        items=[text for text, _reverse in climate.PSYCHOLOGICAL_SAFETY],
+        opens_at=now + timedelta(minutes=10),
+        closes_at=now + timedelta(minutes=20),
+        key=f"{world.set_a.pk}:climate:0:clock",
+    )
+    kept_generation()
+    first = queries(world, now)
+    cached = queries(world, now)
+    assert cached < first
+    for later in (5, 15, 25):  # before it opens, while open, after it closed
+        moment = now + timedelta(minutes=later)
+        again = queries(world, moment)
+        assert (again == cached) is (later == 5), later  # afresh once it opened, and closed
+        assert queries(world, moment) == cached  # and kept again

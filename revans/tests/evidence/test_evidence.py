@@ -416,7 +416,8 @@ def test_a_round_counts_only_when_every_set_s_survey_of_it_has_closed(world):
     page = said(as_user(world.sponsor).get(url))
     assert "Psychological safety: shown once the period under way is over" in page
     assert "4.00" not in page  # set A's round alone: not shown while B's survey of it is open
-    Survey.objects.filter(pk=open_b.pk).update(closes_at=timezone.now() - timedelta(days=1))
+    open_b.closes_at = timezone.now() - timedelta(days=1)
+    open_b.save(update_fields=["closes_at"])
     page = said(as_user(world.sponsor).get(url))
     both = (5 * 4 + 5 * (4 * 2 + 3 * 6) / 7) / 10  # A: all 4s; B: all 2s, items 1, 3, 5 turned
     assert f"Psychological safety: {both:.1f} out of 7 in the periods shown." in page
