@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/load.py [--seconds 60] [--data demo | --data large --factor N]
         [--concurrency 4] [--people 20] [--boards-per-meeting 1] [--sweep-every 5]
-        [--only PAGE ...] [--data-checkout PATH] [--locust PATH]
+        [--only PAGE ...] [--data-checkout PATH] [--template DATABASE] [--locust PATH]
 
 One command, on loopback, bounded in time (about 2 x --seconds per page, plus set-up):
 1. a throw-away PostgreSQL database on 127.0.0.1:5432 (dropped at the end), migrated, with the
@@ -88,14 +88,16 @@ def load_average() -> str:
 
 
 @contextmanager
-def throwaway_database() -> Any:
-    """A new database on the shared server, with a name no one else uses; dropped at the end."""
+def throwaway_database(template: str = "") -> Any:
+    """A new database on the shared server, with a name no one else uses (a copy of `template`,
+    if named); dropped at the end."""
     import psycopg
 
     name = f"revans_load_{datetime.now(UTC):%Y%m%d_%H%M%S}_{secrets.token_hex(3)}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    log(f"database {name} created")
+        admin.execute(f'CREATE DATABASE "{name}"{copy}')
+    log(f"database {name} created{f' as a copy of {template}' if template else ''}")
     try:
         yield f"{POSTGRES}/{name}"
     finally:
@@ -120,10 +122,14 @@ def manage(env: dict[str, str], logs: Path, *args: str, checkout: Path = ROOT) -
         sys.exit(f"manage.py {' '.join(args)} failed:\n{out.read_text()[-3000:]}")
 
 
-def load_data(env: dict[str, str], logs: Path, data: str, factor: float, checkout: Path) -> None:
+def load_data(
+    env: dict[str, str], logs: Path, data: str, factor: float, checkout: Path, copied: bool
+) -> None:
     log("migrating")
     manage(env, logs, "migrate", "--no-input")
-    if data == "large":
+    if copied:
+        log("the data came with the copied database")
+    elif data == "large":
         if not (checkout / "revans/demo/management/commands/build_large_organisation.py").exists():
             sys.exit(f"--data large needs manage.py build_large_organisation in {checkout}")
         log(f"building the large organisation, factor {factor} (with {checkout})")
@@ -997,6 +1003,13 @@ def main() -> None:
         help="with --data large: the checkout whose build_large_organisation loads the data "
         "(another branch of this repository, with the same migrations); default: this one",
     )
+    parser.add_argument(
+        "--template",
+        default="",
+        help="a database on the same server to copy rather than load the data (made once, e.g. "
+        "`createdb revans_large_10` then `migrate` and `build_large_organisation --factor 10 "
+        "--seed 1` with REVANS_DATABASE_URL naming it: factor 10 takes minutes to build)",
+    )
     parser.add_argument("--concurrency", type=int, default=4, help="phase A: requests at once")
     parser.add_argument("--people", type=int, default=20, help="phase B: people besides the boards")
     parser.add_argument("--boards-per-meeting", type=int, default=1)
@@ -1014,7 +1027,7 @@ def main() -> None:
     proxy_command()  # before anything is made
     processes = Processes(logs)
     with ExitStack() as stack:
-        database = stack.enter_context(throwaway_database())
+        database = stack.enter_context(throwaway_database(args.template))
         cache = stack.enter_context(redis_database())
         mailbox, smtp_port = stack.enter_context(smtp_server())
         stack.callback(processes.stop_all)  # first of all, before the database goes
@@ -1037,7 +1050,7 @@ def main() -> None:
             "REVANS_API_RATE_LIMIT": "10000000",
             "REVANS_LOG_LEVEL": "WARNING",
         }
-        load_data(env, logs, args.data, args.factor, args.data_checkout)
+        load_data(env, logs, args.data, args.factor, args.data_checkout, bool(args.template))
         os.environ.update(env)
         import django
 
@@ -1068,7 +1081,8 @@ def main() -> None:
         once = count_exactly_once(work, mailbox)
         connections.close_all()
         text = report(args, plan, a, b, once, started)
-        out = ROOT / "benchmarks/results" / f"load-{datetime.now(UTC):%Y-%m-%d}-{args.data}.md"
+        data = f"{args.data}-{args.factor:g}x" if args.data == "large" else args.data
+        out = ROOT / "benchmarks/results" / f"load-{datetime.now(UTC):%Y-%m-%d}-{data}.md"
         out.write_text(text)
         print("\n" + text)
         log(f"written to {out.relative_to(ROOT)}; logs in {logs}")
