@@ -125,6 +125,7 @@ def meeting(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
             access.set.can_manage,
             access.set.facilitating,
             me is not None,
+            found.can_change,  # until it starts: the clock alone changes it
             get_language(),
             timezone.get_current_timezone_name(),
         ),

@@ -518,3 +518,17 @@ def test_the_meeting_page_s_kept_parts_follow_each_write_and_the_reader_s_langua
     world.participant.language = "fr"
     world.participant.save()  # the answer's fields are kept by language alone
     assert "Venez-vous" in client.get(url).content.decode()
+
+
+def test_the_kept_meeting_page_drops_its_change_links_once_the_meeting_starts(client, world):
+    """What the page says of the meeting is kept as HTML; the clock alone, with no write, takes
+    away the links to move or cancel it when it starts."""
+    meeting = future_meeting(world.set_a, days=1 / 24)  # in an hour
+    client.force_login(world.facilitator)
+    url = f"/o/acme/meetings/{meeting.pk}/"
+    change = f"/o/acme/meetings/{meeting.pk}/edit/"
+    assert change in client.get(url).content.decode()
+    assert change in client.get(url).content.decode()  # kept
+    with time_machine.travel(meeting.starts_at + timedelta(minutes=1)):
+        page = client.get(url).content.decode()
+    assert change not in page and f"/o/acme/meetings/{meeting.pk}/console/" in page
