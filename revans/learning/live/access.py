@@ -4,6 +4,7 @@ one: `runs`, the one rule, which the writes in `services.py` ask too) uses the c
 checks only read: a meeting nobody has changed yet is shown from its unsaved starting state."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -75,8 +76,21 @@ class LiveAccess:
     meeting: Meeting
     live: LiveMeeting
 
-    chair: int | None  # the member chairing, in a self-facilitating set
-    self_facilitating: bool  # the set's mode on the meeting's day: the chair rotates
+    @cached_property
+    def mode(self) -> FacilitationPeriod | None:
+        """The set's mode on the meeting's day, read only where it is asked for (a board's poll
+        that finds nothing changed does not)."""
+        return current_mode(self.meeting)
+
+    @property
+    def chair(self) -> int | None:
+        """The member chairing, in a self-facilitating set."""
+        return chair_of(self.live, self.mode)
+
+    @property
+    def self_facilitating(self) -> bool:
+        """The set is self-facilitating on the meeting's day: the chair rotates."""
+        return self_facilitating(self.mode)
 
     @property
     def runs(self) -> bool:
@@ -96,15 +110,7 @@ def get_live(request: OrgRequest, meeting_id: int, *, run: bool = False) -> Live
     cycle = cycle_in(request, meeting.learning_set)
     if not cycle.reader.is_member and not cycle.is_facilitator:
         raise Http404  # a former member: the meeting is not theirs any more
-    live = live_state(meeting)
-    mode = current_mode(meeting)
-    access = LiveAccess(
-        cycle=cycle,
-        meeting=meeting,
-        live=live,
-        chair=chair_of(live, mode),
-        self_facilitating=self_facilitating(mode),
-    )
+    access = LiveAccess(cycle=cycle, meeting=meeting, live=live_state(meeting))
     if run and not access.runs:
         raise PermissionDenied(_("Only the person running the meeting uses the console."))
     return access
