@@ -30,9 +30,9 @@ One command, on loopback, bounded in time (about 2 x --seconds per page, plus se
    reports, formation runs), counted afterwards from the database and the SMTP server: each
    exactly once, none missing. The script exits non-zero if not, or on any error.
 
-Figures go to benchmarks/results/load-<date>-<data>.md and are printed; every process's log is in
-a temporary directory whose path is printed first. Needs HAProxy (`apt-get install haproxy`),
-Redis and PostgreSQL on loopback, and locust (the dev extras).
+Figures go to benchmarks/results/load-<date>-demo.md (or -large-<factor>x.md) and are printed;
+every process's log is in a temporary directory whose path is printed first. Needs HAProxy
+(`apt-get install haproxy`), Redis and PostgreSQL on loopback, and locust (the dev extras).
 """
 
 import argparse

@@ -5,7 +5,6 @@ sponsor's dashboard, its charts, its CSV and the board's PDF (admins and sponsor
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +22,7 @@ from revans.programmes.access import get_programme
 from revans.programmes.models import Programme
 from revans.programmes.selectors import people_choices
 from revans.web import Cell, perform_form, posted, save_form, write_csv
+from revans.writes import kept
 
 from . import reports, selectors, services, surveys
 from .access import get_outcome, get_report, get_survey, reads_survey_text
@@ -204,7 +204,7 @@ def dashboard_page(request: OrgRequest, programme: Programme) -> HttpResponse:
     )
 
 
-CHART_LIFE = 60  # seconds a drawn chart is kept
+CHART_LIFE = 60  # seconds a browser keeps a drawn chart
 CHARTS = {
     "attendance",
     "follow-through",
@@ -219,15 +219,14 @@ CHARTS = {
 @require_safe
 def chart(request: OrgRequest, programme: Programme, name: str) -> HttpResponse:
     """One of the dashboard's charts. The page asks for all of them at once, so the first
-    request draws every chart and keeps them a minute for the rest (they are figures that have
-    passed suppression, the same for every reader of the programme's figures)."""
+    request draws every chart and keeps them for the rest, under the figures' own key (they are
+    figures that have passed suppression, the same for every reader of the programme's figures,
+    and like them never read on two days from one computation)."""
     if name not in CHARTS:
         return HttpResponse(status=404)
-    key = f"evidence:charts:{programme.pk}"
-    drawn = cache.get(key)
-    if drawn is None:
-        drawn = reports.drawings(dashboard(programme))
-        cache.set(key, drawn, CHART_LIFE)
+    now = timezone.now()
+    key = dashboard_key(programme, now)
+    drawn = kept(f"charts:{key}", lambda: reports.drawings(dashboard(programme, now, key)))
     response = HttpResponse(drawn[name], content_type="image/svg+xml")
     response["Cache-Control"] = f"private, max-age={CHART_LIFE}"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"

@@ -1,6 +1,5 @@
 """The pages people land on: they gather what each app has for this person, by role."""
 
-import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -22,7 +21,7 @@ from revans.learning import selectors as learning_selectors
 from revans.meetings import selectors as meeting_selectors
 from revans.meetings.models import ATTENDANCE_FROM, Meeting
 from revans.programmes import selectors as programme_selectors
-from revans.writes import kept_generation, kept_until
+from revans.writes import kept_key, kept_until
 
 
 @require_safe
@@ -64,7 +63,8 @@ type Part = tuple[str, datetime | None]
 
 
 def _part_key(request: OrgRequest, role: str) -> str:
-    said = (
+    return kept_key(
+        "home",
         role,
         request.user.pk,
         request.organisation.pk,
@@ -73,7 +73,6 @@ def _part_key(request: OrgRequest, role: str) -> str:
         get_language(),
         timezone.get_current_timezone_name(),
     )
-    return f"home:{kept_generation()}:{hashlib.sha256(repr(said).encode()).hexdigest()}"
 
 
 def _first_after(now: datetime, moments: list[datetime | None]) -> datetime | None:

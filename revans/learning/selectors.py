@@ -1,6 +1,5 @@
 """Reads for the cycle's pages; every piece of text passes the reader's `CycleAccess` first."""
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,7 +12,7 @@ from django.utils.translation import get_language
 from revans.domain.confidentiality import Kind, Reader, may_read
 from revans.meetings.models import Attendance, Meeting
 from revans.programmes.models import Participant, SetMembership
-from revans.writes import kept, kept_generation
+from revans.writes import kept, kept_key
 
 from .access import CycleAccess
 from .models import (
@@ -96,8 +95,7 @@ def _relation(access: CycleAccess) -> str:
         tuple(access.reader.as_facilitator),
         tuple(sorted(access.own_entries)),
     )
-    said = hashlib.sha256(repr(relation).encode()).hexdigest()
-    return f"{kept_generation()}:{said}"
+    return kept_key("relation", relation)
 
 
 def _set_cycle(access: CycleAccess, closed: bool) -> Cycle:
@@ -213,8 +211,8 @@ def _own(kind: Kind, moment: datetime) -> bool:
 def member_home(participant_ids: list[int]) -> dict[int, MemberHome]:
     """By set id: the person's own challenges and open actions (their own words only), kept
     for them under the kept generation."""
-    said = hashlib.sha256(repr(sorted(set(participant_ids))).encode()).hexdigest()
-    return kept(f"member-home:{kept_generation()}:{said}", lambda: _member_home(participant_ids))
+    key = kept_key("member-home", sorted(set(participant_ids)))
+    return kept(key, lambda: _member_home(participant_ids))
 
 
 def _member_home(participant_ids: list[int]) -> dict[int, MemberHome]:

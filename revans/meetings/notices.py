@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from revans.accounts import outbox
 from revans.accounts.models import Topic, User
 from revans.programmes.models import APOLOGIES_RULE, LearningSet, Participant
-from revans.writes import kept, kept_generation, kept_key
+from revans.writes import kept, kept_key
 
 from . import calendar
 from .links import rsvp_token
@@ -85,7 +85,7 @@ def number(meeting: Meeting) -> int:
         status=Meeting.Status.SCHEDULED,
         starts_at__lt=meeting.starts_at,
     )
-    return kept(f"meeting-number:{kept_generation()}:{meeting.pk}", lambda: earlier.count() + 1)
+    return kept(kept_key("meeting-number", meeting.pk), lambda: earlier.count() + 1)
 
 
 def make(meeting: Meeting, user: User, kind: str, about: str) -> Notice:

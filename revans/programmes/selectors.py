@@ -1,6 +1,5 @@
 """Reads for the programme and set pages, shaped so each page costs a fixed number of queries."""
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +9,7 @@ from django.utils.translation import ngettext
 
 from revans.accounts.models import Organisation, User
 from revans.domain.roster import KNOWN_COLUMNS
-from revans.writes import kept, kept_generation
+from revans.writes import kept, kept_key
 
 from .models import (
     FacilitationPeriod,
@@ -66,8 +65,7 @@ def _summaries(sets: QuerySet[LearningSet] | list[int]) -> list[SetSummary]:
     kept together under the kept generation (one read of the cache, whatever their number); the
     mode of today and the warnings, in the reader's language, worked out on each read."""
     ids = sets if isinstance(sets, list) else list(sets.values_list("pk", flat=True))
-    said = ",".join(map(str, ids))
-    key = f"set-summaries:{kept_generation()}:{hashlib.sha256(said.encode()).hexdigest()}"
+    key = kept_key("set-summaries", ids)
     summaries = []
     for d in kept(key, lambda: _draw(ids)):
         today = d.learning_set.programme.organisation.today()

@@ -17,7 +17,7 @@ from revans.audit import services as audit
 from revans.audit.models import Event as AuditEvent
 from revans.domain.roster import RowStatus
 from revans.web import perform, posted, save_form, write_csv
-from revans.writes import kept_generation
+from revans.writes import kept_key
 
 from . import selectors, services
 from .access import (
@@ -75,7 +75,13 @@ def _save_programme(form: ProgrammeForm) -> Programme:
 @require_safe
 def programme_detail(request: OrgRequest, programme: Programme) -> HttpResponse:
     # The sets' HTML is kept under all that decides it, and they are read only when it is not.
-    said = (programme.pk, request.organisation.today(), timezone.localdate(), get_language())
+    kept_as = kept_key(
+        "programme-sets",
+        programme.pk,
+        request.organisation.today(),
+        timezone.localdate(),
+        get_language(),
+    )
     sets = SimpleLazyObject(
         lambda: {
             "summaries": selectors.programme_sets(programme),
@@ -85,7 +91,7 @@ def programme_detail(request: OrgRequest, programme: Programme) -> HttpResponse:
     return render(
         request,
         "programmes/programme_detail.html",
-        {"programme": programme, "kept_as": f"{kept_generation()}:{said}", "sets": sets},
+        {"programme": programme, "kept_as": kept_as, "sets": sets},
     )
 
 

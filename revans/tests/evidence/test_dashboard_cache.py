@@ -155,3 +155,24 @@ def test_the_dashboard_is_read_afresh_as_a_survey_opens_and_closes_with_no_write
         again = queries(world, moment)
         assert (again == cached) is (later == 5), later  # afresh once it opened, and closed
         assert queries(world, moment) == cached  # and kept again
+
+
+def test_the_dashboard_s_charts_are_kept_under_the_figures_own_key(client, world, a_cache):
+    """A chart is drawn once for every reader, and afresh after a write the figures are drawn
+    from (it was kept a minute by programme alone, whatever was written meanwhile)."""
+    client.force_login(world.sponsor)
+    url = f"/o/acme/programmes/{world.programme.pk}/dashboard/attendance.svg"
+
+    def read() -> int:
+        with CaptureQueriesContext(connection) as done:
+            assert client.get(url).status_code == 200
+        return len(done)
+
+    first = read()
+    kept_read = read()
+    assert kept_read < first
+    membership = SetMembership.objects.filter(learning_set=world.set_a).earliest("pk")
+    membership.left_on = timezone.localdate()
+    membership.save()
+    assert read() > kept_read  # drawn afresh
+    assert read() == kept_read
