@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from revans.accounts import outbox
 from revans.accounts.models import Topic, User
-from revans.programmes.models import APOLOGIES_RULE, LearningSet, Participant
+from revans.programmes.models import APOLOGIES_RULE, LearningSet, Participant, rules_in
 from revans.writes import kept, kept_key
 
 from . import calendar
@@ -226,7 +226,7 @@ def apologies_rule(learning_set: LearningSet) -> str:
     the set's whole summary); the rule is found in it in the reader's language."""
     current = learning_set.ground_rules.order_by("-version").values_list("text", flat=True)
     text = kept(kept_key("ground-rules", learning_set.pk), lambda: current.first() or "")
-    rules = [line.strip() for line in text.splitlines() if line.strip()]
+    rules = rules_in(text)
     # Its label as the default rule has it, in English or the reader's language.
     labels = ("apolog", _(APOLOGIES_RULE).split(":")[0].lower())
     return next((rule for rule in rules if rule.lower().startswith(labels)), "")

@@ -357,7 +357,12 @@ class GroundRules(models.Model):
 
     @property
     def rules(self) -> list[str]:
-        return [line.strip() for line in self.text.splitlines() if line.strip()]
+        return rules_in(self.text)
+
+
+def rules_in(text: str) -> list[str]:
+    """Ground rules' text, a rule a line."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class GroundRulesAcceptance(models.Model):
