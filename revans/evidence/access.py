@@ -8,7 +8,7 @@ from django.http import Http404
 
 from revans.accounts.access import OrgRequest
 from revans.domain.confidentiality import Kind, may_read
-from revans.learning.access import CycleAccess, get_cycle
+from revans.learning.access import CycleAccess, cycle_in
 from revans.programmes.models import Programme
 
 from .models import BoardReport, CareerOutcome, Survey
@@ -18,12 +18,12 @@ def get_survey(request: OrgRequest, survey_id: int) -> tuple[CycleAccess, Survey
     """A survey its set's current members answer and its current facilitators follow; anyone
     else meets the cycle's own refusal (404, or 403 for admins and sponsors)."""
     try:
-        survey = Survey.objects.select_related("learning_set__programme", "meeting").get(
-            pk=survey_id, learning_set__programme__organisation=request.organisation
-        )
+        survey = Survey.objects.select_related(
+            "learning_set__programme__organisation", "meeting"
+        ).get(pk=survey_id, learning_set__programme__organisation=request.organisation)
     except Survey.DoesNotExist:
         raise Http404 from None
-    cycle = get_cycle(request, survey.learning_set_id)
+    cycle = cycle_in(request, survey.learning_set)
     if cycle.me is None and not cycle.is_facilitator:
         raise Http404  # a former member: the set's surveys are for those in it now
     return cycle, survey
