@@ -51,7 +51,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
@@ -68,6 +68,7 @@ LIVE_MEETINGS = 30
 LOCUST: list[Path] = []  # the locust command: beside this Python, or --locust
 # The pages of the issue, each with the role that opens it; the ceiling is the trivial view.
 CEILING = "healthz (signed in)"
+CHANGED = "live board poll, changed"
 
 
 def log(text: str) -> None:
@@ -502,8 +503,7 @@ def plan_pages(per_role: int, boards_per_meeting: int) -> dict[str, Any]:
         watchers = members.filter(learning_set=learning_set).order_by("pk")[:boards_per_meeting]
         path = reverse("learning:board_poll", kwargs={"org": org, "meeting_id": meeting.pk})
         boards += [(path, session_headers(m.participant.user), live) for m in watchers]
-    # As a board polls: with the version it holds, so an unchanged board answers 204; and the
-    # whole board, as after each change in the meeting (the version 0 it never holds).
+    # As a board polls: with the version it holds, so an unchanged board answers 204.
     for live in {live for _p, _h, live in boards}:
         live.refresh_from_db()
     page(
@@ -511,8 +511,14 @@ def plan_pages(per_role: int, boards_per_meeting: int) -> dict[str, Any]:
         [(f"{path}?v={live.version}", h) for path, h, live in boards],
         expect=[204],
     )
-    page("live board poll, changed", [(f"{path}?v=0", h) for path, h, _l in boards])
-    boards = [(path, h) for path, h, _l in boards]
+    # The whole board as after a change: every member of the set with an account reads it
+    # once (the version 0 it never holds), then the meeting changes again (`Changes`).
+    changed = []
+    for path, live in dict.fromkeys((path, live) for path, _h, live in boards):
+        watching = members.filter(learning_set_id=live.meeting.learning_set_id)
+        changed += [(f"{path}?v=0", session_headers(m.participant.user)) for m in watching]
+    page(CHANGED, changed)
+    boards_live, boards = boards, [(path, h) for path, h, _l in boards]
     return {
         "organisation": org,
         "people": {role: len(ms) for role, ms in people.items()},
@@ -521,6 +527,7 @@ def plan_pages(per_role: int, boards_per_meeting: int) -> dict[str, Any]:
         "sets": len(sets),
         "pages": pages,
         "boards": boards,
+        "live": sorted({live.pk for _p, _h, live in boards_live}),
         # The mixed run: each page alike (the polls are the boards' own users).
         "mix": {name: 1 for name in pages if not name.startswith("live board poll")},
     }
@@ -629,6 +636,54 @@ def locust(
     return figures
 
 
+class Changes(threading.Thread):
+    """While the whole board is timed, the 30 meetings change as often as their watchers read
+    them: once the app servers' access logs show as many whole-board reads as the page has
+    watchers, every meeting's live version is raised (as each change in a meeting raises it),
+    so each watcher reads each version once, the first of them after the change, as in a
+    meeting. Without it every read after the first would find the board kept."""
+
+    def __init__(self, plan: dict[str, Any], logs: Path) -> None:
+        super().__init__(daemon=True)
+        self.live, self.reads = plan["live"], len(plan["pages"][CHANGED]["requests"])
+        self.logs, self.done, self.changes = logs, threading.Event(), 0
+
+    def __enter__(self) -> "Changes":
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.done.set()
+        self.join()
+
+    def _read(self, sizes: dict[Path, int]) -> int:
+        """Whole-board reads logged since last asked."""
+        found = 0
+        for path in self.logs.glob("app*.log"):
+            with path.open("rb") as out:
+                out.seek(sizes.get(path, 0))
+                found += out.read().count(b"/board/poll/?v=0 ")
+                sizes[path] = out.tell()
+        return found
+
+    def run(self) -> None:
+        from django.db import connection
+        from django.db.models import F
+
+        from revans.learning.models import LiveMeeting
+
+        sizes: dict[Path, int] = {}
+        self._read(sizes)  # what the check before the phases read
+        read = 0
+        while not self.done.wait(0.05):
+            read += self._read(sizes)
+            if read >= self.reads:
+                read -= self.reads
+                LiveMeeting.objects.filter(pk__in=self.live).update(version=F("version") + 1)
+                self.changes += 1
+        connection.close()
+
+
 def saturation(
     base: str, plan: dict[str, Any], plan_file: Path, logs: Path, seconds: float, concurrency: int
 ) -> dict[str, Any]:
@@ -639,10 +694,14 @@ def saturation(
     for n, name in enumerate(order):
         label = f"a-{n:02d}"
         log(f"phase A {n + 1}/{len(order)}: {name} ({seconds:.0f} s, {concurrency} at once)")
-        got = locust(base, plan_file, logs, label, concurrency, seconds, "PageUser", only=name)
+        changes = Changes(plan, logs) if name == CHANGED else None
+        with changes or nullcontext():
+            got = locust(base, plan_file, logs, label, concurrency, seconds, "PageUser", only=name)
         figures = got.get(
             name, {"requests": 0, "errors": 0, "rps": 0.0, "p50": 0, "p95": 0, "p99": 0}
         )
+        if changes:
+            figures["changes"] = changes.changes
         figures["load"] = load_average()
         results[f"{name} (last)" if name in results else name] = figures
     ceiling = statistics.fmean([results[CEILING]["rps"], results[f"{CEILING} (last)"]["rps"]])
@@ -918,6 +977,13 @@ def report(
     started: str,
 ) -> str:
     ms = lambda v: f"{v:.0f}"  # noqa: E731
+    changed = ""
+    if CHANGED in a["pages"]:
+        changed = (
+            f" {CHANGED!r}: the {len(plan['pages'][CHANGED]['requests'])} members of the live"
+            f" meetings' sets each read the whole board once a change, and the meetings changed"
+            f" {a['pages'][CHANGED]['changes']} times while timed."
+        )
     a_rows = [
         [
             name,
@@ -958,7 +1024,9 @@ def report(
                 f"## Phase A: each page alone, {args.concurrency} at once, "
                 f"{args.seconds:.0f} s each\n\n"
                 f"Ceiling (signed-in /healthz, mean of first and last): {a['ceiling rps']:.1f} "
-                "req/s. Times in ms; load averages (1, 5, 15 min) at the end of each page.\n\n"
+                "req/s. Times in ms; load averages (1, 5, 15 min) at the end of each page."
+                + changed
+                + "\n\n"
                 + table(
                     ["page", "req/s", "of ceiling", "p50", "p95", "p99", "errors", "load average"],
                     a_rows,

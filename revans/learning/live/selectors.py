@@ -11,6 +11,8 @@ from revans.domain.agenda import Slot, airtime, plan, presenting
 from revans.domain.clock import Clock, Spent
 from revans.domain.confidentiality import Kind
 from revans.meetings.models import Attendance, Meeting
+from revans.programmes.models import FacilitationPeriod
+from revans.writes import kept, kept_key
 
 from ..models import (
     Action,
@@ -23,7 +25,7 @@ from ..models import (
     ReportBack,
     rows_of,
 )
-from .access import LiveAccess
+from .access import LiveAccess, chair_of, current_mode, runs, self_facilitating
 
 
 def slots_of(live: LiveMeeting) -> list[Slot]:
@@ -137,31 +139,36 @@ def _steps(clock: Clock, people: dict[int, str]) -> list[StepRow]:
     return rows
 
 
-def live_board(access: LiveAccess, now: datetime) -> Board:
-    meeting, live, cycle = access.meeting, access.live, access.cycle
-    clock = clock_of(live)
-    members = list(
-        cycle.learning_set.memberships.current()
-        .select_related("participant")
-        .order_by("participant__name")
-    )
-    people = {m.participant_id: m.participant.name for m in members}
-    present = dict(
-        Attendance.objects.filter(meeting=meeting).values_list("participant_id", "present")
-    )
-    steps = _steps(clock, people)
-    current = steps[clock.index] if not clock.is_finished else None
-    presenter_id = presenting(clock)
+@dataclass
+class Held:
+    """What a meeting's board is drawn from at one version of its live state, before any
+    reader's filter: the same for everyone watching, so kept, and read once per change however
+    many watch. Who reads which piece is asked of the reader's `CycleAccess` on every request."""
 
-    check_in = {
-        m.participant_id: CheckIn(
-            m.participant_id, m.participant.name, present.get(m.participant_id)
-        )
-        for m in members
-    }
-    open_actions = (  # due by this meeting: what its check-in reports on
+    members: list[tuple[int, str]]  # the set's current members (pool entry, name), by name
+    present: dict[int, bool]
+    open_actions: list[Action]  # due by this meeting: what its check-in reports on
+    reports: list[ReportBack]
+    questions: list[Question]
+    actions: list[Action]  # committed at this meeting
+    record: MeetingRecord | None
+    bids: list[Bid]
+    mode: FacilitationPeriod | None  # the set's mode on the meeting's day: who may chair
+
+
+def held(meeting: Meeting, version: int) -> Held:
+    """The board's rows, kept under the meeting and its live version (which every change made
+    in the meeting raises) and the kept generation (which the writes from outside it move: a
+    member joins or leaves, an action is reported on from the cycle page)."""
+    return kept(kept_key("board", meeting.pk, version), lambda: _held(meeting))
+
+
+def _held(meeting: Meeting) -> Held:
+    learning_set = meeting.learning_set
+    members = learning_set.memberships.current().order_by("participant__name")
+    open_actions = (
         Action.objects.filter(
-            challenge__learning_set=cycle.learning_set,
+            challenge__learning_set=learning_set,
             status=Action.Status.OPEN,
             due_on__lte=meeting.local_start.date(),
         )
@@ -169,13 +176,40 @@ def live_board(access: LiveAccess, now: datetime) -> Board:
         .exclude(carried_from__report_back__meeting=meeting)  # reported here, carried on
         .select_related("challenge__owner")
     )
-    for action in open_actions:
+    return Held(
+        members=list(members.values_list("participant_id", "participant__name")),
+        present=dict(
+            Attendance.objects.filter(meeting=meeting).values_list("participant_id", "present")
+        ),
+        open_actions=list(open_actions),
+        reports=list(
+            ReportBack.objects.filter(meeting=meeting).select_related("action__challenge__owner")
+        ),
+        questions=list(Question.objects.filter(meeting=meeting)),
+        actions=list(
+            Action.objects.filter(committed_at=meeting).select_related("challenge__owner")
+        ),
+        record=MeetingRecord.objects.filter(meeting=meeting).first(),
+        bids=list(Bid.objects.filter(meeting=meeting).order_by("-urgent", "created_at")),
+        mode=current_mode(meeting),
+    )
+
+
+def live_board(access: LiveAccess, now: datetime) -> Board:
+    meeting, live, cycle = access.meeting, access.live, access.cycle
+    rows = held(meeting, live.version)
+    clock = clock_of(live)
+    people = dict(rows.members)
+    steps = _steps(clock, people)
+    current = steps[clock.index] if not clock.is_finished else None
+    presenter_id = presenting(clock)
+
+    check_in = {pk: CheckIn(pk, name, rows.present.get(pk)) for pk, name in rows.members}
+    for action in rows.open_actions:
         row = check_in.get(action.challenge.owner_id)
         if row is not None and cycle.reads_action(action):
             row.open_actions.append(action)
-    for report in ReportBack.objects.filter(meeting=meeting).select_related(
-        "action__challenge__owner"
-    ):
+    for report in rows.reports:
         row = check_in.get(report.action.challenge.owner_id)
         if row is not None and cycle.reads_report_back(report):
             row.reported.append(report)
@@ -188,7 +222,7 @@ def live_board(access: LiveAccess, now: datetime) -> Board:
             q.style,
             q.get_style_display(),
         )
-        for q in Question.objects.filter(meeting=meeting)
+        for q in rows.questions
         if cycle.reads(Kind.MEETING_RECORD, q.written_at)
     ]
     habits = {
@@ -196,12 +230,8 @@ def live_board(access: LiveAccess, now: datetime) -> Board:
         "closed": sum(q.style == "closed" for q in questions),
         "untagged": sum(not q.style for q in questions),
     }
-    actions = [
-        a
-        for a in Action.objects.filter(committed_at=meeting).select_related("challenge__owner")
-        if cycle.reads_action(a)
-    ]
-    record = MeetingRecord.objects.filter(meeting=meeting).first()
+    actions = [a for a in rows.actions if cycle.reads_action(a)]
+    record = rows.record
     review = ""
     if record is not None and cycle.reads(Kind.MEETING_RECORD, record.written_at):
         review = record.process_review
@@ -215,7 +245,8 @@ def live_board(access: LiveAccess, now: datetime) -> Board:
             if cycle.reads_process_note(n)
         ]
     challenges: list[Challenge] = []
-    if presenter_id is not None and access.runs:
+    chair = chair_of(live, rows.mode)
+    if presenter_id is not None and runs(cycle, chair):
         challenges = [
             c
             for c in Challenge.objects.filter(
@@ -227,7 +258,7 @@ def live_board(access: LiveAccess, now: datetime) -> Board:
         ]
     bids = [
         BidRow(b.participant_id, people.get(b.participant_id, "?"), b.minutes, b.urgent)
-        for b in Bid.objects.filter(meeting=meeting).order_by("-urgent", "created_at")
+        for b in rows.bids
     ]
     closed = record is not None and record.closed_at is not None
     remaining = clock.remaining(now)
@@ -255,8 +286,8 @@ def live_board(access: LiveAccess, now: datetime) -> Board:
         show_airtime=closed or clock.is_finished or getattr(clock.phase, "item", "") == "review",
         review=review,
         closed=closed,
-        chair=people.get(access.chair, "") if access.chair else "",
-        can_take_chair=access.chair is None and cycle.me is not None and access.self_facilitating,
+        chair=people.get(chair, "") if chair else "",
+        can_take_chair=chair is None and cycle.me is not None and self_facilitating(rows.mode),
         notes=notes,
         presenter_challenges=challenges,
         my_bid=next((b for b in bids if cycle.me and b.participant_id == cycle.me.pk), None),

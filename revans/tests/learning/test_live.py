@@ -31,8 +31,9 @@ from revans.learning.models import (
 )
 from revans.meetings.models import Attendance
 from revans.programmes.models import FacilitationMode, FacilitationPeriod, Participant
-from revans.tests.sweeps import assert_canary_absent, assert_query_budget, crawl
+from revans.tests.sweeps import assert_canary_absent, assert_query_budget, count_queries, crawl
 from revans.tests.world import future_meeting, make_member, make_user
+from revans.writes import kept_moved
 
 
 def person(user) -> Participant:
@@ -572,6 +573,42 @@ def test_console_board_and_polls_cost_the_same_queries_with_5_or_50_past_meeting
         assert len(queries.captured_queries) <= 10, "\n".join(
             q["sql"][:150] for q in queries.captured_queries
         )
+
+
+def test_a_board_s_rows_are_read_once_a_change_and_each_watcher_reads_only_theirs(world):
+    """What the board is drawn from is kept per version of the meeting and shared by all who
+    watch it; who reads each piece is still asked on every request, of each reader's periods."""
+    meeting = started(world)
+    live.live_of(meeting)
+    pat, quinn = person(world.participant), person(world.participant2)
+    live.question_add(
+        meeting=meeting,
+        by=world.facilitator,
+        presenter_id=pat.pk,
+        asked_by_id=quinn.pk,
+        text="zqx-before-quinn-joined",
+        style="",
+        submission=uuid.uuid4(),
+    )
+    # Quinn's time in the set begins tomorrow: today's talk is not theirs to read.
+    world.set_a.memberships.filter(participant=quinn).update(
+        joined_on=timezone.localdate() + timedelta(days=1)
+    )
+    kept_moved()  # an update sends no signal
+    poll = url(meeting, "board/poll/?v=0")
+    pat_client, quinn_client = as_user(world.participant), as_user(world.participant2)
+    for first, second in ((quinn_client, pat_client), (pat_client, quinn_client)):
+        kept_moved()
+        first_reads = count_queries(first, poll)
+        second_reads = count_queries(second, poll)
+        assert second_reads < first_reads  # the second watcher read the rows the first kept
+        assert "zqx-before-quinn-joined" in pat_client.get(poll).content.decode()
+        assert "zqx-before-quinn-joined" not in quinn_client.get(poll).content.decode()
+    # A change in the meeting raises its version: the next read is drawn afresh.
+    live.bid_place(
+        meeting=meeting, by=world.participant, participant_id=pat.pk, minutes=25, urgent=True
+    )
+    assert "Pat Participant (25)" in pat_client.get(poll).content.decode()
 
 
 def test_actions_written_on_the_cycle_pages_during_the_meeting_reach_the_board(world, previous):
