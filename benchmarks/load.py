@@ -39,6 +39,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import secrets
 import shlex
 import shutil
@@ -953,11 +954,41 @@ def mixed(
     """Phase B: the boards and the people at once."""
     users = len(plan["boards"]) + people
     log(f"phase B: {len(plan['boards'])} boards and {people} people for {seconds:.0f} s")
+    logged = {path: path.stat().st_size for path in logs.glob("app*.log")}
     # Spawned over the first 5 s, so that the boards' polls are spread over their interval.
     figures = locust(
         base, plan_file, logs, "b", users, seconds, "BoardUser", "PersonUser", spawn_seconds=5
     )
+    for name, (p50, p95) in server_times(plan, logged).items():
+        if name in figures:
+            figures[name] |= {"server p50": p50, "server p95": p95}
     return {"pages": figures, "load": load_average()}
+
+
+LOGGED = re.compile(rb'"GET (\S+) HTTP/[\d.]+" (\d+) \S+ ".*?" ".*?" (\d+)$')
+
+
+def server_times(plan: dict[str, Any], logged: dict[Path, int]) -> dict[str, tuple[float, float]]:
+    """Each page's p50 and p95 as the app servers timed it (the access log's last field, the
+    Procfile's `%(M)s`), from where the logs stood at `logged`: the time spent in Django,
+    without the proxy's queue and the wait for a free worker that locust's figures include."""
+    names = {path: name for name, page in plan["pages"].items() for path, _h in page["requests"]}
+    names |= {path.split("?")[0]: "live board poll" for path, _h in plan["boards"]}
+    times: dict[str, list[float]] = {}
+    for log_file, start in logged.items():
+        with log_file.open("rb") as out:
+            out.seek(start)
+            for line in out:
+                if found := LOGGED.search(line.rstrip()):
+                    path = found.group(1).decode()
+                    name = names.get(path) or names.get(path.split("?")[0])
+                    if name:
+                        times.setdefault(name, []).append(float(found.group(3)))
+    return {
+        name: (statistics.median(ms), statistics.quantiles(ms, n=20)[-1])
+        for name, ms in times.items()
+        if len(ms) >= 2
+    }
 
 
 # The report ------------------------------------------------------------------------------------
@@ -1006,6 +1037,7 @@ def report(
             ms(f["p95"]),
             ms(f["p99"]),
             str(f["errors"]),
+            f"{ms(f['server p50'])} / {ms(f['server p95'])}" if "server p50" in f else "",
         ]
         for name, f in sorted(b["pages"].items())
     ]
@@ -1032,8 +1064,22 @@ def report(
                     a_rows,
                 ),
                 f"## Phase B: the mix, {args.mix_seconds or args.seconds:.0f} s\n\n"
-                f"Load average at the end: {b['load']}.\n\n"
-                + table(["page", "requests", "req/s", "p50", "p95", "p99", "errors"], b_rows),
+                f"Load average at the end: {b['load']}. Times in ms as locust saw them; the "
+                "last column as the app servers timed the same requests (their access logs), "
+                "without the wait in the proxy's queue and the load generator's own delays.\n\n"
+                + table(
+                    [
+                        "page",
+                        "requests",
+                        "req/s",
+                        "p50",
+                        "p95",
+                        "p99",
+                        "errors",
+                        "in Django p50 / p95",
+                    ],
+                    b_rows,
+                ),
                 "## Exactly once under load (two workers, two sweeps)\n\n"
                 + table(
                     [
