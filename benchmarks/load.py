@@ -959,35 +959,41 @@ def mixed(
     figures = locust(
         base, plan_file, logs, "b", users, seconds, "BoardUser", "PersonUser", spawn_seconds=5
     )
-    for name, (p50, p95) in server_times(plan, logged).items():
+    for name, timed in server_times(plan, logged).items():
         if name in figures:
-            figures[name] |= {"server p50": p50, "server p95": p95}
+            figures[name]["server"] = timed
     return {"pages": figures, "load": load_average()}
 
 
 LOGGED = re.compile(rb'"GET (\S+) HTTP/[\d.]+" (\d+) \S+ ".*?" ".*?" (\d+)$')
 
 
-def server_times(plan: dict[str, Any], logged: dict[Path, int]) -> dict[str, tuple[float, float]]:
-    """Each page's p50 and p95 as the app servers timed it (the access log's last field, the
-    Procfile's `%(M)s`), from where the logs stood at `logged`: the time spent in Django,
-    without the proxy's queue and the wait for a free worker that locust's figures include."""
-    names = {path: name for name, page in plan["pages"].items() for path, _h in page["requests"]}
-    names |= {path.split("?")[0]: "live board poll" for path, _h in plan["boards"]}
-    times: dict[str, list[float]] = {}
+def server_times(plan: dict[str, Any], logged: dict[Path, int]) -> dict[str, str]:
+    """Each page's p50 / p95 as the app servers timed it (the access log's last field, the
+    Procfile's `%(M)s`), from where the logs stood at `logged`: the time spent in the app
+    server, without the proxy's queue and the load generator's delays that locust's figures
+    include. Pages at one address (every role's home) are timed together, marked `*`."""
+    names: dict[str, list[str]] = {}
+    for name, page in plan["pages"].items():
+        for path in dict.fromkeys(path for path, _h in page["requests"]):
+            names.setdefault(path, []).append(name)
+    for path, _h in plan["boards"]:
+        names.setdefault(path, ["live board poll"])
+    times: dict[tuple[str, ...], list[float]] = {}
     for log_file, start in logged.items():
         with log_file.open("rb") as out:
             out.seek(start)
             for line in out:
                 if found := LOGGED.search(line.rstrip()):
                     path = found.group(1).decode()
-                    name = names.get(path) or names.get(path.split("?")[0])
-                    if name:
-                        times.setdefault(name, []).append(float(found.group(3)))
+                    if group := names.get(path) or names.get(path.split("?")[0]):
+                        times.setdefault(tuple(group), []).append(float(found.group(3)))
     return {
-        name: (statistics.median(ms), statistics.quantiles(ms, n=20)[-1])
-        for name, ms in times.items()
+        name: f"{statistics.median(ms):.0f} / {statistics.quantiles(ms, n=20)[-1]:.0f}"
+        + "*" * (len(group) > 1)
+        for group, ms in times.items()
         if len(ms) >= 2
+        for name in group
     }
 
 
@@ -1037,7 +1043,7 @@ def report(
             ms(f["p95"]),
             ms(f["p99"]),
             str(f["errors"]),
-            f"{ms(f['server p50'])} / {ms(f['server p95'])}" if "server p50" in f else "",
+            f.get("server", ""),
         ]
         for name, f in sorted(b["pages"].items())
     ]
@@ -1066,7 +1072,8 @@ def report(
                 f"## Phase B: the mix, {args.mix_seconds or args.seconds:.0f} s\n\n"
                 f"Load average at the end: {b['load']}. Times in ms as locust saw them; the "
                 "last column as the app servers timed the same requests (their access logs), "
-                "without the wait in the proxy's queue and the load generator's own delays.\n\n"
+                "without the wait in the proxy's queue and the load generator's own delays "
+                "(*: every role's home has one address, so the homes are timed together).\n\n"
                 + table(
                     [
                         "page",
@@ -1076,7 +1083,7 @@ def report(
                         "p95",
                         "p99",
                         "errors",
-                        "in Django p50 / p95",
+                        "server p50 / p95",
                     ],
                     b_rows,
                 ),

@@ -17,6 +17,7 @@ import random
 import re
 from pathlib import Path
 
+import gevent
 from locust import FastHttpUser, constant, constant_pacing, task
 from locust.exception import StopUser
 
@@ -26,6 +27,7 @@ BOARDS: list = PLAN.get("boards", [])
 VERSION = re.compile(r"\?v=(\d+)")  # the version a changed board answer names
 _turns = {name: itertools.cycle(page["requests"]) for name, page in PAGES.items()}
 _boards = iter(BOARDS)
+POLL_EVERY = float(os.environ.get("LOAD_POLL_EVERY", "2"))  # seconds, as the board's hx-trigger
 
 
 def fetch(user: FastHttpUser, name: str) -> None:
@@ -55,7 +57,7 @@ class BoardUser(FastHttpUser):
     """A member's live board: polls with the version it has, every few seconds."""
 
     fixed_count = len(BOARDS)
-    wait_time = constant_pacing(float(os.environ.get("LOAD_POLL_EVERY", "2")))
+    wait_time = constant_pacing(POLL_EVERY)
 
     def on_start(self) -> None:
         try:
@@ -63,6 +65,10 @@ class BoardUser(FastHttpUser):
         except StopIteration:
             raise StopUser() from None
         self.version = "0"
+        # Each board opened at its own moment, as people open them: locust starts users in
+        # batches, and boards started together poll together (20 polls at the same instant
+        # every 2 s, each waiting for the ones before it) for as long as the run lasts.
+        gevent.sleep(random.uniform(0, POLL_EVERY))
 
     @task
     def poll(self) -> None:
