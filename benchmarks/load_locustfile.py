@@ -15,10 +15,11 @@ import json
 import os
 import random
 import re
+import time
 from pathlib import Path
 
 import gevent
-from locust import FastHttpUser, constant, constant_pacing, task
+from locust import FastHttpUser, constant, task
 from locust.exception import StopUser
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text()) if "LOAD_PLAN" in os.environ else {}
@@ -57,7 +58,6 @@ class BoardUser(FastHttpUser):
     """A member's live board: polls with the version it has, every few seconds."""
 
     fixed_count = len(BOARDS)
-    wait_time = constant_pacing(POLL_EVERY)
 
     def on_start(self) -> None:
         try:
@@ -65,10 +65,16 @@ class BoardUser(FastHttpUser):
         except StopIteration:
             raise StopUser() from None
         self.version = "0"
-        # Each board opened at its own moment, as people open them: locust starts users in
-        # batches, and boards started together poll together (20 polls at the same instant
-        # every 2 s, each waiting for the ones before it) for as long as the run lasts.
-        gevent.sleep(random.uniform(0, POLL_EVERY))
+        # Each board opened at its own moment, as people open them, then polling on its own
+        # beat (htmx's `every 2s`). Locust starts users in batches, and its constant_pacing
+        # keeps each user's beat from when it was made: boards made together polled together,
+        # 20 at the same instant every 2 s for the whole run, each waiting for those before it.
+        self.due = time.monotonic() + random.uniform(0, POLL_EVERY)
+        gevent.sleep(self.due - time.monotonic())
+
+    def wait_time(self) -> float:
+        self.due += POLL_EVERY
+        return max(0.0, self.due - time.monotonic())
 
     @task
     def poll(self) -> None:
