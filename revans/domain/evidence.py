@@ -17,6 +17,7 @@ from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from . import privacy
 from .text import gettext as _
@@ -38,8 +39,7 @@ def settled(day: date, today: date) -> bool:
     return (day.year, day.month) < (last.year, last.month)
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):  # a tuple: a large programme's dashboard makes some 10,000 at a time
     period: str
     who: frozenset[Hashable]
     value: Decimal
@@ -61,8 +61,13 @@ class Point:
         return Decimal(self.cell.value) / self.count  # type: ignore[union-attr]
 
 
+_BOOL = {True: Decimal(1), False: Decimal(0)}
+
+
 def row(period: str, who: Iterable[Hashable], value: Decimal | float) -> Row:
     """An observation; a float (a mean score) is taken at its printed value, a bool as 1 or 0."""
+    if isinstance(value, bool):
+        return Row(period, frozenset(who), _BOOL[value])
     return Row(period, frozenset(who), Decimal(str(value) if isinstance(value, float) else value))
 
 

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import partial
+from functools import cache, partial
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Min, Q
@@ -235,7 +235,8 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
     marks = Attendance.objects.filter(meeting__in=meetings).values_list(
         "meeting__starts_at", "participant_id", "present"
     )
-    attendance = [row(_month(at, zone), [who], present) for at, who, present in marks]
+    month = cache(partial(_month, zone=zone))  # a meeting's start, once for all its marks
+    attendance = [row(month(at), [who], present) for at, who, present in marks]
 
     days: dict[int, list[date]] = defaultdict(list)
     for meeting in meetings:
@@ -262,13 +263,13 @@ def _engagement(programme: Programme, k: int, now: datetime, zone: ZoneInfo) -> 
         at = bisect_left(held, due)
         by = held[at] if at < len(held) else None
         if by is None or by + SETTLE >= today:  # its next meeting is to come, or just past
-            undecided.add(_month(due))
+            undecided.add(month(due))
         elif written.astimezone(zone).date() > by + SETTLE:
             continue  # an action written after its month settled
         told = told_at.astimezone(zone).date() if told_at else None
         recorded = reported.astimezone(zone).date() if reported else today
         on_time = told is not None and (by is None or (told <= by and recorded <= by + SETTLE))
-        follow.append(row(_month(due), [owner], outcome in FOLLOWED and on_time))
+        follow.append(row(month(due), [owner], outcome in FOLLOWED and on_time))
 
     periods: dict[int, list[FacilitationPeriod]] = defaultdict(list)
     for period in FacilitationPeriod.objects.filter(learning_set__programme=programme).order_by(

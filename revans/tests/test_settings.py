@@ -153,3 +153,29 @@ def test_the_access_log_keeps_no_account_key(path):
     environ |= {"SERVER_PROTOCOL": "HTTP/1.1", "HTTP_REFERER": f"https://revans.example{path}"}
     atoms = ScrubbingLogger(Config()).atoms(Response(), {}, environ, timedelta(seconds=1))
     assert "s3cr3t" not in " ".join(str(v) for v in atoms.values())
+
+
+def test_the_app_servers_entry_point_hides_what_lives_for_the_worker_s_life_from_the_collector():
+    """`revans.wsgi` loads the URLconf and every language's catalogue, then freezes: a full
+    garbage collection in a worker scans only what requests made (benchmarks/README.md)."""
+    probe = (
+        "import gc, revans.wsgi\n"
+        "from django.urls import get_resolver\n"
+        "from django.utils.translation import trans_real\n"
+        "assert get_resolver()._populated\n"
+        "assert {'en-gb', 'fr'} <= set(trans_real._translations)\n"
+        "print(gc.get_freeze_count(), len(gc.get_objects()))\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("REVANS_", "DJANGO_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**clean, **PRODUCTION},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    frozen, tracked = map(int, result.stdout.split())
+    assert frozen > 100_000 and tracked < 1_000
