@@ -19,9 +19,14 @@ PRODUCTION = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return python("manage.py", *args, env=env)
+
+
+def python(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Python in a process of its own, with `env` and none of this one's settings."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("REVANS_", "DJANGO_"))}
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
@@ -166,16 +171,7 @@ def test_the_app_servers_entry_point_hides_what_lives_for_the_worker_s_life_from
         "assert {'en-gb', 'fr'} <= set(trans_real._translations)\n"
         "print(gc.get_freeze_count(), len(gc.get_objects()))\n"
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("REVANS_", "DJANGO_"))}
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        env={**clean, **PRODUCTION},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = python("-c", probe, env=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     frozen, tracked = map(int, result.stdout.split())
     assert frozen > 100_000 and tracked < 1_000
