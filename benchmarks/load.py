@@ -955,7 +955,8 @@ def mixed(
     users = len(plan["boards"]) + people
     log(f"phase B: {len(plan['boards'])} boards and {people} people for {seconds:.0f} s")
     logged = {path: path.stat().st_size for path in logs.glob("app*.log")}
-    # Spawned over the first 5 s, so that the boards' polls are spread over their interval.
+    # Spawned over the first 5 s; each board then starts its beat at a moment of its own
+    # (load_locustfile.BoardUser), as boards opened by people do.
     figures = locust(
         base, plan_file, logs, "b", users, seconds, "BoardUser", "PersonUser", spawn_seconds=5
     )
