@@ -61,13 +61,8 @@ class Point:
         return Decimal(self.cell.value) / self.count  # type: ignore[union-attr]
 
 
-_BOOL = {True: Decimal(1), False: Decimal(0)}
-
-
 def row(period: str, who: Iterable[Hashable], value: Decimal | float) -> Row:
     """An observation; a float (a mean score) is taken at its printed value, a bool as 1 or 0."""
-    if isinstance(value, bool):
-        return Row(period, frozenset(who), _BOOL[value])
     return Row(period, frozenset(who), Decimal(str(value) if isinstance(value, float) else value))
 
 

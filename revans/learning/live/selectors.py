@@ -25,7 +25,7 @@ from ..models import (
     ReportBack,
     rows_of,
 )
-from .access import LiveAccess, chair_of, current_mode, runs, self_facilitating
+from .access import LiveAccess, chair_of, current_mode, self_facilitating
 
 
 def slots_of(live: LiveMeeting) -> list[Slot]:
@@ -111,8 +111,6 @@ class Board:
     closed: bool
     chair: str
     can_take_chair: bool
-    notes: list[ProcessNote]
-    presenter_challenges: list[Challenge]
     my_bid: BidRow | None
 
 
@@ -195,6 +193,26 @@ def _held(meeting: Meeting) -> Held:
     )
 
 
+def private_notes(access: LiveAccess) -> list[ProcessNote]:
+    """The console's: the facilitators' own notes on the meeting, never on the board."""
+    if not access.keeps_private_notes:
+        return []
+    notes = ProcessNote.objects.filter(meeting=access.meeting).select_related("author")
+    return [n for n in notes if access.cycle.reads_process_note(n)]
+
+
+def presenter_challenges(access: LiveAccess, presenter_id: int | None) -> list[Challenge]:
+    """The console's: the open challenges the presenter may commit actions on."""
+    if presenter_id is None:
+        return []
+    challenges = Challenge.objects.filter(
+        learning_set=access.cycle.learning_set,
+        owner_id=presenter_id,
+        status__in=[Challenge.Status.OPEN, Challenge.Status.PROGRESSING],
+    )
+    return [c for c in challenges if access.cycle.reads_challenge(c)]
+
+
 def live_board(access: LiveAccess, now: datetime) -> Board:
     meeting, live, cycle = access.meeting, access.live, access.cycle
     rows = held(meeting, live.version)
@@ -237,25 +255,7 @@ def live_board(access: LiveAccess, now: datetime) -> Board:
         review = record.process_review
     used = airtime(clock, now)
     slots = [(s.presenter, people.get(s.presenter, "?"), s.minutes) for s in slots_of(live)]
-    notes: list[ProcessNote] = []
-    if access.keeps_private_notes:
-        notes = [
-            n
-            for n in ProcessNote.objects.filter(meeting=meeting).select_related("author")
-            if cycle.reads_process_note(n)
-        ]
-    challenges: list[Challenge] = []
     chair = chair_of(live, rows.mode)
-    if presenter_id is not None and runs(cycle, chair):
-        challenges = [
-            c
-            for c in Challenge.objects.filter(
-                learning_set=cycle.learning_set,
-                owner_id=presenter_id,
-                status__in=[Challenge.Status.OPEN, Challenge.Status.PROGRESSING],
-            )
-            if cycle.reads_challenge(c)
-        ]
     bids = [
         BidRow(b.participant_id, people.get(b.participant_id, "?"), b.minutes, b.urgent)
         for b in rows.bids
@@ -288,7 +288,5 @@ def live_board(access: LiveAccess, now: datetime) -> Board:
         closed=closed,
         chair=people.get(chair, "") if chair else "",
         can_take_chair=chair is None and cycle.me is not None and self_facilitating(rows.mode),
-        notes=notes,
-        presenter_challenges=challenges,
         my_bid=next((b for b in bids if cycle.me and b.participant_id == cycle.me.pk), None),
     )

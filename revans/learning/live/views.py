@@ -105,6 +105,8 @@ def _context(
         "me": access.cycle.me,
     }
     if console:
+        context["notes"] = selectors.private_notes(access)
+        context["presenter_challenges"] = selectors.presenter_challenges(access, board.presenter_id)
         context["slots_form"] = _slots_form(access, board, members)
         context["question"] = _question(board, members, question_form)
         context["close_errors"] = close_form.errors.get("sure", []) if close_form else []

@@ -70,6 +70,19 @@ def post(client: Client, meeting, tail: str, **data):
     return client.post(url(meeting, tail), data, follow=True)
 
 
+def ask(world, meeting, text: str, style: str = "") -> None:
+    """A question asked of Pat by Quinn, noted by the facilitator (from any of their devices)."""
+    live.question_add(
+        meeting=meeting,
+        by=world.facilitator,
+        presenter_id=person(world.participant).pk,
+        asked_by_id=person(world.participant2).pk,
+        text=text,
+        style=style,
+        submission=uuid.uuid4(),
+    )
+
+
 def said(response) -> str:
     return " ".join(str(m) for m in response.context["messages"])
 
@@ -242,17 +255,9 @@ def test_a_bid_or_a_question_meanwhile_does_not_make_the_console_stale(world):
     fay = as_user(world.facilitator)
     fay.get(url(meeting))
     shown, polled = state_version(meeting), version(meeting)
-    pat, quinn = person(world.participant), person(world.participant2)
+    pat = person(world.participant)
     post(as_user(world.participant), meeting, "board/bid/", participant=pat.pk, minutes=10)
-    live.question_add(  # from the facilitator's other device
-        meeting=meeting,
-        by=world.facilitator,
-        presenter_id=pat.pk,
-        asked_by_id=quinn.pk,
-        text="",
-        style="closed",
-        submission=uuid.uuid4(),
-    )
+    ask(world, meeting, "", "closed")  # from the facilitator's other device
     assert version(meeting) == polled + 2  # the boards learn of both
     response = post(fay, meeting, "console/clock/", version=shown, operation="start")
     assert said(response) == "" and LiveMeeting.objects.get(meeting=meeting).deadline
@@ -499,15 +504,7 @@ def test_private_notes_reach_the_facilitators_alone_and_the_board_only_the_set(w
     live.private_note(
         meeting=meeting, by=world.facilitator, text=canary_note, submission=uuid.uuid4()
     )
-    live.question_add(
-        meeting=meeting,
-        by=world.facilitator,
-        presenter_id=person(world.participant).pk,
-        asked_by_id=person(world.participant2).pk,
-        text=canary_question,
-        style="",
-        submission=uuid.uuid4(),
-    )
+    ask(world, meeting, canary_question)
     fay = crawl(as_user(world.facilitator), [url(meeting), url(meeting, "console/poll/?v=0")])
     assert canary_note in " ".join(fay.values()) and canary_question in " ".join(fay.values())
     for user in (world.participant, world.participant2):
@@ -581,15 +578,7 @@ def test_a_board_s_rows_are_read_once_a_change_and_each_watcher_reads_only_their
     meeting = started(world)
     live.live_of(meeting)
     pat, quinn = person(world.participant), person(world.participant2)
-    live.question_add(
-        meeting=meeting,
-        by=world.facilitator,
-        presenter_id=pat.pk,
-        asked_by_id=quinn.pk,
-        text="zqx-before-quinn-joined",
-        style="",
-        submission=uuid.uuid4(),
-    )
+    ask(world, meeting, "zqx-before-quinn-joined")
     # Quinn's time in the set begins tomorrow: today's talk is not theirs to read.
     world.set_a.memberships.filter(participant=quinn).update(
         joined_on=timezone.localdate() + timedelta(days=1)
