@@ -133,9 +133,12 @@ def test_each_programme_s_figures_are_kept_apart(client, world, a_cache):
             assert mine in page and not any(other in page for other in others), path
 
 
-def test_the_dashboard_is_read_afresh_as_a_survey_opens_and_closes_with_no_write(world, a_cache):
+def test_the_dashboard_is_read_afresh_as_a_survey_opens_and_closes_with_no_write(
+    office_hours, world, a_cache
+):
     """The counts of surveys opened and closed are kept until the next opens or closes: the
-    clock alone, with no write, has the figures read afresh at each of those moments."""
+    clock alone, with no write, has the figures read afresh at each of those moments (in office
+    hours: the day is in the key too, so half an hour before midnight would read afresh at 5)."""
     now = timezone.now()
     Survey.objects.create(
         learning_set=world.set_a,
