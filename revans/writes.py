@@ -9,75 +9,143 @@
   (`kept_generation`, through `kept`) that every write they may be drawn from moves: saves and
   deletes through the signals the apps connect (their `DRAWN_FROM`), and each write that sends
   none (`update`, `bulk_create`: a versioned save here, the programmes app's bulk writes) by
-  calling `kept_moved`.
+  calling `kept_moved`. A read confined to one programme's rows names that programme's
+  generation too (`within`), which only writes to its rows move, so a write in one programme
+  leaves the other programmes' figures kept: a large organisation has a hundred of them.
 """
 
 import hashlib
 import secrets
 import uuid
+from collections import deque
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F, Model
+from django.db.models import F, ForeignKey, Model
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
 GENERATION = "kept:generation"
+ANYWHERE = "anywhere"  # the scope of reads not confined to one programme (a person's home)
 KEPT_LIFE = 24 * 60 * 60  # seconds; keys name the day where a read depends on it
 
-
-def kept_moved(**_signal: object) -> None:
-    """Every read kept in the cache is read afresh from now on. Writes are rare beside the
-    pages that read, so one generation for all is simpler than tracking which reads moved.
-    Moved now, and again once the write is committed: a reader in between may have kept
-    figures from before it under the new generation."""
-    _move()
-    transaction.on_commit(_move)
+# Each model kept reads are drawn from: how a row of it leads to the scope it belongs to (its
+# programme), or None for a model of the whole organisation (a pool entry, an account).
+_PATHS: dict[type[Model], tuple[type[Model], str] | None] = {}
 
 
-def _move() -> None:
+def kept_moved(*, within: Model | None = None) -> None:
+    """Every read kept in the cache is read afresh from now on; with `within`, only reads
+    confined to that scope (a programme) and reads not confined to one: the write touched that
+    programme's rows alone. Moved now, and again once the write is committed: a reader in
+    between may have kept figures from before it under the new generation."""
+    scope = _scope(type(within), within.pk) if within is not None else None
+    _moved(scope)
+
+
+def _moved(scope: str | None) -> None:
+    names = [_name(scope), _name(ANYWHERE)] if scope else [GENERATION]
+    _move(names)
+    transaction.on_commit(partial(_move, names))
+
+
+def _move(names: list[str]) -> None:
     # A new value, set rather than incremented: a database cache's `incr` sets the key again
     # with the default five-minute life, and a generation that lapses must never come back.
-    cache.set(GENERATION, secrets.randbits(62), None)
+    cache.set_many({name: secrets.randbits(62) for name in names}, None)
+
+
+def _scope(model: type[Model], pk: object) -> str:
+    return f"{model._meta.label_lower}:{pk}"
+
+
+def _name(scope: str) -> str:
+    return f"{GENERATION}:{scope}"
 
 
 def kept_anew(**_signal: object) -> None:
     """After `migrate`, run with every release: a new release may change what a kept read
     holds, and reads nothing the old one kept."""
     with suppress(DatabaseError):  # a new database: the database cache's table comes later
-        _move()
+        _move([GENERATION])
 
 
-def kept_drawn_from(*models: type[Model]) -> None:
+def kept_drawn_from(*models: type[Model], within: type[Model] | None = None) -> None:
     """Each save and delete of these models moves the kept generation (called by the apps'
-    `ready` with the models their kept reads are drawn from; a model named twice connects once)."""
+    `ready` with the models their kept reads are drawn from; a model named twice connects once).
+    With `within` (the programme), a model whose rows lead to one by required foreign keys moves
+    only that one's generation: a pool entry leads to none, and moves them all."""
     for model in models:
         name = model._meta.label
-        post_save.connect(kept_moved, sender=model, dispatch_uid=f"kept-{name}")
-        post_delete.connect(kept_moved, sender=model, dispatch_uid=f"kept-del-{name}")
+        if within is not None and (path := _path(model, within)):
+            _PATHS[model] = (within, path)
+        else:
+            _PATHS.setdefault(model, None)
+        post_save.connect(_written, sender=model, dispatch_uid=f"kept-{name}")
+        post_delete.connect(_written, sender=model, dispatch_uid=f"kept-del-{name}")
 
 
-def kept_generation() -> int:
-    """The generation every kept read's key names. Evicted (or never set), a new one starts:
-    what was kept under any earlier one is never read again."""
-    found: int | None = cache.get(GENERATION)
-    if found is None:
-        fresh = secrets.randbits(62)
-        cache.add(GENERATION, fresh, None)  # a reader racing us may win: theirs, then
-        found = cache.get(GENERATION, fresh)
-    return found
+def _path(model: type[Model], within: type[Model]) -> str:
+    """The shortest chain of required foreign keys from `model` to `within` ("pk" for itself,
+    "" for none): a row may not lose it, so the scope it is written in is the one it reads in."""
+    seen, queue = {model}, deque([(model, "")])
+    while queue:
+        found, path = queue.popleft()
+        if found is within:
+            return path or "pk"
+        for field in found._meta.get_fields():
+            if field.many_to_one and field.concrete and not field.null:
+                related = cast(type[Model], field.related_model)
+                if related not in seen:
+                    seen.add(related)
+                    queue.append((related, f"{path}__{field.name}" if path else field.name))
+    return ""
 
 
-def kept_key(*parts: object) -> str:
-    """A key naming the kept generation and these parts (the reader, the day, the language and
-    whatever else the read depends on), hashed to a short fixed length whatever they hold."""
-    said = hashlib.sha256(repr(parts).encode()).hexdigest()
-    return f"{kept_generation()}:{said}"
+def _written(sender: type[Model], instance: Model, **_signal: object) -> None:
+    """A row saved or deleted: its scope's generation moves, or every one where its scope is
+    not to be found (a cascade deleting the row's parent with it)."""
+    lead = _PATHS.get(sender)
+    if lead is None:
+        return _moved(None)
+    within, path = lead
+    if path == "pk":
+        return _moved(_scope(within, instance.pk))
+    first, _sep, rest = path.partition("__")
+    key: ForeignKey[Any, Any] = sender._meta.get_field(first)  # type: ignore[assignment]
+    parent = getattr(instance, key.attname)
+    if rest:  # one query, by the parent's key: a deleted row's parent is still there
+        parents = key.related_model._base_manager.filter(pk=parent)
+        parent = parents.values_list(rest, flat=True).first()
+    return _moved(_scope(within, parent) if parent is not None else None)
+
+
+def kept_generation(within: Model | None = None) -> str:
+    """The generations a kept read's key names: every read's, and its scope's (`within`, or
+    that of reads not confined to one). Evicted (or never set), a new one starts: what was kept
+    under any earlier one is never read again."""
+    names = [GENERATION, _name(_scope(type(within), within.pk) if within else ANYWHERE)]
+    found = cache.get_many(names)
+    for name in names:
+        if name not in found:
+            fresh = secrets.randbits(62)
+            cache.add(name, fresh, None)  # a reader racing us may win: theirs, then
+            found[name] = cache.get(name, fresh)
+    return ".".join(str(found[name]) for name in names)
+
+
+def kept_key(*parts: object, within: Model | None = None) -> str:
+    """A key naming the kept generations and these parts (the reader, the day, the language and
+    whatever else the read depends on), hashed to a short fixed length whatever they hold.
+    `within`: the read is drawn from that programme's rows alone, besides the organisation's."""
+    said = hashlib.sha256(repr((within and _scope(type(within), within.pk), *parts)).encode())
+    return f"{kept_generation(within)}:{said.hexdigest()}"
 
 
 def kept[T](key: str, work: Callable[[], T]) -> T:
@@ -163,5 +231,5 @@ def save_version[M: Model](
     fresh = model._default_manager.get(pk=row.pk)
     if not updated:
         raise Conflict(fresh, conflict)
-    kept_moved()  # an update sends no signal
+    _written(model, fresh)  # an update sends no signal
     return fresh

@@ -7,9 +7,12 @@ class EvidenceConfig(AppConfig):
 
     def ready(self) -> None:
         from revans.accounts import outbox
+        from revans.programmes.models import Programme
         from revans.writes import kept_drawn_from
 
         from . import dashboard, surveys
 
         outbox.register(surveys.SENDER)
-        kept_drawn_from(*dashboard.DRAWN_FROM)  # beside the ROI's (impact's apps.ready)
+        kept_drawn_from(
+            *dashboard.DRAWN_FROM, within=Programme
+        )  # beside the ROI's (impact's apps.ready)

@@ -569,7 +569,7 @@ def surveys_due_by(programme: Programme, now: datetime) -> tuple[int, int]:
         moments = [m for m in (found["opens"], found["closes"]) if m is not None]
         return (found["opened"], found["closed"]), min(moments, default=None)
 
-    return kept_until(kept_key("surveys-due", programme.pk), count, now)
+    return kept_until(kept_key("surveys-due", programme.pk, within=programme), count, now)
 
 
 def dashboard(programme: Programme, now: datetime | None = None, key: str = "") -> Dashboard:

@@ -89,7 +89,7 @@ def baseline_save(
         Baseline.objects.filter(programme=programme, kind=kind).update(
             people=people, events=events, period=period, group=group
         )
-        kept_moved()  # an update sends no signal
+        kept_moved(within=programme)  # an update sends no signal
         baseline = Baseline.objects.get(programme=programme, kind=kind)
     return baseline
 

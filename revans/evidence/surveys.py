@@ -364,7 +364,7 @@ def answer(
         _shuffle(answers)
         Answer.objects.filter(survey=survey).delete()
         Answer.objects.bulk_create(answers)
-        kept_moved()  # a bulk write sends no signal
+        kept_moved(within=survey.learning_set.programme)  # a bulk write sends no signal
     return survey
 
 

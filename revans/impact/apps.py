@@ -7,9 +7,10 @@ class ImpactConfig(AppConfig):
 
     def ready(self) -> None:
         from revans.accounts import outbox
+        from revans.programmes.models import Programme
         from revans.writes import kept_drawn_from
 
         from . import notices, selectors
 
         outbox.register(notices.SENDER)
-        kept_drawn_from(*selectors.DRAWN_FROM)
+        kept_drawn_from(*selectors.DRAWN_FROM, within=Programme)

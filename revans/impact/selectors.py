@@ -68,6 +68,7 @@ def figures_key(programme: Programme, now: datetime, *more: object) -> str:
         translation.get_language(),
         timezone.get_current_timezone_name(),
         *more,
+        within=programme,
     )
 
 
@@ -83,7 +84,7 @@ def begun_by(programme: Programme, now: datetime) -> int:
             upcoming.values_list("starts_at", flat=True).first(),
         )
 
-    return kept_until(kept_key("meetings-begun", programme.pk), count, now)
+    return kept_until(kept_key("meetings-begun", programme.pk, within=programme), count, now)
 
 
 @dataclass

@@ -95,7 +95,7 @@ def _relation(access: CycleAccess) -> str:
         tuple(access.reader.as_facilitator),
         tuple(sorted(access.own_entries)),
     )
-    return kept_key("relation", relation)
+    return kept_key("relation", relation, within=access.learning_set.programme)
 
 
 def _set_cycle(access: CycleAccess, closed: bool) -> Cycle:

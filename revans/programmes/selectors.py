@@ -60,12 +60,15 @@ class _Drawn:
     not_accepted: list[Participant]
 
 
-def _summaries(sets: QuerySet[LearningSet] | list[int]) -> list[SetSummary]:
+def _summaries(
+    sets: QuerySet[LearningSet] | list[int], within: Programme | None = None
+) -> list[SetSummary]:
     """Each set's summary (of these sets, or of these ids in order): the rows of a page's sets
-    kept together under the kept generation (one read of the cache, whatever their number); the
-    mode of today and the warnings, in the reader's language, worked out on each read."""
+    kept together under the kept generation (one read of the cache, whatever their number),
+    that of their programme when they are all of one (`within`); the mode of today and the
+    warnings, in the reader's language, worked out on each read."""
     ids = sets if isinstance(sets, list) else list(sets.values_list("pk", flat=True))
-    key = kept_key("set-summaries", ids)
+    key = kept_key("set-summaries", ids, within=within)
     summaries = []
     for d in kept(key, lambda: _draw(ids)):
         today = d.learning_set.programme.organisation.today()
@@ -154,11 +157,11 @@ def programmes_of(organisation: Organisation) -> QuerySet[Programme]:
 
 
 def programme_sets(programme: Programme) -> list[SetSummary]:
-    return _summaries(programme.sets.all())
+    return _summaries(programme.sets.all(), within=programme)
 
 
 def set_summary(learning_set: LearningSet) -> SetSummary:
-    return _summaries([learning_set.pk])[0]
+    return _summaries([learning_set.pk], within=learning_set.programme)[0]
 
 
 def _sets_among(organisation: Organisation, rows: QuerySet[Any]) -> list[SetSummary]:

@@ -93,7 +93,7 @@ def set_create(
     SetFacilitator.objects.bulk_create(
         SetFacilitator(learning_set=learning_set, user=user, added_by=by) for user in chosen
     )
-    kept_moved()  # a bulk write sends no signal
+    kept_moved(within=programme)  # a bulk write sends no signal
     FacilitationPeriod.objects.create(
         learning_set=learning_set,
         mode=FacilitationMode.CO_FACILITATED if len(chosen) > 1 else FacilitationMode.FACILITATED,

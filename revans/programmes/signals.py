@@ -11,10 +11,11 @@ from revans.accounts.models import Organisation, User
 from revans.accounts.signals import facilitator_role_ended, membership_joined
 from revans.writes import kept_drawn_from, kept_moved
 
+from .models import Programme
 from .selectors import DRAWN_FROM
 from .services import facilitations_end, participants_link
 
-kept_drawn_from(*DRAWN_FROM, Organisation)
+kept_drawn_from(*DRAWN_FROM, Organisation, within=Programme)
 
 
 @receiver(post_save, sender=User)

@@ -81,6 +81,7 @@ def programme_detail(request: OrgRequest, programme: Programme) -> HttpResponse:
         request.organisation.today(),
         timezone.localdate(),
         get_language(),
+        within=programme,
     )
     sets = SimpleLazyObject(
         lambda: {

@@ -156,9 +156,10 @@ class Held:
 
 def held(meeting: Meeting, version: int) -> Held:
     """The board's rows, kept under the meeting and its live version (which every change made
-    in the meeting raises) and the kept generation (which the writes from outside it move: a
-    member joins or leaves, an action is reported on from the cycle page)."""
-    return kept(kept_key("board", meeting.pk, version), lambda: _held(meeting))
+    in the meeting raises) and its programme's kept generation (which the writes from outside it
+    move: a member joins or leaves, an action is reported on from the cycle page)."""
+    board = kept_key("board", meeting.pk, version, within=meeting.learning_set.programme)
+    return kept(board, lambda: _held(meeting))
 
 
 def _held(meeting: Meeting) -> Held:

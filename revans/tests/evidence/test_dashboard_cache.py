@@ -21,8 +21,9 @@ from revans.evidence.models import Survey
 from revans.impact.selectors import roi
 from revans.learning import services as learning
 from revans.learning.models import Action
+from revans.meetings.models import Attendance
 from revans.programmes import services as programmes
-from revans.programmes.models import Participant, Programme, SetMembership
+from revans.programmes.models import LearningSet, Participant, Programme, SetMembership
 from revans.tests.world import future_meeting, make_challenge
 from revans.writes import kept_generation
 
@@ -58,7 +59,7 @@ def a_cache(request, settings):
 
 def test_figures_are_read_from_the_cache_until_a_row_they_read_is_edited_in_place(world, a_cache):
     now = timezone.now()
-    kept_generation()  # started, as the first read of any kept page does
+    kept_generation(world.programme)  # started, as the first read of its kept pages does
     first = queries(world, now)
     cached = queries(world, now)
     assert cached < first  # the second reading did not sum the rows again
@@ -77,7 +78,7 @@ def test_figures_are_read_from_the_cache_until_a_row_they_read_is_edited_in_plac
 
 
 def test_the_roi_is_read_afresh_after_each_kind_of_write_it_is_drawn_from(world, a_cache):
-    kept_generation()
+    kept_generation(world.programme)
     first = queries(world, figures=roi)
     cached = queries(world, figures=roi)
     assert cached < first
@@ -149,7 +150,7 @@ def test_the_dashboard_is_read_afresh_as_a_survey_opens_and_closes_with_no_write
         closes_at=now + timedelta(minutes=20),
         key=f"{world.set_a.pk}:climate:0:clock",
     )
-    kept_generation()
+    kept_generation(world.programme)
     first = queries(world, now)
     cached = queries(world, now)
     assert cached < first
@@ -179,3 +180,46 @@ def test_the_dashboard_s_charts_are_kept_under_the_figures_own_key(client, world
     membership.save()
     assert read() > kept_read  # drawn afresh
     assert read() == kept_read
+
+
+def test_a_write_in_one_programme_leaves_another_s_figures_kept(world, a_cache):
+    """A large organisation runs many programmes at once: a write to one's rows has its figures
+    (and reads not confined to one programme) read afresh, and leaves the others' kept. A write
+    to a pool entry, which every programme's figures may show, has them all read afresh."""
+    other = Programme.objects.create(
+        organisation=world.org,
+        name="Other",
+        starts_on=world.programme.starts_on,
+        ends_on=world.programme.ends_on,
+    )
+    elsewhere = LearningSet.objects.create(programme=other, name="Elsewhere")
+    person = Participant.objects.get(user=world.participant)
+    mine = future_meeting(world.set_a, days=-3)
+    now = timezone.now()
+    kept_generation(world.programme)
+    first = queries(world, now)
+    cached = queries(world, now)
+    assert cached < first
+    anywhere = kept_generation()
+
+    # Each kind of row of the other programme, a step or three from it, saved and deleted.
+    SetMembership.objects.create(learning_set=elsewhere, participant=person)
+    meeting = future_meeting(elsewhere, days=-3)
+    attendance = Attendance.objects.create(meeting=meeting, participant=person, present=True)
+    make_challenge(elsewhere, person, "Another programme's question")
+    attendance.delete()
+    assert queries(world, now) == cached  # this programme's figures are still kept
+    assert kept_generation() != anywhere  # what is not confined to one programme moved
+
+    # A row of this one, three steps from it, and its deletion.
+    marked = Attendance.objects.create(meeting=mine, participant=person, present=False)
+    assert queries(world, now) == first
+    assert queries(world, now) == cached
+    marked.delete()
+    assert queries(world, now) == first
+    assert queries(world, now) == cached
+
+    # A pool entry's name shows in every programme.
+    person.name = "Renamed"
+    person.save()
+    assert queries(world, now) == first
