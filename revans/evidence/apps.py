@@ -13,6 +13,5 @@ class EvidenceConfig(AppConfig):
         from . import dashboard, surveys
 
         outbox.register(surveys.SENDER)
-        kept_drawn_from(
-            *dashboard.DRAWN_FROM, within=Programme
-        )  # beside the ROI's (impact's apps.ready)
+        # Beside the ROI's (impact's apps.ready).
+        kept_drawn_from(*dashboard.DRAWN_FROM, within=Programme)
