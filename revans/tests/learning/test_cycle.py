@@ -23,7 +23,7 @@ from revans.learning.models import (
 )
 from revans.meetings import services as meeting_services
 from revans.programmes import services as programme_services
-from revans.programmes.models import Participant, SetMembership
+from revans.programmes.models import LearningSet, Participant, Programme, SetMembership
 from revans.tests.sweeps import assert_canary_absent, crawl
 from revans.tests.world import future_meeting, make_challenge, make_member, make_user
 
@@ -651,3 +651,30 @@ def test_the_kept_cycle_page_is_each_reader_s_own(client, world, planted):
     assert "zqx-new-action" in client.get(url).content.decode()
     client.force_login(world.participant2)
     assert "zqx-new-action" not in client.get(url).content.decode()
+
+
+def test_a_member_s_open_actions_of_another_programme_show_as_they_are_written(client, world):
+    """The cycle page lists the reader's open actions of every set they are in. What the page
+    keeps is of this programme alone (a write in another leaves it kept), so the list is read
+    on each request: one written in another programme's set shows at once."""
+    owner = pat(world)
+    other = Programme.objects.create(
+        organisation=world.org,
+        name="Another cohort",
+        starts_on=world.programme.starts_on,
+        ends_on=world.programme.ends_on,
+    )
+    elsewhere = LearningSet.objects.create(programme=other, name="Elsewhere")
+    SetMembership.objects.create(learning_set=elsewhere, participant=owner)
+    client.force_login(world.participant)
+    url = f"/o/acme/sets/{world.set_a.pk}/cycle/"
+    assert "zqx-elsewhere" not in client.get(url).content.decode()  # and the page is kept
+    services.action_create(
+        challenge=make_challenge(elsewhere, owner, "A question elsewhere"),
+        by=owner,
+        on_behalf=False,
+        submission=uuid.uuid4(),
+        text="zqx-elsewhere",
+        due_on=timezone.localdate() + timedelta(days=3),
+    )
+    assert "zqx-elsewhere" in client.get(url).content.decode()
