@@ -185,13 +185,16 @@ def process_notes(access: CycleAccess, meeting_id: int) -> list[ProcessNote]:
 
 
 def open_actions_of(access: CycleAccess) -> list[Action]:
+    """The reader's open actions, of every set they are in: kept under the generation of reads
+    not confined to one programme, which a write in any of theirs moves."""
     if access.me is None:
         return []
-    return list(
+    mine = (
         Action.objects.filter(challenge__owner=access.me, status=Action.Status.OPEN)
         .select_related("challenge")
         .order_by("due_on")
     )
+    return kept(kept_key("open-actions", access.me.pk), lambda: list(mine))
 
 
 @dataclass
