@@ -114,6 +114,17 @@ def future_meeting(learning_set: LearningSet, days: float = 10, **fields) -> Mee
     return Meeting.objects.create(**values)
 
 
+def set_elsewhere(world: World) -> LearningSet:
+    """A set of another programme of the world's organisation, running on the same days."""
+    other = Programme.objects.create(
+        organisation=world.org,
+        name="Another cohort",
+        starts_on=world.programme.starts_on,
+        ends_on=world.programme.ends_on,
+    )
+    return LearningSet.objects.create(programme=other, name="Elsewhere")
+
+
 def make_challenge(learning_set: LearningSet, owner, statement: str):
     """A challenge brought through the service, with only its statement filled in."""
     from revans.learning.services import challenge_create

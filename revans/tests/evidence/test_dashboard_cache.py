@@ -23,8 +23,8 @@ from revans.learning import services as learning
 from revans.learning.models import Action
 from revans.meetings.models import Attendance
 from revans.programmes import services as programmes
-from revans.programmes.models import LearningSet, Participant, Programme, SetMembership
-from revans.tests.world import future_meeting, make_challenge
+from revans.programmes.models import Participant, Programme, SetMembership
+from revans.tests.world import future_meeting, make_challenge, set_elsewhere
 from revans.writes import kept_generation
 
 REDIS = "redis://127.0.0.1:6379/0"
@@ -186,13 +186,7 @@ def test_a_write_in_one_programme_leaves_another_s_figures_kept(world, a_cache):
     """A large organisation runs many programmes at once: a write to one's rows has its figures
     (and reads not confined to one programme) read afresh, and leaves the others' kept. A write
     to a pool entry, which every programme's figures may show, has them all read afresh."""
-    other = Programme.objects.create(
-        organisation=world.org,
-        name="Other",
-        starts_on=world.programme.starts_on,
-        ends_on=world.programme.ends_on,
-    )
-    elsewhere = LearningSet.objects.create(programme=other, name="Elsewhere")
+    elsewhere = set_elsewhere(world)
     person = Participant.objects.get(user=world.participant)
     mine = future_meeting(world.set_a, days=-3)
     now = timezone.now()

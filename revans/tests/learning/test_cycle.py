@@ -23,9 +23,15 @@ from revans.learning.models import (
 )
 from revans.meetings import services as meeting_services
 from revans.programmes import services as programme_services
-from revans.programmes.models import LearningSet, Participant, Programme, SetMembership
+from revans.programmes.models import Participant, SetMembership
 from revans.tests.sweeps import assert_canary_absent, crawl
-from revans.tests.world import future_meeting, make_challenge, make_member, make_user
+from revans.tests.world import (
+    future_meeting,
+    make_challenge,
+    make_member,
+    make_user,
+    set_elsewhere,
+)
 
 CANARIES = {
     "challenge": "zqx-challenge-1",
@@ -655,16 +661,11 @@ def test_the_kept_cycle_page_is_each_reader_s_own(client, world, planted):
 
 def test_a_member_s_open_actions_of_another_programme_show_as_they_are_written(client, world):
     """The cycle page lists the reader's open actions of every set they are in. What the page
-    keeps is of this programme alone (a write in another leaves it kept), so the list is read
-    on each request: one written in another programme's set shows at once."""
+    keeps is of this programme alone (a write in another leaves it kept), so the list is kept
+    apart, under the reads confined to no programme: one written in another programme's set
+    shows at once."""
     owner = pat(world)
-    other = Programme.objects.create(
-        organisation=world.org,
-        name="Another cohort",
-        starts_on=world.programme.starts_on,
-        ends_on=world.programme.ends_on,
-    )
-    elsewhere = LearningSet.objects.create(programme=other, name="Elsewhere")
+    elsewhere = set_elsewhere(world)
     SetMembership.objects.create(learning_set=elsewhere, participant=owner)
     client.force_login(world.participant)
     url = f"/o/acme/sets/{world.set_a.pk}/cycle/"
