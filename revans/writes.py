@@ -20,6 +20,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from contextlib import suppress
+from contextvars import ContextVar
 from datetime import datetime
 from functools import partial
 from typing import Any, cast
@@ -34,6 +35,11 @@ from django.utils.translation import gettext as _
 GENERATION = "kept:generation"
 ANYWHERE = "anywhere"  # the scope of reads not confined to one programme (a person's home)
 KEPT_LIFE = 24 * 60 * 60  # seconds; keys name the day where a read depends on it
+
+# The generations this request has read, so that its kept reads ask the cache for each once (a
+# page reads several, and its header): begun empty by each request, dropped as it ends; outside a
+# request every read asks. Its own writes put the new ones here as they move them.
+_READ: ContextVar[dict[str, int] | None] = ContextVar("kept_read", default=None)
 
 # Each model kept reads are drawn from: how a row of it leads to the scope it belongs to (its
 # programme), or None for a model of the whole organisation (a pool entry, an account).
@@ -58,7 +64,18 @@ def _moved(scope: str | None) -> None:
 def _move(names: list[str]) -> None:
     # A new value, set rather than incremented: a database cache's `incr` sets the key again
     # with the default five-minute life, and a generation that lapses must never come back.
-    cache.set_many({name: secrets.randbits(62) for name in names}, None)
+    fresh = {name: secrets.randbits(62) for name in names}
+    cache.set_many(fresh, None)
+    if (read := _READ.get()) is not None:
+        read.update(fresh)
+
+
+def kept_request_started(**_signal: object) -> None:
+    _READ.set({})
+
+
+def kept_request_finished(**_signal: object) -> None:
+    _READ.set(None)
 
 
 def _scope(model: type[Model], pk: object) -> str:
@@ -126,26 +143,35 @@ def _written(sender: type[Model], instance: Model, **_signal: object) -> None:
     return _moved(_scope(within, parent) if parent is not None else None)
 
 
-def kept_generation(within: Model | None = None) -> str:
+def kept_generation(within: Model | None = None, *, rows: bool = True) -> str:
     """The generations a kept read's key names: every read's, and its scope's (`within`, or
-    that of reads not confined to one). Evicted (or never set), a new one starts: what was kept
-    under any earlier one is never read again."""
-    names = [GENERATION, _name(_scope(type(within), within.pk) if within else ANYWHERE)]
-    found = cache.get_many(names)
+    that of reads not confined to one; none with `rows=False`). Evicted (or never set), a new
+    one starts: what was kept under any earlier one is never read again."""
+    names = [GENERATION]
+    if rows:
+        names.append(_name(_scope(type(within), within.pk) if within else ANYWHERE))
+    read = _READ.get()
+    found = {n: read[n] for n in names if n in read} if read is not None else {}
+    if missing := [n for n in names if n not in found]:
+        found |= cache.get_many(missing)
     for name in names:
         if name not in found:
             fresh = secrets.randbits(62)
             cache.add(name, fresh, None)  # a reader racing us may win: theirs, then
             found[name] = cache.get(name, fresh)
+    if read is not None:
+        read.update(found)
     return ".".join(str(found[name]) for name in names)
 
 
-def kept_key(*parts: object, within: Model | None = None) -> str:
+def kept_key(*parts: object, within: Model | None = None, rows: bool = True) -> str:
     """A key naming the kept generations and these parts (the reader, the day, the language and
     whatever else the read depends on), hashed to a short fixed length whatever they hold.
-    `within`: the read is drawn from that programme's rows alone, besides the organisation's."""
+    `within`: the read is drawn from that programme's rows alone, besides the organisation's.
+    `rows=False`: from no programme's rows at all (an account, its memberships), so only the
+    generation those writes and each release move."""
     said = hashlib.sha256(repr((within and _scope(type(within), within.pk), *parts)).encode())
-    return f"{kept_generation(within)}:{said.hexdigest()}"
+    return f"{kept_generation(within, rows=rows)}:{said.hexdigest()}"
 
 
 def kept[T](key: str, work: Callable[[], T]) -> T:

@@ -18,7 +18,7 @@ from revans.accounts.access import OrgRequest
 from revans.accounts.models import Membership, Role
 from revans.domain.confidentiality import Kind, Reader, may_read
 from revans.meetings.models import Meeting
-from revans.programmes.access import reader_of
+from revans.programmes.access import in_organisation, reader_of
 from revans.programmes.models import LearningSet, Participant
 
 from .models import Action, Challenge, MeetingRecord, ProcessNote, Reflection, ReportBack
@@ -76,12 +76,7 @@ class CycleAccess:
 
 
 def get_cycle(request: OrgRequest, set_id: int) -> CycleAccess:
-    try:
-        learning_set = LearningSet.objects.select_related("programme__organisation").get(
-            pk=set_id, programme__organisation=request.organisation
-        )
-    except LearningSet.DoesNotExist:
-        raise Http404 from None
+    learning_set = in_organisation(request, LearningSet.objects.all(), set_id, "programme")
     return cycle_in(request, learning_set)
 
 
@@ -104,12 +99,7 @@ def cycle_of(membership: Membership, learning_set: LearningSet) -> CycleAccess:
 
 
 def in_org(request: OrgRequest, model: Any, pk: int, set_path: str) -> Any:
-    try:
-        return model.objects.select_related(f"{set_path}__programme__organisation").get(
-            pk=pk, **{f"{set_path}__programme__organisation": request.organisation}
-        )
-    except model.DoesNotExist:
-        raise Http404 from None
+    return in_organisation(request, model.objects.all(), pk, f"{set_path}__programme")
 
 
 def _readable[M: Model](

@@ -10,7 +10,7 @@ from django.http import Http404
 from revans.accounts.access import OrgRequest, require_role
 from revans.accounts.models import Membership, Role
 from revans.domain.confidentiality import Kind, Reader, may_read
-from revans.programmes.access import SetAccess, reader_of, set_access
+from revans.programmes.access import SetAccess, in_organisation, reader_of, set_access
 from revans.programmes.models import Programme
 
 from .models import Meeting, Rsvp
@@ -39,12 +39,7 @@ class MeetingAccess:
 
 
 def get_meeting(request: OrgRequest, meeting_id: int, *, manage: bool = False) -> MeetingAccess:
-    try:
-        meeting = Meeting.objects.select_related("learning_set__programme__organisation").get(
-            pk=meeting_id, learning_set__programme__organisation=request.organisation
-        )
-    except Meeting.DoesNotExist:
-        raise Http404 from None
+    meeting = in_organisation(request, Meeting.objects.all(), meeting_id, "learning_set__programme")
     access = set_access(request, meeting.learning_set, manage=manage)
     return MeetingAccess(meeting=meeting, set=access, membership=request.membership)
 

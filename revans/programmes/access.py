@@ -8,9 +8,12 @@ in the organisation it does not exist (404), because what happens in a set stays
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from operator import attrgetter
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -38,25 +41,33 @@ class SetAccess:
     facilitating: bool = False  # the asker is a current facilitator of the set
 
 
+def in_organisation[M: Model](
+    request: OrgRequest, rows: QuerySet[M], pk: int, programme: str = ""
+) -> M:
+    """The row `pk` of the asker's organisation, found through its `programme` (a path of
+    foreign keys, "" for a programme itself), or 404. The programme's organisation is the one
+    the request already holds, not joined again."""
+    path = f"{programme}__" if programme else ""
+    if programme:
+        rows = rows.select_related(programme)
+    try:
+        found = rows.get(pk=pk, **{f"{path}organisation_id": request.organisation.pk})
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    owner: Any = attrgetter(programme.replace("__", "."))(found) if programme else found
+    owner.organisation = request.organisation
+    return found
+
+
 def get_programme(
     request: OrgRequest, programme_id: int, roles: tuple[Role, ...] = PROGRAMME_MANAGERS
 ) -> Programme:
     require_role(request.membership, *roles)
-    try:
-        return Programme.objects.select_related("organisation").get(
-            pk=programme_id, organisation=request.organisation
-        )
-    except Programme.DoesNotExist:
-        raise Http404 from None
+    return in_organisation(request, Programme.objects.all(), programme_id)
 
 
 def get_set(request: OrgRequest, set_id: int, *, manage: bool = False) -> SetAccess:
-    try:
-        learning_set = LearningSet.objects.select_related("programme").get(
-            pk=set_id, programme__organisation=request.organisation
-        )
-    except LearningSet.DoesNotExist:
-        raise Http404 from None
+    learning_set = in_organisation(request, LearningSet.objects.all(), set_id, "programme")
     return set_access(request, learning_set, manage=manage)
 
 

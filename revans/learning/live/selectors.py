@@ -4,6 +4,7 @@ read in `access.py`."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -155,14 +156,18 @@ class Held:
 
 
 def held(meeting: Meeting, version: int) -> Held:
-    """The board's rows, kept under the meeting and its live version (which every change made
-    in the meeting raises) and its programme's kept generation (which the writes from outside it
-    move: a member joins or leaves, an action is reported on from the cycle page)."""
-    board = kept_key("board", meeting.pk, version, within=meeting.learning_set.programme)
-    return kept(board, lambda: _held(meeting))
+    """The board's rows, kept in two parts under its programme's kept generation. The set's
+    (members, attendance, actions, report-backs, mode: rows every write of moves that
+    generation) are read again only after such a write; the meeting's own (questions, bids,
+    its record) under its live version too, which each change in the meeting raises, so a
+    step of the clock or a question reads three tables again, not nine."""
+    programme = meeting.learning_set.programme
+    of_set = kept(kept_key("board-set", meeting.pk, within=programme), lambda: _of_set(meeting))
+    own = kept_key("board-meeting", meeting.pk, version, within=programme)
+    return Held(**of_set, **kept(own, lambda: _own(meeting)))
 
 
-def _held(meeting: Meeting) -> Held:
+def _of_set(meeting: Meeting) -> dict[str, Any]:
     learning_set = meeting.learning_set
     members = learning_set.memberships.current().order_by("participant__name")
     open_actions = (
@@ -175,23 +180,28 @@ def _held(meeting: Meeting) -> Held:
         .exclude(carried_from__report_back__meeting=meeting)  # reported here, carried on
         .select_related("challenge__owner")
     )
-    return Held(
-        members=list(members.values_list("participant_id", "participant__name")),
-        present=dict(
+    return {
+        "members": list(members.values_list("participant_id", "participant__name")),
+        "present": dict(
             Attendance.objects.filter(meeting=meeting).values_list("participant_id", "present")
         ),
-        open_actions=list(open_actions),
-        reports=list(
+        "open_actions": list(open_actions),
+        "reports": list(
             ReportBack.objects.filter(meeting=meeting).select_related("action__challenge__owner")
         ),
-        questions=list(Question.objects.filter(meeting=meeting)),
-        actions=list(
+        "actions": list(
             Action.objects.filter(committed_at=meeting).select_related("challenge__owner")
         ),
-        record=MeetingRecord.objects.filter(meeting=meeting).first(),
-        bids=list(Bid.objects.filter(meeting=meeting).order_by("-urgent", "created_at")),
-        mode=current_mode(meeting),
-    )
+        "mode": current_mode(meeting),
+    }
+
+
+def _own(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "questions": list(Question.objects.filter(meeting=meeting)),
+        "record": MeetingRecord.objects.filter(meeting=meeting).first(),
+        "bids": list(Bid.objects.filter(meeting=meeting).order_by("-urgent", "created_at")),
+    }
 
 
 def private_notes(access: LiveAccess) -> list[ProcessNote]:

@@ -10,6 +10,7 @@ import pytest
 import redis
 import time_machine
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -25,7 +26,13 @@ from revans.meetings.models import Attendance
 from revans.programmes import services as programmes
 from revans.programmes.models import Participant, Programme, SetMembership
 from revans.tests.world import future_meeting, make_challenge, set_elsewhere
-from revans.writes import kept_generation
+from revans.writes import (
+    GENERATION,
+    kept_generation,
+    kept_moved,
+    kept_request_finished,
+    kept_request_started,
+)
 
 REDIS = "redis://127.0.0.1:6379/0"
 
@@ -217,3 +224,23 @@ def test_a_write_in_one_programme_leaves_another_s_figures_kept(world, a_cache):
     person.name = "Renamed"
     person.save()
     assert queries(world, now) == first
+
+
+def test_a_request_asks_for_each_generation_once_and_reads_its_own_writes(world, a_cache):
+    """A page makes several kept reads, and its header one more: within a request each
+    generation is asked of the cache once, a write the request makes is seen by its reads
+    after it, and once the request ends, every read asks again."""
+    assert kept_request_started in request_started._live_receivers(None)[0]
+    assert kept_request_finished in request_finished._live_receivers(None)[0]
+    kept_request_started()  # as the signal does (sent here, it would close the test's database)
+    try:
+        first = kept_generation(world.programme)
+        cache.set(GENERATION, 1, None)  # as another app server moves it meanwhile
+        assert kept_generation(world.programme) == first  # one request, one reading
+        assert kept_generation(world.programme, rows=False) == first.split(".")[0]
+        kept_moved(within=world.programme)
+        moved = kept_generation(world.programme)
+        assert moved != first and moved.split(".")[0] == first.split(".")[0]
+    finally:
+        kept_request_finished()
+    assert kept_generation(world.programme).split(".") == ["1", moved.split(".")[1]]

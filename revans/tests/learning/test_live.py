@@ -600,6 +600,38 @@ def test_a_board_s_rows_are_read_once_a_change_and_each_watcher_reads_only_their
     assert "Pat Participant (25)" in pat_client.get(poll).content.decode()
 
 
+def test_a_step_of_the_clock_reads_the_meeting_s_own_rows_again_and_not_the_set_s(world, previous):
+    """The set's rows on the board (members, attendance, actions, report-backs) are kept until
+    one of them is written; a change in the meeting alone (the clock, a question) has only the
+    meeting's own rows (questions, bids, record) read again, and each shows as it is written."""
+    meeting = started(world)
+    live.live_of(meeting)
+    poll = url(meeting, "board/poll/?v=0")
+    pat, quinn = as_user(world.participant), as_user(world.participant2)
+    kept_moved()
+    afresh = count_queries(pat, poll)
+    watching = count_queries(quinn, poll)
+    by = world.facilitator
+    live.clock_act(meeting=meeting, by=by, version=state_version(meeting), operation="start")
+    stepped = count_queries(pat, poll)
+    assert watching < stepped < afresh
+    assert count_queries(quinn, poll) == watching
+    ask(world, meeting, "zqx-asked-after-the-step")
+    assert count_queries(pat, poll) == stepped
+    assert "zqx-asked-after-the-step" in quinn.get(poll).content.decode()
+    # An action committed in the meeting is a row of the set: it is read afresh, and shows.
+    services.action_create(
+        challenge=previous["challenge"],
+        by=person(world.participant),
+        on_behalf=False,
+        submission=uuid.uuid4(),
+        text="zqx-ring-the-depot",
+        due_on=None,
+    )
+    assert count_queries(pat, poll) == afresh
+    assert "zqx-ring-the-depot" in quinn.get(poll).content.decode()
+
+
 def test_actions_written_on_the_cycle_pages_during_the_meeting_reach_the_board(world, previous):
     meeting = started(world)
     live.live_of(meeting)
