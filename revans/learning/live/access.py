@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from revans.accounts.access import OrgRequest
 from revans.accounts.models import Membership, User
 from revans.meetings.models import Meeting
+from revans.programmes.access import in_organisation
 from revans.programmes.models import FacilitationMode, FacilitationPeriod
 
-from ..access import CycleAccess, cycle_in, cycle_of, in_org
+from ..access import CycleAccess, cycle_in, cycle_of
 from ..models import AgendaTemplate, LiveMeeting, default_agenda
 
 
@@ -104,13 +105,18 @@ class LiveAccess:
 def get_live(request: OrgRequest, meeting_id: int, *, run: bool = False) -> LiveAccess:
     """The live meeting for its set's current members and facilitators (others: as get_cycle
     answers them). `run`: the console, for whoever runs the meeting (a member: 403)."""
-    meeting = in_org(request, Meeting, meeting_id, "learning_set")
+    rows = Meeting.objects.select_related("live")  # its live state in the same query
+    meeting = in_organisation(request, rows, meeting_id, "learning_set__programme")
     if meeting.is_cancelled:
         raise Http404
     cycle = cycle_in(request, meeting.learning_set)
     if not cycle.reader.is_member and not cycle.is_facilitator:
         raise Http404  # a former member: the meeting is not theirs any more
-    access = LiveAccess(cycle=cycle, meeting=meeting, live=live_state(meeting))
+    try:
+        live = meeting.live
+    except LiveMeeting.DoesNotExist:
+        live = live_state(meeting)  # nobody has opened it yet
+    access = LiveAccess(cycle=cycle, meeting=meeting, live=live)
     if run and not access.runs:
         raise PermissionDenied(_("Only the person running the meeting uses the console."))
     return access

@@ -8,7 +8,8 @@
   var body = document.body;
   var dialog = document.querySelector("[data-session-warning]");
   if (!dialog || !body.dataset.sessionIdleEnds) { return; }
-  var form = dialog.querySelector("[data-session-stay]");
+  var form = document.querySelector("[data-session-stay]"); // outside the kept header
+  var stay = dialog.querySelector("button[form]");
   var at = dialog.querySelector("[data-session-at]");
   var offset = Number(body.dataset.sessionNow) * 1000 - Date.now();
   var idleEnds = Number(body.dataset.sessionIdleEnds) * 1000;
@@ -25,14 +26,14 @@
     ["idle", "final", "over"].forEach(function (name) {
       dialog.querySelector("[data-session-" + name + "]").hidden = name !== part;
     });
-    form.hidden = part !== "idle";
+    stay.hidden = part !== "idle";
     var end = new Date(part === "final" ? ends : idleEnds);
     at.dateTime = end.toISOString();
     at.textContent = end.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
     if (dialog.hidden) {
       returnFocus = document.activeElement;
       dialog.hidden = false;
-      (part === "idle" ? form.querySelector("button") : dialog).focus();
+      (part === "idle" ? stay : dialog).focus();
     }
   }
 
