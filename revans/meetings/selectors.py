@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from revans.accounts.models import User
 from revans.programmes.models import LearningSet, Participant, Programme, SetMembership
+from revans.writes import kept, kept_key
 
 from .access import MeetingAccess
 from .models import Attendance, Meeting, Rsvp
@@ -172,10 +173,15 @@ def meeting_people(access: MeetingAccess) -> list[Person]:
     return people
 
 
-def my_rsvp(meeting: Meeting, participant: Participant | None) -> Rsvp | None:
+def my_answer(meeting: Meeting, participant: Participant | None) -> str:
+    """The member's own answer, in words ("" before they give one). Kept, as a meeting's page
+    is among the busiest: each answer saved moves its programme's generation (`apps.py`)."""
     if participant is None:
-        return None
-    return Rsvp.objects.filter(meeting=meeting, participant=participant).first()
+        return ""
+    mine = Rsvp.objects.filter(meeting=meeting, participant=participant)
+    key = kept_key("rsvp", meeting.pk, participant.pk, within=meeting.learning_set.programme)
+    answer = kept(key, lambda: mine.values_list("answer", flat=True).first() or "")
+    return str(Rsvp.Answer(answer).label) if answer else ""
 
 
 def next_meeting(learning_set: LearningSet, now: datetime) -> Meeting | None:

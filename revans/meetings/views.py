@@ -130,10 +130,12 @@ def meeting(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
             timezone.get_current_timezone_name(),
         ),
         "apologies": notices.apologies_rule(found.learning_set),
-        "mine": selectors.my_rsvp(found, me),
+        "mine": selectors.my_answer(found, me),
     }
     if me is not None:
-        context["rsvp_form"] = RsvpForm()  # never bound here: its fields' HTML is kept
+        # Never bound here, and its fields' HTML is kept: the template makes the form (it
+        # calls what it is given) only when it draws them.
+        context["rsvp_form"] = RsvpForm
     if access.set.can_manage:
         people = selectors.meeting_people(access)
         context["people"] = people

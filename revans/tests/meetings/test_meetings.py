@@ -351,8 +351,16 @@ def test_a_bad_rsvp_link_says_what_to_do_and_changes_nothing(client, world, invi
 def test_members_answer_in_the_app_and_the_facilitator_takes_attendance(client, world):
     meeting = future_meeting(world.set_a, days=0.01)
     client.force_login(world.participant)
+    page = meeting.get_absolute_url()
+    assert "You said" not in client.get(page).content.decode()
     client.post(f"/o/acme/meetings/{meeting.pk}/rsvp/", {"answer": "yes"})
     assert Rsvp.objects.get().answer == "yes"
+    # The page says the answer as it is now, kept or not, however it was changed.
+    assert "You said: Coming." in client.get(page).content.decode()
+    client.post(f"/o/acme/meetings/{meeting.pk}/rsvp/", {"answer": "no", "note": "Away"})
+    assert "You said: Sending apologies." in client.get(page).content.decode()
+    client.post(f"/o/acme/meetings/{meeting.pk}/rsvp/", {"answer": "yes"})
+    assert "You said: Coming." in client.get(page).content.decode()
     assert client.post(f"/o/acme/meetings/{meeting.pk}/attendance/").status_code == 403
 
     client.force_login(world.facilitator)
