@@ -70,6 +70,19 @@ def post(client: Client, meeting, tail: str, **data):
     return client.post(url(meeting, tail), data, follow=True)
 
 
+def pat_commits(world, previous, text: str) -> None:
+    """An action Pat commits on their challenge, from the cycle pages (during a meeting, it
+    is one of the meeting's)."""
+    services.action_create(
+        challenge=previous["challenge"],
+        by=person(world.participant),
+        on_behalf=False,
+        submission=uuid.uuid4(),
+        text=text,
+        due_on=None,
+    )
+
+
 def ask(world, meeting, text: str, style: str = "") -> None:
     """A question asked of Pat by Quinn, noted by the facilitator (from any of their devices)."""
     live.question_add(
@@ -620,14 +633,7 @@ def test_a_step_of_the_clock_reads_the_meeting_s_own_rows_again_and_not_the_set_
     assert count_queries(pat, poll) == stepped
     assert "zqx-asked-after-the-step" in quinn.get(poll).content.decode()
     # An action committed in the meeting is a row of the set: it is read afresh, and shows.
-    services.action_create(
-        challenge=previous["challenge"],
-        by=person(world.participant),
-        on_behalf=False,
-        submission=uuid.uuid4(),
-        text="zqx-ring-the-depot",
-        due_on=None,
-    )
+    pat_commits(world, previous, "zqx-ring-the-depot")
     assert count_queries(pat, poll) == afresh
     assert "zqx-ring-the-depot" in quinn.get(poll).content.decode()
 
@@ -636,14 +642,7 @@ def test_actions_written_on_the_cycle_pages_during_the_meeting_reach_the_board(w
     meeting = started(world)
     live.live_of(meeting)
     seen = version(meeting)
-    services.action_create(
-        challenge=previous["challenge"],
-        by=person(world.participant),
-        on_behalf=False,
-        submission=uuid.uuid4(),
-        text="Ring the depot",
-        due_on=None,
-    )
+    pat_commits(world, previous, "Ring the depot")
     assert version(meeting) == seen + 1
     board = as_user(world.participant2).get(url(meeting, "board/")).context["board"]
     assert [a.text for a in board.actions] == ["Ring the depot"]
