@@ -133,9 +133,10 @@ def meeting(request: OrgRequest, access: MeetingAccess) -> HttpResponse:
         "mine": selectors.my_answer(found, me),
     }
     if me is not None:
-        # Never bound here, and its fields' HTML is kept: the template makes the form (it
-        # calls what it is given) only when it draws them.
+        # Never bound here, and its fields' HTML is kept (alike for all, in a language, until a
+        # release): the template makes the form (it calls what it is given) only to draw them.
         context["rsvp_form"] = RsvpForm
+        context["rsvp_fields_as"] = kept_key("rsvp-fields", get_language(), rows=False)
     if access.set.can_manage:
         people = selectors.meeting_people(access)
         context["people"] = people

@@ -11,6 +11,7 @@ import recurring_ical_events
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import transaction
 
 from revans.accounts.models import Role
@@ -540,3 +541,15 @@ def test_the_kept_meeting_page_drops_its_change_links_once_the_meeting_starts(cl
     with time_machine.travel(meeting.starts_at + timedelta(minutes=1)):
         page = client.get(url).content.decode()
     assert change not in page and f"/o/acme/meetings/{meeting.pk}/console/" in page
+
+
+def test_the_kept_answer_fields_are_renewed_by_a_release(client, world):
+    """Their HTML is alike for every member in a language, until a release changes the form."""
+    meeting = future_meeting(world.set_a, days=2)
+    client.force_login(world.participant)
+    page = client.get(meeting.get_absolute_url())
+    assert "Send my answer" in page.content.decode()
+    before = page.context["rsvp_fields_as"]
+    assert client.get(meeting.get_absolute_url()).context["rsvp_fields_as"] == before
+    call_command("migrate", verbosity=0)
+    assert client.get(meeting.get_absolute_url()).context["rsvp_fields_as"] != before
